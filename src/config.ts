@@ -1,0 +1,143 @@
+import { z } from "zod";
+
+/**
+ * The environment, read once and validated. Every bad variable is named in one error, so an operator
+ * fixes them all in one go rather than one restart at a time.
+ */
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const digitsToInt = (name: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .refine(Number.isSafeInteger, `${name} is too large`);
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === "" ? undefined : s))
+  .optional();
+
+const url = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine((s) => {
+      try {
+        const u = new URL(s);
+        return u.protocol === "http:" || u.protocol === "https:";
+      } catch {
+        return false;
+      }
+    }, `${name} must be an http(s) URL`)
+    .transform((s) => s.replace(/\/+$/, ""));
+
+const envSchema = z.object({
+  BOT_TOKEN: optionalString.refine((s) => s === undefined || /^\d+:[A-Za-z0-9_-]{20,}$/.test(s), {
+    message: "BOT_TOKEN does not look like a token from @BotFather (digits:letters)",
+  }),
+  TELEGRAM_API_ROOT: optionalString.pipe(url("TELEGRAM_API_ROOT").optional()),
+  TELEGRAM_WEBHOOK_URL: optionalString.pipe(url("TELEGRAM_WEBHOOK_URL").optional()),
+  TELEGRAM_WEBHOOK_SECRET: optionalString.refine((s) => s === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(s), {
+    message: "TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1 to 256 characters)",
+  }),
+  OWNER_IDS: z
+    .string()
+    .default("")
+    .refine((s) => s.split(",").every((p) => p.trim() === "" || /^\d+$/.test(p.trim())), {
+      message: "OWNER_IDS must be comma-separated Telegram user ids (digits)",
+    })
+    .transform((s) =>
+      s
+        .split(",")
+        .map((p) => p.trim())
+        .filter((p) => p !== "")
+        .map(Number),
+    ),
+  STORE_URL: z
+    .string()
+    .trim()
+    .default("sqlite://./data/pallabot.sqlite")
+    .refine((s) => /^(sqlite:\/\/.+|rediss?:\/\/.+)$/.test(s), {
+      message: "STORE_URL must be sqlite://path/file.sqlite or redis://host:6379",
+    }),
+  PALLAPI_BASE_URL: url("PALLAPI_BASE_URL").default("https://qa.pallapi.com/api/v2"),
+  PALLAPI_KEY: optionalString,
+  PALLAPI_CALLBACK_TOKEN: optionalString,
+  PALLAPI_TIMEOUT_MS: digitsToInt("PALLAPI_TIMEOUT_MS").default(15_000),
+  PORT: digitsToInt("PORT")
+    .refine((n) => n > 0 && n < 65536, "PORT must be between 1 and 65535")
+    .default(8080),
+  HOST: z.string().trim().default("0.0.0.0"),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  DISBURSE_MAX_AMOUNT: digitsToInt("DISBURSE_MAX_AMOUNT").default(25_000_000),
+  DISBURSE_DAILY_LIMIT: digitsToInt("DISBURSE_DAILY_LIMIT").default(50_000_000),
+});
+
+export type Config = Readonly<{
+  botToken: string | undefined;
+  telegramApiRoot: string | undefined;
+  telegramWebhookUrl: string | undefined;
+  telegramWebhookSecret: string | undefined;
+  ownerIds: readonly number[];
+  storeUrl: string;
+  pallapiBaseUrl: string;
+  pallapiKey: string | undefined;
+  pallapiCallbackToken: string | undefined;
+  pallapiTimeoutMs: number;
+  port: number;
+  host: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  disburseMaxAmount: number;
+  disburseDailyLimit: number;
+  /** No PALLAPI_KEY: the bot talks to the in-process sandbox and says so. */
+  sandboxMode: boolean;
+}>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as in most .env tooling.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    // Never echo the value: it may be a secret.
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.PALLAPI_KEY && !e.PALLAPI_CALLBACK_TOKEN) {
+    problems.push("PALLAPI_CALLBACK_TOKEN: required with PALLAPI_KEY (copy it from the Palladium dashboard)");
+  }
+  if (e.TELEGRAM_WEBHOOK_URL && !e.BOT_TOKEN) problems.push("TELEGRAM_WEBHOOK_URL: needs BOT_TOKEN as well");
+  if (e.DISBURSE_MAX_AMOUNT > e.DISBURSE_DAILY_LIMIT) {
+    problems.push("DISBURSE_MAX_AMOUNT: must not exceed DISBURSE_DAILY_LIMIT");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    botToken: e.BOT_TOKEN,
+    telegramApiRoot: e.TELEGRAM_API_ROOT,
+    telegramWebhookUrl: e.TELEGRAM_WEBHOOK_URL,
+    telegramWebhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+    ownerIds: e.OWNER_IDS,
+    storeUrl: e.STORE_URL,
+    pallapiBaseUrl: e.PALLAPI_BASE_URL,
+    pallapiKey: e.PALLAPI_KEY,
+    pallapiCallbackToken: e.PALLAPI_CALLBACK_TOKEN,
+    pallapiTimeoutMs: e.PALLAPI_TIMEOUT_MS,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    disburseMaxAmount: e.DISBURSE_MAX_AMOUNT,
+    disburseDailyLimit: e.DISBURSE_DAILY_LIMIT,
+    sandboxMode: e.PALLAPI_KEY === undefined,
+  };
+}

@@ -1,0 +1,106 @@
+import {
+  ACCOUNT_NUMBER_DIGITS,
+  CUSTOMER_NAME,
+  DISBURSEMENT_BANKS,
+  DISBURSEMENT_DESCRIPTION_MAX_LENGTH,
+  EXTERNAL_ID_MAX_LENGTH,
+  RETAIL_OUTLETS,
+  VIRTUAL_ACCOUNT_BANKS,
+  type AmountRange,
+  type DisbursementBank,
+  type RetailOutlet,
+  type VirtualAccountBank,
+} from "./limits.js";
+
+/** Why an input was refused; the bot turns each reason into a localized sentence, the client into an error. */
+export type InvalidReason =
+  | { reason: "amount_not_integer" }
+  | { reason: "amount_too_small"; min: number }
+  | { reason: "amount_too_large"; max: number }
+  | { reason: "name_empty" }
+  | { reason: "name_too_long"; max: number }
+  | { reason: "name_bad_characters" }
+  | { reason: "name_institution"; word: string }
+  | { reason: "unknown_bank" }
+  | { reason: "unknown_outlet" }
+  | { reason: "account_number_not_digits" }
+  | { reason: "account_number_length"; lengths: readonly number[] }
+  | { reason: "external_id_invalid"; max: number }
+  | { reason: "description_invalid"; max: number }
+  | { reason: "email_invalid" };
+
+export type Checked<T> = { ok: true; value: T } | ({ ok: false } & InvalidReason);
+
+const fail = (r: InvalidReason): Checked<never> => ({ ok: false, ...r });
+
+export function checkAmount(amount: number, range: AmountRange): Checked<number> {
+  if (!Number.isSafeInteger(amount)) return fail({ reason: "amount_not_integer" });
+  if (amount < range.min) return fail({ reason: "amount_too_small", min: range.min });
+  if (amount > range.max) return fail({ reason: "amount_too_large", max: range.max });
+  return { ok: true, value: amount };
+}
+
+export function isVirtualAccountBank(code: string): code is VirtualAccountBank {
+  return Object.hasOwn(VIRTUAL_ACCOUNT_BANKS, code);
+}
+export function isRetailOutlet(code: string): code is RetailOutlet {
+  return Object.hasOwn(RETAIL_OUTLETS, code);
+}
+export function isDisbursementBank(code: string): code is DisbursementBank {
+  return Object.hasOwn(DISBURSEMENT_BANKS, code);
+}
+
+export function checkVirtualAccountAmount(bank: VirtualAccountBank, amount: number): Checked<number> {
+  return checkAmount(amount, VIRTUAL_ACCOUNT_BANKS[bank]);
+}
+export function checkRetailAmount(outlet: RetailOutlet, amount: number): Checked<number> {
+  return checkAmount(amount, RETAIL_OUTLETS[outlet]);
+}
+export function checkDisbursementAmount(bank: DisbursementBank, amount: number): Checked<number> {
+  return checkAmount(amount, DISBURSEMENT_BANKS[bank]);
+}
+
+/** Trims and collapses spaces, then applies the banks' name rules. */
+export function checkCustomerName(input: string): Checked<string> {
+  const name = input.normalize("NFC").trim().replace(/\s+/g, " ");
+  if (name.length < CUSTOMER_NAME.minLength) return fail({ reason: "name_empty" });
+  if (name.length > CUSTOMER_NAME.maxLength) return fail({ reason: "name_too_long", max: CUSTOMER_NAME.maxLength });
+  if (!CUSTOMER_NAME.pattern.test(name)) return fail({ reason: "name_bad_characters" });
+  const words = name.toLowerCase().split(/[ .,'-]+/);
+  const word = CUSTOMER_NAME.forbiddenWords.find((w) => words.includes(w));
+  if (word) return fail({ reason: "name_institution", word });
+  return { ok: true, value: name };
+}
+
+export function checkAccountNumber(bank: DisbursementBank, input: string): Checked<string> {
+  const digits = input.replace(/[\s-]/g, "");
+  if (!/^\d+$/.test(digits)) return fail({ reason: "account_number_not_digits" });
+  const lengths = DISBURSEMENT_BANKS[bank].accountNumberLengths;
+  if (lengths ? !lengths.includes(digits.length) : digits.length < ACCOUNT_NUMBER_DIGITS.min || digits.length > ACCOUNT_NUMBER_DIGITS.max) {
+    return fail({ reason: "account_number_length", lengths: lengths ?? [ACCOUNT_NUMBER_DIGITS.min, ACCOUNT_NUMBER_DIGITS.max] });
+  }
+  return { ok: true, value: digits };
+}
+
+export function checkExternalId(id: string): Checked<string> {
+  if (id.length === 0 || id.length > EXTERNAL_ID_MAX_LENGTH || !/^[A-Za-z0-9_.:-]+$/.test(id)) {
+    return fail({ reason: "external_id_invalid", max: EXTERNAL_ID_MAX_LENGTH });
+  }
+  return { ok: true, value: id };
+}
+
+export function checkDescription(input: string): Checked<string> {
+  const text = input.trim();
+  if (text.length === 0 || text.length > DISBURSEMENT_DESCRIPTION_MAX_LENGTH || /[\u0000-\u001f]/.test(text)) {
+    return fail({ reason: "description_invalid", max: DISBURSEMENT_DESCRIPTION_MAX_LENGTH });
+  }
+  return { ok: true, value: text };
+}
+
+// Deliberately simple: one @, no spaces, a dotted domain. The gateway mails it; we only stop typos.
+const EMAIL = /^[^\s@]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+export function checkEmail(input: string): Checked<string> {
+  const email = input.trim();
+  if (email.length > 254 || !EMAIL.test(email)) return fail({ reason: "email_invalid" });
+  return { ok: true, value: email };
+}

@@ -1,0 +1,106 @@
+import type { DisbursementBank, RetailOutlet, VirtualAccountBank } from "../domain/limits.js";
+
+/** The gateway client's public contract. Amounts are whole rupiah; dates are parsed (Jakarta time). */
+
+export interface CreateVirtualAccountInput {
+  externalId: string;
+  bankCode: VirtualAccountBank;
+  /** The customer's name, as it shows in the payer's banking app. */
+  name: string;
+  amount: number;
+  isSingleUse: boolean;
+}
+
+export interface VirtualAccount {
+  id: string;
+  status: string;
+  externalId: string;
+  bankCode: VirtualAccountBank;
+  accountName: string;
+  accountNumber: string;
+  amount: number;
+  isSingleUse: boolean;
+  expiresAt: Date;
+}
+
+export interface CreateRetailPaymentInput {
+  externalId: string;
+  retailOutletName: RetailOutlet;
+  name: string;
+  amount: number;
+}
+
+export interface RetailPayment {
+  id: string;
+  status: string;
+  externalId: string;
+  retailOutletName: RetailOutlet;
+  name: string;
+  paymentCode: string;
+  amount: number;
+  isSingleUse: boolean;
+  expiresAt: Date;
+}
+
+export interface CreateDisbursementInput {
+  externalId: string;
+  bankCode: DisbursementBank;
+  accountName: string;
+  accountNumber: string;
+  description: string;
+  amount: number;
+  emailTo?: string | undefined;
+  emailCc?: string | undefined;
+  emailBcc?: string | undefined;
+}
+
+export interface Disbursement {
+  id: string;
+  status: string;
+  externalId: string;
+  bankCode: DisbursementBank;
+  accountName: string;
+  accountNumber: string;
+  description: string;
+  amount: number;
+}
+
+export interface GatewayClient {
+  createVirtualAccount(input: CreateVirtualAccountInput): Promise<VirtualAccount>;
+  createRetailPayment(input: CreateRetailPaymentInput): Promise<RetailPayment>;
+  createDisbursement(input: CreateDisbursementInput): Promise<Disbursement>;
+}
+
+/**
+ * What went wrong, as a code a caller can act on:
+ * - INVALID_INPUT: refused before sending (our limits table); nothing reached the network.
+ * - BAD_KEY: 401/403, the API key is wrong or revoked.
+ * - VALIDATION: the gateway refused a field (400); `gatewayMessage` says which.
+ * - DUPLICATE_EXTERNAL_ID: 409, the external_id was used before.
+ * - UNAVAILABLE: 5xx, timeout or connection failure after the bounded retries.
+ * - UNEXPECTED_RESPONSE: a 2xx (or error) body that is not the documented JSON.
+ */
+export type GatewayErrorCode =
+  | "INVALID_INPUT"
+  | "BAD_KEY"
+  | "VALIDATION"
+  | "DUPLICATE_EXTERNAL_ID"
+  | "UNAVAILABLE"
+  | "UNEXPECTED_RESPONSE";
+
+export class GatewayError extends Error {
+  override readonly name = "GatewayError";
+  constructor(
+    readonly code: GatewayErrorCode,
+    message: string,
+    readonly details: {
+      httpStatus?: number | undefined;
+      gatewayErrorCode?: string | undefined;
+      gatewayMessage?: string | undefined;
+      /** For INVALID_INPUT: which rule (see domain/validation.ts InvalidReason). */
+      reason?: string | undefined;
+    } = {},
+  ) {
+    super(message);
+  }
+}

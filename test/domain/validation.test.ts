@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import {
+  checkAccountNumber,
+  checkCustomerName,
+  checkEmail,
+  checkVirtualAccountAmount,
+  checkRetailAmount,
+} from "../../src/domain/validation.js";
+
+describe("the banks' rules, checked before anything is sent", () => {
+  it("keeps VA amounts inside each bank's range", () => {
+    expect(checkVirtualAccountAmount("BCA", 50_000_000)).toEqual({ ok: true, value: 50_000_000 });
+    expect(checkVirtualAccountAmount("BCA", 50_000_001)).toMatchObject({ ok: false, reason: "amount_too_large" });
+    expect(checkVirtualAccountAmount("BNI", 50_000_001)).toMatchObject({ ok: true });
+    expect(checkVirtualAccountAmount("BNI", 9_999)).toMatchObject({ ok: false, reason: "amount_too_small", min: 10_000 });
+    expect(checkRetailAmount("ALFAMART", 5_000_001)).toMatchObject({ ok: false, reason: "amount_too_large", max: 5_000_000 });
+    expect(checkVirtualAccountAmount("BCA", 10_000.5)).toMatchObject({ ok: false, reason: "amount_not_integer" });
+  });
+
+  it("accepts ordinary customer names and tidies spaces", () => {
+    expect(checkCustomerName("  Siti   Nurhaliza ")).toEqual({ ok: true, value: "Siti Nurhaliza" });
+    expect(checkCustomerName("O'Brien-Putra, Jr.")).toMatchObject({ ok: true });
+  });
+
+  it("refuses names banks reject", () => {
+    expect(checkCustomerName("   ")).toMatchObject({ ok: false, reason: "name_empty" });
+    expect(checkCustomerName("Budi 123")).toMatchObject({ ok: false, reason: "name_bad_characters" });
+    expect(checkCustomerName("Toko @Budi")).toMatchObject({ ok: false, reason: "name_bad_characters" });
+    expect(checkCustomerName("A".repeat(65))).toMatchObject({ ok: false, reason: "name_too_long" });
+    expect(checkCustomerName("Bank Budi")).toMatchObject({ ok: false, reason: "name_institution", word: "bank" });
+    expect(checkCustomerName("Budi BCA")).toMatchObject({ ok: false, reason: "name_institution", word: "bca" });
+  });
+
+  it("checks account numbers per bank", () => {
+    expect(checkAccountNumber("BCA", "123 456 7890")).toEqual({ ok: true, value: "1234567890" });
+    expect(checkAccountNumber("BCA", "12345abc90")).toMatchObject({ ok: false, reason: "account_number_not_digits" });
+    expect(checkAccountNumber("BRI", "1234567890")).toMatchObject({ ok: false, reason: "account_number_length" });
+  });
+
+  it("checks e-mail addresses", () => {
+    expect(checkEmail("dono@gmail.com")).toMatchObject({ ok: true });
+    expect(checkEmail("dono@gmail")).toMatchObject({ ok: false });
+    expect(checkEmail("dono gmail.com")).toMatchObject({ ok: false });
+  });
+});
