@@ -75,7 +75,7 @@ export function checkCustomerName(input: string): Checked<string> {
 export function checkAccountNumber(bank: DisbursementBank, input: string): Checked<string> {
   const digits = input.replace(/[\s-]/g, "");
   if (!/^\d+$/.test(digits)) return fail({ reason: "account_number_not_digits" });
-  const lengths = DISBURSEMENT_BANKS[bank].accountNumberLengths;
+  const lengths: readonly number[] | null = DISBURSEMENT_BANKS[bank].accountNumberLengths;
   if (lengths ? !lengths.includes(digits.length) : digits.length < ACCOUNT_NUMBER_DIGITS.min || digits.length > ACCOUNT_NUMBER_DIGITS.max) {
     return fail({ reason: "account_number_length", lengths: lengths ?? [ACCOUNT_NUMBER_DIGITS.min, ACCOUNT_NUMBER_DIGITS.max] });
   }
