@@ -1,0 +1,1 @@
+sandbox-mode-banner = 🧪 Sandbox mode: this payment is simulated, no real money moves.

@@ -1,0 +1,1 @@
+sandbox-mode-banner = 🧪 Mode sandbox: pembayaran ini simulasi, tidak ada uang sungguhan.
