@@ -99,6 +99,13 @@ export class GatewayError extends Error {
       gatewayMessage?: string | undefined;
       /** For INVALID_INPUT: which rule (see domain/validation.ts InvalidReason). */
       reason?: string | undefined;
+      /** For INVALID_INPUT: the refused field, in the gateway's words ("amount", "name", ...). */
+      field?: string | undefined;
+      /**
+       * How many requests were sent. A DUPLICATE_EXTERNAL_ID with attempts > 1 means an earlier attempt may
+       * have created the object and the gateway did not honour X-Idempotency-Key: the object may be ours.
+       */
+      attempts?: number | undefined;
     } = {},
   ) {
     super(message);

@@ -1,0 +1,204 @@
+import type { Agent as HttpAgent } from "node:http";
+import type { Agent as HttpsAgent } from "node:https";
+import axios, { isAxiosError } from "axios";
+import type { z } from "zod";
+import type { Logger } from "../logger.js";
+import { backoffDelay, sleep as realSleep } from "./backoff.js";
+import { disbursementForm, retailPaymentForm, virtualAccountForm } from "./check-input.js";
+import {
+  disbursementResponseSchema,
+  gatewayErrorBodySchema,
+  retailPaymentResponseSchema,
+  virtualAccountResponseSchema,
+} from "./response-schemas.js";
+import { GatewayError, type GatewayClient } from "./types.js";
+
+export interface GatewayClientOptions {
+  /** The API URL up to and including `/api/v2` (PALLAPI_BASE_URL); endpoint names are appended. */
+  baseUrl: string;
+  apiKey: string;
+  /** Per attempt, from sending to the whole answer read. Default 15 s. */
+  timeoutMs?: number;
+  /** Requests per create, counting the first. Only "no answer" and 5xx are retried. Default 3. */
+  maxAttempts?: number;
+  /** First retry waits about this long, doubling after (with jitter). Default 300 ms. */
+  backoffMs?: number;
+  logger?: Logger;
+  httpAgent?: HttpAgent;
+  httpsAgent?: HttpsAgent;
+  /** For tests: jitter source and the wait between attempts. */
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+type Endpoint = "create-virtual-account" | "create-retail-payment" | "create-disbursement";
+
+/** The prefix keeps our keys apart from any other integration sharing the merchant's account. */
+export function idempotencyKeyFor(externalId: string): string {
+  return `pallabot-${externalId}`;
+}
+
+type Attempt =
+  | { kind: "answer"; status: number; body: string }
+  | { kind: "no-answer"; reason: string }
+  | { kind: "unreadable"; reason: string };
+
+const MAX_ANSWER_BYTES = 1_048_576;
+
+export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 3));
+  const backoffMs = options.backoffMs ?? 300;
+  const random = options.random ?? Math.random;
+  const wait = options.sleep ?? realSleep;
+  const log = options.logger;
+  const http = axios.create({
+    // The key lives only in this closure and the request header: never in logs or thrown errors.
+    headers: { Authorization: `Bearer ${options.apiKey}`, Accept: "application/json" },
+    httpAgent: options.httpAgent,
+    httpsAgent: options.httpsAgent,
+    maxRedirects: 0,
+    maxContentLength: MAX_ANSWER_BYTES,
+    responseType: "text",
+    // We read the body ourselves, so a non-JSON answer is a typed error, not an axios parse quirk.
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    proxy: false,
+  });
+
+  async function attemptOnce(endpoint: Endpoint, form: URLSearchParams, idempotencyKey: string): Promise<Attempt> {
+    // axios's own timeout only watches an idle socket; the abort bounds the whole attempt.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    try {
+      const res = await http.post<string>(`${baseUrl}/${endpoint}`, form.toString(), {
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Idempotency-Key": idempotencyKey },
+        timeout: timeoutMs,
+        signal: deadline.signal,
+      });
+      return { kind: "answer", status: res.status, body: typeof res.data === "string" ? res.data : String(res.data ?? "") };
+    } catch (error) {
+      if (deadline.signal.aborted) return { kind: "no-answer", reason: `no answer within ${timeoutMs} ms` };
+      if (isAxiosError(error)) {
+        if (error.code === "ERR_BAD_RESPONSE" || error.code === "ERR_FR_MAX_BODY_LENGTH_EXCEEDED") {
+          return { kind: "unreadable", reason: "answer too large or unreadable" };
+        }
+        return { kind: "no-answer", reason: error.code ?? "network error" };
+      }
+      return { kind: "no-answer", reason: "network error" };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function create<T>(
+    endpoint: Endpoint,
+    externalId: string,
+    form: URLSearchParams,
+    schema: z.ZodType<T & { externalId: string }>,
+  ): Promise<T> {
+    // Every attempt carries the same external_id and key, so a retry after a lost answer finds the
+    // object the first attempt made instead of making a second one.
+    const idempotencyKey = idempotencyKeyFor(externalId);
+    let lastProblem = "";
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const outcome = await attemptOnce(endpoint, form, idempotencyKey);
+      const context = { endpoint, externalId, attempt };
+      if (outcome.kind === "unreadable") {
+        throw new GatewayError("UNEXPECTED_RESPONSE", `${endpoint}: ${outcome.reason}`, { attempts: attempt });
+      }
+      if (outcome.kind === "answer" && outcome.status < 500) {
+        const result = readAnswer(endpoint, externalId, outcome.status, outcome.body, schema, attempt);
+        log?.debug({ ...context, status: outcome.status }, "gateway answered");
+        return result;
+      }
+      lastProblem = outcome.kind === "answer" ? `HTTP ${outcome.status}` : outcome.reason;
+      if (attempt < maxAttempts) {
+        const delay = backoffDelay(attempt, backoffMs, random);
+        log?.warn({ ...context, problem: lastProblem, retryInMs: delay }, "gateway unavailable, retrying");
+        await wait(delay);
+      } else {
+        log?.warn({ ...context, problem: lastProblem }, "gateway unavailable, giving up");
+        throw new GatewayError("UNAVAILABLE", `${endpoint}: gateway unavailable (${lastProblem}) after ${attempt} attempt(s)`, {
+          httpStatus: outcome.kind === "answer" ? outcome.status : undefined,
+          attempts: attempt,
+        });
+      }
+    }
+    // maxAttempts >= 1, so the loop always returns or throws.
+    throw new GatewayError("UNAVAILABLE", `${endpoint}: gateway unavailable`, { attempts: maxAttempts });
+  }
+
+  // async, so refused input rejects the promise like every other failure instead of throwing synchronously.
+  return {
+    async createVirtualAccount(input) {
+      return create("create-virtual-account", input.externalId, virtualAccountForm(input), virtualAccountResponseSchema);
+    },
+    async createRetailPayment(input) {
+      return create("create-retail-payment", input.externalId, retailPaymentForm(input), retailPaymentResponseSchema);
+    },
+    async createDisbursement(input) {
+      return create("create-disbursement", input.externalId, disbursementForm(input), disbursementResponseSchema);
+    },
+  };
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A 2xx or 4xx answer, turned into the typed object or the typed error a caller can act on. */
+function readAnswer<T>(
+  endpoint: Endpoint,
+  externalId: string,
+  status: number,
+  body: string,
+  schema: z.ZodType<T & { externalId: string }>,
+  attempts: number,
+): T {
+  const json = parseJson(body);
+  if (status >= 200 && status < 300) {
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const where = json === undefined ? "not JSON" : parsed.error.issues.map((i) => i.path.join(".") || "body").join(", ");
+      throw new GatewayError("UNEXPECTED_RESPONSE", `${endpoint}: answer does not match the documented shape (${where})`, {
+        httpStatus: status,
+        attempts,
+      });
+    }
+    if (parsed.data.externalId !== externalId) {
+      throw new GatewayError("UNEXPECTED_RESPONSE", `${endpoint}: answer is for another external_id`, { httpStatus: status, attempts });
+    }
+    return parsed.data;
+  }
+  const error = gatewayErrorBodySchema.safeParse(json);
+  if (!error.success) {
+    // An HTML page from a proxy or a WAF is not the gateway speaking: nothing to act on but to report it.
+    throw new GatewayError("UNEXPECTED_RESPONSE", `${endpoint}: HTTP ${status} without the documented error body`, {
+      httpStatus: status,
+      attempts,
+    });
+  }
+  const details = {
+    httpStatus: status,
+    gatewayErrorCode: error.data.error_code,
+    gatewayMessage: error.data.message,
+    attempts,
+  };
+  const said = error.data.message ? `: ${error.data.message}` : "";
+  if (status === 401 || status === 403) throw new GatewayError("BAD_KEY", `${endpoint}: the API key was refused${said}`, details);
+  if (status === 409) {
+    throw new GatewayError("DUPLICATE_EXTERNAL_ID", `${endpoint}: external_id ${externalId} was used before${said}`, details);
+  }
+  if (status === 404) {
+    throw new GatewayError("UNEXPECTED_RESPONSE", `${endpoint}: not found (check PALLAPI_BASE_URL)${said}`, details);
+  }
+  if (status === 429) throw new GatewayError("UNAVAILABLE", `${endpoint}: rate limited${said}`, details);
+  if (status >= 400) throw new GatewayError("VALIDATION", `${endpoint}: refused (${error.data.error_code})${said}`, details);
+  throw new GatewayError("UNEXPECTED_RESPONSE", `${endpoint}: unexpected HTTP ${status}`, details);
+}
