@@ -89,15 +89,75 @@ export interface AtomicOps {
   setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean>;
   get(key: string): Promise<string | undefined>;
   delete(key: string): Promise<void>;
-  /** Adds `by` to a counter only if the result stays <= `max`; returns the new value, or null if refused. */
+  /** Adds `by` to a counter only if the result stays <= `max`; returns the new value, or null if refused.
+   * `ttlMs` is applied when the counter is created (a fixed window), not extended by later increments. */
   incrementWithin(key: string, by: number, max: number, ttlMs?: number): Promise<number | null>;
+  /** Reads and deletes a key in one step: exactly one concurrent caller gets the value. */
+  take(key: string): Promise<string | undefined>;
+}
+
+/** What a work queue holds for one entry; `body` is the caller's JSON text, times are epoch ms. */
+export interface QueueEntry {
+  id: string;
+  createdAtMs: number;
+  body: string;
+  /** Failed attempts so far (each `release` adds one). */
+  attempts: number;
+  notBeforeMs?: number | undefined;
+  lastError?: string | undefined;
+  leaseOwner?: string | undefined;
+  leaseUntilMs?: number | undefined;
+}
+
+/**
+ * Durable work queues with leases, the primitive under the notification outbox (use `createOutbox`).
+ * Every method is one atomic step on the backend (one SQL statement / one Lua script), so a crash
+ * never leaves an entry half-written, and several instances on one Redis can share a queue.
+ */
+export interface WorkQueues {
+  /** Adds entries whose id is neither pending nor remembered as done; returns how many were new. */
+  add(queue: string, entries: ReadonlyArray<{ id: string; createdAtMs: number; body: string }>): Promise<number>;
+  /** Pending entries, oldest first. With `readyAtMs`, skips entries backing off or leased at that time. */
+  pending(queue: string, options: { limit: number; readyAtMs?: number | undefined }): Promise<QueueEntry[]>;
+  /** Takes a lease on a pending entry; true if free, expired or already ours. */
+  claim(queue: string, id: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** A failed attempt: attempts+1, lease dropped, entry stays pending. False if another owner holds a live lease. */
+  release(queue: string, id: string, owner: string, retry: { notBeforeMs?: number | undefined; error?: string | undefined }): Promise<boolean>;
+  /** Done for good: leaves the pending set, and the id is remembered for `rememberMs` so `add` ignores it. */
+  complete(queue: string, id: string, rememberMs: number): Promise<boolean>;
+  stats(queue: string): Promise<{ depth: number; oldestCreatedAtMs: number | undefined }>;
+}
+
+/** Structured logger, pino-compatible. */
+export interface StoreLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface StoreOptions {
+  /** `sqlite://path/file.sqlite` (parent folder created), `sqlite://:memory:`, or `redis://host:port` / `rediss://`. */
+  url: string;
+  logger?: StoreLogger | undefined;
+  /** The clock for expiries, leases and timestamps; injectable for tests. */
+  now?: (() => Date) | undefined;
+  /** Redis only: prefix of every key, so several deployments can share one Redis. Default "pallabot". */
+  keyPrefix?: string | undefined;
 }
 
 export interface Store {
   payments: PaymentRepository;
   access: AccessRepository;
   atomic: AtomicOps;
-  /** A keyv namespace of its own, e.g. for grammY sessions or conversation state. */
+  /** Durable leased work queues (the outbox is built on them). */
+  queues: WorkQueues;
+  /** Runs `fn` while holding a lock on `key`: in-process on SQLite, SET NX PX on Redis (across instances). */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** The store's clock (the `now` option), so code built on the store agrees with it. */
+  now(): Date;
+  /** A keyv namespace of its own, e.g. for grammY sessions or conversation state. Names: [A-Za-z0-9_-].
+   * The same name returns the same Keyv. Errors are thrown (throwOnErrors), never swallowed.
+   * Do not call disconnect() on it: close() of the store closes the connection. */
   namespace(name: string): Keyv;
   /** "sqlite" or "redis", for logs and metrics. */
   readonly backend: "sqlite" | "redis";

@@ -1,0 +1,77 @@
+import { z } from "zod";
+import type { Backend } from "./backend.js";
+import type { AccessRepository, Invite, LinkedGroup, StaffMember } from "./types.js";
+
+const STAFF = "access:staff";
+const GROUPS = "access:groups";
+/** Enough for any shop; listing is a bounded read. */
+const LIST_LIMIT = 10_000;
+/** An invite's key outlives its expiry a little, so a late tap is refused as expired rather than unknown. */
+const INVITE_GRACE_MS = 24 * 60 * 60 * 1000;
+
+const inviteSchema = z.object({ code: z.string(), createdBy: z.number(), expiresAt: z.string() });
+const inviteKey = (code: string) => `invite:${code}`;
+
+export class InviteCodeTakenError extends Error {
+  readonly code = "INVITE_CODE_TAKEN";
+  constructor() {
+    super("an invite with this code already exists");
+    this.name = "InviteCodeTakenError";
+  }
+}
+
+/**
+ * Staff and linked groups as keyv records with an index each (listing without scanning); invites as
+ * atomic keys that `take` reads and deletes in one step, so an invite link works exactly once.
+ */
+export function createAccessRepository(backend: Backend): AccessRepository {
+  const staff = backend.namespace("store_staff");
+  const groups = backend.namespace("store_groups");
+
+  async function listed<T>(index: string, keyv: ReturnType<Backend["namespace"]>): Promise<T[]> {
+    const ids = await backend.index.range(index, { limit: LIST_LIMIT, newestFirst: false });
+    if (ids.length === 0) return [];
+    const found = await keyv.get<T>(ids);
+    return found.filter((x): x is Awaited<T> => x !== undefined && x !== null) as T[];
+  }
+
+  return {
+    async addStaff(member: StaffMember) {
+      await staff.set(String(member.userId), member);
+      await backend.index.add(STAFF, String(member.userId), Date.parse(member.addedAt) || 0);
+    },
+    async removeStaff(userId) {
+      const existed = await staff.delete(String(userId));
+      await backend.index.remove(STAFF, String(userId));
+      return existed;
+    },
+    async getStaff(userId) {
+      return (await staff.get<StaffMember>(String(userId))) ?? undefined;
+    },
+    listStaff: () => listed<StaffMember>(STAFF, staff),
+
+    async createInvite(invite: Invite) {
+      const ttlMs = Math.max(0, Date.parse(invite.expiresAt) - backend.now().getTime()) + INVITE_GRACE_MS;
+      const created = await backend.atomic.setIfAbsent(inviteKey(invite.code), JSON.stringify(invite), ttlMs);
+      if (!created) throw new InviteCodeTakenError();
+    },
+    async consumeInvite(code, now) {
+      const raw = await backend.atomic.take(inviteKey(code));
+      if (raw === undefined) return undefined;
+      const invite = inviteSchema.parse(JSON.parse(raw));
+      // Used up either way: an expired link is not kept around to be retried.
+      return Date.parse(invite.expiresAt) > now.getTime() ? invite : undefined;
+    },
+
+    async linkGroup(group: LinkedGroup) {
+      await groups.set(String(group.chatId), group);
+      await backend.index.add(GROUPS, String(group.chatId), Date.parse(group.linkedAt) || 0);
+    },
+    async unlinkGroup(chatId) {
+      const existed = await groups.delete(String(chatId));
+      await backend.index.remove(GROUPS, String(chatId));
+      return existed;
+    },
+    listGroups: () => listed<LinkedGroup>(GROUPS, groups),
+  };
+}

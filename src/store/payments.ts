@@ -1,0 +1,65 @@
+import type { Backend } from "./backend.js";
+import type { PaymentRecord, PaymentRepository } from "./types.js";
+
+const RECENT = "payments:recent";
+const byCreator = (userId: number) => `payments:by-creator:${userId}`;
+
+/**
+ * Payments as keyv records, plus two ordered indexes (all, and per creator) so "recent payments" reads
+ * only the rows it shows. Updates are read-modify-write under the store's lock on that payment, because
+ * the bot (message id) and the webhook (paid) can update the same payment at the same moment.
+ */
+export function createPaymentRepository(backend: Backend): PaymentRepository {
+  const records = backend.namespace("store_payments");
+  const scoreOf = (record: PaymentRecord) => {
+    const ms = Date.parse(record.createdAt);
+    if (Number.isNaN(ms)) throw new Error(`payment ${record.externalId}: createdAt is not an ISO date`);
+    return ms;
+  };
+
+  return {
+    async save(record) {
+      const score = scoreOf(record);
+      // The record first: an index entry must never point at nothing.
+      await records.set(record.externalId, record);
+      await Promise.all([
+        backend.index.add(RECENT, record.externalId, score),
+        backend.index.add(byCreator(record.createdBy), record.externalId, score),
+      ]);
+    },
+    async get(externalId) {
+      return (await records.get<PaymentRecord>(externalId)) ?? undefined;
+    },
+    async update(externalId, patch) {
+      return backend.withLock(`payment:${externalId}`, async () => {
+        const current = await records.get<PaymentRecord>(externalId);
+        if (current === undefined || current === null) return undefined;
+        const next: PaymentRecord = {
+          ...current,
+          ...patch,
+          externalId: current.externalId,
+          updatedAt: backend.now().toISOString(),
+        };
+        await records.set(externalId, next);
+        if (next.createdBy !== current.createdBy || next.createdAt !== current.createdAt) {
+          await backend.index.remove(byCreator(current.createdBy), externalId);
+          await Promise.all([
+            backend.index.add(RECENT, externalId, scoreOf(next)),
+            backend.index.add(byCreator(next.createdBy), externalId, scoreOf(next)),
+          ]);
+        }
+        return next;
+      });
+    },
+    async listRecent({ limit, createdBy }) {
+      if (limit <= 0) return [];
+      const ids = await backend.index.range(createdBy === undefined ? RECENT : byCreator(createdBy), {
+        limit,
+        newestFirst: true,
+      });
+      if (ids.length === 0) return [];
+      const found = await records.get<PaymentRecord>(ids);
+      return found.filter((r): r is PaymentRecord => r !== undefined && r !== null);
+    },
+  };
+}

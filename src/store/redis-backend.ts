@@ -1,0 +1,268 @@
+import { createHash, randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import Keyv from "keyv";
+import KeyvRedis from "@keyv/redis";
+import { createClient } from "@redis/client";
+import { assertNamespaceName, type Backend } from "./backend.js";
+import type { AtomicOps, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
+
+/**
+ * Redis backend: one @redis/client connection per store, shared by every keyv namespace (each a
+ * @keyv/redis adapter over that client) and by the atomic primitives. Several bot instances each open
+ * their own store on the same Redis and agree through it: every check-and-change is one command
+ * (SET NX PX, GETDEL, ZADD) or one Lua script, never a read followed by a separate write.
+ *
+ * Lease and backoff times are compared with the caller's clock (`now`), passed into the scripts, so tests
+ * can move time and instances agree as far as their clocks do (NTP); key expiries (PX) use Redis' clock.
+ * Scripts derive item keys from a prefix argument, which is fine for one Redis (or a primary with
+ * replicas) but not for Redis Cluster.
+ */
+
+const INCREMENT_WITHIN = `
+local existed = redis.call('EXISTS', KEYS[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local by = tonumber(ARGV[1])
+if current + by > tonumber(ARGV[2]) then return false end
+local value = redis.call('INCRBY', KEYS[1], by)
+if existed == 0 and ARGV[3] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return value`;
+
+const DELETE_IF_EQUAL = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+// KEYS[1] pending zset; ARGV[1] key prefix of the queue; then (id, createdAtMs, body) triples.
+const QUEUE_ADD = `
+local added = 0
+for i = 2, #ARGV, 3 do
+  local id = ARGV[i]
+  local item = ARGV[1] .. 'item:' .. id
+  if redis.call('EXISTS', item) == 0 and redis.call('EXISTS', ARGV[1] .. 'done:' .. id) == 0 then
+    redis.call('HSET', item, 'body', ARGV[i + 2], 'created', ARGV[i + 1], 'attempts', 0)
+    redis.call('ZADD', KEYS[1], ARGV[i + 1], id)
+    added = added + 1
+  end
+end
+return added`;
+
+// A live lease held by someone else blocks both claim and release. KEYS[1] item; ARGV owner, now.
+const LEASE_CHECK = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local lease = redis.call('HMGET', KEYS[1], 'leaseOwner', 'leaseUntil')
+if lease[1] and lease[1] ~= ARGV[1] and tonumber(lease[2]) > tonumber(ARGV[2]) then return 0 end`;
+
+const QUEUE_CLAIM = `${LEASE_CHECK}
+redis.call('HSET', KEYS[1], 'leaseOwner', ARGV[1], 'leaseUntil', tonumber(ARGV[2]) + tonumber(ARGV[3]))
+return 1`;
+
+const QUEUE_RELEASE = `${LEASE_CHECK}
+redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+redis.call('HDEL', KEYS[1], 'leaseOwner', 'leaseUntil')
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'notBefore', ARGV[3]) else redis.call('HDEL', KEYS[1], 'notBefore') end
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'lastError', ARGV[4]) end
+return 1`;
+
+// KEYS[1] item, KEYS[2] done marker, KEYS[3] pending zset; ARGV id, rememberMs.
+const QUEUE_COMPLETE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
+return 1`;
+
+// KEYS[1] pending zset; ARGV prefix, limit, readyAt ('' = all), most entries to look at.
+const QUEUE_PENDING = `
+local out = {}
+local limit = tonumber(ARGV[2])
+local readyAt = tonumber(ARGV[3])
+local budget = tonumber(ARGV[4])
+local start = 0
+while #out < limit and start < budget do
+  local ids = redis.call('ZRANGE', KEYS[1], start, start + 99)
+  if #ids == 0 then break end
+  for _, id in ipairs(ids) do
+    local f = redis.call('HMGET', ARGV[1] .. 'item:' .. id,
+      'body', 'created', 'attempts', 'notBefore', 'lastError', 'leaseOwner', 'leaseUntil')
+    local keep = f[1] ~= false
+    if keep and readyAt then
+      if f[4] and tonumber(f[4]) > readyAt then keep = false end
+      if f[7] and tonumber(f[7]) > readyAt then keep = false end
+    end
+    if keep then
+      out[#out + 1] = { id, f[1], f[2], f[3], f[4] or '', f[5] or '', f[6] or '', f[7] or '' }
+      if #out >= limit then break end
+    end
+  end
+  start = start + 100
+end
+return out`;
+
+/** How far pending() may look past entries that are backing off or leased, per call. */
+const PENDING_SCAN_BUDGET = 5_000;
+const LOCK_TTL_MS = 15_000;
+const LOCK_WAIT_MS = 10_000;
+
+export async function createRedisBackend(options: {
+  url: string;
+  now: () => Date;
+  logger?: StoreLogger | undefined;
+  keyPrefix: string;
+}): Promise<Backend> {
+  const client = createClient({ url: options.url });
+  client.on("error", (error: unknown) => options.logger?.error({ err: error }, "redis store error"));
+  // Each keyv namespace's adapter listens on this one client.
+  client.setMaxListeners(100);
+  await client.connect();
+  const nowMs = () => options.now().getTime();
+  const prefix = options.keyPrefix;
+  const atomicKey = (key: string) => `${prefix}:atomic:${key}`;
+  const queuePrefix = (queue: string) => `${prefix}:queue:${queue}:`;
+
+  // EVALSHA with a fallback to EVAL the first time a server sees a script.
+  const shas = new Map<string, string>();
+  async function run(script: string, keys: string[], args: Array<string | number>): Promise<unknown> {
+    let sha = shas.get(script);
+    if (sha === undefined) {
+      sha = createHash("sha1").update(script).digest("hex");
+      shas.set(script, sha);
+    }
+    const call = { keys, arguments: args.map(String) };
+    try {
+      return await client.evalSha(sha, call);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+      return await client.eval(script, call);
+    }
+  }
+
+  const atomic: AtomicOps = {
+    async setIfAbsent(key, value, ttlMs) {
+      const reply = await client.set(atomicKey(key), value, {
+        condition: "NX",
+        ...(ttlMs === undefined ? {} : { expiration: { type: "PX" as const, value: Math.max(1, Math.ceil(ttlMs)) } }),
+      });
+      return reply === "OK";
+    },
+    async get(key) {
+      const value = await client.get(atomicKey(key));
+      return value ?? undefined;
+    },
+    async delete(key) {
+      await client.del(atomicKey(key));
+    },
+    async incrementWithin(key, by, max, ttlMs) {
+      if (!Number.isSafeInteger(by) || !Number.isSafeInteger(max)) throw new Error("incrementWithin takes integers");
+      const reply = await run(INCREMENT_WITHIN, [atomicKey(key)], [by, max, ttlMs === undefined ? "" : Math.ceil(ttlMs)]);
+      return reply === null || reply === undefined ? null : Number(reply);
+    },
+    async take(key) {
+      const value = await client.getDel(atomicKey(key));
+      return value ?? undefined;
+    },
+  };
+
+  const queues: WorkQueues = {
+    async add(queue, entries) {
+      if (entries.length === 0) return 0;
+      const args: Array<string | number> = [queuePrefix(queue)];
+      for (const e of entries) args.push(e.id, e.createdAtMs, e.body);
+      return Number(await run(QUEUE_ADD, [`${queuePrefix(queue)}pending`], args));
+    },
+    async pending(queue, { limit, readyAtMs }) {
+      const rows = (await run(
+        QUEUE_PENDING,
+        [`${queuePrefix(queue)}pending`],
+        [queuePrefix(queue), limit, readyAtMs ?? "", Math.max(PENDING_SCAN_BUDGET, limit)],
+      )) as string[][];
+      return rows.map(toQueueEntry);
+    },
+    async claim(queue, id, owner, ttlMs) {
+      return Number(await run(QUEUE_CLAIM, [`${queuePrefix(queue)}item:${id}`], [owner, nowMs(), ttlMs])) === 1;
+    },
+    async release(queue, id, owner, retry) {
+      const reply = await run(
+        QUEUE_RELEASE,
+        [`${queuePrefix(queue)}item:${id}`],
+        [owner, nowMs(), retry.notBeforeMs ?? "", retry.error ?? ""],
+      );
+      return Number(reply) === 1;
+    },
+    async complete(queue, id, rememberMs) {
+      const q = queuePrefix(queue);
+      const reply = await run(QUEUE_COMPLETE, [`${q}item:${id}`, `${q}done:${id}`, `${q}pending`], [id, Math.ceil(rememberMs)]);
+      return Number(reply) === 1;
+    },
+    async stats(queue) {
+      const key = `${queuePrefix(queue)}pending`;
+      const [depth, oldest] = await Promise.all([client.zCard(key), client.zRangeWithScores(key, 0, 0)]);
+      return { depth: Number(depth), oldestCreatedAtMs: oldest[0]?.score };
+    },
+  };
+
+  async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const lockKey = `${prefix}:lock:${key}`;
+    const token = randomUUID();
+    const giveUpAt = Date.now() + LOCK_WAIT_MS;
+    while ((await client.set(lockKey, token, { condition: "NX", expiration: { type: "PX", value: LOCK_TTL_MS } })) !== "OK") {
+      if (Date.now() > giveUpAt) throw new Error(`store lock ${key} still held after ${LOCK_WAIT_MS} ms`);
+      await sleep(5 + Math.floor(Math.random() * 20));
+    }
+    try {
+      return await fn();
+    } finally {
+      await run(DELETE_IF_EQUAL, [lockKey], [token]);
+    }
+  }
+
+  const namespaces = new Map<string, Keyv>();
+  let closed = false;
+  return {
+    backend: "redis",
+    atomic,
+    queues,
+    withLock,
+    now: options.now,
+    index: {
+      async add(name, member, score) {
+        await client.zAdd(`${prefix}:index:${name}`, { score, value: member });
+      },
+      async remove(name, member) {
+        await client.zRem(`${prefix}:index:${name}`, member);
+      },
+      async range(name, { limit, newestFirst }) {
+        if (limit <= 0) return [];
+        return client.zRange(`${prefix}:index:${name}`, 0, limit - 1, newestFirst ? { REV: true } : undefined);
+      },
+    },
+    namespace(name) {
+      assertNamespaceName(name);
+      let keyv = namespaces.get(name);
+      if (keyv === undefined) {
+        // One adapter per namespace (keyv writes its namespace onto the adapter), all on the one client.
+        const adapter = new KeyvRedis(client, { throwOnErrors: true });
+        keyv = new Keyv(adapter, { namespace: `${prefix}:${name}`, useKeyPrefix: false, throwOnErrors: true });
+        namespaces.set(name, keyv);
+      }
+      return keyv;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (client.isOpen) await client.close();
+    },
+  };
+}
+
+function toQueueEntry(row: string[]): QueueEntry {
+  const [id = "", body = "", created = "0", attempts = "0", notBefore = "", lastError = "", leaseOwner = "", leaseUntil = ""] = row;
+  return {
+    id,
+    createdAtMs: Number(created),
+    body,
+    attempts: Number(attempts),
+    notBeforeMs: notBefore === "" ? undefined : Number(notBefore),
+    lastError: lastError === "" ? undefined : lastError,
+    leaseOwner: leaseOwner === "" ? undefined : leaseOwner,
+    leaseUntilMs: leaseUntil === "" ? undefined : Number(leaseUntil),
+  };
+}
