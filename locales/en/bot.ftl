@@ -1,0 +1,150 @@
+# The merchant bot (src/bot/). Every key here starts with "bot-".
+# Messages are sent with HTML parse mode unless noted: keep <, > and & out of plain text.
+
+## Main menu
+bot-menu-title = What would you like to create?
+bot-menu-va = 🏦 Create Virtual Account
+bot-menu-alfamart = 🏪 Alfamart code
+bot-menu-payments = 📋 Recent payments
+bot-menu-invite = ➕ Invite a cashier
+bot-menu-staff = 👥 Cashiers
+bot-menu-language = 🌐 Language
+bot-menu-help = ❓ Help
+bot-welcome-owner = Hello, { $name }! You are this shop's owner.
+bot-welcome-staff = Hello, { $name }! You are registered as a cashier.
+
+## Access
+bot-access-refused =
+    Sorry, this bot only serves the shop's owner and cashiers.
+    Your Telegram ID: <code>{ $userId }</code>
+    Send this ID to the shop owner so they can invite you.
+bot-access-refused-short = Sorry, this bot only serves the shop's owner and cashiers. Your ID: { $userId }
+bot-access-owner-only = Only the shop owner can do this.
+
+## Invites and staff
+bot-invite-created =
+    Send this link to the new cashier. It works once, until { $expiresAt }:
+    { $link }
+bot-invite-accepted = Welcome, { $name }! You are now a cashier of this shop.
+bot-invite-invalid = This invite link has been used or has expired. Ask the shop owner for a new one.
+bot-invite-already-member = You are already registered; you don't need this link.
+bot-invite-joined-notice = ✅ { $name } (ID <code>{ $userId }</code>) joined as a cashier.
+bot-staff-title = The shop's cashiers:
+bot-staff-empty = No cashiers yet. Press "Invite a cashier" to make an invite link.
+bot-staff-entry = • { $name } (ID <code>{ $userId }</code>), since { $addedAt }
+bot-staff-remove-button = ✖ Remove { $name }
+bot-staff-removed = { $name } is no longer a cashier.
+bot-staff-not-found = That cashier is no longer on the list.
+bot-staff-removed-notice = The shop owner has removed your cashier access.
+
+## Groups
+bot-group-linked = Group "{ $title }" is linked. The shop's payment notifications will be posted here.
+bot-group-unlinked = This group no longer receives the shop's notifications.
+bot-group-not-linked = This group was not linked.
+bot-group-only = This command only works inside a group.
+
+## Language
+bot-lang-choose = Choose a language:
+bot-lang-set = Language set to English.
+bot-lang-id = 🇮🇩 Bahasa Indonesia
+bot-lang-en = 🇬🇧 English
+
+## Help
+bot-help =
+    <b>How to use</b>
+    🏦 <b>Virtual Account</b> (/va): choose the bank, type the customer's name and the amount, then confirm. You get the VA number and a QR to forward to the customer.
+    🏪 <b>Alfamart code</b> (/alfamart): the customer pays at any Alfamart cashier with this code.
+    📋 <b>Recent payments</b> (/payments): the status of the payments created.
+    🌐 /language: change language. /cancel: leave the current step.
+    Amounts may be typed as 150000, 150.000, Rp 150.000, 150rb, 1,5jt or 2 juta.
+bot-help-owner =
+    <b>Owner only</b>
+    /invite: make a one-time cashier invite link. /staff: list and remove cashiers.
+    /linkgroup in the shop's group: post payment notifications there. /unlinkgroup: stop.
+
+## Leaving a flow
+bot-cancel-done = Cancelled. Nothing was created.
+bot-cancel-nothing = Nothing is in progress.
+bot-flow-use-buttons = Please choose with the buttons above, or type /cancel to stop.
+bot-flow-type-text = Please type your answer, or /cancel to stop.
+bot-flow-button-expired = This button is no longer valid.
+
+## Creating a payment: questions
+bot-va-ask-bank = Choose the bank for the Virtual Account:
+bot-ask-customer-name = Type the <b>customer's name</b> (letters only, e.g. Siti Aminah):
+bot-ask-amount = Type the <b>amount</b> (between { $min } and { $max }), e.g. 150.000 or 150rb
+bot-va-ask-single-use = Is this Virtual Account for one payment, or reusable?
+bot-single-use-yes = One payment
+bot-single-use-no = Reusable
+bot-name-empty = The customer's name cannot be empty. Example: Siti Aminah
+bot-name-too-long = The name is too long (at most { $max } characters). Example: Siti Aminah
+bot-name-bad-characters = A name may only contain letters, spaces and . , ' - (no digits or symbols). Example: Siti Aminah
+bot-name-institution = Banks refuse names containing "{ $word }". Type the person's name, e.g. Siti Aminah
+bot-amount-unreadable = I can't read "{ $input }" as an amount. Type rupiah, e.g. 150.000, 150rb or 1,5jt
+bot-amount-too-small = The minimum amount is { $min }. Example: 150.000
+bot-amount-too-large = The maximum amount is { $max }. Example: 1,5jt
+bot-summary-va =
+    <b>Please check:</b>
+    Bank: { $bank }
+    Customer name: { $name }
+    Amount: { $amount }
+    Type: { $singleUse ->
+        [yes] one payment
+       *[no] reusable
+    }
+bot-summary-alfamart =
+    <b>Please check:</b>
+    Outlet: Alfamart
+    Customer name: { $name }
+    Amount: { $amount }
+bot-confirm-button = ✅ Create now
+bot-abandon-button = ✖ Cancel
+bot-creating = Creating…
+
+## Gateway trouble
+bot-gateway-unavailable = The payment service can't be reached right now. Nothing was created yet. Try again in a moment: the same number won't be created twice.
+bot-gateway-bad-key = The payment service refused the shop's API key. Ask the shop owner or the bot's operator to check PALLAPI_KEY.
+bot-gateway-validation = The payment service refused this data: { $message }
+bot-gateway-duplicate = This payment had already been created. Check "Recent payments" before making a new one.
+bot-gateway-unexpected = The payment service answered in a way I don't understand. Nothing was saved. Try again, or contact the bot's operator.
+bot-gateway-invalid-input = This data was not accepted: { $reason }
+bot-retry-button = 🔁 Try again
+bot-menu-button = 🏠 Menu
+
+## The payment message (photo caption, HTML, at most 1024 characters)
+bot-payment-va-title = <b>{ $bank } Virtual Account</b>
+bot-payment-alfamart-title = <b>Pay at Alfamart</b>
+bot-payment-va-number = VA number:
+bot-payment-alfamart-code = Payment code:
+bot-payment-details =
+    Customer name: { $name }
+    Amount: <b>{ $amount }</b>
+    Valid until: { $expiresAt }
+bot-payment-steps-va =
+    <b>How to pay:</b>
+    1. Open { $bank } mobile banking or an ATM, choose Transfer to Virtual Account.
+    2. Enter the VA number above.
+    3. Check the name and amount, then pay.
+bot-payment-steps-alfamart =
+    <b>How to pay:</b>
+    1. Go to any Alfamart cashier and say you want to pay "Palladium".
+    2. Show the payment code above.
+    3. Pay { $amount } and keep the receipt.
+bot-payment-qr-note = This QR is not QRIS: it holds only the number above, to show, forward or for a cashier's scanner.
+bot-payment-next = You can forward the message above to the customer. Create another?
+
+## Payment list
+bot-list-title-own = <b>Your recent payments</b>
+bot-list-title-all = <b>The shop's recent payments</b>
+bot-list-empty = No payments yet.
+bot-list-entry = { $status } { $method } · { $amount } · { $name } · { $createdAt }
+bot-status-pending = ⏳ Pending
+bot-status-paid = ✅ Paid
+bot-status-completed = ✅ Completed
+bot-status-failed = ❌ Failed
+bot-status-expired = ⌛ Expired
+
+## Sandbox
+bot-simulate-button = 🧪 Simulate payment
+bot-simulate-sent = Simulated payment sent.
+bot-simulate-failed = The simulation failed, try again.

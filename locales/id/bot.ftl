@@ -1,0 +1,150 @@
+# The merchant bot (src/bot/). Every key here starts with "bot-".
+# Messages are sent with HTML parse mode unless noted: keep <, > and & out of plain text.
+
+## Main menu
+bot-menu-title = Mau buat apa?
+bot-menu-va = 🏦 Buat Virtual Account
+bot-menu-alfamart = 🏪 Kode Alfamart
+bot-menu-payments = 📋 Pembayaran terakhir
+bot-menu-invite = ➕ Undang kasir
+bot-menu-staff = 👥 Daftar kasir
+bot-menu-language = 🌐 Bahasa
+bot-menu-help = ❓ Bantuan
+bot-welcome-owner = Halo, { $name }! Anda pemilik toko ini.
+bot-welcome-staff = Halo, { $name }! Anda terdaftar sebagai kasir.
+
+## Access
+bot-access-refused =
+    Maaf, bot ini hanya untuk pemilik dan kasir toko.
+    ID Telegram Anda: <code>{ $userId }</code>
+    Kirim ID ini ke pemilik toko agar Anda diundang.
+bot-access-refused-short = Maaf, bot ini hanya untuk pemilik dan kasir toko. ID Anda: { $userId }
+bot-access-owner-only = Hanya pemilik toko yang bisa melakukan ini.
+
+## Invites and staff
+bot-invite-created =
+    Kirim tautan ini ke kasir baru. Hanya bisa dipakai sekali, berlaku sampai { $expiresAt }:
+    { $link }
+bot-invite-accepted = Selamat datang, { $name }! Sekarang Anda kasir toko ini.
+bot-invite-invalid = Tautan undangan ini sudah dipakai atau sudah kedaluwarsa. Minta tautan baru ke pemilik toko.
+bot-invite-already-member = Anda sudah terdaftar, tautan ini tidak diperlukan.
+bot-invite-joined-notice = ✅ { $name } (ID <code>{ $userId }</code>) bergabung sebagai kasir.
+bot-staff-title = Kasir toko:
+bot-staff-empty = Belum ada kasir. Tekan "Undang kasir" untuk membuat tautan undangan.
+bot-staff-entry = • { $name } (ID <code>{ $userId }</code>), sejak { $addedAt }
+bot-staff-remove-button = ✖ Hapus { $name }
+bot-staff-removed = { $name } tidak lagi menjadi kasir.
+bot-staff-not-found = Kasir itu sudah tidak ada di daftar.
+bot-staff-removed-notice = Akses Anda sebagai kasir sudah dicabut oleh pemilik toko.
+
+## Groups
+bot-group-linked = Grup "{ $title }" terhubung. Notifikasi pembayaran toko akan dikirim ke sini.
+bot-group-unlinked = Grup ini tidak lagi menerima notifikasi toko.
+bot-group-not-linked = Grup ini memang belum terhubung.
+bot-group-only = Perintah ini hanya bisa dipakai di dalam grup.
+
+## Language
+bot-lang-choose = Pilih bahasa:
+bot-lang-set = Bahasa diubah ke Bahasa Indonesia.
+bot-lang-id = 🇮🇩 Bahasa Indonesia
+bot-lang-en = 🇬🇧 English
+
+## Help
+bot-help =
+    <b>Cara pakai</b>
+    🏦 <b>Virtual Account</b> (/va): pilih bank, ketik nama pelanggan dan nominal, lalu konfirmasi. Anda dapat nomor VA dan QR untuk diteruskan ke pelanggan.
+    🏪 <b>Kode Alfamart</b> (/alfamart): pelanggan membayar di kasir Alfamart dengan kode ini.
+    📋 <b>Pembayaran terakhir</b> (/payments): status pembayaran yang dibuat.
+    🌐 /language: ganti bahasa. /cancel: batalkan langkah yang sedang berjalan.
+    Nominal boleh ditulis 150000, 150.000, Rp 150.000, 150rb, 1,5jt atau 2 juta.
+bot-help-owner =
+    <b>Khusus pemilik</b>
+    /invite: buat tautan undangan kasir (sekali pakai). /staff: lihat dan hapus kasir.
+    /linkgroup di grup toko: kirim notifikasi pembayaran ke grup itu. /unlinkgroup: hentikan.
+
+## Leaving a flow
+bot-cancel-done = Dibatalkan. Tidak ada yang dibuat.
+bot-cancel-nothing = Tidak ada yang sedang berjalan.
+bot-flow-use-buttons = Silakan pilih dengan tombol di atas, atau ketik /cancel untuk batal.
+bot-flow-type-text = Silakan ketik jawabannya, atau /cancel untuk batal.
+bot-flow-button-expired = Tombol ini sudah tidak berlaku.
+
+## Creating a payment: questions
+bot-va-ask-bank = Pilih bank untuk Virtual Account:
+bot-ask-customer-name = Ketik <b>nama pelanggan</b> (huruf saja, contoh: Siti Aminah):
+bot-ask-amount = Ketik <b>nominal</b> (antara { $min } dan { $max }), contoh: 150.000 atau 150rb
+bot-va-ask-single-use = Virtual Account ini untuk sekali bayar, atau bisa dipakai berulang?
+bot-single-use-yes = Sekali bayar
+bot-single-use-no = Bisa berulang
+bot-name-empty = Nama pelanggan tidak boleh kosong. Contoh: Siti Aminah
+bot-name-too-long = Nama terlalu panjang (maksimal { $max } huruf). Contoh: Siti Aminah
+bot-name-bad-characters = Nama hanya boleh berisi huruf, spasi dan tanda . , ' - (tanpa angka atau simbol). Contoh: Siti Aminah
+bot-name-institution = Bank menolak nama yang memuat "{ $word }". Ketik nama orangnya, contoh: Siti Aminah
+bot-amount-unreadable = Nominal "{ $input }" tidak terbaca. Ketik angka rupiah, contoh: 150.000, 150rb atau 1,5jt
+bot-amount-too-small = Nominal minimal { $min }. Contoh: 150.000
+bot-amount-too-large = Nominal maksimal { $max }. Contoh: 1,5jt
+bot-summary-va =
+    <b>Periksa dulu:</b>
+    Bank: { $bank }
+    Nama pelanggan: { $name }
+    Nominal: { $amount }
+    Jenis: { $singleUse ->
+        [yes] sekali bayar
+       *[no] bisa berulang
+    }
+bot-summary-alfamart =
+    <b>Periksa dulu:</b>
+    Gerai: Alfamart
+    Nama pelanggan: { $name }
+    Nominal: { $amount }
+bot-confirm-button = ✅ Buat sekarang
+bot-abandon-button = ✖ Batal
+bot-creating = Sedang dibuat…
+
+## Gateway trouble
+bot-gateway-unavailable = Layanan pembayaran sedang tidak bisa dihubungi. Belum ada yang dibuat. Coba lagi sebentar lagi: nomor yang sama tidak akan dibuat dua kali.
+bot-gateway-bad-key = Kunci API toko ditolak oleh layanan pembayaran. Minta pemilik toko atau operator bot memeriksa PALLAPI_KEY.
+bot-gateway-validation = Layanan pembayaran menolak data ini: { $message }
+bot-gateway-duplicate = Pembayaran ini ternyata sudah pernah dibuat. Cek "Pembayaran terakhir" sebelum membuat yang baru.
+bot-gateway-unexpected = Layanan pembayaran menjawab dengan cara yang tidak dikenal. Belum ada yang disimpan. Coba lagi, atau hubungi operator bot.
+bot-gateway-invalid-input = Data ini tidak diterima: { $reason }
+bot-retry-button = 🔁 Coba lagi
+bot-menu-button = 🏠 Menu
+
+## The payment message (photo caption, HTML, at most 1024 characters)
+bot-payment-va-title = <b>Virtual Account { $bank }</b>
+bot-payment-alfamart-title = <b>Pembayaran di Alfamart</b>
+bot-payment-va-number = Nomor VA:
+bot-payment-alfamart-code = Kode bayar:
+bot-payment-details =
+    Nama pelanggan: { $name }
+    Nominal: <b>{ $amount }</b>
+    Berlaku sampai: { $expiresAt }
+bot-payment-steps-va =
+    <b>Cara bayar:</b>
+    1. Buka m-banking / ATM { $bank }, pilih Transfer ke Virtual Account.
+    2. Masukkan nomor VA di atas.
+    3. Periksa nama dan nominal, lalu bayar.
+bot-payment-steps-alfamart =
+    <b>Cara bayar:</b>
+    1. Datang ke kasir Alfamart, bilang mau bayar "Palladium".
+    2. Tunjukkan kode bayar di atas.
+    3. Bayar { $amount } dan simpan struknya.
+bot-payment-qr-note = QR ini bukan QRIS: isinya hanya nomor di atas, untuk ditunjukkan, diteruskan atau dipindai kasir.
+bot-payment-next = Pesan di atas bisa diteruskan ke pelanggan. Mau buat lagi?
+
+## Payment list
+bot-list-title-own = <b>Pembayaran terakhir Anda</b>
+bot-list-title-all = <b>Pembayaran terakhir toko</b>
+bot-list-empty = Belum ada pembayaran.
+bot-list-entry = { $status } { $method } · { $amount } · { $name } · { $createdAt }
+bot-status-pending = ⏳ Menunggu
+bot-status-paid = ✅ Lunas
+bot-status-completed = ✅ Selesai
+bot-status-failed = ❌ Gagal
+bot-status-expired = ⌛ Kedaluwarsa
+
+## Sandbox
+bot-simulate-button = 🧪 Simulasikan pembayaran
+bot-simulate-sent = Pembayaran simulasi dikirim.
+bot-simulate-failed = Simulasi gagal, coba lagi.

@@ -1,0 +1,107 @@
+import { randomBytes } from "node:crypto";
+import { autoRetry } from "@grammyjs/auto-retry";
+import { conversations } from "@grammyjs/conversations";
+import { Bot, type Context, type MiddlewareFn, session } from "grammy";
+import { I18n, type I18nFlavor } from "@grammyjs/i18n";
+import { DEFAULT_LOCALE, isLocale, LOCALES_DIRECTORY } from "../i18n.js";
+import type { BotContext, BotDeps, FeatureDeps, FlowContext, SessionData } from "./context.js";
+import { accessGate } from "./filters/access.js";
+import { cancelFeature } from "./features/cancel.js";
+import { expiredButtonsFeature } from "./features/expired-buttons.js";
+import { helpFeature } from "./features/help.js";
+import { languageFeature } from "./features/language.js";
+import { linkGroupFeature } from "./features/link-group.js";
+import { paymentsListFeature } from "./features/payments-list.js";
+import { retailPaymentFeature } from "./features/retail-payment.js";
+import { simulatePaymentFeature } from "./features/simulate-payment.js";
+import { staffFeature } from "./features/staff.js";
+import { startFeature } from "./features/start.js";
+import { virtualAccountFeature } from "./features/virtual-account.js";
+import { keyvStorageAdapter } from "./storage-adapter.js";
+
+/** Bump when a flow's steps change: state saved by the old code is then dropped instead of replayed wrongly. */
+export const CONVERSATION_VERSION = 1;
+
+const DAY_MS = 24 * 3600_000;
+
+/** Ours, unique, short enough for callback data and the gateway's 64 characters: pb-<time>-<random>. */
+export function defaultExternalId(now: () => Date = () => new Date()): string {
+  return `pb-${now().getTime().toString(36)}-${randomBytes(6).toString("hex")}`;
+}
+
+/** The key of a user's session: per user, so their language follows them into groups. */
+export const sessionKeyOf = (ctx: Pick<Context, "from">) => (ctx.from ? String(ctx.from.id) : undefined);
+
+/**
+ * The merchant bot: a grammY Bot the caller starts with bot.start() (long polling) or webhookCallback.
+ * Order matters: session -> i18n -> access gate -> conversations -> /cancel -> flows -> other features.
+ */
+export function createBot(deps: BotDeps): Bot<BotContext> {
+  const now = deps.now ?? (() => new Date());
+  const features: FeatureDeps = {
+    ...deps,
+    now,
+    newExternalId: deps.newExternalId ?? (() => defaultExternalId(now)),
+    newInviteCode: deps.newInviteCode ?? (() => randomBytes(12).toString("base64url")),
+    inviteTtlMs: deps.inviteTtlMs ?? DAY_MS,
+  };
+
+  const bot = new Bot<BotContext>(deps.token, deps.apiRoot ? { client: { apiRoot: deps.apiRoot } } : {});
+  // Flood waits and Telegram's 5xx are retried; inside conversations it is installed again (see below).
+  const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
+  bot.api.config.use(retry);
+
+  const sessions = keyvStorageAdapter<SessionData>(deps.store.namespace("sessions"));
+  // One negotiator for both worlds: conversation contexts have no session, so it reads the storage itself.
+  // (src/i18n.ts createI18n takes no negotiator; these are its settings plus ours.)
+  const i18n = new I18n<Context & I18nFlavor>({
+    defaultLocale: DEFAULT_LOCALE,
+    directory: LOCALES_DIRECTORY,
+    fluentBundleOptions: { useIsolating: false },
+    localeNegotiator: async (ctx) => {
+      const key = sessionKeyOf(ctx);
+      const language = key === undefined ? undefined : (await sessions.read(key))?.language;
+      return isLocale(language) ? language : DEFAULT_LOCALE;
+    },
+  });
+  const flowPlugins: MiddlewareFn<FlowContext>[] = [
+    async (ctx, next) => {
+      ctx.api.config.use(retry);
+      await next();
+    },
+    i18n.middleware(),
+  ];
+
+  bot.use(session({ initial: (): SessionData => ({}), storage: sessions, getSessionKey: sessionKeyOf }));
+  bot.use(i18n.middleware());
+  bot.use(accessGate(deps));
+  bot.use(
+    conversations<BotContext, FlowContext>({
+      storage: {
+        type: "key",
+        version: CONVERSATION_VERSION,
+        prefix: "flow:",
+        adapter: keyvStorageAdapter(deps.store.namespace("conversations")),
+        // One flow per person per chat: two cashiers in the shop group don't answer each other's questions.
+        getStorageKey: (ctx) => (ctx.chatId !== undefined && ctx.from ? `${ctx.chatId}:${ctx.from.id}` : undefined),
+      },
+      plugins: flowPlugins,
+    }),
+  );
+  bot.use(cancelFeature());
+  bot.use(virtualAccountFeature(features));
+  bot.use(retailPaymentFeature(features));
+  bot.use(startFeature(features));
+  bot.use(paymentsListFeature(features));
+  bot.use(staffFeature(features));
+  bot.use(linkGroupFeature(features));
+  bot.use(languageFeature());
+  bot.use(helpFeature());
+  bot.use(simulatePaymentFeature(features));
+  bot.use(expiredButtonsFeature());
+
+  bot.catch((error) => {
+    deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, "update failed");
+  });
+  return bot;
+}

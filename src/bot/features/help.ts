@@ -1,0 +1,16 @@
+import { Composer } from "grammy";
+import type { BotContext } from "../context.js";
+import { MENU } from "../keyboards/main-menu.js";
+
+export function helpFeature() {
+  const feature = new Composer<BotContext>();
+  const help = async (ctx: BotContext) => {
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    const parts = [ctx.t("bot-help")];
+    if (ctx.role === "owner") parts.push(ctx.t("bot-help-owner"));
+    await ctx.reply(parts.join("\n\n"), { parse_mode: "HTML" });
+  };
+  feature.command("help", help);
+  feature.callbackQuery(MENU.help, help);
+  return feature;
+}

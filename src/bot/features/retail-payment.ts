@@ -1,0 +1,58 @@
+import { createConversation } from "@grammyjs/conversations";
+import { Composer } from "grammy";
+import { RETAIL_OUTLETS } from "../../domain/limits.js";
+import { formatRupiah } from "../../domain/rupiah.js";
+import type { BotContext, FeatureDeps, Flow, FlowContext, Role } from "../context.js";
+import { askAmount, askCustomerName, newFlowNonce } from "../flow/ask.js";
+import { answerWithPayment, confirmSummary, createWithRetry } from "../flow/create-payment.js";
+import { escapeHtml } from "../html.js";
+import { MENU } from "../keyboards/main-menu.js";
+
+export const CREATE_ALFAMART_CODE = "create-alfamart-code";
+
+/** Customer name, amount (Alfamart's range), confirm; then the payment code the customer shows the cashier. */
+export function createAlfamartCodeFlow(deps: FeatureDeps) {
+  return async function createAlfamartCode(flow: Flow, ctx: FlowContext, role: Role = "staff") {
+    const nonce = await newFlowNonce(flow);
+    const name = await askCustomerName(flow, ctx, nonce);
+    const amount = await askAmount(flow, name.ctx, nonce, RETAIL_OUTLETS.ALFAMART);
+    const summary = amount.ctx.t("bot-summary-alfamart", { name: escapeHtml(name.value), amount: formatRupiah(amount.value) });
+    const confirm = await confirmSummary(flow, amount.ctx, nonce, summary, { sandboxMode: deps.sandboxMode, role });
+    if (!confirm.confirmed) return;
+    const created = await createWithRetry(flow, confirm.ctx, nonce, deps, async (externalId) => {
+      const code = await deps.gateway.createRetailPayment({
+        externalId,
+        retailOutletName: "ALFAMART",
+        name: name.value,
+        amount: amount.value,
+      });
+      return {
+        externalId: code.externalId || externalId,
+        gatewayId: code.id,
+        kind: "retail",
+        status: "pending",
+        amount: code.amount,
+        customerName: name.value,
+        retailOutletName: code.retailOutletName,
+        paymentCode: code.paymentCode,
+        isSingleUse: code.isSingleUse,
+        expiresAt: code.expiresAt.toISOString(),
+      };
+    });
+    if (!created) return;
+    await answerWithPayment(flow, created.ctx, deps, created.payment, role);
+  };
+}
+
+export function retailPaymentFeature(deps: FeatureDeps) {
+  const feature = new Composer<BotContext>();
+  feature.use(createConversation<BotContext, FlowContext>(createAlfamartCodeFlow(deps), CREATE_ALFAMART_CODE));
+  const enter = async (ctx: BotContext) => {
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    await ctx.conversation.exitAll();
+    await ctx.conversation.enter(CREATE_ALFAMART_CODE, ctx.role);
+  };
+  feature.command(["alfamart", "alfa"], enter);
+  feature.callbackQuery(MENU.alfamart, enter);
+  return feature;
+}

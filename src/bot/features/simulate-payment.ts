@@ -1,0 +1,28 @@
+import { Composer } from "grammy";
+import type { BotContext, FeatureDeps } from "../context.js";
+import { SIMULATE_PAYMENT_PREFIX } from "../payment-message.js";
+
+/**
+ * Sandbox only: the payment message's "simulate payment" button plays the customer. The paid message
+ * itself comes back the real way (sandbox callback -> webhook -> notifier), not from here.
+ */
+export function simulatePaymentFeature(deps: FeatureDeps) {
+  const feature = new Composer<BotContext>();
+  const simulate = deps.simulatePayment;
+  if (!simulate) return feature;
+  feature.callbackQuery(new RegExp(`^${SIMULATE_PAYMENT_PREFIX}(.+)$`), async (ctx) => {
+    const record = await deps.store.payments.get(ctx.match[1] ?? "");
+    if (!record || record.status !== "pending") {
+      await ctx.answerCallbackQuery({ text: ctx.t("bot-flow-button-expired") });
+      return;
+    }
+    try {
+      await simulate(record);
+      await ctx.answerCallbackQuery({ text: ctx.t("bot-simulate-sent") });
+    } catch (error) {
+      deps.logger.warn({ err: error, externalId: record.externalId }, "simulated payment failed");
+      await ctx.answerCallbackQuery({ text: ctx.t("bot-simulate-failed"), show_alert: true });
+    }
+  });
+  return feature;
+}

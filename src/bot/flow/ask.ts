@@ -1,0 +1,127 @@
+import { formatRupiah } from "../../domain/rupiah.js";
+import { parseRupiah } from "../../domain/rupiah.js";
+import type { AmountRange } from "../../domain/limits.js";
+import { checkAmount, checkCustomerName, type InvalidReason } from "../../domain/validation.js";
+import type { Flow, FlowContext } from "../context.js";
+import { escapeHtml } from "../html.js";
+import { choiceKeyboard } from "../keyboards/choices.js";
+
+/**
+ * Buttons of one run of a flow carry its nonce ("f:<nonce>:<choice>"), so a button left over from an
+ * earlier, abandoned flow cannot answer a question of this one.
+ */
+export async function newFlowNonce(flow: Flow): Promise<string> {
+  return Math.floor((await flow.random()) * 36 ** 6)
+    .toString(36)
+    .padStart(6, "0");
+}
+
+const buttonData = (nonce: string, choice: string) => `f:${nonce}:${choice}`;
+
+/**
+ * The next update for this flow. A main-menu button or any command leaves the flow and is handled as if
+ * no flow were running (the merchant changed their mind; /cancel is caught before flows ever see it).
+ * Other buttons (a payment's "simulate", a language choice) pass through to their handlers, and the flow
+ * keeps waiting where it was.
+ */
+export async function waitInFlow(flow: Flow, nonce: string): Promise<FlowContext> {
+  const ctx = await flow.wait();
+  const data = ctx.callbackQuery?.data;
+  if (data?.startsWith("menu:") || ctx.message?.text?.startsWith("/")) await flow.halt({ next: true });
+  if (data !== undefined && !data.startsWith(`f:${nonce}:`)) await flow.skip({ next: true });
+  return ctx;
+}
+
+/** Asks with buttons and returns the chosen value; typing instead is answered with a nudge. */
+export async function askChoice<T extends string>(
+  flow: Flow,
+  ctx: FlowContext,
+  nonce: string,
+  question: string,
+  choices: ReadonlyArray<readonly [label: string, value: T]>,
+): Promise<{ value: T; ctx: FlowContext }> {
+  const keyboard = choiceKeyboard(choices.map(([label, value]) => [label, buttonData(nonce, value)] as const));
+  await ctx.reply(question, { parse_mode: "HTML", reply_markup: keyboard });
+  for (;;) {
+    const answer = await waitInFlow(flow, nonce);
+    const data = answer.callbackQuery?.data;
+    if (data === undefined) {
+      await answer.reply(answer.t("bot-flow-use-buttons"));
+      continue;
+    }
+    const value = data.slice(buttonData(nonce, "").length);
+    const chosen = choices.find(([, v]) => v === value);
+    if (!chosen) {
+      await answer.answerCallbackQuery({ text: answer.t("bot-flow-button-expired") });
+      continue;
+    }
+    await answer.answerCallbackQuery();
+    return { value: chosen[1], ctx: answer };
+  }
+}
+
+export type Reading<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Asks for typed text until `read` accepts it; every refusal is said in the user's language. */
+export async function askText<T>(
+  flow: Flow,
+  ctx: FlowContext,
+  nonce: string,
+  question: string,
+  read: (text: string, ctx: FlowContext) => Reading<T>,
+): Promise<{ value: T; ctx: FlowContext }> {
+  await ctx.reply(question, { parse_mode: "HTML" });
+  for (;;) {
+    const answer = await waitInFlow(flow, nonce);
+    if (answer.callbackQuery) {
+      await answer.answerCallbackQuery({ text: answer.t("bot-flow-button-expired") });
+      continue;
+    }
+    const text = answer.message?.text;
+    if (text === undefined) {
+      await answer.reply(answer.t("bot-flow-type-text"));
+      continue;
+    }
+    const reading = read(text, answer);
+    if (reading.ok) return { value: reading.value, ctx: answer };
+    await answer.reply(reading.message, { parse_mode: "HTML" });
+  }
+}
+
+/** The localized sentence for a refused name or amount. */
+export function invalidMessage(ctx: FlowContext, invalid: InvalidReason, input: string): string {
+  switch (invalid.reason) {
+    case "name_empty":
+      return ctx.t("bot-name-empty");
+    case "name_too_long":
+      return ctx.t("bot-name-too-long", { max: String(invalid.max) });
+    case "name_bad_characters":
+      return ctx.t("bot-name-bad-characters");
+    case "name_institution":
+      return ctx.t("bot-name-institution", { word: escapeHtml(invalid.word.toUpperCase()) });
+    case "amount_too_small":
+      return ctx.t("bot-amount-too-small", { min: formatRupiah(invalid.min) });
+    case "amount_too_large":
+      return ctx.t("bot-amount-too-large", { max: formatRupiah(invalid.max) });
+    default:
+      return ctx.t("bot-amount-unreadable", { input: escapeHtml(input.slice(0, 40)) });
+  }
+}
+
+export function askCustomerName(flow: Flow, ctx: FlowContext, nonce: string) {
+  return askText(flow, ctx, nonce, ctx.t("bot-ask-customer-name"), (text, c) => {
+    const checked = checkCustomerName(text);
+    return checked.ok ? checked : { ok: false, message: invalidMessage(c, checked, text) };
+  });
+}
+
+/** Rupiah as shop people type it (parseRupiah, never form.int: "50.000" is fifty thousand), within range. */
+export function askAmount(flow: Flow, ctx: FlowContext, nonce: string, range: AmountRange) {
+  const question = ctx.t("bot-ask-amount", { min: formatRupiah(range.min), max: formatRupiah(range.max) });
+  return askText(flow, ctx, nonce, question, (text, c) => {
+    const amount = parseRupiah(text);
+    if (amount === null) return { ok: false, message: invalidMessage(c, { reason: "amount_not_integer" }, text) };
+    const checked = checkAmount(amount, range);
+    return checked.ok ? checked : { ok: false, message: invalidMessage(c, checked, text) };
+  });
+}

@@ -1,0 +1,144 @@
+import { InputFile } from "grammy";
+import { GatewayError, type GatewayErrorCode } from "../../gateway/types.js";
+import type { PaymentRecord } from "../../store/types.js";
+import type { FeatureDeps, Flow, FlowContext, Role } from "../context.js";
+import { escapeHtml } from "../html.js";
+import { mainMenuKeyboard } from "../keyboards/main-menu.js";
+import { paymentCaption, paymentMessageKeyboard, paymentQrPng } from "../payment-message.js";
+import { askChoice } from "./ask.js";
+
+/** What the gateway made, as plain JSON (it is stored in the conversation's replay log). */
+export type CreatedPayment = Omit<PaymentRecord, "createdBy" | "chatId" | "messageId" | "locale" | "createdAt" | "updatedAt">;
+
+type Attempt =
+  | { ok: true; payment: CreatedPayment }
+  | { ok: false; code: GatewayErrorCode | "UNKNOWN"; gatewayMessage?: string | undefined; reason?: string | undefined };
+
+/** Failures where trying again (with the same external_id) can help; a bad key or bad data will not. */
+const RETRYABLE: ReadonlySet<string> = new Set(["UNAVAILABLE", "UNEXPECTED_RESPONSE", "UNKNOWN"]);
+
+function attemptFailure(error: unknown): Attempt {
+  if (error instanceof GatewayError) {
+    return { ok: false, code: error.code, gatewayMessage: error.details.gatewayMessage, reason: error.details.reason };
+  }
+  return { ok: false, code: "UNKNOWN" };
+}
+
+function failureText(ctx: FlowContext, failure: Extract<Attempt, { ok: false }>): string {
+  switch (failure.code) {
+    case "BAD_KEY":
+      return ctx.t("bot-gateway-bad-key");
+    case "VALIDATION":
+      return ctx.t("bot-gateway-validation", { message: escapeHtml(failure.gatewayMessage ?? "-") });
+    case "DUPLICATE_EXTERNAL_ID":
+      return ctx.t("bot-gateway-duplicate");
+    case "INVALID_INPUT":
+      return ctx.t("bot-gateway-invalid-input", { reason: escapeHtml(failure.reason ?? "-") });
+    case "UNAVAILABLE":
+      return ctx.t("bot-gateway-unavailable");
+    default:
+      return ctx.t("bot-gateway-unexpected");
+  }
+}
+
+/**
+ * Calls the gateway (inside conversation.external, so a replay never calls it twice) with one external_id
+ * for every attempt: a retry after a timeout or a 5xx can only ever make one account. On failure the
+ * merchant is told why and offered a retry where one can help. Returns undefined if they gave up.
+ */
+export async function createWithRetry(
+  flow: Flow,
+  ctx: FlowContext,
+  nonce: string,
+  deps: FeatureDeps,
+  create: (externalId: string) => Promise<CreatedPayment>,
+): Promise<{ payment: CreatedPayment; ctx: FlowContext } | undefined> {
+  const externalId = await flow.external(() => deps.newExternalId());
+  let current = ctx;
+  for (;;) {
+    await current.replyWithChatAction("upload_photo").catch(() => undefined);
+    const attempt = await flow.external(async (): Promise<Attempt> => {
+      try {
+        return { ok: true, payment: await create(externalId) };
+      } catch (error) {
+        deps.logger.warn({ err: error, externalId }, "gateway refused or failed a create");
+        return attemptFailure(error);
+      }
+    });
+    if (attempt.ok) return { payment: attempt.payment, ctx: current };
+    const text = failureText(current, attempt);
+    const choices: Array<readonly [string, "retry" | "abandon"]> = [];
+    if (RETRYABLE.has(attempt.code)) choices.push([current.t("bot-retry-button"), "retry"]);
+    choices.push([current.t("bot-abandon-button"), "abandon"]);
+    const answer = await askChoice(flow, current, nonce, text, choices);
+    current = answer.ctx;
+    if (answer.value === "abandon") {
+      await current.reply(current.t("bot-cancel-done"));
+      return undefined;
+    }
+  }
+}
+
+/**
+ * Records the payment (now that the gateway has answered), sends the photo the merchant forwards to the
+ * customer, then remembers which message shows it (the notifier edits it when paid).
+ */
+export async function answerWithPayment(
+  flow: Flow,
+  ctx: FlowContext,
+  deps: FeatureDeps,
+  payment: CreatedPayment,
+  role: Role,
+): Promise<PaymentRecord> {
+  const locale = await ctx.i18n.getLocale();
+  const chatId = ctx.chatId ?? 0;
+  const createdBy = ctx.from?.id ?? 0;
+  const record = await flow.external(async () => {
+    const at = deps.now().toISOString();
+    const saved: PaymentRecord = { ...payment, createdBy, chatId, locale, createdAt: at, updatedAt: at };
+    await deps.store.payments.save(saved);
+    return saved;
+  });
+  const png = await paymentQrPng(record);
+  const caption = paymentCaption(record, ctx.t, { locale, sandboxMode: deps.sandboxMode });
+  const keyboard = paymentMessageKeyboard(record, ctx.t, { canSimulate: deps.simulatePayment !== undefined });
+  const photo = await ctx.replyWithPhoto(new InputFile(png, `${record.externalId}.png`), {
+    caption,
+    parse_mode: "HTML",
+    ...(keyboard ? { reply_markup: keyboard } : {}),
+  });
+  const shown = await flow.external(async () => {
+    const updated = (await deps.store.payments.update(record.externalId, { messageId: photo.message_id })) ?? {
+      ...record,
+      messageId: photo.message_id,
+    };
+    try {
+      deps.onPaymentCreated?.(updated);
+    } catch (error) {
+      deps.logger.error({ err: error, externalId: updated.externalId }, "onPaymentCreated failed");
+    }
+    return updated;
+  });
+  await ctx.reply(ctx.t("bot-payment-next"), { reply_markup: mainMenuKeyboard(ctx.t, role) });
+  return shown;
+}
+
+/** The summary and its confirm button; false if the merchant pressed cancel. */
+export async function confirmSummary(
+  flow: Flow,
+  ctx: FlowContext,
+  nonce: string,
+  summary: string,
+  options: { sandboxMode: boolean; role: Role },
+) {
+  const text = options.sandboxMode ? `${escapeHtml(ctx.t("sandbox-mode-banner"))}\n\n${summary}` : summary;
+  const answer = await askChoice(flow, ctx, nonce, text, [
+    [ctx.t("bot-confirm-button"), "confirm"],
+    [ctx.t("bot-abandon-button"), "abandon"],
+  ] as const);
+  if (answer.value === "abandon") {
+    await answer.ctx.reply(answer.ctx.t("bot-cancel-done"), { reply_markup: mainMenuKeyboard(answer.ctx.t, options.role) });
+  }
+  return { confirmed: answer.value === "confirm", ctx: answer.ctx };
+}
+

@@ -1,0 +1,83 @@
+import { InlineKeyboard } from "grammy";
+import QRCode from "qrcode";
+import { formatJakartaTime } from "../domain/jakarta-time.js";
+import { formatRupiah } from "../domain/rupiah.js";
+import type { PaymentRecord } from "../store/types.js";
+import { escapeHtml } from "./html.js";
+
+type Translate = (key: string, variables?: Record<string, string | number>) => string;
+
+/** "8808999986203536" -> "8808 9999 8620 3536": how people read a number aloud or type it in. */
+export function groupDigits(number: string): string {
+  return number.replace(/\s+/g, "").replace(/(.{4})(?=.)/g, "$1 ");
+}
+
+/** What the customer types or the cashier scans: the VA number or the Alfamart payment code. */
+export function payableNumber(record: PaymentRecord): string {
+  return (record.kind === "retail" ? record.paymentCode : record.accountNumber) ?? "";
+}
+
+/**
+ * A PNG QR of the bare number, nothing else: it is not QRIS, so a banking app cannot pay with it, but a
+ * customer can show it, and a cashier's scanner reads it into the till.
+ */
+export function paymentQrPng(record: PaymentRecord): Promise<Buffer> {
+  return QRCode.toBuffer(payableNumber(record), { type: "png", errorCorrectionLevel: "M", margin: 2, scale: 8 });
+}
+
+/**
+ * The caption of the payment photo (HTML). It stands alone, so the merchant can forward it to the
+ * customer: outlet or bank, the number (tap to copy, then grouped for reading), name, amount, expiry in
+ * WIB, and the steps to pay.
+ */
+export function paymentCaption(record: PaymentRecord, t: Translate, options: { locale: string; sandboxMode: boolean }): string {
+  const amount = formatRupiah(record.amount);
+  const expiresAt = record.expiresAt ? formatJakartaTime(new Date(record.expiresAt), options.locale) : "-";
+  const number = payableNumber(record);
+  const parts: string[] = [];
+  if (options.sandboxMode) parts.push(escapeHtml(t("sandbox-mode-banner")));
+  if (record.kind === "retail") {
+    parts.push(
+      [
+        t("bot-payment-alfamart-title"),
+        `${t("bot-payment-alfamart-code")} <code>${escapeHtml(number)}</code>`,
+        t("bot-payment-details", { name: escapeHtml(record.customerName), amount, expiresAt }),
+      ].join("\n"),
+    );
+    parts.push(t("bot-payment-steps-alfamart", { amount }));
+  } else {
+    const bank = record.bankCode ?? "";
+    parts.push(
+      [
+        t("bot-payment-va-title", { bank }),
+        `${t("bot-payment-va-number")} <code>${escapeHtml(number)}</code>`,
+        escapeHtml(groupDigits(number)),
+        t("bot-payment-details", { name: escapeHtml(record.customerName), amount, expiresAt }),
+      ].join("\n"),
+    );
+    parts.push(t("bot-payment-steps-va", { bank }));
+  }
+  parts.push(`<i>${t("bot-payment-qr-note")}</i>`);
+  return parts.join("\n\n");
+}
+
+/** Callback data of the "simulate payment" button; the external_id is ours and short enough for 64 bytes. */
+export const SIMULATE_PAYMENT_PREFIX = "sim:";
+
+/**
+ * The buttons under a payment message. Empty today except in sandbox mode; the notifier and later
+ * features add theirs here (it is the one place that knows what a payment message carries).
+ */
+export function paymentMessageKeyboard(
+  record: Pick<PaymentRecord, "externalId" | "status">,
+  t: Translate,
+  options: { canSimulate: boolean },
+): InlineKeyboard | undefined {
+  const keyboard = new InlineKeyboard();
+  let buttons = 0;
+  if (options.canSimulate && record.status === "pending") {
+    keyboard.text(t("bot-simulate-button"), `${SIMULATE_PAYMENT_PREFIX}${record.externalId}`);
+    buttons++;
+  }
+  return buttons > 0 ? keyboard : undefined;
+}

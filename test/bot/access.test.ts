@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CASHIER, NEWCOMER, OWNER, STRANGER, startWorld, textOf, type World } from "./world.js";
+
+let world: World;
+beforeEach(async () => {
+  world = await startWorld({ staff: [CASHIER] });
+});
+afterEach(async () => {
+  await world.close();
+});
+
+describe("only the shop's people are served", () => {
+  it("refuses a stranger, tells them their id, and nothing works for them", async () => {
+    const refusal = await world.say(STRANGER, "/start");
+    expect(textOf(refusal)).toContain("hanya untuk pemilik dan kasir");
+    expect(textOf(refusal)).toContain(String(STRANGER.id));
+    for (const attempt of ["/va", "/alfamart", "/payments", "/invite", "Siti Aminah", "150000"]) {
+      const answer = await world.say(STRANGER, attempt);
+      expect(textOf(answer)).toContain(String(STRANGER.id));
+      expect(textOf(answer)).not.toContain("Pilih bank");
+    }
+    expect(await world.store.access.getStaff(STRANGER.id)).toBeUndefined();
+    expect(world.sandbox.stats().createRequests["create-virtual-account"]).toBe(0);
+  });
+
+  it("lets an owner invite a cashier with a link that works once", async () => {
+    const menu = await world.say(OWNER, "/start");
+    expect(textOf(menu)).toContain("pemilik toko");
+    const invite = await world.press(OWNER, menu, { text: "➕ Undang kasir" });
+    const link = /https:\/\/t\.me\/toko_wati_bot\?start=inv_[A-Za-z0-9_-]+/.exec(textOf(invite))?.[0];
+    expect(link).toBeDefined();
+
+    world.telegram.openDeepLink(NEWCOMER, link ?? "");
+    const welcome = await world.telegram.waitForBotMessage(NEWCOMER.id);
+    expect(textOf(welcome)).toContain("Selamat datang, Dewi");
+    const notice = await world.telegram.waitForBotMessage(OWNER.id, { text: "bergabung sebagai kasir" });
+    expect(textOf(notice)).toContain(String(NEWCOMER.id));
+    expect(await world.store.access.getStaff(NEWCOMER.id)).toMatchObject({ userId: NEWCOMER.id, addedBy: OWNER.id });
+
+    const askBank = await world.say(NEWCOMER, "/va");
+    expect(textOf(askBank)).toContain("Pilih bank");
+
+    world.telegram.openDeepLink(STRANGER, link ?? "");
+    const used = await world.telegram.waitForBotMessage(STRANGER.id);
+    expect(textOf(used)).toContain("sudah dipakai atau sudah kedaluwarsa");
+    const stillRefused = await world.say(STRANGER, "/va");
+    expect(textOf(stillRefused)).toContain(String(STRANGER.id));
+    expect(await world.store.access.getStaff(STRANGER.id)).toBeUndefined();
+  });
+
+  it("does not let a cashier invite or list staff, and lets the owner remove a cashier", async () => {
+    const refused = await world.say(CASHIER, "/invite");
+    expect(textOf(refused)).toContain("Hanya pemilik");
+    const list = await world.say(OWNER, "/staff");
+    expect(textOf(list)).toContain("Rina");
+    const removed = await world.press(OWNER, list, `staff-rm:${CASHIER.id}`);
+    expect(textOf(removed)).toContain("Rina tidak lagi menjadi kasir");
+    await world.telegram.waitForBotMessage(CASHIER.id, { text: "dicabut" });
+    expect(await world.store.access.getStaff(CASHIER.id)).toBeUndefined();
+    const nowRefused = await world.say(CASHIER, "/va");
+    expect(textOf(nowRefused)).toContain(String(CASHIER.id));
+  });
+
+  it("serves only owners and staff in a group, and an owner links the group for notifications", async () => {
+    const group = { id: -100_555, type: "supergroup" as const, title: "Toko Wati" };
+    world.telegram.addBotToGroup(group, OWNER);
+    const linked = await world.say(OWNER, "/linkgroup", group);
+    expect(textOf(linked)).toContain("Toko Wati");
+    expect(await world.store.access.listGroups()).toMatchObject([{ chatId: group.id, title: "Toko Wati", linkedBy: OWNER.id }]);
+
+    const refused = await world.say(STRANGER, "/va", group);
+    expect(textOf(refused)).toContain(String(STRANGER.id));
+    const askBank = await world.say(CASHIER, "/va", group);
+    expect(textOf(askBank)).toContain("Pilih bank");
+
+    const staffCannotUnlink = await world.say(CASHIER, "/unlinkgroup", group);
+    expect(textOf(staffCannotUnlink)).toContain("Hanya pemilik");
+    const unlinked = await world.say(OWNER, "/unlinkgroup", group);
+    expect(textOf(unlinked)).toContain("tidak lagi menerima");
+    expect(await world.store.access.listGroups()).toEqual([]);
+  });
+});

@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Message } from "grammy/types";
+import { CASHIER, decodeQr, startWorld, textOf, type World } from "./world.js";
+
+let world: World;
+beforeEach(async () => {
+  world = await startWorld({ staff: [CASHIER] });
+});
+afterEach(async () => {
+  await world.close();
+});
+
+describe("a cashier takes payments", () => {
+  it("creates a BCA virtual account and gets a photo whose QR is the account number; the payment is recorded", async () => {
+    const menu = await world.say(CASHIER, "/start");
+    expect(textOf(menu)).toContain("Mode sandbox");
+    const askBank = await world.press(CASHIER, menu, { text: "🏦 Buat Virtual Account" });
+    expect(textOf(askBank)).toContain("Pilih bank");
+    const askName = await world.press(CASHIER, askBank, { text: "BCA" });
+    expect(textOf(askName)).toContain("nama pelanggan");
+    const askAmount = await world.say(CASHIER, "Siti Aminah");
+    expect(textOf(askAmount)).toContain("nominal");
+    const askSingle = await world.say(CASHIER, "Rp 150.000");
+    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+    expect(textOf(summary)).toContain("Rp 150.000");
+    expect(textOf(summary)).toContain("Siti Aminah");
+
+    world.telegram.pressButton(CASHIER, summary, { text: "✅ Buat sekarang" });
+    const photo = await world.nextPhoto(CASHIER.id);
+
+    const [va] = world.sandbox.objects().virtual_accounts;
+    expect(world.sandbox.objects().virtual_accounts).toHaveLength(1);
+    expect(va?.bank_code).toBe("BCA");
+    expect(va?.amount).toBe(150_000);
+    expect(decodeQr(photo)).toBe(va?.account_number);
+
+    const caption = String(photo.payload.caption);
+    expect(caption).toContain(`<code>${va?.account_number}</code>`);
+    expect(caption).toContain(va?.account_number.replace(/(.{4})(?=.)/g, "$1 "));
+    expect(caption).toContain("Rp 150.000");
+    expect(caption).toContain("WIB");
+    expect(caption).toContain("bukan QRIS");
+    expect(caption).toContain("Mode sandbox");
+
+    await world.telegram.waitForBotMessage(CASHIER.id, { text: "diteruskan ke pelanggan" });
+    const record = await world.store.payments.get(va?.external_id ?? "");
+    expect(record).toMatchObject({
+      gatewayId: va?.id,
+      kind: "virtual_account",
+      status: "pending",
+      amount: 150_000,
+      customerName: "Siti Aminah",
+      bankCode: "BCA",
+      accountNumber: va?.account_number,
+      isSingleUse: true,
+      createdBy: CASHIER.id,
+      chatId: CASHIER.id,
+      messageId: (photo.response as { result: Message }).result.message_id,
+      locale: "id",
+    });
+    expect(record?.externalId.length).toBeLessThanOrEqual(64);
+  });
+
+  it("creates an Alfamart code whose QR is the payment code", async () => {
+    const askName = await world.say(CASHIER, "/alfamart");
+    expect(textOf(askName)).toContain("nama pelanggan");
+    await world.say(CASHIER, "Budi Santoso");
+    const summary = await world.say(CASHIER, "75rb");
+    expect(textOf(summary)).toContain("Alfamart");
+    expect(textOf(summary)).toContain("Rp 75.000");
+    world.telegram.pressButton(CASHIER, summary, { text: "✅ Buat sekarang" });
+    const photo = await world.nextPhoto(CASHIER.id);
+    const [code] = world.sandbox.objects().retail_payments;
+    expect(code?.amount).toBe(75_000);
+    expect(decodeQr(photo)).toBe(code?.payment_code);
+    expect(String(photo.payload.caption)).toContain(`<code>${code?.payment_code}</code>`);
+    expect(String(photo.payload.caption)).toContain("kasir Alfamart");
+    await world.telegram.waitForBotMessage(CASHIER.id, { text: "diteruskan ke pelanggan" });
+    expect(await world.store.payments.get(code?.external_id ?? "")).toMatchObject({
+      kind: "retail",
+      retailOutletName: "ALFAMART",
+      paymentCode: code?.payment_code,
+      customerName: "Budi Santoso",
+      amount: 75_000,
+      status: "pending",
+    });
+  });
+});

@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { PaymentRecord } from "../../src/store/types.js";
+import { CASHIER, decodeQr, OWNER, startWorld, textOf, type World } from "./world.js";
+
+let world: World;
+const simulated: PaymentRecord[] = [];
+beforeEach(async () => {
+  simulated.length = 0;
+  world = await startWorld({
+    staff: [CASHIER],
+    botDeps: {
+      simulatePayment: async (record) => {
+        simulated.push(record);
+      },
+    },
+  });
+});
+afterEach(async () => {
+  await world.close();
+});
+
+describe("English, lists and the sandbox button", () => {
+  it("works in English end to end once the cashier picks it", async () => {
+    const choose = await world.say(CASHIER, "/language");
+    const set = await world.press(CASHIER, choose, { text: "🇬🇧 English" });
+    expect(textOf(set)).toBe("Language set to English.");
+    const askName = await world.press(CASHIER, set, { text: "🏪 Alfamart code" });
+    expect(textOf(askName)).toContain("customer's name");
+    expect(textOf(await world.say(CASHIER, "Budi 2"))).toContain("may only contain letters");
+    const askAmount = await world.say(CASHIER, "Budi Santoso");
+    expect(textOf(askAmount)).toContain("Type the amount");
+    expect(textOf(await world.say(CASHIER, "10jt"))).toBe("The maximum amount is Rp 5.000.000. Example: 1,5jt");
+    const summary = await world.say(CASHIER, "Rp 99.000");
+    expect(textOf(summary)).toContain("Sandbox mode");
+    expect(textOf(summary)).toContain("Outlet: Alfamart");
+    world.telegram.pressButton(CASHIER, summary, { text: "✅ Create now" });
+    const photo = await world.nextPhoto(CASHIER.id);
+    const caption = String(photo.payload.caption);
+    expect(caption).toContain("Pay at Alfamart");
+    expect(caption).toContain("Valid until");
+    expect(caption).toContain("is not QRIS");
+    expect(decodeQr(photo)).toBe(world.sandbox.objects().retail_payments[0]?.payment_code);
+    await world.telegram.waitForBotMessage(CASHIER.id, { text: "forward the message above" });
+    expect((await world.store.payments.listRecent({ limit: 1 }))[0]?.locale).toBe("en");
+  });
+
+  it("lists recent payments with their status: a cashier their own, the owner all", async () => {
+    for (const [user, name] of [
+      [CASHIER, "Siti Aminah"],
+      [OWNER, "Budi Santoso"],
+    ] as const) {
+      await world.say(user, "/alfamart");
+      await world.say(user, name);
+      const summary = await world.say(user, "50rb");
+      world.telegram.pressButton(user, summary, { text: "✅ Buat sekarang" });
+      await world.telegram.waitForBotMessage(user.id, { text: "diteruskan ke pelanggan" });
+    }
+    const cashiers = (await world.store.payments.listRecent({ limit: 10, createdBy: CASHIER.id }))[0];
+    // What the webhook does when the customer pays (next issue).
+    await world.store.payments.update(cashiers?.externalId ?? "", { status: "paid" });
+
+    const own = textOf(await world.say(CASHIER, "/payments"));
+    expect(own).toContain("Pembayaran terakhir Anda");
+    expect(own).toContain("✅ Lunas Alfamart");
+    expect(own).toContain("Siti Aminah");
+    expect(own).not.toContain("Budi Santoso");
+
+    const all = textOf(await world.say(OWNER, "/payments"));
+    expect(all).toContain("Pembayaran terakhir toko");
+    expect(all).toMatch(/⏳ Menunggu Alfamart \w+ · Rp 50\.000 · Budi Santoso/);
+    expect(all).toContain("✅ Lunas");
+  });
+
+  it("in sandbox mode the payment message carries a button that simulates the customer paying", async () => {
+    await world.say(CASHIER, "/alfamart");
+    await world.say(CASHIER, "Siti Aminah");
+    const summary = await world.say(CASHIER, "50000");
+    world.telegram.pressButton(CASHIER, summary, { text: "✅ Buat sekarang" });
+    const photo = await world.nextPhoto(CASHIER.id);
+    const message = (photo.response as { result: import("grammy/types").Message }).result;
+    await world.telegram.waitForBotMessage(CASHIER.id, { text: "diteruskan ke pelanggan" });
+    world.telegram.pressButton(CASHIER, message, { text: "🧪 Simulasikan pembayaran" });
+    const answered = await world.telegram.waitFor("answerCallbackQuery");
+    expect(answered.payload.text).toBe("Pembayaran simulasi dikirim.");
+    expect(simulated.map((r) => r.paymentCode)).toEqual([world.sandbox.objects().retail_payments[0]?.payment_code]);
+  });
+});

@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Message } from "grammy/types";
+import { CASHIER, decodeQr, startWorld, textOf, type World } from "./world.js";
+
+let world: World;
+beforeEach(async () => {
+  world = await startWorld({ staff: [CASHIER] });
+});
+afterEach(async () => {
+  await world.close();
+});
+
+const vaCreates = () => world.sandbox.stats().createRequests["create-virtual-account"];
+
+/** Starts a BCA virtual account for "Siti Aminah" and returns the amount question. */
+async function upToAmount(): Promise<Message> {
+  const askBank = await world.say(CASHIER, "/va");
+  await world.press(CASHIER, askBank, { text: "BCA" });
+  return world.say(CASHIER, "Siti Aminah");
+}
+
+describe("mistakes are re-asked, never sent to the gateway", () => {
+  // [typed, what the cashier is told]: each one is re-asked with an example.
+  const refused: Array<[string, string]> = [
+    ["abc", 'Nominal "abc" tidak terbaca. Ketik angka rupiah, contoh: 150.000, 150rb atau 1,5jt'],
+    ["5rb", "Nominal minimal Rp 10.000. Contoh: 150.000"],
+    ["60jt", "Nominal maksimal Rp 50.000.000. Contoh: 1,5jt"],
+    ["150.5", 'Nominal "150.5" tidak terbaca'],
+    ["-5000", 'Nominal "-5000" tidak terbaca'],
+    ["0", "Nominal minimal Rp 10.000"],
+    ["9.999", "Nominal minimal Rp 10.000"],
+    ["50.000.001", "Nominal maksimal Rp 50.000.000"],
+    ["1,5", 'Nominal "1,5" tidak terbaca'],
+    ["seratus ribu", 'Nominal "seratus ribu" tidak terbaca'],
+    ["<b>1</b>", 'Nominal "&lt;b&gt;1&lt;/b&gt;" tidak terbaca'],
+  ];
+
+  it("re-asks a mistyped BCA amount with an example, then takes '1,5jt'", async () => {
+    const askAmount = await upToAmount();
+    expect(textOf(askAmount)).toContain("nominal");
+    for (const [typed, told] of refused) {
+      world.telegram.sendText(CASHIER, { id: CASHIER.id, type: "private" }, typed);
+      const answer = await world.telegram.waitFor((c) => c.method === "sendMessage", { description: `the answer to ${typed}` });
+      expect(String(answer.payload.text)).toContain(told);
+    }
+    const askSingle = await world.say(CASHIER, "1,5jt");
+    expect(textOf(askSingle)).toContain("sekali bayar");
+    const summary = await world.press(CASHIER, askSingle, { text: "Bisa berulang" });
+    expect(textOf(summary)).toContain("Rp 1.500.000");
+    expect(vaCreates()).toBe(0);
+  });
+
+  it("re-asks a customer name a bank would refuse", async () => {
+    const askBank = await world.say(CASHIER, "/va");
+    await world.press(CASHIER, askBank, { text: "BNI" });
+    expect(textOf(await world.say(CASHIER, "Budi123"))).toContain("hanya boleh berisi huruf");
+    expect(textOf(await world.say(CASHIER, "Bank Budi"))).toContain('memuat "BANK"');
+    expect(textOf(await world.say(CASHIER, "A".repeat(65)))).toContain("maksimal 64");
+    expect(textOf(await world.say(CASHIER, "Siti Aminah"))).toContain("nominal");
+    expect(vaCreates()).toBe(0);
+  });
+});
+
+describe("trouble on the way", () => {
+  it("tells the cashier the gateway is down, and the retry makes exactly one account", async () => {
+    // The first create is made but its answer is lost, twice (the client's own retry included).
+    world.sandbox.injectFault({ endpoint: "create-virtual-account", when: "after", status: 503, times: 2 });
+    const askAmount = await upToAmount();
+    expect(textOf(askAmount)).toContain("nominal");
+    const askSingle = await world.say(CASHIER, "250rb");
+    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+    const down = await world.press(CASHIER, summary, { text: "✅ Buat sekarang" });
+    expect(textOf(down)).toContain("tidak bisa dihubungi");
+    expect(await world.store.payments.listRecent({ limit: 10 })).toEqual([]);
+
+    world.telegram.pressButton(CASHIER, down, { text: "🔁 Coba lagi" });
+    const photo = await world.nextPhoto(CASHIER.id);
+    const accounts = world.sandbox.objects().virtual_accounts;
+    expect(accounts).toHaveLength(1);
+    expect(decodeQr(photo)).toBe(accounts[0]?.account_number);
+    await world.telegram.waitForBotMessage(CASHIER.id, { text: "diteruskan ke pelanggan" });
+    const recorded = await world.store.payments.listRecent({ limit: 10 });
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]?.externalId).toBe(accounts[0]?.external_id);
+  });
+
+  it("offers no retry when the gateway refuses the data, and stores nothing", async () => {
+    world.sandbox.injectFault({
+      endpoint: "create-retail-payment",
+      when: "before",
+      status: 400,
+      body: JSON.stringify({ error_code: "API_VALIDATION_ERROR", message: "name is not allowed" }),
+      contentType: "application/json",
+    });
+    await world.say(CASHIER, "/alfamart");
+    await world.say(CASHIER, "Budi Santoso");
+    const summary = await world.say(CASHIER, "20000");
+    const refused = await world.press(CASHIER, summary, { text: "✅ Buat sekarang" });
+    expect(textOf(refused)).toContain("menolak data ini: name is not allowed");
+    const buttons = (refused.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.text);
+    expect(buttons).not.toContain("🔁 Coba lagi");
+    expect(await world.store.payments.listRecent({ limit: 10 })).toEqual([]);
+  });
+
+  it("continues a flow where it was after the process restarts", async () => {
+    await upToAmount();
+    await world.restart();
+    const askSingle = await world.say(CASHIER, "2 juta");
+    expect(textOf(askSingle)).toContain("sekali bayar");
+    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+    expect(textOf(summary)).toContain("Siti Aminah");
+    expect(textOf(summary)).toContain("Rp 2.000.000");
+    await world.restart();
+    world.telegram.pressButton(CASHIER, summary, { text: "✅ Buat sekarang" });
+    const photo = await world.nextPhoto(CASHIER.id);
+    expect(decodeQr(photo)).toBe(world.sandbox.objects().virtual_accounts[0]?.account_number);
+    expect(vaCreates()).toBe(1);
+  });
+
+  it("/cancel leaves a flow at once and nothing is created", async () => {
+    await upToAmount();
+    const cancelled = await world.say(CASHIER, "/cancel");
+    expect(textOf(cancelled)).toContain("Dibatalkan");
+    const mark = world.telegram.mark();
+    world.telegram.sendText(CASHIER, { id: CASHIER.id, type: "private" }, "150000");
+    const list = await world.say(CASHIER, "/payments");
+    expect(textOf(list)).toContain("Belum ada pembayaran");
+    const saidSince = world.telegram.calls.slice(mark).filter((c) => c.method === "sendMessage");
+    expect(saidSince).toHaveLength(1);
+    expect(vaCreates()).toBe(0);
+  });
+
+  it("a main-menu button in the middle of a flow starts the chosen one instead", async () => {
+    const menu = await world.say(CASHIER, "/start");
+    await upToAmount();
+    const askName = await world.press(CASHIER, menu, { text: "🏪 Kode Alfamart" });
+    expect(textOf(askName)).toContain("nama pelanggan");
+    expect(textOf(await world.say(CASHIER, "Budi Santoso"))).toContain("Rp 5.000.000");
+  });
+});

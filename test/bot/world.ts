@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Bot } from "grammy";
+import type { Message } from "grammy/types";
+import jsQRModule from "jsqr";
+import { PNG } from "pngjs";
+import { createBot } from "../../src/bot/create-bot.js";
+import type { BotContext, BotDeps } from "../../src/bot/context.js";
+import { createGatewayClient } from "../../src/gateway/client.js";
+import { silentLogger } from "../../src/logger.js";
+import { createSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { createStore } from "../../src/store/index.js";
+import type { Store } from "../../src/store/types.js";
+import { createLocalBotApi, privateChat, type ChatRef, type LocalBotApi, type RecordedCall, type TelegramUser } from "../../src/telegram-local/bot-api-server.js";
+
+/**
+ * The shop's whole world over loopback HTTP: a local Telegram Bot API server, the Palladium sandbox, a
+ * SQLite store in a temp folder, and a real grammY bot polling the local server.
+ */
+
+// jsqr is CommonJS: loaders disagree on whether its default import is the function or the module.
+type JsQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsQR: JsQr = (jsQRModule as unknown as { default?: JsQr }).default ?? (jsQRModule as unknown as JsQr);
+
+export const OWNER: TelegramUser = { id: 1001, first_name: "Ibu", last_name: "Wati" };
+export const CASHIER: TelegramUser = { id: 2002, first_name: "Rina" };
+export const STRANGER: TelegramUser = { id: 3003, first_name: "Joko" };
+export const NEWCOMER: TelegramUser = { id: 4004, first_name: "Dewi" };
+
+const API_KEY = "pallapi_bot_tests_0123456789abcdef0123456789abcdef";
+const CALLBACK_TOKEN = "callback-token-bot-tests-0123456789";
+
+export interface World {
+  telegram: LocalBotApi;
+  sandbox: Sandbox;
+  store: Store;
+  bot: Bot<BotContext>;
+  storeUrl: string;
+  /** A user types in a chat (their private chat by default); resolves to the bot's next message there. */
+  say(user: TelegramUser, text: string, chat?: ChatRef): Promise<Message>;
+  /** A user presses a button (by its label or callback data) on a bot message; resolves to the next bot message in that chat. */
+  press(user: TelegramUser, message: Message, button: string | { text: string }): Promise<Message>;
+  /** The next sendPhoto to a chat since the last injected update. */
+  nextPhoto(chatId: number): Promise<RecordedCall>;
+  /** Stops the bot and closes the store, then opens both again on the same SQLite file: a process restart. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startWorld(options: { staff?: TelegramUser[]; botDeps?: Partial<BotDeps> } = {}): Promise<World> {
+  const dir = mkdtempSync(join(tmpdir(), "pallabot-bot-"));
+  const storeUrl = `sqlite://${join(dir, "shop.sqlite")}`;
+  const telegram = createLocalBotApi({ botUsername: "toko_wati_bot" });
+  await telegram.listen();
+  const sandbox = createSandbox({ apiKey: API_KEY, callbackToken: CALLBACK_TOKEN });
+  await sandbox.listen();
+  const gateway = createGatewayClient({ baseUrl: sandbox.apiBaseUrl, apiKey: API_KEY, maxAttempts: 2, backoffMs: 5, timeoutMs: 5_000 });
+
+  let store = await createStore({ url: storeUrl });
+  for (const member of options.staff ?? []) {
+    await store.access.addStaff({ userId: member.id, name: member.first_name, addedBy: OWNER.id, addedAt: new Date().toISOString() });
+  }
+
+  // Resolves when the polling loop has ended, i.e. after the update in hand is fully handled and saved.
+  let polling: Promise<void> = Promise.resolve();
+  const launch = async (): Promise<Bot<BotContext>> => {
+    const bot = createBot({
+      token: telegram.token,
+      apiRoot: telegram.apiRoot,
+      gateway,
+      store,
+      ownerIds: [OWNER.id],
+      sandboxMode: true,
+      logger: silentLogger(),
+      ...options.botDeps,
+    });
+    await new Promise<void>((resolve, reject) => {
+      polling = bot.start({ onStart: () => resolve() }).catch(reject);
+    });
+    return bot;
+  };
+  let bot = await launch();
+
+  const world: World = {
+    telegram,
+    sandbox,
+    get store() {
+      return store;
+    },
+    get bot() {
+      return bot;
+    },
+    storeUrl,
+    async say(user, text, chat = privateChat(user)) {
+      telegram.sendText(user, chat, text);
+      return telegram.waitForBotMessage(chat.id);
+    },
+    async press(user, message, button) {
+      telegram.pressButton(user, message, button);
+      return telegram.waitForBotMessage(message.chat.id);
+    },
+    nextPhoto(chatId) {
+      return telegram.waitFor((c) => c.method === "sendPhoto" && c.response.ok && (c.response.result as Message).chat.id === chatId, {
+        description: `a photo in chat ${chatId}`,
+      });
+    },
+    async restart() {
+      await bot.stop();
+      await polling;
+      await store.close();
+      store = await createStore({ url: storeUrl });
+      bot = await launch();
+    },
+    async close() {
+      await bot.stop();
+      await polling;
+      await store.close();
+      await telegram.close();
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+/** What a till's scanner would read from the photo. */
+export function decodeQr(call: RecordedCall): string | undefined {
+  const file = call.files.find((f) => f.field === "photo") ?? call.files[0];
+  if (!file) return undefined;
+  const png = PNG.sync.read(file.data);
+  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
+}
+
+export const textOf = (m: Message): string => ("text" in m && m.text) || ("caption" in m && m.caption) || "";
