@@ -7,6 +7,7 @@ import { DEFAULT_LOCALE, isLocale, LOCALES_DIRECTORY } from "../i18n.js";
 import type { BotContext, BotDeps, FeatureDeps, FlowContext, SessionData } from "./context.js";
 import { accessGate } from "./filters/access.js";
 import { cancelFeature } from "./features/cancel.js";
+import { disbursementFeature, type DisbursementOptions } from "./features/disbursement.js";
 import { expiredButtonsFeature } from "./features/expired-buttons.js";
 import { helpFeature } from "./features/help.js";
 import { languageFeature } from "./features/language.js";
@@ -36,9 +37,9 @@ export const sessionKeyOf = (ctx: Pick<Context, "from">) => (ctx.from ? String(c
  * The merchant bot: a grammY Bot the caller starts with bot.start() (long polling) or webhookCallback.
  * Order matters: session -> i18n -> access gate -> conversations -> /cancel -> flows -> other features.
  */
-export function createBot(deps: BotDeps): Bot<BotContext> {
+export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> {
   const now = deps.now ?? (() => new Date());
-  const features: FeatureDeps = {
+  const features: FeatureDeps & DisbursementOptions = {
     ...deps,
     now,
     newExternalId: deps.newExternalId ?? (() => defaultExternalId(now)),
@@ -91,6 +92,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(cancelFeature());
   bot.use(virtualAccountFeature(features));
   bot.use(retailPaymentFeature(features));
+  bot.use(disbursementFeature(features));
   bot.use(startFeature(features));
   bot.use(paymentsListFeature(features));
   bot.use(staffFeature(features));

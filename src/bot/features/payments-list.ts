@@ -20,10 +20,12 @@ export function paymentsListFeature(deps: FeatureDeps) {
   const list = async (ctx: BotContext) => {
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     const everyone = ctx.role === "owner";
-    const records = await deps.store.payments.listRecent({
-      limit: RECENT_PAYMENTS_LIMIT,
-      createdBy: everyone ? undefined : ctx.from?.id,
-    });
+    const records = (
+      await deps.store.payments.listRecent({
+        limit: RECENT_PAYMENTS_LIMIT,
+        createdBy: everyone ? undefined : ctx.from?.id,
+      })
+    ).filter((r) => everyone || r.kind !== "disbursement"); // money going out is the owners' business only
     if (records.length === 0) {
       await ctx.reply(ctx.t("bot-list-empty"));
       return;
@@ -32,7 +34,7 @@ export function paymentsListFeature(deps: FeatureDeps) {
     const lines = records.map((r) =>
       ctx.t("bot-list-entry", {
         status: ctx.t(`bot-status-${r.status}`),
-        method: paymentMethodLabel(r),
+        method: r.kind === "disbursement" ? ctx.t("disburse-list-outgoing", { method: paymentMethodLabel(r) }) : paymentMethodLabel(r),
         amount: formatRupiah(r.amount),
         name: escapeHtml(r.customerName),
         createdAt: formatJakartaTime(new Date(r.createdAt), locale),

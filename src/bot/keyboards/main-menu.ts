@@ -10,6 +10,7 @@ export const MENU = {
   payments: "menu:payments",
   invite: "menu:invite",
   staff: "menu:staff",
+  disburse: "menu:disburse",
   language: "menu:language",
   help: "menu:help",
 } as const;
@@ -23,6 +24,9 @@ export function mainMenuKeyboard(t: Translate, role: Role): InlineKeyboard {
     .row()
     .text(t("bot-menu-payments"), MENU.payments)
     .row();
-  if (role === "owner") keyboard.text(t("bot-menu-invite"), MENU.invite).text(t("bot-menu-staff"), MENU.staff).row();
+  if (role === "owner") {
+    keyboard.text(t("disburse-menu"), MENU.disburse).row();
+    keyboard.text(t("bot-menu-invite"), MENU.invite).text(t("bot-menu-staff"), MENU.staff).row();
+  }
   return keyboard.text(t("bot-menu-language"), MENU.language).text(t("bot-menu-help"), MENU.help);
 }

@@ -1,0 +1,87 @@
+# Sending money out of the shop's Palladium balance (src/bot/features/disbursement.ts). Keys start with
+# "disburse-". HTML parse mode: every variable arrives already escaped. Callback answers (the
+# "disburse-press-*" keys) are plain text of at most 200 characters.
+
+disburse-menu = 💸 Send money
+
+## Who may send
+disburse-private-only = For safety, money is sent only in a private chat with the bot. Open @{ $bot } and type /disburse.
+disburse-allowance-used-up = Today's sending limit ({ $limit }) is used up; { $remaining } left. Try again tomorrow (days are counted in WIB).
+
+## Questions
+disburse-ask-bank = 💸 <b>Send money</b> to a bank account. Choose the bank:
+disburse-ask-account = Type the { $bank } <b>account number</b> (digits only, { $lengths } digits):
+disburse-ask-holder = Type the <b>account holder's name</b> exactly as the bank has it (letters only, e.g. Budi Santoso):
+disburse-ask-amount = Type the <b>amount</b> (between { $min } and { $max }), e.g. 150.000 or 1,5jt
+    Limit per transfer { $perTransfer }; left today { $remaining }.
+disburse-ask-description = Type a <b>description</b> (the recipient sees it in their statement), e.g. Rice supplier invoice
+disburse-ask-email-to = Send a receipt by <b>e-mail</b>? Type the address, or press Skip.
+disburse-ask-email-cc = Add a <b>CC</b> e-mail? Type the address, or press Skip.
+disburse-ask-email-bcc = Add a <b>BCC</b> e-mail? Type the address, or press Skip.
+disburse-skip-button = ⏭ Skip
+disburse-lengths-or = { $first } or { $last }
+
+## Refused answers (the question is asked again)
+disburse-account-not-digits = An account number has digits only. Example: 1234567890
+disburse-account-length = A { $bank } account number has { $lengths } digits; you typed { $count }.
+disburse-holder-empty = The account holder's name cannot be empty. Example: Budi Santoso
+disburse-holder-too-long = The account holder's name is too long (at most { $max } letters).
+disburse-holder-bad-characters = The account holder's name may hold only letters, spaces and . , ' - (no digits or symbols). Example: Budi Santoso
+disburse-holder-institution = Banks refuse names containing "{ $word }". Type the person's name, e.g. Budi Santoso
+disburse-amount-unreadable = Could not read "{ $input }" as an amount. Type rupiah, e.g. 150.000, 150rb or 1,5jt
+disburse-amount-not-positive = The amount must be more than zero. Example: 150.000
+disburse-amount-too-small = The minimum for { $bank } is { $min }.
+disburse-amount-too-large = The maximum for { $bank } is { $max }.
+disburse-amount-above-max = That is above the limit per transfer ({ $max }). Type a smaller amount.
+disburse-amount-above-remaining = That is above what is left today ({ $remaining }). Type a smaller amount, or send it tomorrow.
+disburse-description-invalid = The description is required: one line, at most { $max } characters.
+disburse-email-invalid = "{ $input }" is not a valid e-mail address. Example: shop@example.co.id, or press Skip.
+
+## Summary
+disburse-summary =
+    <b>💸 Check once more. Money sent cannot be pulled back.</b>
+    Bank: { $bank }
+    Account number: <code>{ $account }</code>
+    Account holder: <b>{ $holder }</b>
+    Amount: <b>{ $amount }</b>
+    Description: { $description }
+    E-mail receipt: { $emails }
+    Left today: { $remaining } (after this transfer { $remainingAfter }; daily limit { $limit })
+    The send button is yours only, works once, and expires in { $minutes } minutes.
+disburse-emails-none = none
+disburse-emails = to { $to }{ $cc }{ $bcc }
+disburse-emails-cc = , cc { $address }
+disburse-emails-bcc = , bcc { $address }
+disburse-confirm-button = ✅ Send { $amount }
+disburse-cancel-button = ✖ Cancel
+disburse-retry-button = 🔁 Try again (safe, never twice)
+
+## Pressing the buttons
+disburse-press-sending = ⏳ Sending…
+disburse-press-owner-only = Only the shop's owner can send money.
+disburse-press-not-yours = Another owner started this transfer; only they can confirm it. No money was sent.
+disburse-press-expired = This confirmation has expired. No money was sent. Start again with /disburse.
+disburse-press-unknown = This transfer can no longer be found. No money was sent. Start again with /disburse.
+disburse-press-already-sending = This transfer is being sent. The button works only once.
+disburse-press-already-sent = This transfer was already sent. The button works only once; nothing more was sent.
+disburse-press-already-cancelled = This transfer was cancelled. No money was sent.
+disburse-press-already-refused = This transfer was refused. No money was sent. Start again with /disburse.
+disburse-press-already-uncertain = The result is not certain yet. Press "Try again" on the last message.
+
+## Outcomes
+disburse-cancelled = Cancelled. No money was sent.
+disburse-sent =
+    ✅ The transfer of <b>{ $amount }</b> to { $bank } <code>{ $account }</code> ({ $holder }) was accepted by the payment service and is being processed by the bank. You and the shop group will hear the result.
+    Left today: { $remaining }
+disburse-sent-earlier =
+    ✅ The payment service had already accepted this transfer on an earlier attempt; it was not sent again. You and the shop group will hear the result.
+    Left today: { $remaining }
+disburse-over-daily-limit = ⛔ Not sent: above what is left today ({ $remaining }). No money was sent.
+disburse-over-max = ⛔ Not sent: at most { $max } per transfer. No money was sent.
+disburse-refused-bad-key = ⛔ Not sent: the payment service refused the shop's API key. Ask the bot's operator to check PALLAPI_KEY. Today's limit was given back.
+disburse-refused-validation = ⛔ Not sent: the payment service refused this data ({ $message }). Today's limit was given back.
+disburse-refused-invalid-input = ⛔ Not sent: this data was not accepted ({ $reason }). Today's limit was given back.
+disburse-uncertain = ⚠️ The payment service gave no clear answer, so it is not certain the transfer was made. Press "Try again": the transaction number stays the same, so the money can never be sent twice.
+
+## Payment list
+disburse-list-outgoing = ↗️ Out { $method }

@@ -1,0 +1,87 @@
+# Sending money out of the shop's Palladium balance (src/bot/features/disbursement.ts). Keys start with
+# "disburse-". HTML parse mode: every variable arrives already escaped. Callback answers (the
+# "disburse-press-*" keys) are plain text of at most 200 characters.
+
+disburse-menu = 💸 Kirim dana
+
+## Who may send
+disburse-private-only = Demi keamanan, kirim dana hanya lewat chat pribadi dengan bot. Buka @{ $bot } lalu ketik /kirimdana.
+disburse-allowance-used-up = Batas kirim dana hari ini ({ $limit }) sudah terpakai; sisa { $remaining }. Coba lagi besok (hari dihitung dalam WIB).
+
+## Questions
+disburse-ask-bank = 💸 <b>Kirim dana</b> ke rekening bank. Pilih bank tujuan:
+disburse-ask-account = Ketik <b>nomor rekening</b> { $bank } tujuan (angka saja, { $lengths } digit):
+disburse-ask-holder = Ketik <b>nama pemilik rekening</b> persis seperti di buku tabungan (huruf saja, contoh: Budi Santoso):
+disburse-ask-amount = Ketik <b>nominal</b> (antara { $min } dan { $max }), contoh: 150.000 atau 1,5jt
+    Batas per transfer { $perTransfer }; sisa batas hari ini { $remaining }.
+disburse-ask-description = Ketik <b>keterangan</b> transfer (muncul di mutasi penerima), contoh: Bayar supplier beras
+disburse-ask-email-to = Kirim bukti transfer ke <b>e-mail</b>? Ketik alamatnya, atau tekan Lewati.
+disburse-ask-email-cc = Tambah e-mail <b>CC</b>? Ketik alamatnya, atau tekan Lewati.
+disburse-ask-email-bcc = Tambah e-mail <b>BCC</b>? Ketik alamatnya, atau tekan Lewati.
+disburse-skip-button = ⏭ Lewati
+disburse-lengths-or = { $first } atau { $last }
+
+## Refused answers (the question is asked again)
+disburse-account-not-digits = Nomor rekening hanya boleh berisi angka. Contoh: 1234567890
+disburse-account-length = Nomor rekening { $bank } harus { $lengths } digit; yang Anda ketik { $count } digit.
+disburse-holder-empty = Nama pemilik rekening tidak boleh kosong. Contoh: Budi Santoso
+disburse-holder-too-long = Nama pemilik rekening terlalu panjang (maksimal { $max } huruf).
+disburse-holder-bad-characters = Nama pemilik rekening hanya boleh berisi huruf, spasi dan tanda . , ' - (tanpa angka atau simbol). Contoh: Budi Santoso
+disburse-holder-institution = Bank menolak nama yang memuat "{ $word }". Ketik nama orang pemilik rekening, contoh: Budi Santoso
+disburse-amount-unreadable = Nominal "{ $input }" tidak terbaca. Ketik angka rupiah, contoh: 150.000, 150rb atau 1,5jt
+disburse-amount-not-positive = Nominal harus lebih dari nol. Contoh: 150.000
+disburse-amount-too-small = Nominal minimal { $min } untuk { $bank }.
+disburse-amount-too-large = Nominal maksimal { $max } untuk { $bank }.
+disburse-amount-above-max = Nominal melebihi batas per transfer ({ $max }). Ketik nominal yang lebih kecil.
+disburse-amount-above-remaining = Nominal melebihi sisa batas hari ini ({ $remaining }). Ketik nominal yang lebih kecil, atau kirim besok.
+disburse-description-invalid = Keterangan harus diisi, satu baris, maksimal { $max } karakter.
+disburse-email-invalid = "{ $input }" bukan alamat e-mail yang benar. Contoh: toko@contoh.co.id, atau tekan Lewati.
+
+## Summary
+disburse-summary =
+    <b>💸 Periksa sekali lagi. Uang yang sudah terkirim tidak bisa ditarik kembali.</b>
+    Bank: { $bank }
+    No. rekening: <code>{ $account }</code>
+    Pemilik rekening: <b>{ $holder }</b>
+    Nominal: <b>{ $amount }</b>
+    Keterangan: { $description }
+    Bukti e-mail: { $emails }
+    Sisa batas hari ini: { $remaining } (setelah transfer ini { $remainingAfter }; batas harian { $limit })
+    Tombol kirim hanya untuk Anda, sekali pakai, berlaku { $minutes } menit.
+disburse-emails-none = tidak dikirim
+disburse-emails = ke { $to }{ $cc }{ $bcc }
+disburse-emails-cc = , cc { $address }
+disburse-emails-bcc = , bcc { $address }
+disburse-confirm-button = ✅ Kirim { $amount }
+disburse-cancel-button = ✖ Batal
+disburse-retry-button = 🔁 Coba lagi (aman, tidak dobel)
+
+## Pressing the buttons
+disburse-press-sending = ⏳ Mengirim…
+disburse-press-owner-only = Hanya pemilik toko yang bisa mengirim dana.
+disburse-press-not-yours = Transfer ini dimulai oleh pemilik lain; hanya dia yang bisa mengonfirmasi. Tidak ada uang yang dikirim.
+disburse-press-expired = Konfirmasi ini sudah kedaluwarsa. Tidak ada uang yang dikirim. Mulai lagi dengan /kirimdana.
+disburse-press-unknown = Transfer ini tidak ditemukan lagi. Tidak ada uang yang dikirim. Mulai lagi dengan /kirimdana.
+disburse-press-already-sending = Transfer ini sedang dikirim. Tombol ini hanya berlaku sekali.
+disburse-press-already-sent = Transfer ini sudah dikirim. Tombol ini hanya berlaku sekali; tidak ada yang dikirim lagi.
+disburse-press-already-cancelled = Transfer ini sudah dibatalkan. Tidak ada uang yang dikirim.
+disburse-press-already-refused = Transfer ini sudah ditolak. Tidak ada uang yang dikirim. Mulai lagi dengan /kirimdana.
+disburse-press-already-uncertain = Hasilnya belum pasti. Tekan "Coba lagi" pada pesan terakhir.
+
+## Outcomes
+disburse-cancelled = Dibatalkan. Tidak ada uang yang dikirim.
+disburse-sent =
+    ✅ Transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder } diterima layanan pembayaran dan sedang diproses bank. Anda dan grup toko akan diberi tahu hasilnya.
+    Sisa batas hari ini: { $remaining }
+disburse-sent-earlier =
+    ✅ Transfer ini ternyata sudah diterima layanan pembayaran pada percobaan sebelumnya; tidak dikirim lagi. Anda dan grup toko akan diberi tahu hasilnya.
+    Sisa batas hari ini: { $remaining }
+disburse-over-daily-limit = ⛔ Tidak dikirim: melebihi sisa batas hari ini ({ $remaining }). Tidak ada uang yang dikirim.
+disburse-over-max = ⛔ Tidak dikirim: maksimal { $max } per transfer. Tidak ada uang yang dikirim.
+disburse-refused-bad-key = ⛔ Tidak dikirim: kunci API toko ditolak layanan pembayaran. Minta operator bot memeriksa PALLAPI_KEY. Batas harian dikembalikan.
+disburse-refused-validation = ⛔ Tidak dikirim: layanan pembayaran menolak data ini ({ $message }). Batas harian dikembalikan.
+disburse-refused-invalid-input = ⛔ Tidak dikirim: data ini tidak diterima ({ $reason }). Batas harian dikembalikan.
+disburse-uncertain = ⚠️ Layanan pembayaran tidak menjawab dengan jelas, jadi belum pasti transfer ini dibuat. Tekan "Coba lagi": nomor transaksinya tetap sama, jadi uang tidak akan terkirim dua kali.
+
+## Payment list
+disburse-list-outgoing = ↗️ Keluar { $method }

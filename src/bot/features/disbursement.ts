@@ -1,0 +1,279 @@
+import { randomBytes } from "node:crypto";
+import { createConversation } from "@grammyjs/conversations";
+import { Composer, InlineKeyboard } from "grammy";
+import { DISBURSEMENT_BANK_CODES, DISBURSEMENT_BANKS, type DisbursementBank } from "../../domain/limits.js";
+import { formatRupiah } from "../../domain/rupiah.js";
+import { createDisbursementDesk, type DisbursementDesk, type DisbursementDraft, type PressRefusal, type SendOutcome } from "../../disbursement/desk.js";
+import type { BotContext, FeatureDeps, Flow, FlowContext } from "../context.js";
+import { escapeHtml } from "../html.js";
+import { MENU, mainMenuKeyboard } from "../keyboards/main-menu.js";
+import { askChoice, newFlowNonce } from "../flow/ask.js";
+import {
+  askOptionalEmail,
+  askTyped,
+  lengthsText,
+  readAccountNumber,
+  readAmount,
+  readDescription,
+  readHolderName,
+} from "../flow/disbursement-ask.js";
+
+export const DISBURSE = "disburse";
+
+/** The guards an owner sets through the environment (DISBURSE_MAX_AMOUNT, DISBURSE_DAILY_LIMIT). */
+export interface DisbursementOptions {
+  /** The most one disbursement may send, in rupiah. Default 25,000,000. */
+  disburseMaxAmount?: number | undefined;
+  /** The most all disbursements of one Jakarta day may send together. Default 50,000,000. */
+  disburseDailyLimit?: number | undefined;
+  /** How long the confirm button stays good. Default 5 minutes. */
+  disburseConfirmTtlMs?: number | undefined;
+}
+
+export const DEFAULT_DISBURSE_MAX_AMOUNT = 25_000_000;
+export const DEFAULT_DISBURSE_DAILY_LIMIT = 50_000_000;
+export const DEFAULT_DISBURSE_CONFIRM_TTL_MS = 5 * 60_000;
+
+/** Buttons of a saved summary: "dsb:<action>:<draftId>", answered here whether or not a flow is running. */
+const PRESS = /^dsb:(ok|no|retry):([A-Za-z0-9_-]{1,40})$/;
+const pressData = (action: "ok" | "no" | "retry", draftId: string) => `dsb:${action}:${draftId}`;
+
+const SMALLEST_TRANSFER = Math.min(...Object.values(DISBURSEMENT_BANKS).map((b) => b.min));
+
+type Translate = FlowContext["t"];
+
+function emailsText(t: Translate, draft: Pick<DisbursementDraft, "emailTo" | "emailCc" | "emailBcc">): string {
+  if (!draft.emailTo) return t("disburse-emails-none");
+  return t("disburse-emails", {
+    to: escapeHtml(draft.emailTo),
+    cc: draft.emailCc ? t("disburse-emails-cc", { address: escapeHtml(draft.emailCc) }) : "",
+    bcc: draft.emailBcc ? t("disburse-emails-bcc", { address: escapeHtml(draft.emailBcc) }) : "",
+  });
+}
+
+/** Bank, account number, holder, amount, description, e-mails; then a saved draft and its summary. */
+function disburseFlow(deps: FeatureDeps, desk: DisbursementDesk) {
+  const { allowance } = desk;
+  return async function disburse(flow: Flow, ctx: FlowContext) {
+    const nonce = await newFlowNonce(flow);
+    const remainingAtStart = await flow.external(() => allowance.remainingToday());
+    if (remainingAtStart < SMALLEST_TRANSFER) {
+      await ctx.reply(
+        ctx.t("disburse-allowance-used-up", { limit: formatRupiah(allowance.dailyLimit), remaining: formatRupiah(remainingAtStart) }),
+        { reply_markup: mainMenuKeyboard(ctx.t, "owner") },
+      );
+      return;
+    }
+    const bank = await askChoice(
+      flow,
+      ctx,
+      nonce,
+      ctx.t("disburse-ask-bank"),
+      DISBURSEMENT_BANK_CODES.map((code) => [DISBURSEMENT_BANKS[code].displayName, code] as const),
+    );
+    const bankCode: DisbursementBank = bank.value;
+    const rule = DISBURSEMENT_BANKS[bankCode];
+    const account = await askTyped(
+      flow,
+      bank.ctx,
+      nonce,
+      bank.ctx.t("disburse-ask-account", { bank: rule.displayName, lengths: lengthsText(bank.ctx.t, rule.accountNumberLengths) }),
+      (t, text) => readAccountNumber(t, bankCode, text),
+    );
+    const holder = await askTyped(flow, account.ctx, nonce, account.ctx.t("disburse-ask-holder"), readHolderName);
+    const remaining = await flow.external(() => allowance.remainingToday());
+    const amount = await askTyped(
+      flow,
+      holder.ctx,
+      nonce,
+      holder.ctx.t("disburse-ask-amount", {
+        min: formatRupiah(rule.min),
+        max: formatRupiah(Math.max(rule.min, Math.min(rule.max, allowance.maxAmount, remaining))),
+        perTransfer: formatRupiah(allowance.maxAmount),
+        remaining: formatRupiah(remaining),
+      }),
+      (t, text) => readAmount(t, bankCode, text, { allowance, remainingToday: remaining }),
+    );
+    const description = await askTyped(flow, amount.ctx, nonce, amount.ctx.t("disburse-ask-description"), readDescription);
+    const emailTo = await askOptionalEmail(flow, description.ctx, nonce, description.ctx.t("disburse-ask-email-to"));
+    let last = emailTo.ctx;
+    let emailCc: string | undefined;
+    let emailBcc: string | undefined;
+    if (emailTo.value !== undefined) {
+      const cc = await askOptionalEmail(flow, last, nonce, last.t("disburse-ask-email-cc"));
+      const bcc = await askOptionalEmail(flow, cc.ctx, nonce, cc.ctx.t("disburse-ask-email-bcc"));
+      emailCc = cc.value;
+      emailBcc = bcc.value;
+      last = bcc.ctx;
+    }
+
+    const locale = await last.i18n.getLocale();
+    const ownerId = last.from?.id ?? 0;
+    const chatId = last.chatId ?? ownerId;
+    // Generated once and kept in the conversation's log: a replay sees the same ids, never new ones.
+    const draft = await flow.external(() =>
+      desk.saveDraft({
+        draftId: randomBytes(9).toString("base64url"),
+        externalId: deps.newExternalId(),
+        ownerId,
+        chatId,
+        locale,
+        bankCode,
+        accountNumber: account.value,
+        holderName: holder.value,
+        amount: amount.value,
+        description: description.value,
+        emailTo: emailTo.value,
+        emailCc,
+        emailBcc,
+      }),
+    );
+    const remainingNow = await flow.external(() => allowance.remainingToday());
+    const summary = last.t("disburse-summary", {
+      bank: rule.displayName,
+      account: draft.accountNumber,
+      holder: escapeHtml(draft.holderName),
+      amount: formatRupiah(draft.amount),
+      description: escapeHtml(draft.description),
+      emails: emailsText(last.t, draft),
+      remaining: formatRupiah(remainingNow),
+      remainingAfter: formatRupiah(Math.max(0, remainingNow - draft.amount)),
+      limit: formatRupiah(allowance.dailyLimit),
+      minutes: String(Math.max(1, Math.round(desk.confirmTtlMs / 60_000))),
+    });
+    const text = deps.sandboxMode ? `${escapeHtml(last.t("sandbox-mode-banner"))}\n\n${summary}` : summary;
+    const keyboard = new InlineKeyboard()
+      .text(last.t("disburse-confirm-button", { amount: formatRupiah(draft.amount) }), pressData("ok", draft.draftId))
+      .row()
+      .text(last.t("disburse-cancel-button"), pressData("no", draft.draftId));
+    await last.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+    // The flow ends here: the buttons are answered by the press handler against the saved draft.
+  };
+}
+
+function refusalText(ctx: BotContext, refusal: PressRefusal): string {
+  switch (refusal.reason) {
+    case "not_yours":
+      return ctx.t("disburse-press-not-yours");
+    case "expired":
+      return ctx.t("disburse-press-expired");
+    case "already":
+      switch (refusal.state) {
+        case "sending":
+          return ctx.t("disburse-press-already-sending");
+        case "sent":
+          return ctx.t("disburse-press-already-sent");
+        case "cancelled":
+          return ctx.t("disburse-press-already-cancelled");
+        case "refused":
+          return ctx.t("disburse-press-already-refused");
+        case "uncertain":
+          return ctx.t("disburse-press-already-uncertain");
+        default:
+          return ctx.t("disburse-press-unknown");
+      }
+    default:
+      return ctx.t("disburse-press-unknown");
+  }
+}
+
+function outcomeText(ctx: BotContext, draft: DisbursementDraft, outcome: SendOutcome): string {
+  switch (outcome.kind) {
+    case "sent":
+      return ctx.t(outcome.alreadyAtGateway ? "disburse-sent-earlier" : "disburse-sent", {
+        amount: formatRupiah(draft.amount),
+        bank: DISBURSEMENT_BANKS[draft.bankCode].displayName,
+        account: draft.accountNumber,
+        holder: escapeHtml(draft.holderName),
+        remaining: formatRupiah(outcome.remainingToday),
+      });
+    case "above_max":
+      return ctx.t("disburse-over-max", { max: formatRupiah(outcome.max) });
+    case "daily_limit":
+      return ctx.t("disburse-over-daily-limit", { remaining: formatRupiah(outcome.remainingToday) });
+    case "refused":
+      if (outcome.code === "BAD_KEY") return ctx.t("disburse-refused-bad-key");
+      if (outcome.code === "VALIDATION") return ctx.t("disburse-refused-validation", { message: escapeHtml(outcome.gatewayMessage ?? "-") });
+      return ctx.t("disburse-refused-invalid-input", { reason: escapeHtml(outcome.reason ?? outcome.code) });
+    default:
+      return ctx.t("disburse-uncertain");
+  }
+}
+
+/** Takes the buttons off a summary that can no longer be used (best effort: it may be too old to edit). */
+async function dropButtons(ctx: BotContext) {
+  await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+}
+
+/**
+ * /disburse (/kirimdana) and the owner's menu button start the flow, in a private chat only; the summary's
+ * buttons (confirm, cancel, retry) are answered against the draft saved in the store.
+ */
+export function disbursementFeature(deps: FeatureDeps & DisbursementOptions) {
+  const desk = createDisbursementDesk({
+    store: deps.store,
+    gateway: deps.gateway,
+    logger: deps.logger,
+    now: deps.now,
+    maxAmount: deps.disburseMaxAmount ?? DEFAULT_DISBURSE_MAX_AMOUNT,
+    dailyLimit: deps.disburseDailyLimit ?? DEFAULT_DISBURSE_DAILY_LIMIT,
+    confirmTtlMs: deps.disburseConfirmTtlMs ?? DEFAULT_DISBURSE_CONFIRM_TTL_MS,
+    onRecorded: deps.onPaymentCreated,
+  });
+  const feature = new Composer<BotContext>();
+  feature.use(createConversation<BotContext, FlowContext>(disburseFlow(deps, desk), DISBURSE));
+
+  const enter = async (ctx: BotContext) => {
+    if (ctx.role !== "owner") {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t("bot-access-owner-only"), show_alert: true });
+      else await ctx.reply(ctx.t("bot-access-owner-only"));
+      return;
+    }
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    if (ctx.chat?.type !== "private") {
+      await ctx.reply(ctx.t("disburse-private-only", { bot: escapeHtml(ctx.me.username) }), { parse_mode: "HTML" });
+      return;
+    }
+    await ctx.conversation.exitAll();
+    await ctx.conversation.enter(DISBURSE);
+  };
+  feature.command(["disburse", "kirimdana"], enter);
+  feature.callbackQuery(MENU.disburse, enter);
+
+  feature.callbackQuery(PRESS, async (ctx) => {
+    const action = ctx.match[1] as "ok" | "no" | "retry";
+    const draftId = ctx.match[2] ?? "";
+    if (ctx.role !== "owner") {
+      await ctx.answerCallbackQuery({ text: ctx.t("disburse-press-owner-only"), show_alert: true });
+      return;
+    }
+    const userId = ctx.from.id;
+    if (action === "no") {
+      const cancelled = await desk.cancel(draftId, userId);
+      if (!cancelled.ok) {
+        await ctx.answerCallbackQuery({ text: refusalText(ctx, cancelled), show_alert: true });
+        return;
+      }
+      await ctx.answerCallbackQuery();
+      await dropButtons(ctx);
+      await ctx.reply(ctx.t("disburse-cancelled"), { reply_markup: mainMenuKeyboard(ctx.t, ctx.role) });
+      return;
+    }
+    const claim = action === "ok" ? await desk.claimConfirm(draftId, userId) : await desk.claimRetry(draftId, userId);
+    if (!claim.ok) {
+      await ctx.answerCallbackQuery({ text: refusalText(ctx, claim), show_alert: true });
+      if (claim.reason === "expired") await dropButtons(ctx);
+      return;
+    }
+    await ctx.answerCallbackQuery({ text: ctx.t("disburse-press-sending") });
+    await dropButtons(ctx);
+    const outcome = await desk.send(claim.draft, { messageId: ctx.callbackQuery.message?.message_id });
+    const text = outcomeText(ctx, claim.draft, outcome);
+    const keyboard =
+      outcome.kind === "uncertain"
+        ? new InlineKeyboard().text(ctx.t("disburse-retry-button"), pressData("retry", draftId))
+        : mainMenuKeyboard(ctx.t, ctx.role);
+    await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+  });
+  return feature;
+}

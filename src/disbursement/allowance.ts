@@ -1,0 +1,150 @@
+import type { Store } from "../store/types.js";
+
+/**
+ * The daily allowance for money leaving the shop. It lives in the store (atomic counters), not in memory,
+ * so it holds across a restart and across instances sharing one Redis. A day is a Jakarta calendar day.
+ */
+
+const HOUR_MS = 3600_000;
+const JAKARTA_OFFSET_MS = 7 * HOUR_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/** "2026-11-25": the Jakarta (WIB, UTC+7, no daylight saving) calendar day of an instant. */
+export function jakartaDay(at: Date): string {
+  return new Date(at.getTime() + JAKARTA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The counter of rupiah reserved on one Jakarta day. */
+export const dailyCounterKey = (day: string) => `disburse:day:${day}`;
+/** What one disbursement reserved (its day and amount), so exactly one give-back can find it. */
+export const reservationKey = (externalId: string) => `disburse:reserved:${externalId}`;
+
+/**
+ * The counter and every reservation made on that day expire at the same instant: a day after the day ends.
+ * Kept that long so a FAILED callback late in the evening still finds the reservation to give back, and
+ * never longer than the counter, so a give-back can never land on a counter that has already expired.
+ */
+function msUntilForgotten(day: string, now: Date): number {
+  const endOfDay = Date.parse(`${day}T00:00:00Z`) + DAY_MS - JAKARTA_OFFSET_MS;
+  return Math.max(1, endOfDay + DAY_MS - now.getTime());
+}
+
+export interface Reservation {
+  day: string;
+  amount: number;
+}
+
+function readReservation(text: string | undefined): Reservation | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<Reservation>;
+    if (typeof value.day === "string" && Number.isSafeInteger(value.amount) && (value.amount ?? 0) > 0) {
+      return { day: value.day, amount: value.amount as number };
+    }
+  } catch {
+    // fall through: an unreadable reservation gives nothing back
+  }
+  return undefined;
+}
+
+export interface AllowanceOptions {
+  store: Pick<Store, "atomic">;
+  /** DISBURSE_MAX_AMOUNT: the most one disbursement may send, in rupiah. */
+  maxAmount: number;
+  /** DISBURSE_DAILY_LIMIT: the most all disbursements of one Jakarta day may send together. */
+  dailyLimit: number;
+  now: () => Date;
+}
+
+export type ReserveResult =
+  | { ok: true; day: string; usedToday: number; remainingToday: number }
+  | { ok: false; reason: "above_max"; max: number; remainingToday: number }
+  | { ok: false; reason: "daily_limit"; remainingToday: number };
+
+export type AmountCheck =
+  | { ok: true }
+  | { ok: false; reason: "above_max"; max: number }
+  | { ok: false; reason: "daily_limit"; remainingToday: number };
+
+export interface DisbursementAllowance {
+  readonly maxAmount: number;
+  readonly dailyLimit: number;
+  /** What is left to send today (never negative). */
+  remainingToday(): Promise<number>;
+  /** A friendly early check while the owner types the amount; `reserve` is the one that counts. */
+  check(amount: number, remainingToday: number): AmountCheck;
+  /**
+   * Takes `amount` out of today's allowance atomically, or refuses without taking anything. Call it once
+   * per disbursement (the confirm claim makes sure of that), before the gateway is called.
+   */
+  reserve(externalId: string, amount: number): Promise<ReserveResult>;
+  /** Gives a reservation back (the gateway refused, or the bank failed it); see releaseDisbursementAllowance. */
+  release(externalId: string): Promise<Reservation | undefined>;
+}
+
+export function createDisbursementAllowance(options: AllowanceOptions): DisbursementAllowance {
+  const { store, maxAmount, dailyLimit, now } = options;
+
+  async function usedOn(day: string): Promise<number> {
+    const value = Number(await store.atomic.get(dailyCounterKey(day)));
+    return Number.isFinite(value) ? value : 0;
+  }
+
+  async function remainingToday(): Promise<number> {
+    return Math.max(0, dailyLimit - (await usedOn(jakartaDay(now()))));
+  }
+
+  function check(amount: number, remaining: number): AmountCheck {
+    if (amount > maxAmount) return { ok: false, reason: "above_max", max: maxAmount };
+    if (amount > remaining) return { ok: false, reason: "daily_limit", remainingToday: remaining };
+    return { ok: true };
+  }
+
+  async function reserve(externalId: string, amount: number): Promise<ReserveResult> {
+    if (!Number.isSafeInteger(amount) || amount <= 0) throw new Error("a reservation is a positive whole rupiah amount");
+    const at = now();
+    const day = jakartaDay(at);
+    if (amount > maxAmount) return { ok: false, reason: "above_max", max: maxAmount, remainingToday: Math.max(0, dailyLimit - (await usedOn(day))) };
+    const ttlMs = msUntilForgotten(day, at);
+    // The counter first: if we crash before the reservation is written, the allowance stays taken
+    // (too careful), never given back for money that may have left.
+    const used = await store.atomic.incrementWithin(dailyCounterKey(day), amount, dailyLimit, ttlMs);
+    if (used === null) return { ok: false, reason: "daily_limit", remainingToday: Math.max(0, dailyLimit - (await usedOn(day))) };
+    await store.atomic.setIfAbsent(reservationKey(externalId), JSON.stringify({ day, amount } satisfies Reservation), ttlMs);
+    return { ok: true, day, usedToday: used, remainingToday: Math.max(0, dailyLimit - used) };
+  }
+
+  return {
+    maxAmount,
+    dailyLimit,
+    remainingToday,
+    check,
+    reserve,
+    release: (externalId) => releaseDisbursementAllowance(store, externalId, now()),
+  };
+}
+
+/**
+ * Gives a disbursement's reserved amount back to the day it was taken from: when the gateway refused the
+ * request, or when the disbursement callback says FAILED. Idempotent: the reservation is taken atomically
+ * (`atomic.take`), so a callback retried by the gateway, a duplicate, or two instances at once give it back
+ * exactly once. Returns what was given back, or undefined (nothing reserved, already given back, or the day
+ * is long over). Needs only the store: the webhook can call it with `record.externalId`.
+ */
+export async function releaseDisbursementAllowance(
+  store: Pick<Store, "atomic">,
+  externalId: string,
+  now: Date = new Date(),
+): Promise<Reservation | undefined> {
+  const reservation = readReservation(await store.atomic.take(reservationKey(externalId)));
+  if (!reservation) return undefined;
+  // A negative step on the day's counter. The reservation and the counter expire together, so the counter
+  // is there; the TTL only bounds the odd leftover should it have just expired.
+  await store.atomic.incrementWithin(
+    dailyCounterKey(reservation.day),
+    -reservation.amount,
+    Number.MAX_SAFE_INTEGER,
+    msUntilForgotten(reservation.day, now),
+  );
+  return reservation;
+}

@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+/**
+ * What the webhook puts in the outbox for the notifier: a self-contained snapshot of everything the
+ * message needs, taken when the callback was recorded. The notifier then never reads the store to render,
+ * so a later edit of the payment (or an unknown external_id with no record at all) cannot change or break
+ * what the shop is told about that event.
+ */
+
+const chatId = z.number().int().safe();
+const locale = z.string().min(1).max(16);
+const money = z.number().int().nonnegative().safe();
+
+/** How the customer paid: the bank and VA number, or the outlet and payment code. */
+export const paymentMethodSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("virtual_account"), bankCode: z.string(), accountNumber: z.string() }),
+  z.object({ kind: z.literal("retail"), retailOutletName: z.string(), paymentCode: z.string() }),
+]);
+export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
+
+/** "A customer paid": to a linked group or to the creator's chat. */
+export const paymentReceivedSchema = z.object({
+  type: z.literal("payment-received"),
+  chatId,
+  locale,
+  externalId: z.string(),
+  amount: money,
+  method: paymentMethodSchema,
+  customerName: z.string(),
+  /** The payer's name as the bank reports it, when it differs from the customer's. */
+  senderName: z.string().optional(),
+  /** ISO 8601, the gateway's transaction time. */
+  paidAt: z.string(),
+});
+
+/** The disbursement callback: to the owner who sent it and to the linked groups. */
+export const disbursementResultSchema = z.object({
+  type: z.literal("disbursement-result"),
+  chatId,
+  locale,
+  externalId: z.string(),
+  amount: money,
+  bankCode: z.string(),
+  accountNumber: z.string().optional(),
+  accountHolderName: z.string(),
+  status: z.enum(["completed", "failed"]),
+  failureCode: z.string().optional(),
+  /** ISO 8601, the gateway's `updated`. */
+  at: z.string(),
+});
+
+/** A callback for an external_id the bot never issued: each owner hears of it once. */
+export const unknownPaymentSchema = z.object({
+  type: z.literal("unknown-payment"),
+  chatId,
+  locale,
+  event: z.string(),
+  externalId: z.string(),
+  amount: money,
+  method: z.union([paymentMethodSchema, z.object({ kind: z.literal("disbursement"), bankCode: z.string() })]),
+  at: z.string(),
+});
+
+/** Rewrite the caption of the photo that showed the VA/Alfamart code, so it reads PAID. */
+export const markPaidSchema = z.object({
+  type: z.literal("mark-paid"),
+  chatId,
+  messageId: z.number().int().positive().safe(),
+  locale,
+  amount: money,
+  method: paymentMethodSchema,
+  customerName: z.string(),
+  paidAt: z.string(),
+});
+
+export const notificationSchema = z.discriminatedUnion("type", [
+  paymentReceivedSchema,
+  disbursementResultSchema,
+  unknownPaymentSchema,
+  markPaidSchema,
+]);
+
+export type Notification = z.infer<typeof notificationSchema>;
+export type PaymentReceived = z.infer<typeof paymentReceivedSchema>;
+export type DisbursementResult = z.infer<typeof disbursementResultSchema>;
+export type UnknownPayment = z.infer<typeof unknownPaymentSchema>;
+export type MarkPaid = z.infer<typeof markPaidSchema>;

@@ -1,0 +1,381 @@
+import { randomUUID } from "node:crypto";
+import type { Api } from "grammy";
+import type { Logger } from "../logger.js";
+import type { Store } from "../store/types.js";
+import { notificationSchema, type MarkPaid, type Notification, type PaymentReceived } from "./notifications.js";
+import type { NotifierOutboxPort, OutboxEntry } from "./ports.js";
+import {
+  renderDigest,
+  renderDisbursementResult,
+  renderPaidCaption,
+  renderPaymentReceived,
+  renderUnknownPayment,
+  type Translator,
+} from "./render.js";
+import { createSendScheduler, DEFAULT_SEND_LIMITS, type Lane, type SendLimits } from "./send-scheduler.js";
+import { classifySendFailure, isNoCaptionFailure, isSettledEditFailure } from "./telegram-errors.js";
+
+export type NotifierEventName =
+  /** A notification went out (labels: type). */
+  | "sent"
+  /** The original payment message now reads PAID. */
+  | "edited"
+  /** An edit had nothing to do (already PAID, message gone). */
+  | "edit_skipped"
+  /** One digest replaced `count` messages to one chat. */
+  | "digest"
+  /** A Bot API call failed (labels: reason = rate_limited | transient | permanent). */
+  | "failed"
+  /** A failed item was put back with a delay. */
+  | "retried"
+  /** Telegram answered 429. */
+  | "rate_limited"
+  /** Retrying could not help (bot blocked, chat gone): the item is closed and logged. */
+  | "gave_up";
+
+export type NotifierEventListener = (name: NotifierEventName, labels: Readonly<Record<string, string | number>>) => void;
+
+export interface NotifierDeps {
+  /** Built by the caller: `new Api(token, { apiRoot })` or `bot.api`. No auto-retry needed: see below. */
+  api: Api;
+  outbox: NotifierOutboxPort;
+  /** Reserved for reading recipients' settings; rendering uses only the outbox snapshot. */
+  store?: Store;
+  i18n: Translator;
+  logger: Logger;
+  now?: () => Date;
+  /** Distinguishes this instance's leases from others' (several notifiers may share a Redis outbox). */
+  workerId?: string;
+  limits?: Partial<SendLimits>;
+  /** A chat with more pending payments than this (and than it can send within ~10 s) gets one digest. */
+  digestThreshold?: number;
+  /** How often to look at the outbox when nothing wakes the notifier (items from other instances, retries). */
+  pollIntervalMs?: number;
+  /** How long a claimed item stays ours; a crashed instance's items come back after it. */
+  leaseMs?: number;
+  /** A Bot API call that takes longer is abandoned and retried (kept well inside the lease). */
+  sendTimeoutMs?: number;
+  onEvent?: NotifierEventListener;
+}
+
+export interface Notifier {
+  start(): void;
+  /** Stops taking new work and waits for the sends in flight to finish and be recorded. */
+  stop(): Promise<void>;
+  /** Look at the outbox now (the webhook calls it after recording a callback). */
+  wake(): void;
+}
+
+const DIGEST_HORIZON_MS = 10_000;
+const MAX_BACKOFF_MS = 60_000;
+const PENDING_BATCH = 500;
+
+interface Entry {
+  item: OutboxEntry;
+  notification: Notification;
+}
+
+/**
+ * The outbox worker. Exactly-once as far as Telegram allows: an item is claimed (a lease), sent, and
+ * marked delivered right after Telegram's "ok"; a failed send is released with a later notBefore, so it
+ * is retried but never sent by two workers at once. The one window left is a crash (or a lost answer)
+ * between Telegram accepting a message and markDelivered: the item then comes back after its lease.
+ *
+ * Retries are ours rather than @grammyjs/auto-retry's: a 429's retry_after must pause that chat in the
+ * scheduler (so other chats keep flowing and the backlog can turn into a digest), and a retry must not
+ * sleep inside a lease that another instance is waiting on.
+ */
+export function createNotifier(deps: NotifierDeps): Notifier {
+  const logger = deps.logger.child({ part: "notifier" });
+  const now = deps.now ?? (() => new Date());
+  const nowMs = () => now().getTime();
+  const limits: SendLimits = { ...DEFAULT_SEND_LIMITS, ...deps.limits };
+  const scheduler = createSendScheduler(limits, nowMs);
+  const workerId = deps.workerId ?? `notifier-${randomUUID()}`;
+  const digestThreshold = deps.digestThreshold ?? 5;
+  const pollIntervalMs = deps.pollIntervalMs ?? 1000;
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const sendTimeoutMs = Math.min(deps.sendTimeoutMs ?? 20_000, Math.floor(leaseMs / 2));
+  const emit: NotifierEventListener = (name, labels) => {
+    try {
+      deps.onEvent?.(name, labels);
+    } catch (error) {
+      logger.warn({ err: error }, "notifier event listener threw");
+    }
+  };
+
+  const busyLanes = new Set<string>();
+  const inflight = new Set<Promise<void>>();
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let timerDueAt = Infinity;
+  let ticking: Promise<void> | undefined;
+  let tickRequested = false;
+
+  const laneKey = (chatId: number, lane: Lane) => `${lane}:${chatId}`;
+  // grammY types its signal parameter with the abort-controller polyfill's AbortSignal; Node's is the same at runtime.
+  const timeoutSignal = () => AbortSignal.timeout(sendTimeoutMs) as unknown as Parameters<Api["sendMessage"]>[3];
+
+  function schedule(delayMs: number) {
+    if (!running) return;
+    const dueAt = Date.now() + Math.max(0, delayMs);
+    if (timer !== undefined && timerDueAt <= dueAt) return;
+    if (timer !== undefined) clearTimeout(timer);
+    timerDueAt = dueAt;
+    timer = setTimeout(() => {
+      timer = undefined;
+      timerDueAt = Infinity;
+      void tick();
+    }, Math.max(0, delayMs));
+  }
+
+  async function tick(): Promise<void> {
+    if (!running) return;
+    if (ticking !== undefined) {
+      tickRequested = true;
+      return;
+    }
+    let nextDelay = pollIntervalMs;
+    ticking = (async () => {
+      try {
+        nextDelay = await planAndStart();
+      } catch (error) {
+        logger.error({ err: error }, "could not read the outbox; will try again");
+      }
+    })();
+    await ticking;
+    ticking = undefined;
+    if (tickRequested) {
+      tickRequested = false;
+      schedule(0);
+    } else {
+      schedule(nextDelay);
+    }
+  }
+
+  /** Reads the outbox, starts every send the limits allow now, and says when to look again. */
+  async function planAndStart(): Promise<number> {
+    const at = nowMs();
+    // Only items free now: not backing off after a failure, not leased (by us in flight, or by another
+    // instance). An expired lease of a crashed instance counts as free.
+    const items = await deps.outbox.pending({ limit: PENDING_BATCH, readyAt: new Date(at) });
+    let nextDelay = pollIntervalMs;
+    const lanes = new Map<string, { chatId: number; lane: Lane; entries: Entry[] }>();
+    for (const item of items) {
+      const parsed = notificationSchema.safeParse(item.payload);
+      if (!parsed.success) {
+        startUnreadable(item);
+        continue;
+      }
+      const notification = parsed.data;
+      const lane: Lane = notification.type === "mark-paid" ? "edit" : "message";
+      const key = laneKey(notification.chatId, lane);
+      const group = lanes.get(key) ?? { chatId: notification.chatId, lane, entries: [] };
+      group.entries.push({ item, notification });
+      lanes.set(key, group);
+    }
+
+    for (const [key, { chatId, lane, entries }] of lanes) {
+      if (!running) break;
+      if (busyLanes.has(key)) continue; // its send will wake us when done
+      const readyAt = scheduler.readyAt(chatId, lane);
+      if (readyAt > at) {
+        nextDelay = Math.min(nextDelay, readyAt - at);
+        continue;
+      }
+      const payments = entries.filter((e): e is Entry & { notification: PaymentReceived } => e.notification.type === "payment-received");
+      const soon = Math.min(digestThreshold, scheduler.capacityWithin(chatId, DIGEST_HORIZON_MS));
+      const first = entries[0];
+      if (payments.length >= 2 && payments.length > soon) start(key, chatId, lane, () => deliverDigest(chatId, payments));
+      else if (first !== undefined) start(key, chatId, lane, () => deliverOne(first));
+    }
+    return nextDelay;
+  }
+
+  /** Reserves the chat's slot now (so the limits count it) and runs the delivery in the background. */
+  function start(key: string, chatId: number, lane: Lane, delivery: () => Promise<void>) {
+    busyLanes.add(key);
+    const slot = scheduler.take(chatId, lane);
+    const task = delivery()
+      .catch((error: unknown) => logger.error({ err: error, chatId }, "notification delivery crashed"))
+      .finally(() => {
+        scheduler.settle(slot);
+        busyLanes.delete(key);
+        inflight.delete(task);
+        if (running) schedule(0);
+      });
+    inflight.add(task);
+  }
+
+  function startUnreadable(item: OutboxEntry) {
+    const task = (async () => {
+      if (!(await claim(item.id))) return;
+      logger.error({ itemId: item.id }, "outbox item is not a notification; closing it");
+      await markDelivered([item.id]);
+      emit("gave_up", { reason: "unreadable" });
+    })()
+      .catch((error: unknown) => logger.error({ err: error }, "could not close an unreadable outbox item"))
+      .finally(() => inflight.delete(task));
+    inflight.add(task);
+  }
+
+  async function claim(id: string): Promise<boolean> {
+    return Boolean(await deps.outbox.claim(id, workerId, leaseMs));
+  }
+
+  /** Right after Telegram's "ok": a few quick tries, because a miss here is the one way to send twice. */
+  async function markDelivered(ids: readonly string[]) {
+    for (const id of ids) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await deps.outbox.markDelivered(id, workerId);
+          break;
+        } catch (error) {
+          if (attempt >= 3) {
+            logger.error({ err: error, itemId: id }, "sent but could not mark delivered; it may be sent again after its lease");
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        }
+      }
+    }
+  }
+
+  async function deliverOne(entry: Entry): Promise<void> {
+    if (!(await claim(entry.item.id))) return;
+    const n = entry.notification;
+    try {
+      if (n.type === "mark-paid") {
+        const outcome = await editToPaid(n);
+        await markDelivered([entry.item.id]);
+        emit(outcome, { type: n.type });
+      } else {
+        await sendText(n.chatId, renderText(n));
+        await markDelivered([entry.item.id]);
+        emit("sent", { type: n.type });
+      }
+    } catch (error) {
+      await handleFailure([entry.item.id], n.chatId, error, entry.item.attempts);
+    }
+  }
+
+  async function deliverDigest(chatId: number, payments: readonly (Entry & { notification: PaymentReceived })[]): Promise<void> {
+    const claimed = (await Promise.all(payments.map(async (p) => ((await claim(p.item.id)) ? p : undefined)))).filter(
+      (p): p is Entry & { notification: PaymentReceived } => p !== undefined,
+    );
+    if (claimed.length === 0) return;
+    const ids = claimed.map((p) => p.item.id);
+    const only = claimed[0];
+    try {
+      if (claimed.length === 1 && only !== undefined) {
+        await sendText(chatId, renderPaymentReceived(deps.i18n, only.notification));
+        await markDelivered(ids);
+        emit("sent", { type: only.notification.type });
+        return;
+      }
+      const locale = claimed[0]?.notification.locale ?? "id";
+      await sendText(chatId, renderDigest(deps.i18n, locale, claimed.map((p) => p.notification)));
+      await markDelivered(ids);
+      emit("digest", { count: claimed.length });
+      logger.info({ chatId, count: claimed.length }, "backlog sent as one digest");
+    } catch (error) {
+      await handleFailure(ids, chatId, error, Math.max(...claimed.map((p) => p.item.attempts)));
+    }
+  }
+
+  function renderText(n: Exclude<Notification, MarkPaid>): string {
+    switch (n.type) {
+      case "payment-received":
+        return renderPaymentReceived(deps.i18n, n);
+      case "disbursement-result":
+        return renderDisbursementResult(deps.i18n, n);
+      case "unknown-payment":
+        return renderUnknownPayment(deps.i18n, n);
+    }
+  }
+
+  async function sendText(chatId: number, text: string): Promise<void> {
+    const options = { parse_mode: "HTML" as const, link_preview_options: { is_disabled: true } };
+    try {
+      await deps.api.sendMessage(chatId, text, options, timeoutSignal());
+    } catch (error) {
+      const failure = classifySendFailure(error);
+      if (failure.kind !== "migrated") throw error;
+      logger.info({ chatId, toChatId: failure.toChatId }, "group became a supergroup; sending there");
+      await deps.api.sendMessage(failure.toChatId, text, options, timeoutSignal());
+    }
+  }
+
+  async function editToPaid(n: MarkPaid): Promise<"edited" | "edit_skipped"> {
+    const caption = renderPaidCaption(deps.i18n, n);
+    try {
+      // No reply_markup: the edit also removes the payment's buttons (e.g. "simulate payment").
+      await deps.api.editMessageCaption(n.chatId, n.messageId, { caption, parse_mode: "HTML" }, timeoutSignal());
+      return "edited";
+    } catch (error) {
+      if (isSettledEditFailure(error)) return "edit_skipped";
+      if (!isNoCaptionFailure(error)) throw error;
+    }
+    try {
+      await deps.api.editMessageText(n.chatId, n.messageId, caption, { parse_mode: "HTML" }, timeoutSignal());
+      return "edited";
+    } catch (error) {
+      if (isSettledEditFailure(error)) return "edit_skipped";
+      throw error;
+    }
+  }
+
+  async function handleFailure(ids: readonly string[], chatId: number, error: unknown, previousAttempts: number): Promise<void> {
+    const failure = classifySendFailure(error);
+    const at = nowMs();
+    if (failure.kind === "permanent" || failure.kind === "migrated") {
+      emit("failed", { reason: "permanent" });
+      logger.error({ chatId, items: ids.length, reason: failure.description }, "Telegram refused a notification; not retrying");
+      await markDelivered(ids);
+      emit("gave_up", { reason: "permanent" });
+      return;
+    }
+    let delayMs: number;
+    if (failure.kind === "rate-limited") {
+      delayMs = failure.retryAfterMs;
+      scheduler.pause(chatId, at + delayMs);
+      emit("rate_limited", { chatId });
+      emit("failed", { reason: "rate_limited" });
+    } else {
+      // The outbox counts attempts durably, so the backoff keeps growing across restarts too.
+      const attempt = previousAttempts + 1;
+      delayMs = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (attempt - 1));
+      scheduler.pause(chatId, at + delayMs);
+      emit("failed", { reason: "transient" });
+    }
+    logger.warn({ chatId, items: ids.length, reason: failure.description, retryInMs: delayMs }, "notification not sent; will retry");
+    for (const id of ids) {
+      try {
+        await deps.outbox.release(id, workerId, { notBefore: new Date(at + delayMs), error: failure.description });
+      } catch (releaseError) {
+        // The lease runs out on its own and the item comes back then.
+        logger.error({ err: releaseError, itemId: id }, "could not release a failed notification");
+      }
+    }
+    emit("retried", { count: ids.length });
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      schedule(0);
+    },
+    async stop() {
+      running = false;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      timerDueAt = Infinity;
+      if (ticking !== undefined) await ticking;
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    },
+    wake() {
+      schedule(0);
+    },
+  };
+}

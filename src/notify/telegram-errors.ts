@@ -1,0 +1,39 @@
+import { GrammyError } from "grammy";
+
+/** What the notifier does about a failed Bot API call. */
+export type SendFailure =
+  /** 429: Telegram says when to come back. */
+  | { kind: "rate-limited"; retryAfterMs: number; description: string }
+  /** 5xx, timeouts, connection trouble: try again later with backoff. */
+  | { kind: "transient"; description: string }
+  /** A group became a supergroup: the same message belongs in the new chat. */
+  | { kind: "migrated"; toChatId: number; description: string }
+  /** Any other 4xx (bot blocked or removed, chat gone, bad request): retrying cannot help. */
+  | { kind: "permanent"; description: string };
+
+export function classifySendFailure(error: unknown): SendFailure {
+  if (error instanceof GrammyError) {
+    const description = `${error.error_code} ${error.description}`;
+    if (error.error_code === 429) return { kind: "rate-limited", retryAfterMs: Math.max(1, error.parameters.retry_after ?? 1) * 1000, description };
+    if (error.error_code >= 500) return { kind: "transient", description };
+    if (error.parameters.migrate_to_chat_id !== undefined) return { kind: "migrated", toChatId: error.parameters.migrate_to_chat_id, description };
+    return { kind: "permanent", description };
+  }
+  // HttpError (network, abort on our timeout) and anything unexpected: the message may or may not have
+  // gone out, but a lost "paid" message is worse than a rare repeat, so it is retried.
+  return { kind: "transient", description: error instanceof Error ? error.message.slice(0, 200) : "unknown error" };
+}
+
+/**
+ * Edits that have nothing left to do: the caption already says PAID (a retry after a lost answer), or the
+ * message was deleted or is too old to edit. The payment is still announced by the notifications.
+ */
+export function isSettledEditFailure(error: unknown): boolean {
+  if (!(error instanceof GrammyError) || error.error_code !== 400) return false;
+  return /message is not modified|message to edit not found|message can't be edited|MESSAGE_ID_INVALID|message not found/i.test(error.description);
+}
+
+/** The original message was a text message, not a photo: the caption edit must become a text edit. */
+export function isNoCaptionFailure(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code === 400 && /no caption|there is no caption/i.test(error.description);
+}

@@ -1,0 +1,222 @@
+import type { Logger } from "../logger.js";
+import { DEFAULT_LOCALE } from "../i18n.js";
+import {
+  callbackEventId,
+  type CallbackEvent,
+  type CallbackPayload,
+  type DisbursementCallback,
+  type RetailOutletPaidCallback,
+  type VirtualAccountPaidCallback,
+} from "../gateway/callbacks.js";
+import type { OutboxItem } from "../store/outbox.js";
+import { releaseDisbursementAllowance } from "../disbursement/index.js";
+import type { PaymentRecord, Store } from "../store/types.js";
+import type { Notification, PaymentMethod } from "../notify/notifications.js";
+import type { CallbackEventLogPort, CallbackEventRecord, OutboxPort } from "./ports.js";
+
+export type RecordOutcome =
+  /** First time we saw this event (or a retry of one whose recording was interrupted). */
+  | { kind: "recorded"; eventId: string; notifications: number }
+  /** Seen and fully recorded before: nothing new was written. */
+  | { kind: "duplicate"; eventId: string }
+  /** No payment of ours has this external_id: kept, and the owners told once. */
+  | { kind: "unknown-external-id"; eventId: string; notifications: number };
+
+export interface CallbackRecorderDeps {
+  store: Store;
+  eventLog: CallbackEventLogPort;
+  outbox: OutboxPort;
+  ownerIds: readonly number[];
+  logger: Logger;
+  now: () => Date;
+}
+
+/**
+ * Turns one validated callback into durable state: the payment's new status, the outbox items that will
+ * tell people, and the dedupe mark. The order of the writes is what makes "exactly once" survive a crash:
+ *
+ *   1. the payment update and outbox.add (side by side: neither depends on the other). The update is
+ *      idempotent (the same event sets the same values; an older retry never rolls a newer payment back);
+ *      outbox.add is idempotent by deterministic ids (`<eventId>:chat:<chatId>`) and a no-op for items
+ *      already delivered, so re-adding on a retry never re-sends;
+ *   2. eventLog.recordOnce: the dedupe mark, LAST, after both. If it were first, a crash right after it would make
+ *      the gateway's retry look like a duplicate and the notification would be lost for good.
+ *
+ * A crash between any two writes leaves no 2xx, the gateway retries, and the retry redoes every step
+ * harmlessly. Only after step 3 does the caller answer 2xx.
+ */
+export function createCallbackRecorder(deps: CallbackRecorderDeps) {
+  const { store, eventLog, outbox, logger } = deps;
+
+  async function recipients(record: PaymentRecord): Promise<{ chatId: number; locale: string }[]> {
+    // The chat where the payment was made is the creator's (their private chat, or the group they used);
+    // a linked group that is that same chat hears once, in the creator's language.
+    const list = [{ chatId: record.chatId, locale: record.locale ?? DEFAULT_LOCALE }];
+    for (const group of await store.access.listGroups()) {
+      if (!list.some((r) => r.chatId === group.chatId)) list.push({ chatId: group.chatId, locale: DEFAULT_LOCALE });
+    }
+    return list;
+  }
+
+  async function finish(eventId: string, event: CallbackEvent, externalId: string, known: boolean): Promise<boolean> {
+    const record: CallbackEventRecord = { event, externalId, known, receivedAt: deps.now().toISOString() };
+    return eventLog.recordOnce(eventId, record);
+  }
+
+  async function reportUnknown(eventId: string, event: CallbackEvent, payload: PaidOrDisbursement): Promise<number> {
+    const method = "payment_id" in payload ? methodOf(payload) : { kind: "disbursement" as const, bankCode: payload.bank_code };
+    const at = "transaction_timestamp" in payload ? payload.transaction_timestamp : payload.updated;
+    const items = deps.ownerIds.map((ownerId) => ({
+      id: `${eventId}:owner:${ownerId}`,
+      chatId: ownerId,
+      kind: "unknown-payment",
+      createdAt: deps.now().toISOString(),
+      payload: {
+        type: "unknown-payment",
+        chatId: ownerId,
+        locale: DEFAULT_LOCALE,
+        event,
+        externalId: payload.external_id,
+        amount: payload.amount,
+        method,
+        at,
+      } satisfies Notification,
+    }));
+    if (items.length > 0) await outbox.add(items);
+    return items.length;
+  }
+
+  async function recordPaid(
+    eventId: string,
+    event: "virtual-account-paid" | "retail-outlet-paid",
+    payload: VirtualAccountPaidCallback | RetailOutletPaidCallback,
+    record: PaymentRecord,
+  ): Promise<number> {
+    const paidAt = payload.transaction_timestamp;
+    // A multi-use VA is paid many times (one payment_id each); a late retry of an earlier payment must not
+    // roll paidAt back over a newer one. The lock keeps two payments arriving together from racing (its own
+    // key: the repository already locks `payment:<id>` inside update, and the mutex is not re-entrant).
+    const markPaid = () =>
+      store.withLock(`paid-callback:${record.externalId}`, async () => {
+        const current = (await store.payments.get(record.externalId)) ?? record;
+        const newer = current.paidAt === undefined || Date.parse(paidAt) >= Date.parse(current.paidAt);
+        if (current.status !== "paid" || newer) {
+          await store.payments.update(record.externalId, { status: "paid", ...(newer ? { paidAt, paidAmount: payload.amount } : {}) });
+        }
+      });
+    const method = methodOf(payload);
+    const senderName = event === "virtual-account-paid" ? (payload as VirtualAccountPaidCallback).sender_name : undefined;
+    const createdAt = deps.now().toISOString();
+    const items: OutboxItem[] = (await recipients(record)).map((r) => ({
+      id: `${eventId}:chat:${r.chatId}`,
+      chatId: r.chatId,
+      kind: "payment-received",
+      createdAt,
+      payload: {
+        type: "payment-received",
+        chatId: r.chatId,
+        locale: r.locale,
+        externalId: record.externalId,
+        amount: payload.amount,
+        method,
+        customerName: record.customerName,
+        ...(senderName !== undefined ? { senderName } : {}),
+        paidAt,
+      } satisfies Notification,
+    }));
+    if (record.messageId !== undefined) {
+      items.push({
+        id: `${eventId}:edit`,
+        chatId: record.chatId,
+        kind: "mark-paid",
+        createdAt,
+        payload: {
+          type: "mark-paid",
+          chatId: record.chatId,
+          messageId: record.messageId,
+          locale: record.locale ?? DEFAULT_LOCALE,
+          amount: payload.amount,
+          method,
+          customerName: record.customerName,
+          paidAt,
+        } satisfies Notification,
+      });
+    }
+    // Both idempotent, so their order does not matter; both finish before the dedupe mark.
+    await Promise.all([markPaid(), outbox.add(items)]);
+    return items.length;
+  }
+
+  async function recordDisbursement(eventId: string, payload: DisbursementCallback, record: PaymentRecord): Promise<number> {
+    const status = payload.status === "COMPLETED" ? "completed" : "failed";
+    const createdAt = deps.now().toISOString();
+    const items: OutboxItem[] = (await recipients(record)).map((r) => ({
+      id: `${eventId}:chat:${r.chatId}`,
+      chatId: r.chatId,
+      kind: "disbursement-result",
+      createdAt,
+      payload: {
+        type: "disbursement-result",
+        chatId: r.chatId,
+        locale: r.locale,
+        externalId: record.externalId,
+        amount: payload.amount,
+        bankCode: payload.bank_code,
+        ...(record.accountNumber !== undefined ? { accountNumber: record.accountNumber } : {}),
+        accountHolderName: payload.account_holder_name,
+        status,
+        ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}),
+        at: payload.updated,
+      } satisfies Notification,
+    }));
+    const patch = { status, ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}) } as const;
+    await Promise.all([
+      store.payments.update(record.externalId, patch),
+      outbox.add(items),
+      // Money that never left must not count against today's allowance; the release is take-once, so a
+      // retried callback gives it back only once.
+      status === "failed" ? releaseDisbursementAllowance(store, record.externalId) : undefined,
+    ]);
+    return items.length;
+  }
+
+  return async function recordCallback<E extends CallbackEvent>(event: E, payload: CallbackPayload<E>): Promise<RecordOutcome> {
+    const eventId = callbackEventId(event, payload as { id: string; payment_id?: string });
+    const externalId = payload.external_id;
+    // The cheap path for the gateway's retries of an event fully recorded before. (A retry of one whose
+    // recording was cut short finds no mark and redoes the idempotent steps below.)
+    if ((await eventLog.get(eventId)) !== undefined) return { kind: "duplicate", eventId };
+
+    if (event === "virtual-account-created") {
+      // Nothing to tell anyone; it may also arrive before the bot has saved the payment (or after it was
+      // paid: callbacks come out of order), so it never touches the payment's status.
+      const first = await finish(eventId, event, externalId, true);
+      return first ? { kind: "recorded", eventId, notifications: 0 } : { kind: "duplicate", eventId };
+    }
+
+    const paidOrDisbursement = payload as PaidOrDisbursement;
+    const record = await store.payments.get(externalId);
+    let notifications: number;
+    if (record === undefined) {
+      notifications = await reportUnknown(eventId, event, paidOrDisbursement);
+      const first = await finish(eventId, event, externalId, false);
+      if (first) logger.warn({ event, eventId, externalId }, "callback for an unknown external_id; owners told");
+      return first ? { kind: "unknown-external-id", eventId, notifications } : { kind: "duplicate", eventId };
+    }
+    if (event === "disbursement") {
+      notifications = await recordDisbursement(eventId, paidOrDisbursement as DisbursementCallback, record);
+    } else {
+      notifications = await recordPaid(eventId, event as "virtual-account-paid" | "retail-outlet-paid", paidOrDisbursement as VirtualAccountPaidCallback | RetailOutletPaidCallback, record);
+    }
+    const first = await finish(eventId, event, externalId, true);
+    return first ? { kind: "recorded", eventId, notifications } : { kind: "duplicate", eventId };
+  };
+}
+
+type PaidOrDisbursement = VirtualAccountPaidCallback | RetailOutletPaidCallback | DisbursementCallback;
+
+function methodOf(payload: VirtualAccountPaidCallback | RetailOutletPaidCallback): PaymentMethod {
+  return "retail_outlet_name" in payload
+    ? { kind: "retail", retailOutletName: payload.retail_outlet_name, paymentCode: payload.payment_code }
+    : { kind: "virtual_account", bankCode: payload.bank_code, accountNumber: payload.account_number };
+}

@@ -1,0 +1,174 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { AddressInfo } from "node:net";
+import { CALLBACK_EVENTS, CALLBACK_PATHS, CALLBACK_SCHEMAS, CALLBACK_TOKEN_HEADER, type CallbackEvent } from "../gateway/callbacks.js";
+import type { Logger } from "../logger.js";
+import type { Store } from "../store/types.js";
+import { createTokenCheck } from "./callback-token.js";
+import type { CallbackEventLogPort, OutboxPort } from "./ports.js";
+import { createCallbackRecorder, type RecordOutcome } from "./record-callback.js";
+
+/**
+ * Why fastify: it is well kept and fast (the callback path must stay cheap under a gateway's retry
+ * storms), and it already does the hostile-input work a payment receiver needs: a body limit enforced
+ * while streaming (413 before a huge body is buffered), content-type routing (anything but JSON is a 415
+ * without our code seeing it), and JSON parsing through secure-json-parse, which refuses `__proto__` and
+ * `constructor.prototype` keys instead of letting them reach an object.
+ */
+
+export const DEFAULT_CALLBACK_BODY_LIMIT = 64 * 1024;
+const TELEGRAM_SECRET_HEADER = "x-telegram-bot-api-secret-token";
+
+export interface TelegramWebhookHook {
+  /** e.g. "/telegram/<something unguessable>". */
+  path: string;
+  /** Telegram echoes it in X-Telegram-Bot-Api-Secret-Token (setWebhook's secret_token). */
+  secretToken: string;
+  /** e.g. `(update) => bot.handleUpdate(update as Update)`. */
+  handleUpdate: (update: unknown) => Promise<void>;
+}
+
+export interface WebhookServerDeps {
+  callbackToken: string;
+  store: Store;
+  eventLog: CallbackEventLogPort;
+  outbox: OutboxPort;
+  /** Told once about callbacks for external_ids the bot never issued. */
+  ownerIds: readonly number[];
+  logger: Logger;
+  now?: () => Date;
+  /** Called after each callback that recorded notifications: wakes the notifier. */
+  onRecorded?: (outcome: RecordOutcome) => void;
+  bodyLimitBytes?: number;
+  telegram?: TelegramWebhookHook;
+}
+
+export interface WebhookServer {
+  app: FastifyInstance;
+  /** Resolves to the base URL, e.g. "http://127.0.0.1:8080". */
+  listen(options: { port: number; host: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+class HttpProblem extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** Fastify's own codes for bad input, in words an integrator can act on (never echoing the input). */
+const FASTIFY_REASONS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "content type must be application/json",
+  FST_ERR_CTP_INVALID_TYPE: "content type must be application/json",
+  FST_ERR_CTP_BODY_TOO_LARGE: "body too large",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "empty body",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "content length does not match the body",
+  FST_ERR_CTP_INVALID_JSON_BODY: "body is not valid JSON",
+};
+
+export function createWebhookServer(deps: WebhookServerDeps): WebhookServer {
+  const logger = deps.logger.child({ part: "webhook" });
+  const now = deps.now ?? (() => new Date());
+  const bodyLimit = deps.bodyLimitBytes ?? DEFAULT_CALLBACK_BODY_LIMIT;
+  const tokenMatches = createTokenCheck(deps.callbackToken);
+  const recordCallback = createCallbackRecorder({
+    store: deps.store,
+    eventLog: deps.eventLog,
+    outbox: deps.outbox,
+    ownerIds: deps.ownerIds,
+    logger,
+    now,
+  });
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit,
+    // A slow or stalled client must not hold a connection for ever; the gateway waits ~30 s anyway.
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+  });
+
+  // Only JSON reaches a handler: without parsers for text/plain and the rest, fastify answers 415 itself.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "string", bodyLimit }, app.getDefaultJsonParser("error", "error"));
+
+  const reject = (request: FastifyRequest, reply: FastifyReply, statusCode: number, reason: string) => {
+    logger.warn({ method: request.method, path: request.url.split("?")[0], statusCode, reason, ip: request.ip }, "callback rejected");
+    return reply.code(statusCode).send({ error: reason });
+  };
+
+  app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
+    const statusCode = error.statusCode ?? 500;
+    if (statusCode >= 400 && statusCode < 500) {
+      const code = "code" in error && typeof error.code === "string" ? error.code : "";
+      const reason = error instanceof HttpProblem ? error.reason : (FASTIFY_REASONS[code] ?? (statusCode === 400 ? "body is not valid JSON" : "bad request"));
+      return reject(request, reply, statusCode, reason);
+    }
+    // Our own trouble (the store is down): a 5xx makes the gateway retry later, which is what we want.
+    logger.error({ err: error, path: request.url.split("?")[0] }, "callback could not be recorded");
+    return reply.code(503).send({ error: "temporarily unavailable" });
+  });
+  app.setNotFoundHandler((request, reply) => reject(request, reply, 404, "not found"));
+
+  const checkCallbackToken = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!tokenMatches(request.headers[CALLBACK_TOKEN_HEADER])) {
+      // No detail: whether the header was missing or wrong is not for an unauthenticated caller to learn.
+      return reject(request, reply, 401, "unauthorized");
+    }
+  };
+
+  for (const event of CALLBACK_EVENTS) {
+    app.post(CALLBACK_PATHS[event], { onRequest: checkCallbackToken }, async (request, reply) => {
+      const parsed = CALLBACK_SCHEMAS[event].safeParse(request.body);
+      if (!parsed.success) return reject(request, reply, 400, describeIssue(parsed.error.issues));
+      const outcome = await recordCallback(event as CallbackEvent, parsed.data);
+      logger[outcome.kind === "duplicate" ? "debug" : "info"]({ event, eventId: outcome.eventId, outcome: outcome.kind }, "callback recorded");
+      if (outcome.kind !== "duplicate" && outcome.notifications > 0) deps.onRecorded?.(outcome);
+      return reply.code(200).send({ ok: true, result: outcome.kind });
+    });
+  }
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+
+  if (deps.telegram !== undefined) {
+    const telegram = deps.telegram;
+    const secretMatches = createTokenCheck(telegram.secretToken);
+    app.post(
+      telegram.path,
+      {
+        onRequest: async (request, reply) => {
+          if (!secretMatches(request.headers[TELEGRAM_SECRET_HEADER])) return reject(request, reply, 401, "unauthorized");
+        },
+      },
+      async (request, reply) => {
+        await telegram.handleUpdate(request.body);
+        return reply.code(200).send({ ok: true });
+      },
+    );
+  }
+
+  return {
+    app,
+    async listen({ port, host }) {
+      await app.listen({ port, host });
+      const address = app.server.address() as AddressInfo;
+      const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      return `http://${shownHost}:${address.port}`;
+    },
+    async close() {
+      await app.close();
+    },
+  };
+}
+
+/** "amount: Invalid input ..." for the first problem: which field, never the value that was sent. */
+function describeIssue(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  const first = issues[0];
+  if (first === undefined) return "invalid body";
+  const field = first.path.map((p) => String(p)).join(".") || "body";
+  return `${field}: ${first.message}`.slice(0, 200);
+}

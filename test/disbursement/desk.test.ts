@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createDisbursementAllowance,
+  createDisbursementDesk,
+  dailyCounterKey,
+  jakartaDay,
+  releaseDisbursementAllowance,
+  type DisbursementDesk,
+} from "../../src/disbursement/index.js";
+import { createGatewayClient } from "../../src/gateway/client.js";
+import { silentLogger } from "../../src/logger.js";
+import { createSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { createStore } from "../../src/store/index.js";
+import type { Store } from "../../src/store/types.js";
+
+/** The money rules alone: the real sandbox over loopback and a real SQLite store, no bot. */
+
+const API_KEY = "pallapi_desk_tests_0123456789abcdef0123456789";
+let dir: string;
+let sandbox: Sandbox;
+let store: Store;
+let ids = 0;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "pallabot-desk-"));
+  store = await createStore({ url: `sqlite://${join(dir, "desk.sqlite")}` });
+  sandbox = createSandbox({ apiKey: API_KEY, callbackToken: "callback-token-desk-tests-0123456789" });
+  await sandbox.listen();
+});
+afterAll(async () => {
+  await sandbox.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function desk(options: { now?: () => Date; dailyLimit?: number } = {}): DisbursementDesk {
+  return createDisbursementDesk({
+    store,
+    gateway: createGatewayClient({ baseUrl: sandbox.apiBaseUrl, apiKey: API_KEY, maxAttempts: 1, timeoutMs: 5_000 }),
+    logger: silentLogger(),
+    now: options.now ?? (() => new Date()),
+    maxAmount: 2_000_000,
+    dailyLimit: options.dailyLimit ?? 100_000_000,
+    confirmTtlMs: 60_000,
+  });
+}
+
+const draftFor = (d: DisbursementDesk, ownerId = 1001) => {
+  const n = ++ids;
+  return d.saveDraft({
+    draftId: `draft${n}`,
+    externalId: `desk-${process.pid}-${n}`,
+    ownerId,
+    chatId: ownerId,
+    locale: "id",
+    bankCode: "BNI",
+    accountNumber: "0987654321",
+    holderName: "Sari Dewi",
+    amount: 250_000,
+    description: "Sewa kios",
+  });
+};
+
+describe("the disbursement desk", () => {
+  it("lets exactly one of many simultaneous presses, on two instances sharing the store, claim a draft", async () => {
+    const [a, b] = [desk(), desk()];
+    const draft = await draftFor(a);
+    const claims = await Promise.all([...Array(6)].map((_, i) => (i % 2 === 0 ? a : b).claimConfirm(draft.draftId, 1001)));
+    expect(claims.filter((c) => c.ok)).toHaveLength(1);
+    expect(claims.filter((c) => !c.ok).every((c) => !c.ok && c.reason === "already")).toBe(true);
+  });
+
+  it("refuses a press by someone else or after expiry without using up the claim", async () => {
+    let clock = Date.now();
+    const d = desk({ now: () => new Date(clock) });
+    const draft = await draftFor(d);
+    expect(await d.claimConfirm(draft.draftId, 1005)).toEqual({ ok: false, reason: "not_yours" });
+    expect(await d.claimConfirm("nosuchdraft", 1001)).toEqual({ ok: false, reason: "unknown" });
+    clock += 61_000;
+    expect(await d.claimConfirm(draft.draftId, 1001)).toEqual({ ok: false, reason: "expired" });
+    clock -= 61_000;
+    const claim = await d.claimConfirm(draft.draftId, 1001);
+    expect(claim.ok).toBe(true);
+    if (!claim.ok) return;
+    const outcome = await d.send(claim.draft, {});
+    expect(outcome.kind).toBe("sent");
+    expect(sandbox.objects().disbursements.filter((x) => x.external_id === draft.externalId)).toHaveLength(1);
+    expect(await d.claimConfirm(draft.draftId, 1001)).toEqual({ ok: false, reason: "already", state: "sent" });
+  });
+
+  it("never lets concurrent reservations pass the daily limit, and gives each back exactly once", async () => {
+    const day = new Date("2026-03-10T10:00:00+07:00");
+    const allowance = createDisbursementAllowance({ store, maxAmount: 2_000_000, dailyLimit: 3_000_000, now: () => day });
+    const results = await Promise.all([...Array(10)].map((_, i) => allowance.reserve(`reserve-${i}`, 1_000_000)));
+    expect(results.filter((r) => r.ok)).toHaveLength(3);
+    expect(await allowance.remainingToday()).toBe(0);
+    expect(await allowance.reserve("too-big", 2_500_000)).toMatchObject({ ok: false, reason: "above_max" });
+
+    const winner = results.findIndex((r) => r.ok);
+    const gaveBack = await Promise.all([...Array(4)].map(() => releaseDisbursementAllowance(store, `reserve-${winner}`)));
+    expect(gaveBack.filter((g) => g !== undefined)).toEqual([{ day: "2026-03-10", amount: 1_000_000 }]);
+    expect(await allowance.remainingToday()).toBe(1_000_000);
+    expect(await releaseDisbursementAllowance(store, "never-reserved")).toBeUndefined();
+  });
+
+  it("counts days in Jakarta: 23:30 WIB and 00:30 WIB the next day are different days", async () => {
+    expect(jakartaDay(new Date("2026-03-10T16:30:00Z"))).toBe("2026-03-10");
+    expect(jakartaDay(new Date("2026-03-10T17:30:00Z"))).toBe("2026-03-11");
+    let at = new Date("2026-04-01T23:30:00+07:00");
+    const allowance = createDisbursementAllowance({ store, maxAmount: 2_000_000, dailyLimit: 2_000_000, now: () => at });
+    expect((await allowance.reserve("late-evening", 2_000_000)).ok).toBe(true);
+    expect(await allowance.reserve("same-night", 10_000)).toMatchObject({ ok: false, reason: "daily_limit", remainingToday: 0 });
+    at = new Date("2026-04-02T00:30:00+07:00");
+    expect(await allowance.remainingToday()).toBe(2_000_000);
+    expect(await store.atomic.get(dailyCounterKey("2026-04-01"))).toBe("2000000");
+  });
+});

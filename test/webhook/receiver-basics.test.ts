@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CALLBACK_PATHS, CALLBACK_TOKEN_HEADER } from "../../src/gateway/callbacks.js";
+import { silentLogger } from "../../src/logger.js";
+import { createWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
+import { CALLBACK_TOKEN, OWNER, startShop, type Shop } from "./shop-harness.js";
+
+let shop: Shop;
+let server: WebhookServer;
+let url: string;
+const updates: unknown[] = [];
+
+beforeAll(async () => {
+  shop = await startShop({ notifier: false });
+  server = createWebhookServer({
+    callbackToken: CALLBACK_TOKEN,
+    store: shop.store,
+    eventLog: shop.eventLog,
+    outbox: shop.outbox,
+    ownerIds: [OWNER.id],
+    logger: silentLogger(),
+    bodyLimitBytes: 2_048,
+    telegram: {
+      path: "/telegram/hook-for-tests",
+      secretToken: "telegram-secret-0123456789",
+      handleUpdate: async (update) => {
+        updates.push(update);
+      },
+    },
+  });
+  url = await server.listen({ port: 0, host: "127.0.0.1" });
+});
+afterAll(async () => {
+  await server.close();
+  await shop.close();
+});
+
+const post = (path: string, body: string, headers: Record<string, string>) => fetch(`${url}${path}`, { method: "POST", headers, body });
+
+describe("the receiver's front door", () => {
+  it("says it is healthy", async () => {
+    const answer = await fetch(`${url}/healthz`);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ status: "ok" });
+  });
+
+  it("names the field that is wrong, without echoing what was sent", async () => {
+    const answer = await post(CALLBACK_PATHS.disbursement, JSON.stringify({ id: "d1", amount: "sepuluh ribu" }), {
+      "content-type": "application/json",
+      [CALLBACK_TOKEN_HEADER]: CALLBACK_TOKEN,
+    });
+    expect(answer.status).toBe(400);
+    const body = (await answer.json()) as { error: string };
+    expect(body.error).toMatch(/^user_id: /);
+    expect(JSON.stringify(body)).not.toContain("sepuluh");
+  });
+
+  it("refuses bodies over its limit with 413 and other content types with 415", async () => {
+    const headers = { "content-type": "application/json", [CALLBACK_TOKEN_HEADER]: CALLBACK_TOKEN };
+    expect((await post(CALLBACK_PATHS.disbursement, JSON.stringify({ pad: "x".repeat(4_000) }), headers)).status).toBe(413);
+    expect((await post(CALLBACK_PATHS.disbursement, "id=1", { ...headers, "content-type": "application/x-www-form-urlencoded" })).status).toBe(415);
+  });
+
+  it("passes Telegram's updates on only with Telegram's secret", async () => {
+    const update = { update_id: 1, message: { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "/start" } };
+    const wrong = await post("/telegram/hook-for-tests", JSON.stringify(update), { "content-type": "application/json", "x-telegram-bot-api-secret-token": "nope" });
+    expect(wrong.status).toBe(401);
+    expect(updates).toHaveLength(0);
+    const right = await post("/telegram/hook-for-tests", JSON.stringify(update), {
+      "content-type": "application/json",
+      "x-telegram-bot-api-secret-token": "telegram-secret-0123456789",
+    });
+    expect(right.status).toBe(200);
+    expect(updates).toEqual([update]);
+  });
+});
