@@ -20,12 +20,13 @@ export const LOCALES_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), "
  * (locales/<locale>/<part>.ftl) and merged per locale by @grammyjs/i18n.
  */
 export function createI18n<C extends Context & I18nFlavor = Context & I18nFlavor>(
-  options: { useSession?: boolean; directory?: string } = {},
+  options: { useSession?: boolean; directory?: string; localeNegotiator?: (ctx: C) => Promise<string> | string } = {},
 ): I18n<C> {
   return new I18n<C>({
     defaultLocale: DEFAULT_LOCALE,
     directory: options.directory ?? LOCALES_DIRECTORY,
     useSession: options.useSession ?? false,
+    ...(options.localeNegotiator ? { localeNegotiator: options.localeNegotiator } : {}),
     // Fluent wraps placeables in Unicode isolation marks by default; in Telegram they break copy-paste of
     // account numbers and amounts.
     fluentBundleOptions: { useIsolating: false },

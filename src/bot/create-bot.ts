@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { Bot, type Context, type MiddlewareFn, session } from "grammy";
-import { I18n, type I18nFlavor } from "@grammyjs/i18n";
-import { DEFAULT_LOCALE, isLocale, LOCALES_DIRECTORY } from "../i18n.js";
+import type { I18nFlavor } from "@grammyjs/i18n";
+import { createI18n, DEFAULT_LOCALE, isLocale } from "../i18n.js";
 import type { BotContext, BotDeps, FeatureDeps, FlowContext, SessionData } from "./context.js";
 import { accessGate } from "./filters/access.js";
 import { cancelFeature } from "./features/cancel.js";
@@ -54,11 +54,7 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
 
   const sessions = keyvStorageAdapter<SessionData>(deps.store.namespace("sessions"));
   // One negotiator for both worlds: conversation contexts have no session, so it reads the storage itself.
-  // (src/i18n.ts createI18n takes no negotiator; these are its settings plus ours.)
-  const i18n = new I18n<Context & I18nFlavor>({
-    defaultLocale: DEFAULT_LOCALE,
-    directory: LOCALES_DIRECTORY,
-    fluentBundleOptions: { useIsolating: false },
+  const i18n = createI18n<Context & I18nFlavor>({
     localeNegotiator: async (ctx) => {
       const key = sessionKeyOf(ctx);
       const language = key === undefined ? undefined : (await sessions.read(key))?.language;
