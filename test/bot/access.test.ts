@@ -36,6 +36,9 @@ describe("only the shop's people are served", () => {
     const notice = await world.telegram.waitForBotMessage(OWNER.id, { text: "bergabung sebagai kasir" });
     expect(textOf(notice)).toContain(String(NEWCOMER.id));
     expect(await world.store.access.getStaff(NEWCOMER.id)).toMatchObject({ userId: NEWCOMER.id, addedBy: OWNER.id });
+    // The welcome ends with the cashier's menu; wait for it so it is not mistaken for the answer to /va.
+    const cashierMenu = await world.telegram.waitForBotMessage(NEWCOMER.id, { text: "terdaftar sebagai kasir" });
+    expect(cashierMenu.reply_markup?.inline_keyboard.flat().map((b) => b.text)).not.toContain("➕ Undang kasir");
 
     const askBank = await world.say(NEWCOMER, "/va");
     expect(textOf(askBank)).toContain("Pilih bank");
