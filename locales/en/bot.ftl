@@ -148,3 +148,4 @@ bot-status-expired = ⌛ Expired
 bot-simulate-button = 🧪 Simulate payment
 bot-simulate-sent = Simulated payment sent.
 bot-simulate-failed = The simulation failed, try again.
+bot-payment-barcode-caption = Barcode for the Alfamart cashier: scan it or type the code <code>{ $code }</code>.

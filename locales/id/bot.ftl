@@ -148,3 +148,4 @@ bot-status-expired = ⌛ Kedaluwarsa
 bot-simulate-button = 🧪 Simulasikan pembayaran
 bot-simulate-sent = Pembayaran simulasi dikirim.
 bot-simulate-failed = Simulasi gagal, coba lagi.
+bot-payment-barcode-caption = Barcode untuk kasir Alfamart: pindai atau ketik kode <code>{ $code }</code>.

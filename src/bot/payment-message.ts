@@ -1,4 +1,5 @@
 import { InlineKeyboard } from "grammy";
+import bwipjs from "bwip-js";
 import QRCode from "qrcode";
 import { formatJakartaTime } from "../domain/jakarta-time.js";
 import { formatRupiah } from "../domain/rupiah.js";
@@ -23,6 +24,15 @@ export function payableNumber(record: PaymentRecord): string {
  */
 export function paymentQrPng(record: PaymentRecord): Promise<Buffer> {
   return QRCode.toBuffer(payableNumber(record), { type: "png", errorCorrectionLevel: "M", margin: 2, scale: 8 });
+}
+
+/**
+ * For Alfamart: a Code 128 barcode of the payment code, which the cashier's till scanner reads as the
+ * code itself (most Alfamart tills scan 1D barcodes, not QR). Undefined for other payments.
+ */
+export async function paymentBarcodePng(record: PaymentRecord): Promise<Buffer | undefined> {
+  if (record.kind !== "retail" || !record.paymentCode) return undefined;
+  return bwipjs.toBuffer({ bcid: "code128", text: record.paymentCode, scale: 3, height: 14, includetext: true, textxalign: "center", paddingwidth: 12, paddingheight: 8, backgroundcolor: "FFFFFF" });
 }
 
 /**

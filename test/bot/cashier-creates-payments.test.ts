@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Message } from "grammy/types";
+import { PNG } from "pngjs";
 import { CASHIER, decodeQr, startWorld, textOf, type World } from "./world.js";
 
 let world: World;
@@ -76,6 +77,18 @@ describe("a cashier takes payments", () => {
     expect(String(photo.payload.caption)).toContain(`<code>${code?.payment_code}</code>`);
     expect(String(photo.payload.caption)).toContain("kasir Alfamart");
     await world.telegram.waitForBotMessage(CASHIER.id, { text: "diteruskan ke pelanggan" });
+    // A Code 128 barcode of the same code follows, for the till's scanner: bars across a wide image.
+    const barcode = world.telegram.callsTo("sendPhoto").find((c) => String(c.payload.caption).includes("Barcode"));
+    expect(String(barcode?.payload.caption)).toContain(`<code>${code?.payment_code}</code>`);
+    const image = PNG.sync.read(barcode?.files[0]?.data ?? Buffer.alloc(0));
+    expect(image.width).toBeGreaterThan(image.height);
+    const row = Math.floor(image.height * 0.3);
+    let edges = 0;
+    for (let x = 1; x < image.width; x++) {
+      const dark = (px: number) => (image.data[(row * image.width + px) * 4] ?? 255) < 128;
+      if (dark(x) !== dark(x - 1)) edges++;
+    }
+    expect(edges).toBeGreaterThan(30);
     expect(await world.store.payments.get(code?.external_id ?? "")).toMatchObject({
       kind: "retail",
       retailOutletName: "ALFAMART",

@@ -4,7 +4,7 @@ import type { PaymentRecord } from "../../store/types.js";
 import type { FeatureDeps, Flow, FlowContext, Role } from "../context.js";
 import { escapeHtml } from "../html.js";
 import { mainMenuKeyboard } from "../keyboards/main-menu.js";
-import { paymentCaption, paymentMessageKeyboard, paymentQrPng } from "../payment-message.js";
+import { payableNumber, paymentBarcodePng, paymentCaption, paymentMessageKeyboard, paymentQrPng } from "../payment-message.js";
 import { askChoice } from "./ask.js";
 
 /** What the gateway made, as plain JSON (it is stored in the conversation's replay log). */
@@ -119,6 +119,13 @@ export async function answerWithPayment(
     }
     return updated;
   });
+  const barcode = await paymentBarcodePng(shown);
+  if (barcode) {
+    await ctx.replyWithPhoto(new InputFile(barcode, `${shown.externalId}-barcode.png`), {
+      caption: ctx.t("bot-payment-barcode-caption", { code: escapeHtml(payableNumber(shown)) }),
+      parse_mode: "HTML",
+    });
+  }
   await ctx.reply(ctx.t("bot-payment-next"), { reply_markup: mainMenuKeyboard(ctx.t, role) });
   return shown;
 }
