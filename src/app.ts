@@ -1,16 +1,19 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { Api } from "grammy";
+import { Api, BotError, type Bot } from "grammy";
+import type { Update } from "grammy/types";
 import type { Config } from "./config.js";
 import { CALLBACK_EVENTS, CALLBACK_PATHS, type CallbackEvent } from "./gateway/callbacks.js";
 import { createGatewayClient } from "./gateway/client.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
 import { createStore, createCallbackEventLog, createOutbox, type PaymentRecord, type Store } from "./store/index.js";
 import { createBot } from "./bot/create-bot.js";
-import { createWebhookServer } from "./webhook/server.js";
+import type { BotContext } from "./bot/context.js";
+import { createWebhookServer, type TelegramUpdate } from "./webhook/server.js";
 import { createNotifier } from "./notify/notifier.js";
 import { createI18n } from "./i18n.js";
 import { createLocalBotApi, type LocalBotApi } from "./telegram-local/index.js";
-import type { Logger } from "./logger.js";
+import type { Logger, SecretList } from "./logger.js";
+import { countTelegramCalls, createAppMetrics, type AppMetrics } from "./metrics/index.js";
 
 /**
  * The composition root: config -> store -> gateway (real or sandbox) -> bot -> webhook server ->
@@ -18,14 +21,25 @@ import type { Logger } from "./logger.js";
  */
 
 export interface RunningApp {
-  /** The webhook server's base URL (Palladium callbacks, health, Telegram webhook). */
+  /** The webhook server's base URL (Palladium callbacks, health, metrics, Telegram webhook). */
   url: string;
   store: Store;
   sandbox: Sandbox | undefined;
   /** Only in the offline demo: the in-process Telegram. */
   localTelegram: LocalBotApi | undefined;
-  /** Stops taking updates and callbacks, finishes what is in flight, closes the store. */
+  /** This app's own registry (also served on GET /metrics). */
+  metrics: AppMetrics;
+  /** Stops taking updates and callbacks, finishes what is in flight, closes the store. Safe to call twice. */
   stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** The offline demo takes a free port when PORT is busy; a deployment must get the port it asked for. */
+  portFallback?: boolean;
+  /** The logger's secret list: secrets made at start (derived webhook secret, sandbox key) are added to it. */
+  secrets?: Pick<SecretList, "add">;
+  /** Default: a registry of this app's own. */
+  metrics?: AppMetrics;
 }
 
 /** The same secret on every instance without more configuration: derived from the bot token. */
@@ -34,17 +48,49 @@ export function telegramWebhookSecret(config: Pick<Config, "telegramWebhookSecre
 }
 
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/updates";
+const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
 
-export async function startApp(config: Config, logger: Logger, options: { portFallback?: boolean } = {}): Promise<RunningApp> {
-  const stack: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stack.reverse()) {
-      await stop().catch((err: unknown) => logger.error({ err }, "stopping a part failed"));
-    }
+/**
+ * Shutdown budgets, inside main.ts's 10 s: taking in (long polling's current batch, callbacks and updates
+ * already on the wire) gets INTAKE_GRACE_MS, the notifier's sends NOTIFIER_GRACE_MS. Whatever is still
+ * running then is cut: a callback without an answer is retried by Palladium, an update by Telegram, a
+ * notification comes back after its lease.
+ */
+const INTAKE_GRACE_MS = 5_000;
+const NOTIFIER_GRACE_MS = 2_500;
+
+/**
+ * How each part stops. "intake" parts (the bot's long polling, the HTTP server) stop together, first, so
+ * no new work comes in while the rest drains; the other parts then stop one by one, last started first:
+ * notifier, then the in-process sandbox and Telegram, then the store.
+ */
+interface Part {
+  name: string;
+  intake?: boolean;
+  stop: () => Promise<void>;
+}
+
+export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningApp> {
+  const parts: Part[] = [];
+  const keepSecret = (...secrets: (string | undefined)[]) => options.secrets?.add(...secrets);
+  let stopping: Promise<void> | undefined;
+  const stopPart = async (part: Part) => {
+    await part.stop().catch((err: unknown) => logger.error({ err, part: part.name }, "stopping a part failed"));
   };
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      const started = parts.splice(0).reverse();
+      await Promise.all(started.filter((p) => p.intake).map(stopPart));
+      for (const part of started.filter((p) => !p.intake)) await stopPart(part);
+      logger.info("pallabot stopped");
+    })());
+
   try {
     const store = await createStore({ url: config.storeUrl, logger });
-    stack.push(() => store.close());
+    parts.push({ name: "store", stop: () => store.close() });
+    const outbox = createOutbox(store);
+    const eventLog = createCallbackEventLog(store);
+    const metrics = options.metrics ?? createAppMetrics({ outboxStats: () => outbox.stats(), logger: logger.child({ part: "metrics" }) });
 
     // Telegram: the real one, or a local Bot API in-process for the offline demo.
     let localTelegram: LocalBotApi | undefined;
@@ -55,8 +101,9 @@ export async function startApp(config: Config, logger: Logger, options: { portFa
       apiRoot = await localTelegram.listen({ host: "127.0.0.1", port: 0 });
       botToken = localTelegram.token;
       const local = localTelegram;
-      stack.push(() => local.close());
+      parts.push({ name: "local-telegram", stop: () => local.close() });
     }
+    keepSecret(botToken);
 
     // Palladium: the real one with a key, otherwise the in-process sandbox (its callbacks come back to us).
     let sandbox: Sandbox | undefined;
@@ -66,19 +113,22 @@ export async function startApp(config: Config, logger: Logger, options: { portFa
     if (config.sandboxMode) {
       apiKey = `pallapi_secret_sandbox_${randomBytes(16).toString("hex")}`;
       callbackToken ??= randomBytes(24).toString("hex");
+      keepSecret(apiKey, callbackToken);
       sandbox = createSandbox({ apiKey, callbackToken, logger: logger.child({ part: "sandbox" }) });
       await sandbox.listen({ host: "127.0.0.1", port: 0 });
       gatewayBaseUrl = sandbox.apiBaseUrl;
       const running = sandbox;
-      stack.push(() => running.close());
+      parts.push({ name: "sandbox", stop: () => running.close() });
     }
     if (apiKey === undefined || callbackToken === undefined) throw new Error("PALLAPI_KEY and PALLAPI_CALLBACK_TOKEN are both required");
+    keepSecret(apiKey, callbackToken);
 
     const gateway = createGatewayClient({
       baseUrl: gatewayBaseUrl,
       apiKey,
       timeoutMs: config.pallapiTimeoutMs,
       logger: logger.child({ part: "gateway" }),
+      onRequest: metrics.gatewayRequest,
     });
 
     const simulatePayment = sandbox
@@ -98,30 +148,44 @@ export async function startApp(config: Config, logger: Logger, options: { portFa
       sandboxMode: config.sandboxMode,
       logger: logger.child({ part: "bot" }),
       simulatePayment,
+      onPaymentCreated: (record) => metrics.paymentCreated(record.kind),
       disburseMaxAmount: config.disburseMaxAmount,
       disburseDailyLimit: config.disburseDailyLimit,
     });
+    bot.api.config.use(countTelegramCalls(metrics, "bot"));
+    // Before the server listens: with a webhook already registered, an update may arrive at once, and
+    // handleUpdate needs the bot's getMe.
+    await bot.init();
 
     const i18n = createI18n();
-    const outbox = createOutbox(store);
-    const eventLog = createCallbackEventLog(store);
     // The notifier has its own Api: its retries are its own (see notify/notifier.ts), not auto-retry's.
     const notifierApi = new Api(botToken, apiRoot ? { apiRoot } : {});
-    const notifier = createNotifier({ api: notifierApi, outbox, store, i18n, logger });
+    notifierApi.config.use(countTelegramCalls(metrics, "notifier"));
+    const notifier = createNotifier({ api: notifierApi, outbox, store, i18n, logger, onEvent: metrics.notifierEvent });
+    notifier.start();
+    parts.push({
+      name: "notifier",
+      async stop() {
+        // Finishes its sends and records each one delivered or released; one still hanging comes back after its lease.
+        if (!(await settlesWithin(notifier.stop(), NOTIFIER_GRACE_MS))) logger.warn("notifier sends still in flight at shutdown");
+      },
+    });
 
     const webhookMode = config.telegramWebhookUrl !== undefined;
     const secretToken = telegramWebhookSecret(config, botToken);
+    keepSecret(secretToken);
     const server = createWebhookServer({
       callbackToken,
       store,
       eventLog,
       outbox,
       ownerIds,
-      logger: logger.child({ part: "webhook" }),
+      logger, // the server names its own part
       onRecorded: () => notifier.wake(),
-      telegram: webhookMode
-        ? { path: TELEGRAM_WEBHOOK_PATH, secretToken, handleUpdate: (update) => bot.handleUpdate(update as never) }
-        : undefined,
+      onCallback: metrics.callbackReceived,
+      onTelegramUpdate: metrics.telegramUpdate,
+      metrics,
+      telegram: webhookMode ? { path: TELEGRAM_WEBHOOK_PATH, secretToken, handleUpdate: (update) => handleWebhookUpdate(bot, update) } : undefined,
     });
     let url: string;
     try {
@@ -132,7 +196,7 @@ export async function startApp(config: Config, logger: Logger, options: { portFa
       logger.warn({ port: config.port }, "port in use, the offline demo takes a free one");
       url = await server.listen({ port: 0, host: config.host });
     }
-    stack.push(() => server.close());
+    parts.push({ name: "http-server", intake: true, stop: () => server.close({ graceMs: INTAKE_GRACE_MS }) });
 
     if (sandbox) {
       const local = url.replace("://0.0.0.0:", "://127.0.0.1:");
@@ -141,25 +205,34 @@ export async function startApp(config: Config, logger: Logger, options: { portFa
       );
     }
 
-    notifier.start();
-    stack.push(() => notifier.stop());
-
-    await bot.init();
     if (webhookMode) {
+      // Nothing to stop for updates: the server stops taking them, and Telegram retries what it could not deliver.
+      // The webhook stays registered at shutdown, so the other instances (or this one, restarted) keep receiving.
       await bot.api.setWebhook(`${config.telegramWebhookUrl}${TELEGRAM_WEBHOOK_PATH}`, {
         secret_token: secretToken,
-        allowed_updates: ["message", "callback_query", "my_chat_member"],
-      });
-      stack.push(async () => {
-        await bot.stop();
+        allowed_updates: [...ALLOWED_UPDATES],
       });
     } else {
+      // Telegram refuses getUpdates while a webhook is set. bot.start() deletes it too, but in a retry loop
+      // of its own; done here, a Telegram that cannot be reached fails the start instead.
       await bot.api.deleteWebhook();
-      const polling = bot.start({ drop_pending_updates: false, allowed_updates: ["message", "callback_query", "my_chat_member"] });
-      polling.catch((err: unknown) => logger.error({ err }, "long polling stopped"));
-      stack.push(async () => {
-        await bot.stop();
-        await polling.catch(() => undefined);
+      let stopRequested = false;
+      const polling = bot.start({ drop_pending_updates: false, allowed_updates: [...ALLOWED_UPDATES] });
+      polling.catch((err: unknown) => {
+        // Stopped while starting up (grammY aborts its own retry wait): that is the stop, not a failure.
+        if (stopRequested) logger.debug({ err }, "long polling ended while stopping");
+        else logger.error({ err }, "long polling stopped");
+      });
+      parts.push({
+        name: "long-polling",
+        intake: true,
+        async stop() {
+          // stop() confirms the updates taken so far (one more call to Telegram, bounded here with the
+          // rest); the batch in hand is finished before `polling` settles.
+          stopRequested = true;
+          const stopped = bot.stop().then(() => polling.catch(() => undefined));
+          if (!(await settlesWithin(stopped, INTAKE_GRACE_MS))) logger.warn("long polling had not stopped within its grace period");
+        },
       });
     }
     logger.info(
@@ -167,9 +240,35 @@ export async function startApp(config: Config, logger: Logger, options: { portFa
       "pallabot started",
     );
 
-    return { url, store, sandbox, localTelegram, stop: stopAll };
+    return { url, store, sandbox, localTelegram, metrics, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
+  }
+}
+
+/**
+ * One update from the webhook. A failure inside the bot's middleware is the bot's to report (bot.catch),
+ * as in long polling, and the update counts as handled: Telegram delivering it again would fail the same way.
+ */
+async function handleWebhookUpdate(bot: Bot<BotContext>, update: TelegramUpdate): Promise<void> {
+  try {
+    await bot.handleUpdate(update as unknown as Update);
+  } catch (err) {
+    if (err instanceof BotError) await bot.errorHandler(err as BotError<BotContext>);
+    else throw err;
+  }
+}
+
+/** True if `task` settled within `ms` (it keeps running otherwise). */
+async function settlesWithin(task: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([task.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -9,12 +9,14 @@ const REDACTED_PATHS = [
   "apiKey",
   "callbackToken",
   "secretToken",
+  "webhookSecret",
   "password",
   "*.botToken",
   "*.token",
   "*.apiKey",
   "*.callbackToken",
   "*.secretToken",
+  "*.webhookSecret",
   "headers.authorization",
   'headers["x-callback-token"]',
   'headers["x-telegram-bot-api-secret-token"]',
@@ -23,7 +25,44 @@ const REDACTED_PATHS = [
   'req.headers["x-telegram-bot-api-secret-token"]',
   "config.headers.Authorization",
   "config.headers.authorization",
+  "err.config.headers.Authorization",
+  "err.config.headers.authorization",
 ];
+
+/**
+ * The secrets every log line is scrubbed of. A list that grows: some secrets exist only once the app
+ * runs (the webhook secret derived from the bot token, the sandbox's generated key and callback token).
+ */
+export interface SecretList {
+  /** Values shorter than 6 characters are ignored: they would match ordinary text. */
+  add(...secrets: readonly (string | undefined)[]): void;
+  scrub(line: string): string;
+}
+
+export function createSecretList(initial: readonly (string | undefined)[] = []): SecretList {
+  let forms: string[] = [];
+  const list: SecretList = {
+    add(...secrets) {
+      const next = new Set(forms);
+      for (const secret of secrets) {
+        if (typeof secret !== "string" || secret.length < 6) continue;
+        // As written, as a JSON string escapes it, and as it appears inside a URL.
+        next.add(secret);
+        next.add(JSON.stringify(secret).slice(1, -1));
+        next.add(encodeURIComponent(secret));
+      }
+      // Longest first, so a secret that contains another is replaced whole.
+      forms = [...next].sort((a, b) => b.length - a.length);
+    },
+    scrub(line) {
+      let text = line;
+      for (const form of forms) if (text.includes(form)) text = text.split(form).join("[REDACTED]");
+      return text;
+    },
+  };
+  list.add(...initial);
+  return list;
+}
 
 /**
  * JSON logs (pino) that never carry a secret. Field redaction catches the obvious places; scrubbing the
@@ -32,18 +71,18 @@ const REDACTED_PATHS = [
  */
 export function createLogger(options: {
   level: LevelWithSilent;
-  secrets?: readonly (string | undefined)[];
+  /** Fixed values, or a SecretList the app keeps adding to. */
+  secrets?: readonly (string | undefined)[] | SecretList;
   destination?: DestinationStream;
   name?: string;
 }): Logger {
-  const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === "string" && s.length >= 6);
-  const scrub = (line: string) => secrets.reduce((text, secret) => text.split(secret).join("[REDACTED]"), line);
+  const secrets = options.secrets === undefined || Array.isArray(options.secrets) ? createSecretList(options.secrets ?? []) : (options.secrets as SecretList);
   return pino(
     {
       level: options.level,
       name: options.name ?? "pallabot",
       redact: { paths: REDACTED_PATHS, censor: "[REDACTED]" },
-      hooks: secrets.length > 0 ? { streamWrite: scrub } : {},
+      hooks: { streamWrite: (line) => secrets.scrub(line) },
     },
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );

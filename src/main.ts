@@ -1,5 +1,6 @@
+import pino from "pino";
 import { loadConfig, ConfigError, type Config } from "./config.js";
-import { createLogger } from "./logger.js";
+import { createLogger, createSecretList, type Logger } from "./logger.js";
 import { startApp } from "./app.js";
 import { createI18n } from "./i18n.js";
 import { DEMO_OWNER, runOfflineChat } from "./offline-demo.js";
@@ -17,7 +18,9 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
+      // JSON like every other line, so a log pipeline keeps it; the problems name variables, never values.
+      const logger = createLogger({ level: "info", destination: pino.destination({ dest: 2, sync: true }) });
+      logger.fatal({ problems: err.problems }, err.message);
       process.exit(1);
     }
     throw err;
@@ -27,31 +30,35 @@ async function main(): Promise<void> {
     // The person at the terminal owns the demo shop; logs go to a file-free stderr at warn so the chat stays readable.
     config = { ...config, ownerIds: [...new Set([...config.ownerIds, DEMO_OWNER.id])], logLevel: process.env.LOG_LEVEL ? config.logLevel : "warn" };
   }
+  // The app adds the secrets it makes at start (the derived webhook secret, the sandbox's key and token).
+  const secrets = createSecretList([config.botToken, config.pallapiKey, config.pallapiCallbackToken, config.telegramWebhookSecret]);
   const logger = createLogger({
     level: config.logLevel,
-    secrets: [config.botToken, config.pallapiKey, config.pallapiCallbackToken, config.telegramWebhookSecret],
-    ...(offline ? { destination: (await import("pino")).default.destination({ dest: 2, sync: false }) } : {}),
+    secrets,
+    ...(offline ? { destination: pino.destination({ dest: 2, sync: false }) } : {}),
   });
+  startupLogger = logger;
 
-  const app = await startApp(config, logger, { portFallback: offline });
-
+  // Signals count from the first moment: a SIGTERM during start waits for the start, then stops cleanly.
+  const starting = startApp(config, logger, { portFallback: offline, secrets });
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) => {
     stopping ??= (async () => {
       logger.info({ reason }, "shutting down");
       const deadline = setTimeout(() => {
         logger.error("shutdown took too long, exiting");
-        process.exit(1);
+        logger.flush(() => process.exit(1));
       }, SHUTDOWN_DEADLINE_MS);
       deadline.unref();
-      await app.stop();
-      logger.flush();
-      process.exit(0);
+      const running = await starting.catch(() => undefined);
+      await running?.stop();
+      logger.flush(() => process.exit(running ? 0 : 1));
     })();
     return stopping;
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
+  const app = await starting;
 
   if (offline && app.localTelegram && app.sandbox) {
     const i18n = createI18n();
@@ -61,7 +68,11 @@ async function main(): Promise<void> {
   }
 }
 
+/** Set once the configured logger exists, so a failed start is logged with its secrets scrubbed. */
+let startupLogger: Logger | undefined;
+
 main().catch((err: unknown) => {
-  process.stderr.write(`pallabot failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  const logger = startupLogger ?? createLogger({ level: "info", destination: pino.destination({ dest: 2, sync: true }) });
+  logger.fatal({ err }, "pallabot failed to start");
+  logger.flush(() => process.exit(1));
 });

@@ -11,7 +11,7 @@ import {
   retailPaymentResponseSchema,
   virtualAccountResponseSchema,
 } from "./response-schemas.js";
-import { GatewayError, type GatewayClient } from "./types.js";
+import { GatewayError, type GatewayClient, type GatewayErrorCode } from "./types.js";
 
 export interface GatewayClientOptions {
   /** The API URL up to and including `/api/v2` (PALLAPI_BASE_URL); endpoint names are appended. */
@@ -29,9 +29,21 @@ export interface GatewayClientOptions {
   /** For tests: jitter source and the wait between attempts. */
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Told about every attempt (metrics): how long it took and what it came to. Must not throw. */
+  onRequest?: (labels: GatewayRequestLabels, durationMs: number) => void;
 }
 
-type Endpoint = "create-virtual-account" | "create-retail-payment" | "create-disbursement";
+export type GatewayEndpoint = "create-virtual-account" | "create-retail-payment" | "create-disbursement";
+type Endpoint = GatewayEndpoint;
+
+/** One attempt as metrics see it: no external_id, no amounts, nothing that grows without bound. */
+export interface GatewayRequestLabels {
+  endpoint: GatewayEndpoint;
+  /** The HTTP status, or 0 when no answer came (timeout, refused connection) or it could not be read. */
+  status: number;
+  /** Set when the attempt did not succeed: the code a GatewayError would carry ("UNAVAILABLE" for a 5xx or no answer). */
+  errorCode?: GatewayErrorCode | undefined;
+}
 
 /** The prefix keeps our keys apart from any other integration sharing the merchant's account. */
 export function idempotencyKeyFor(externalId: string): string {
@@ -53,6 +65,13 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const random = options.random ?? Math.random;
   const wait = options.sleep ?? realSleep;
   const log = options.logger;
+  const tell = (labels: GatewayRequestLabels, startedAt: number) => {
+    try {
+      options.onRequest?.(labels, performance.now() - startedAt);
+    } catch (error) {
+      log?.warn({ err: error }, "gateway request listener threw");
+    }
+  };
   const http = axios.create({
     // The key lives only in this closure and the request header: never in logs or thrown errors.
     headers: { Authorization: `Bearer ${options.apiKey}`, Accept: "application/json" },
@@ -103,16 +122,26 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     const idempotencyKey = idempotencyKeyFor(externalId);
     let lastProblem = "";
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const startedAt = performance.now();
       const outcome = await attemptOnce(endpoint, form, idempotencyKey);
       const context = { endpoint, externalId, attempt };
       if (outcome.kind === "unreadable") {
+        tell({ endpoint, status: 0, errorCode: "UNEXPECTED_RESPONSE" }, startedAt);
         throw new GatewayError("UNEXPECTED_RESPONSE", `${endpoint}: ${outcome.reason}`, { attempts: attempt });
       }
       if (outcome.kind === "answer" && outcome.status < 500) {
-        const result = readAnswer(endpoint, externalId, outcome.status, outcome.body, schema, attempt);
+        let result: T;
+        try {
+          result = readAnswer(endpoint, externalId, outcome.status, outcome.body, schema, attempt);
+        } catch (error) {
+          tell({ endpoint, status: outcome.status, errorCode: error instanceof GatewayError ? error.code : "UNEXPECTED_RESPONSE" }, startedAt);
+          throw error;
+        }
+        tell({ endpoint, status: outcome.status }, startedAt);
         log?.debug({ ...context, status: outcome.status }, "gateway answered");
         return result;
       }
+      tell({ endpoint, status: outcome.kind === "answer" ? outcome.status : 0, errorCode: "UNAVAILABLE" }, startedAt);
       lastProblem = outcome.kind === "answer" ? `HTTP ${outcome.status}` : outcome.reason;
       if (attempt < maxAttempts) {
         const delay = backoffDelay(attempt, backoffMs, random);

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { AddressInfo } from "node:net";
+import { z } from "zod";
 import { CALLBACK_EVENTS, CALLBACK_PATHS, CALLBACK_SCHEMAS, CALLBACK_TOKEN_HEADER, type CallbackEvent } from "../gateway/callbacks.js";
 import type { Logger } from "../logger.js";
 import type { Store } from "../store/types.js";
@@ -19,12 +20,37 @@ export const DEFAULT_CALLBACK_BODY_LIMIT = 64 * 1024;
 const TELEGRAM_SECRET_HEADER = "x-telegram-bot-api-secret-token";
 
 export interface TelegramWebhookHook {
-  /** e.g. "/telegram/<something unguessable>". */
+  /** e.g. "/telegram/updates": no secret in the path (paths end up in proxy logs); the header carries it. */
   path: string;
   /** Telegram echoes it in X-Telegram-Bot-Api-Secret-Token (setWebhook's secret_token). */
   secretToken: string;
-  /** e.g. `(update) => bot.handleUpdate(update as Update)`. */
-  handleUpdate: (update: unknown) => Promise<void>;
+  /** e.g. `(update) => bot.handleUpdate(update)`. A rejection answers 503, and Telegram delivers the update again later. */
+  handleUpdate: (update: TelegramUpdate) => Promise<void>;
+}
+
+/** What the server checks of an update before the bot sees it; the bot reads the rest. */
+const telegramUpdateSchema = z.looseObject({ update_id: z.number().int().nonnegative() });
+export type TelegramUpdate = z.infer<typeof telegramUpdateSchema>;
+
+/** What became of one Palladium callback (metrics label). */
+export type CallbackResult =
+  | "recorded"
+  | "duplicate"
+  | "unknown_external_id"
+  | "unauthorized"
+  | "invalid"
+  | "too_large"
+  | "unsupported_media_type"
+  | "rejected"
+  | "failed";
+
+/** What became of one Telegram update delivered to the webhook (metrics label). */
+export type TelegramUpdateResult = "handled" | "failed" | "unauthorized" | "invalid";
+
+/** Prometheus text, served on GET /metrics. */
+export interface MetricsEndpoint {
+  contentType: string;
+  render(): Promise<string>;
 }
 
 export interface WebhookServerDeps {
@@ -40,13 +66,35 @@ export interface WebhookServerDeps {
   onRecorded?: (outcome: RecordOutcome) => void;
   bodyLimitBytes?: number;
   telegram?: TelegramWebhookHook;
+  /** Told what became of every request to a callback path (metrics). Must not throw. */
+  onCallback?: (event: CallbackEvent, result: CallbackResult) => void;
+  /** Told what became of every request to the Telegram webhook path (metrics). Must not throw. */
+  onTelegramUpdate?: (result: TelegramUpdateResult) => void;
+  metrics?: MetricsEndpoint;
 }
 
 export interface WebhookServer {
   app: FastifyInstance;
   /** Resolves to the base URL, e.g. "http://127.0.0.1:8080". */
   listen(options: { port: number; host: string }): Promise<string>;
-  close(): Promise<void>;
+  /**
+   * Stops taking connections and waits for the requests in flight to be answered. After `graceMs` the
+   * connections still open are cut: their callers get no answer and retry later (Palladium, Telegram).
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+/** Per-route marks, so rejections and failures are counted against the right path. */
+interface RouteMark {
+  callbackEvent?: CallbackEvent;
+  telegramUpdates?: true;
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    callbackEvent?: CallbackEvent;
+    telegramUpdates?: true;
+  }
 }
 
 class HttpProblem extends Error {
@@ -87,7 +135,9 @@ export function createWebhookServer(deps: WebhookServerDeps): WebhookServer {
     bodyLimit,
     // A slow or stalled client must not hold a connection for ever; the gateway waits ~30 s anyway.
     requestTimeout: 30_000,
-    return503OnClosing: true,
+    // While closing, a request already on an open connection is still served (with Connection: close),
+    // not refused with a 503: the store stays open until the server has answered everything it took.
+    return503OnClosing: false,
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
   });
@@ -96,8 +146,30 @@ export function createWebhookServer(deps: WebhookServerDeps): WebhookServer {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string", bodyLimit }, app.getDefaultJsonParser("error", "error"));
 
+  const markOf = (request: FastifyRequest): RouteMark => request.routeOptions.config ?? {};
+  const tellCallback = (event: CallbackEvent, result: CallbackResult) => {
+    try {
+      deps.onCallback?.(event, result);
+    } catch (error) {
+      logger.warn({ err: error }, "callback listener threw");
+    }
+  };
+  const tellTelegram = (result: TelegramUpdateResult) => {
+    try {
+      deps.onTelegramUpdate?.(result);
+    } catch (error) {
+      logger.warn({ err: error }, "telegram update listener threw");
+    }
+  };
+  const count = (request: FastifyRequest, statusCode: number) => {
+    const mark = markOf(request);
+    if (mark.callbackEvent !== undefined) tellCallback(mark.callbackEvent, callbackResultOf(statusCode));
+    else if (mark.telegramUpdates) tellTelegram(statusCode === 401 ? "unauthorized" : statusCode >= 500 ? "failed" : "invalid");
+  };
+
   const reject = (request: FastifyRequest, reply: FastifyReply, statusCode: number, reason: string) => {
-    logger.warn({ method: request.method, path: request.url.split("?")[0], statusCode, reason, ip: request.ip }, "callback rejected");
+    logger.warn({ method: request.method, path: request.url.split("?")[0], statusCode, reason, ip: request.ip }, "request rejected");
+    count(request, statusCode);
     return reply.code(statusCode).send({ error: reason });
   };
 
@@ -109,9 +181,18 @@ export function createWebhookServer(deps: WebhookServerDeps): WebhookServer {
       return reject(request, reply, statusCode, reason);
     }
     // Our own trouble (the store is down): a 5xx makes the gateway retry later, which is what we want.
-    logger.error({ err: error, path: request.url.split("?")[0] }, "callback could not be recorded");
+    logger.error({ err: error, path: request.url.split("?")[0] }, "request could not be handled");
+    count(request, 503);
     return reply.code(503).send({ error: "temporarily unavailable" });
   });
+  // While closing, every answer ends its connection: the caller's next request goes to another
+  // instance (or is refused and retried), instead of arriving at a server about to go away.
+  let closing = false;
+  app.addHook("onSend", async (_request, reply, payload) => {
+    if (closing) reply.header("connection", "close");
+    return payload;
+  });
+
   app.setNotFoundHandler((request, reply) => reject(request, reply, 404, "not found"));
 
   const checkCallbackToken = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -122,11 +203,13 @@ export function createWebhookServer(deps: WebhookServerDeps): WebhookServer {
   };
 
   for (const event of CALLBACK_EVENTS) {
-    app.post(CALLBACK_PATHS[event], { onRequest: checkCallbackToken }, async (request, reply) => {
+    const config: RouteMark = { callbackEvent: event };
+    app.post(CALLBACK_PATHS[event], { onRequest: checkCallbackToken, config }, async (request, reply) => {
       const parsed = CALLBACK_SCHEMAS[event].safeParse(request.body);
       if (!parsed.success) return reject(request, reply, 400, describeIssue(parsed.error.issues));
       const outcome = await recordCallback(event as CallbackEvent, parsed.data);
       logger[outcome.kind === "duplicate" ? "debug" : "info"]({ event, eventId: outcome.eventId, outcome: outcome.kind }, "callback recorded");
+      tellCallback(event, outcome.kind === "unknown-external-id" ? "unknown_external_id" : outcome.kind);
       if (outcome.kind !== "duplicate" && outcome.notifications > 0) deps.onRecorded?.(outcome);
       return reply.code(200).send({ ok: true, result: outcome.kind });
     });
@@ -134,18 +217,32 @@ export function createWebhookServer(deps: WebhookServerDeps): WebhookServer {
 
   app.get("/healthz", async () => ({ status: "ok" }));
 
+  if (deps.metrics !== undefined) {
+    const metrics = deps.metrics;
+    app.get("/metrics", async (_request, reply) => reply.header("content-type", metrics.contentType).send(await metrics.render()));
+  }
+
   if (deps.telegram !== undefined) {
+    // Checked here rather than with grammY's webhookCallback: the same 401 (no detail), logs and metrics
+    // as the callbacks, and no 10 s handler timeout that would turn a slow gateway call into a 500 and
+    // Telegram delivering the same update again.
     const telegram = deps.telegram;
     const secretMatches = createTokenCheck(telegram.secretToken);
+    const config: RouteMark = { telegramUpdates: true };
     app.post(
       telegram.path,
       {
+        config,
+        // Before the body is read: an unauthenticated caller costs us a hash, not a parse.
         onRequest: async (request, reply) => {
           if (!secretMatches(request.headers[TELEGRAM_SECRET_HEADER])) return reject(request, reply, 401, "unauthorized");
         },
       },
       async (request, reply) => {
-        await telegram.handleUpdate(request.body);
+        const parsed = telegramUpdateSchema.safeParse(request.body);
+        if (!parsed.success) return reject(request, reply, 400, "not a Telegram update");
+        await telegram.handleUpdate(parsed.data);
+        tellTelegram("handled");
         return reply.code(200).send({ ok: true });
       },
     );
@@ -159,10 +256,36 @@ export function createWebhookServer(deps: WebhookServerDeps): WebhookServer {
       const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
       return `http://${shownHost}:${address.port}`;
     },
-    async close() {
-      await app.close();
+    async close({ graceMs } = {}) {
+      closing = true;
+      const closed = app.close();
+      // A connection whose request was in flight at close time would otherwise sit idle in keep-alive
+      // (72 s by default) and hold the close open: reap idle ones until everything is answered.
+      const reaper = setInterval(() => app.server.closeIdleConnections(), 50);
+      const timer =
+        graceMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              logger.warn({ graceMs }, "requests still in flight after the grace period; cutting their connections");
+              app.server.closeAllConnections();
+            }, graceMs);
+      try {
+        await closed;
+      } finally {
+        clearTimeout(timer);
+        clearInterval(reaper);
+      }
     },
   };
+}
+
+function callbackResultOf(statusCode: number): CallbackResult {
+  if (statusCode === 401) return "unauthorized";
+  if (statusCode === 400) return "invalid";
+  if (statusCode === 413) return "too_large";
+  if (statusCode === 415) return "unsupported_media_type";
+  if (statusCode >= 500) return "failed";
+  return "rejected";
 }
 
 /** "amount: Invalid input ..." for the first problem: which field, never the value that was sent. */

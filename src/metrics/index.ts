@@ -1,0 +1,2 @@
+export { createAppMetrics, type AppMetrics, type AppMetricsDeps, type CallbackResult, type TelegramUpdateResult } from "./app-metrics.js";
+export { countTelegramCalls } from "./telegram-calls.js";
