@@ -17,10 +17,11 @@ ENV NODE_ENV=production \
     STORE_URL=sqlite:///app/data/pallabot.sqlite \
     PORT=8080
 WORKDIR /app
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-COPY --chown=node:node package.json ./
-COPY --chown=node:node locales ./locales
+# The code stays root's and read-only to the bot: a compromised process cannot rewrite it. Only data/ is the bot's.
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY locales ./locales
 RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME ["/app/data"]
 USER node

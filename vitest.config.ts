@@ -2,10 +2,21 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Tests bind their own loopback ports (port 0) and their own temp SQLite files, so files can run in parallel.
+    // Tests bind their own loopback ports (port 0) and their own temp SQLite files, so files run in parallel.
     pool: "forks",
+    projects: [
+      {
+        extends: true,
+        test: { name: "stories", include: ["test/**/*.test.ts"], exclude: ["test/deploy/dockerfile-build.test.ts"], sequence: { groupOrder: 0 } },
+      },
+      {
+        // The Dockerfile's build steps compile sqlite3 for minutes on two cores: run them after the stories,
+        // not beside them, so neither starves the other.
+        extends: true,
+        test: { name: "image", include: ["test/deploy/dockerfile-build.test.ts"], sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
