@@ -9,6 +9,8 @@ const LIST_LIMIT = 10_000;
 /** An invite's key outlives its expiry a little, so a late tap is refused as expired rather than unknown. */
 const INVITE_GRACE_MS = 24 * 60 * 60 * 1000;
 
+export const DEFAULT_GROUPS_CACHE_MS = 1_000;
+
 const inviteSchema = z.object({ code: z.string(), createdBy: z.number(), expiresAt: z.string() });
 const inviteKey = (code: string) => `invite:${code}`;
 
@@ -24,9 +26,43 @@ export class InviteCodeTakenError extends Error {
  * Staff and linked groups as keyv records with an index each (listing without scanning); invites as
  * atomic keys that `take` reads and deletes in one step, so an invite link works exactly once.
  */
-export function createAccessRepository(backend: Backend): AccessRepository {
+export function createAccessRepository(backend: Backend, options: { groupsCacheMs?: number | undefined } = {}): AccessRepository {
   const staff = backend.namespace("store_staff");
   const groups = backend.namespace("store_groups");
+  const groupsCacheMs = options.groupsCacheMs ?? DEFAULT_GROUPS_CACHE_MS;
+
+  // Linked groups are read on every paid callback and change a few times a year: keep them in memory for a
+  // moment. A link or unlink through this store drops the copy at once (a read that started before it is not
+  // kept); another store or instance on the same data is seen within groupsCacheMs.
+  let cachedGroups: { list: LinkedGroup[]; until: number } | undefined;
+  let loadingGroups: Promise<LinkedGroup[]> | undefined;
+  let groupsGeneration = 0;
+  const forgetGroups = () => {
+    groupsGeneration++;
+    cachedGroups = undefined;
+    loadingGroups = undefined;
+  };
+  async function listGroups(): Promise<LinkedGroup[]> {
+    if (groupsCacheMs <= 0) return listed<LinkedGroup>(GROUPS, groups);
+    const nowMs = Date.now();
+    if (cachedGroups !== undefined && cachedGroups.until > nowMs) return cachedGroups.list.map((g) => ({ ...g }));
+    if (loadingGroups === undefined) {
+      const generation = groupsGeneration;
+      const loading = listed<LinkedGroup>(GROUPS, groups).then(
+        (list) => {
+          if (generation === groupsGeneration) cachedGroups = { list, until: Date.now() + groupsCacheMs };
+          if (loadingGroups === loading) loadingGroups = undefined;
+          return list;
+        },
+        (error: unknown) => {
+          if (loadingGroups === loading) loadingGroups = undefined;
+          throw error;
+        },
+      );
+      loadingGroups = loading;
+    }
+    return (await loadingGroups).map((g) => ({ ...g }));
+  }
 
   async function listed<T>(index: string, keyv: ReturnType<Backend["namespace"]>): Promise<T[]> {
     const ids = await backend.index.range(index, { limit: LIST_LIMIT, newestFirst: false });
@@ -64,14 +100,22 @@ export function createAccessRepository(backend: Backend): AccessRepository {
     },
 
     async linkGroup(group: LinkedGroup) {
-      await groups.set(String(group.chatId), group);
-      await backend.index.add(GROUPS, String(group.chatId), Date.parse(group.linkedAt) || 0);
+      try {
+        await groups.set(String(group.chatId), group);
+        await backend.index.add(GROUPS, String(group.chatId), Date.parse(group.linkedAt) || 0);
+      } finally {
+        forgetGroups();
+      }
     },
     async unlinkGroup(chatId) {
-      const existed = await groups.delete(String(chatId));
-      await backend.index.remove(GROUPS, String(chatId));
-      return existed;
+      try {
+        const existed = await groups.delete(String(chatId));
+        await backend.index.remove(GROUPS, String(chatId));
+        return existed;
+      } finally {
+        forgetGroups();
+      }
     },
-    listGroups: () => listed<LinkedGroup>(GROUPS, groups),
+    listGroups,
   };
 }

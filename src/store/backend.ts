@@ -1,4 +1,4 @@
-import type { Store } from "./types.js";
+import type { PaymentPatch, PaymentRecord, Store } from "./types.js";
 
 /** Members ordered by a numeric score (a time), for "newest first" lists without scanning a namespace. */
 export interface SortedIndex {
@@ -9,7 +9,55 @@ export interface SortedIndex {
 }
 
 /** What a backend (SQLite or Redis) provides; the repositories are written once on top of it. */
-export type Backend = Omit<Store, "payments" | "access"> & { index: SortedIndex };
+export type Backend = Omit<Store, "payments" | "access"> & {
+  index: SortedIndex;
+  /**
+   * Read-modify-write of one record of a namespace, atomic against every other write of the store
+   * (`applyOnce` included): `change` gets the record as it is and returns the new one, or undefined to
+   * leave it. It may run more than once (Redis retries after a concurrent change), so keep it pure.
+   */
+  updateRecord<V>(namespace: string, key: string, change: (current: V | undefined) => V | undefined): Promise<{ previous: V | undefined; next: V | undefined }>;
+};
+
+/** The keyv namespace that holds payments; `applyOnce` reads and writes it directly. */
+export const PAYMENTS_NAMESPACE = "store_payments";
+
+/** A payment after a unit's patch: the identity fields stay, updatedAt moves to `now`. */
+export function patchPayment(current: PaymentRecord, patch: PaymentPatch, now: Date): PaymentRecord {
+  return {
+    ...current,
+    ...patch,
+    externalId: current.externalId,
+    createdBy: current.createdBy,
+    createdAt: current.createdAt,
+    updatedAt: now.toISOString(),
+  };
+}
+
+/** keyv's own stored form (`{ value, expires }` through its serializer), so records stay readable by keyv. */
+export interface RecordCodec {
+  encode(value: unknown): Promise<string>;
+  /** undefined for nothing stored, or an expired entry. */
+  decode<V>(raw: string | null | undefined, nowMs: number): Promise<V | undefined>;
+}
+
+export function keyvCodec(keyv: { serialize?: unknown; deserialize?: unknown }): RecordCodec {
+  const serialize = keyv.serialize as ((data: unknown) => string | Promise<string>) | undefined;
+  const deserialize = keyv.deserialize as ((data: string) => unknown) | undefined;
+  if (serialize === undefined || deserialize === undefined) throw new Error("keyv namespace without a serializer");
+  return {
+    async encode(value) {
+      return serialize({ value, expires: undefined });
+    },
+    async decode<V>(raw: string | null | undefined, nowMs: number) {
+      if (raw === null || raw === undefined) return undefined;
+      const data = (await deserialize(raw)) as { value?: V; expires?: number | null } | undefined;
+      if (data === undefined || data === null) return undefined;
+      if (typeof data.expires === "number" && data.expires <= nowMs) return undefined;
+      return data.value ?? undefined;
+    },
+  };
+}
 
 export const NAMESPACE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -23,6 +23,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   return {
     ...rest,
     payments: createPaymentRepository(backend),
-    access: createAccessRepository(backend),
+    access: createAccessRepository(backend, { groupsCacheMs: options.groupsCacheMs }),
   };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { QueueEntry, Store } from "./types.js";
+import type { QueueEntry, QueuedWrite, Store } from "./types.js";
 
 /** One notification to deliver to one chat. `id` is the caller's and deterministic, e.g. `<eventId>:chat:<chatId>`. */
 export interface OutboxItem {
@@ -25,6 +25,9 @@ export interface OutboxEntry extends OutboxItem {
 export interface Outbox {
   /** Adds items whose id was never added before (pending or delivered); returns how many were new. */
   add(items: readonly OutboxItem[]): Promise<number>;
+  /** Validates items and returns them as queue entries, to be written inside a unit (`Store.applyOnce`) with
+   * the same "only if never added" rule as `add`. Nothing is written by this call. */
+  prepare(items: readonly OutboxItem[]): QueuedWrite;
   /** Undelivered items, oldest first. With `readyAt`, only those free to attempt then (not backing off, not leased). */
   pending(options: { limit: number; readyAt?: Date | undefined }): Promise<OutboxEntry[]>;
   /** Takes a lease on an item: true if it was free, its lease had expired, or `workerId` already held it. */
@@ -76,16 +79,21 @@ export function createOutbox(
     };
   };
 
+  const prepare = (items: readonly OutboxItem[]): QueuedWrite => ({
+    queue,
+    entries: items.map((raw) => {
+      const item = itemSchema.parse(raw);
+      const body = JSON.stringify({ chatId: item.chatId, kind: item.kind, payload: item.payload ?? null });
+      return { id: item.id, createdAtMs: Date.parse(item.createdAt), body };
+    }),
+  });
+
   return {
     async add(items) {
       if (items.length === 0) return 0;
-      const entries = items.map((raw) => {
-        const item = itemSchema.parse(raw);
-        const body = JSON.stringify({ chatId: item.chatId, kind: item.kind, payload: item.payload ?? null });
-        return { id: item.id, createdAtMs: Date.parse(item.createdAt), body };
-      });
-      return store.queues.add(queue, entries);
+      return store.queues.add(queue, prepare(items).entries);
     },
+    prepare,
     async pending({ limit, readyAt }) {
       if (limit <= 0) return [];
       const entries = await store.queues.pending(queue, { limit, readyAtMs: readyAt?.getTime() });

@@ -1,4 +1,4 @@
-import type { Backend } from "./backend.js";
+import { PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
 import type { PaymentRecord, PaymentRepository } from "./types.js";
 
 const RECENT = "payments:recent";
@@ -6,11 +6,12 @@ const byCreator = (userId: number) => `payments:by-creator:${userId}`;
 
 /**
  * Payments as keyv records, plus two ordered indexes (all, and per creator) so "recent payments" reads
- * only the rows it shows. Updates are read-modify-write under the store's lock on that payment, because
- * the bot (message id) and the webhook (paid) can update the same payment at the same moment.
+ * only the rows it shows. Updates are one atomic read-modify-write in the backend (`updateRecord`, atomic
+ * against `applyOnce` too), because the bot (message id) and the webhook (paid) can update the same
+ * payment at the same moment.
  */
 export function createPaymentRepository(backend: Backend): PaymentRepository {
-  const records = backend.namespace("store_payments");
+  const records = backend.namespace(PAYMENTS_NAMESPACE);
   const scoreOf = (record: PaymentRecord) => {
     const ms = Date.parse(record.createdAt);
     if (Number.isNaN(ms)) throw new Error(`payment ${record.externalId}: createdAt is not an ISO date`);
@@ -31,25 +32,20 @@ export function createPaymentRepository(backend: Backend): PaymentRepository {
       return (await records.get<PaymentRecord>(externalId)) ?? undefined;
     },
     async update(externalId, patch) {
-      return backend.withLock(`payment:${externalId}`, async () => {
-        const current = await records.get<PaymentRecord>(externalId);
-        if (current === undefined || current === null) return undefined;
-        const next: PaymentRecord = {
-          ...current,
-          ...patch,
-          externalId: current.externalId,
-          updatedAt: backend.now().toISOString(),
-        };
-        await records.set(externalId, next);
-        if (next.createdBy !== current.createdBy || next.createdAt !== current.createdAt) {
-          await backend.index.remove(byCreator(current.createdBy), externalId);
-          await Promise.all([
-            backend.index.add(RECENT, externalId, scoreOf(next)),
-            backend.index.add(byCreator(next.createdBy), externalId, scoreOf(next)),
-          ]);
-        }
-        return next;
-      });
+      const { previous: current, next } = await backend.updateRecord<PaymentRecord>(PAYMENTS_NAMESPACE, externalId, (found) =>
+        found === undefined
+          ? undefined
+          : { ...found, ...patch, externalId: found.externalId, updatedAt: backend.now().toISOString() },
+      );
+      if (current === undefined || next === undefined) return undefined;
+      if (next.createdBy !== current.createdBy || next.createdAt !== current.createdAt) {
+        await backend.index.remove(byCreator(current.createdBy), externalId);
+        await Promise.all([
+          backend.index.add(RECENT, externalId, scoreOf(next)),
+          backend.index.add(byCreator(next.createdBy), externalId, scoreOf(next)),
+        ]);
+      }
+      return next;
     },
     async listRecent({ limit, createdBy }) {
       if (limit <= 0) return [];

@@ -3,14 +3,20 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Keyv from "keyv";
 import KeyvRedis from "@keyv/redis";
 import { createClient } from "@redis/client";
-import { assertNamespaceName, type Backend } from "./backend.js";
-import type { AtomicOps, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
+import { assertNamespaceName, keyvCodec, patchPayment, PAYMENTS_NAMESPACE, type Backend, type RecordCodec } from "./backend.js";
+import type { AtomicOps, OnceResult, OnceUnit, PaymentRecord, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
 
 /**
  * Redis backend: one @redis/client connection per store, shared by every keyv namespace (each a
  * @keyv/redis adapter over that client) and by the atomic primitives. Several bot instances each open
  * their own store on the same Redis and agree through it: every check-and-change is one command
  * (SET NX PX, GETDEL, ZADD) or one Lua script, never a read followed by a separate write.
+ *
+ * A callback's unit (`applyOnce`: dedupe mark, payment, outbox entries) is one Lua script, so it is
+ * atomic; the payment is read first and the script writes only if it is unchanged (compare-and-set,
+ * retried), and payment updates do the same, so neither can overwrite the other. Concurrent callers' commands
+ * are pipelined on the one connection by @redis/client. Nothing is cached here: several instances share
+ * this Redis (the linked-groups list is cached for `groupsCacheMs` in the access repository).
  *
  * Lease and backoff times are compared with the caller's clock (`now`), passed into the scripts, so tests
  * can move time and instances agree as far as their clocks do (NTP); key expiries (PX) use Redis' clock.
@@ -96,6 +102,53 @@ while #out < limit and start < budget do
   start = start + 100
 end
 return out`;
+
+// A unit applied once and whole (see OnceUnit): the mark, the payment (only if it is still what the caller
+// read: compare-and-set) and the queue entries. KEYS[1] mark, KEYS[2] payment, KEYS[2+q] queue q's pending
+// zset. ARGV: value, ttl ('' none), payment check ('none' | 'absent' | 'equal'), expected payment, new payment
+// ('' leave it), number of queues, then per queue: key prefix, count, (id, createdAtMs, body) triples.
+// Returns -1 when the mark exists (nothing written), -2 when the payment changed meanwhile (nothing
+// written: read again and retry), otherwise how many queue entries were new.
+const APPLY_ONCE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+if ARGV[3] ~= 'none' then
+  local current = redis.call('GET', KEYS[2])
+  if ARGV[3] == 'absent' then
+    if current then return -2 end
+  elseif current ~= ARGV[4] then return -2 end
+end
+if ARGV[2] ~= '' then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) else redis.call('SET', KEYS[1], ARGV[1]) end
+if ARGV[5] ~= '' then redis.call('SET', KEYS[2], ARGV[5], 'KEEPTTL') end
+local added = 0
+local a = 7
+for q = 1, tonumber(ARGV[6]) do
+  local prefix = ARGV[a]
+  local count = tonumber(ARGV[a + 1])
+  a = a + 2
+  for _ = 1, count do
+    local id, created, body = ARGV[a], ARGV[a + 1], ARGV[a + 2]
+    a = a + 3
+    local item = prefix .. 'item:' .. id
+    if redis.call('EXISTS', item) == 0 and redis.call('EXISTS', prefix .. 'done:' .. id) == 0 then
+      redis.call('HSET', item, 'body', body, 'created', created, 'attempts', 0)
+      redis.call('ZADD', KEYS[2 + q], created, id)
+      added = added + 1
+    end
+  end
+end
+return added`;
+
+// Compare-and-set of one record: KEYS[1]; ARGV 'absent' | 'equal', expected, new value (its TTL kept).
+const SET_IF_UNCHANGED = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == 'absent' then
+  if current then return 0 end
+elseif current ~= ARGV[2] then return 0 end
+redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
+return 1`;
+
+/** Compare-and-set retries before giving up on a record that keeps changing under us. */
+const CAS_ATTEMPTS = 50;
 
 /** How far pending() may look past entries that are backing off or leased, per call. */
 const PENDING_SCAN_BUDGET = 5_000;
@@ -215,6 +268,74 @@ export async function createRedisBackend(options: {
   }
 
   const namespaces = new Map<string, Keyv>();
+  const codecs = new Map<string, RecordCodec>();
+  const codecOf = (name: string) => {
+    let codec = codecs.get(name);
+    if (codec === undefined) {
+      codec = keyvCodec(namespace(name));
+      codecs.set(name, codec);
+    }
+    return codec;
+  };
+  // Where keyv (@keyv/redis, namespace `<prefix>:<name>`, separator "::") keeps a namespace's record.
+  const recordKey = (name: string, key: string) => `${prefix}:${name}::${key}`;
+
+  async function applyOnce<T>(unit: OnceUnit<T>): Promise<OnceResult<T>> {
+    const codec = codecOf(PAYMENTS_NAMESPACE);
+    const paymentKey = unit.externalId === undefined ? `${prefix}:none` : recordKey(PAYMENTS_NAMESPACE, unit.externalId);
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const raw = unit.externalId === undefined ? null : await client.get(paymentKey);
+      const current = await codec.decode<PaymentRecord>(raw, nowMs());
+      const plan = unit.plan(current);
+      const next =
+        plan.paymentPatch !== undefined && current !== undefined ? await codec.encode(patchPayment(current, plan.paymentPatch, options.now())) : "";
+      const queued = plan.queued ?? [];
+      const keys = [atomicKey(unit.key), paymentKey, ...queued.map((q) => `${queuePrefix(q.queue)}pending`)];
+      const args: Array<string | number> = [
+        plan.value,
+        unit.ttlMs === undefined ? "" : Math.max(1, Math.ceil(unit.ttlMs)),
+        unit.externalId === undefined ? "none" : raw === null ? "absent" : "equal",
+        raw ?? "",
+        next,
+        queued.length,
+      ];
+      for (const q of queued) {
+        args.push(queuePrefix(q.queue), q.entries.length);
+        for (const e of q.entries) args.push(e.id, e.createdAtMs, e.body);
+      }
+      const reply = Number(await run(APPLY_ONCE, keys, args));
+      if (reply === -1) return { first: false };
+      if (reply >= 0) return { first: true, result: plan.result, queuedCount: reply };
+    }
+    throw new Error(`payment ${unit.externalId ?? ""} kept changing; gave up after ${CAS_ATTEMPTS} attempts`);
+  }
+
+  async function updateRecord<V>(name: string, key: string, change: (current: V | undefined) => V | undefined) {
+    const codec = codecOf(name);
+    const redisKey = recordKey(name, key);
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const raw = await client.get(redisKey);
+      const previous = await codec.decode<V>(raw, nowMs());
+      const next = change(previous);
+      if (next === undefined) return { previous, next };
+      const set = await run(SET_IF_UNCHANGED, [redisKey], [raw === null ? "absent" : "equal", raw ?? "", await codec.encode(next)]);
+      if (Number(set) === 1) return { previous, next };
+    }
+    throw new Error(`record ${name}/${key} kept changing; gave up after ${CAS_ATTEMPTS} attempts`);
+  }
+
+  function namespace(name: string): Keyv {
+    assertNamespaceName(name);
+    let keyv = namespaces.get(name);
+    if (keyv === undefined) {
+      // One adapter per namespace (keyv writes its namespace onto the adapter), all on the one client.
+      const adapter = new KeyvRedis(client, { throwOnErrors: true });
+      keyv = new Keyv(adapter, { namespace: `${prefix}:${name}`, useKeyPrefix: false, throwOnErrors: true });
+      namespaces.set(name, keyv);
+    }
+    return keyv;
+  }
+
   let closed = false;
   return {
     backend: "redis",
@@ -222,6 +343,8 @@ export async function createRedisBackend(options: {
     queues,
     withLock,
     now: options.now,
+    applyOnce,
+    updateRecord,
     index: {
       async add(name, member, score) {
         await client.zAdd(`${prefix}:index:${name}`, { score, value: member });
@@ -234,17 +357,7 @@ export async function createRedisBackend(options: {
         return client.zRange(`${prefix}:index:${name}`, 0, limit - 1, newestFirst ? { REV: true } : undefined);
       },
     },
-    namespace(name) {
-      assertNamespaceName(name);
-      let keyv = namespaces.get(name);
-      if (keyv === undefined) {
-        // One adapter per namespace (keyv writes its namespace onto the adapter), all on the one client.
-        const adapter = new KeyvRedis(client, { throwOnErrors: true });
-        keyv = new Keyv(adapter, { namespace: `${prefix}:${name}`, useKeyPrefix: false, throwOnErrors: true });
-        namespaces.set(name, keyv);
-      }
-      return keyv;
-    },
+    namespace,
     async close() {
       if (closed) return;
       closed = true;

@@ -135,6 +135,46 @@ export interface StoreLogger {
   error(obj: object, msg?: string): void;
 }
 
+/** A payment change made inside a unit; who created it and when never change there. */
+export type PaymentPatch = Partial<Omit<PaymentRecord, "externalId" | "createdBy" | "createdAt">>;
+
+/** Entries for one work queue, ready to be written (see `Outbox.prepare`). */
+export interface QueuedWrite {
+  queue: string;
+  entries: ReadonlyArray<{ id: string; createdAtMs: number; body: string }>;
+}
+
+/** What a unit writes, decided from the payment as it is inside the unit. */
+export interface OncePlan<T> {
+  /** Stored under the unit's key (an atomic key, like `setIfAbsent`). */
+  value: string;
+  /** Merged into the payment (and updatedAt bumped) when the payment exists. */
+  paymentPatch?: PaymentPatch | undefined;
+  queued?: readonly QueuedWrite[] | undefined;
+  /** Handed back to the caller with `first: true`. */
+  result: T;
+}
+
+/**
+ * Writes that belong together and must happen once: a dedupe key, the payment it changes, and the work
+ * it queues, applied all or nothing (one SQLite transaction / one Lua script). Applied only while `key`
+ * is absent (or expired); otherwise nothing is written and the caller learns it was a repeat.
+ */
+export interface OnceUnit<T> {
+  key: string;
+  ttlMs?: number | undefined;
+  /** The payment read inside the unit and handed to `plan` (undefined: none read). */
+  externalId?: string | undefined;
+  /** Pure and quick: it runs inside the write, and on Redis may run again after a concurrent change. */
+  plan(payment: PaymentRecord | undefined): OncePlan<T>;
+}
+
+export type OnceResult<T> =
+  /** Applied now; `queuedCount` is how many queue entries were new. */
+  | { first: true; result: T; queuedCount: number }
+  /** The key was there already: nothing written. */
+  | { first: false };
+
 export interface StoreOptions {
   /** `sqlite://path/file.sqlite` (parent folder created), `sqlite://:memory:`, or `redis://host:port` / `rediss://`. */
   url: string;
@@ -143,6 +183,10 @@ export interface StoreOptions {
   now?: (() => Date) | undefined;
   /** Redis only: prefix of every key, so several deployments can share one Redis. Default "pallabot". */
   keyPrefix?: string | undefined;
+  /** How long `access.listGroups()` may answer from memory (it is on every paid callback's path). Links and
+   * unlinks through this store take effect at once; through another store or instance within this time.
+   * Default 1,000 ms; 0 reads every time. */
+  groupsCacheMs?: number | undefined;
 }
 
 export interface Store {
@@ -153,6 +197,11 @@ export interface Store {
   queues: WorkQueues;
   /** Runs `fn` while holding a lock on `key`: in-process on SQLite, SET NX PX on Redis (across instances). */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Applies a unit once, all or nothing (see `OnceUnit`). On SQLite, units from concurrent callers share one
+   * transaction and one fsync (group commit); the promise resolves only after that COMMIT returned.
+   */
+  applyOnce<T>(unit: OnceUnit<T>): Promise<OnceResult<T>>;
   /** The store's clock (the `now` option), so code built on the store agrees with it. */
   now(): Date;
   /** A keyv namespace of its own, e.g. for grammY sessions or conversation state. Names: [A-Za-z0-9_-].

@@ -11,5 +11,9 @@ export interface CallbackEventRecord {
   receivedAt: string;
 }
 
-export type CallbackEventLogPort = Pick<CallbackEventLog, "recordOnce" | "get">;
-export type OutboxPort = Pick<Outbox, "add">;
+/**
+ * `recordWith` (with the outbox's `prepare`) records a callback as one durable unit; a port without them
+ * (e.g. a wrapper in a test) is recorded step by step in the crash-safe order instead.
+ */
+export type CallbackEventLogPort = Pick<CallbackEventLog, "recordOnce" | "get"> & Partial<Pick<CallbackEventLog, "recordWith">>;
+export type OutboxPort = Pick<Outbox, "add"> & Partial<Pick<Outbox, "prepare">>;

@@ -10,7 +10,7 @@ import {
 } from "../gateway/callbacks.js";
 import type { OutboxItem } from "../store/outbox.js";
 import { releaseDisbursementAllowance } from "../disbursement/index.js";
-import type { PaymentRecord, Store } from "../store/types.js";
+import type { PaymentPatch, PaymentRecord, QueuedWrite, Store } from "../store/types.js";
 import type { Notification, PaymentMethod } from "../notify/notifications.js";
 import type { CallbackEventLogPort, CallbackEventRecord, OutboxPort } from "./ports.js";
 
@@ -33,29 +33,33 @@ export interface CallbackRecorderDeps {
 
 /**
  * Turns one validated callback into durable state: the payment's new status, the outbox items that will
- * tell people, and the dedupe mark. The order of the writes is what makes "exactly once" survive a crash:
+ * tell people, and the dedupe mark.
+ *
+ * With the store's own event log and outbox (ports that offer `recordWith` and `prepare`), all three are
+ * ONE unit of the store (`Store.applyOnce`: one SQLite transaction, shared with concurrent callbacks by the
+ * group commit, or one Lua script on Redis). A crash leaves all of it or none of it: with none, there was no
+ * 2xx, the gateway retries and the retry records it; with all, the retry finds the mark and is a duplicate.
+ * The mark is checked inside the same unit, so there is no separate dedupe read, and the payment is read
+ * there too, so a multi-use VA paid twice at once cannot lose either change.
+ *
+ * Otherwise (a port without them, and disbursements, whose allowance release is its own atomic step) the
+ * writes are separate, and their order is what makes "exactly once" survive a crash:
  *
  *   1. the payment update and outbox.add (side by side: neither depends on the other). The update is
  *      idempotent (the same event sets the same values; an older retry never rolls a newer payment back);
  *      outbox.add is idempotent by deterministic ids (`<eventId>:chat:<chatId>`) and a no-op for items
  *      already delivered, so re-adding on a retry never re-sends;
- *   2. eventLog.recordOnce: the dedupe mark, LAST, after both. If it were first, a crash right after it would make
- *      the gateway's retry look like a duplicate and the notification would be lost for good.
+ *   2. eventLog.recordOnce: the dedupe mark, LAST, after both. If it were first, a crash right after it would
+ *      make the gateway's retry look like a duplicate and the notification would be lost for good.
  *
  * A crash between any two writes leaves no 2xx, the gateway retries, and the retry redoes every step
- * harmlessly. Only after step 3 does the caller answer 2xx.
+ * harmlessly. Either way the caller answers 2xx only after the recording resolved.
  */
 export function createCallbackRecorder(deps: CallbackRecorderDeps) {
   const { store, eventLog, outbox, logger } = deps;
 
   async function recipients(record: PaymentRecord): Promise<{ chatId: number; locale: string }[]> {
-    // The chat where the payment was made is the creator's (their private chat, or the group they used);
-    // a linked group that is that same chat hears once, in the creator's language.
-    const list = [{ chatId: record.chatId, locale: record.locale ?? DEFAULT_LOCALE }];
-    for (const group of await store.access.listGroups()) {
-      if (!list.some((r) => r.chatId === group.chatId)) list.push({ chatId: group.chatId, locale: DEFAULT_LOCALE });
-    }
-    return list;
+    return recipientsOf(record, await store.access.listGroups());
   }
 
   async function finish(eventId: string, event: CallbackEvent, externalId: string, known: boolean): Promise<boolean> {
@@ -63,10 +67,10 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     return eventLog.recordOnce(eventId, record);
   }
 
-  async function reportUnknown(eventId: string, event: CallbackEvent, payload: PaidOrDisbursement): Promise<number> {
+  function unknownItems(eventId: string, event: CallbackEvent, payload: PaidOrDisbursement): OutboxItem[] {
     const method = "payment_id" in payload ? methodOf(payload) : { kind: "disbursement" as const, bankCode: payload.bank_code };
     const at = "transaction_timestamp" in payload ? payload.transaction_timestamp : payload.updated;
-    const items = deps.ownerIds.map((ownerId) => ({
+    return deps.ownerIds.map((ownerId) => ({
       id: `${eventId}:owner:${ownerId}`,
       chatId: ownerId,
       kind: "unknown-payment",
@@ -82,32 +86,26 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         at,
       } satisfies Notification,
     }));
+  }
+
+  async function reportUnknown(eventId: string, event: CallbackEvent, payload: PaidOrDisbursement): Promise<number> {
+    const items = unknownItems(eventId, event, payload);
     if (items.length > 0) await outbox.add(items);
     return items.length;
   }
 
-  async function recordPaid(
+  function paidItems(
     eventId: string,
     event: "virtual-account-paid" | "retail-outlet-paid",
     payload: VirtualAccountPaidCallback | RetailOutletPaidCallback,
     record: PaymentRecord,
-  ): Promise<number> {
+    to: ReadonlyArray<{ chatId: number; locale: string }>,
+  ): OutboxItem[] {
     const paidAt = payload.transaction_timestamp;
-    // A multi-use VA is paid many times (one payment_id each); a late retry of an earlier payment must not
-    // roll paidAt back over a newer one. The lock keeps two payments arriving together from racing (its own
-    // key: the repository already locks `payment:<id>` inside update, and the mutex is not re-entrant).
-    const markPaid = () =>
-      store.withLock(`paid-callback:${record.externalId}`, async () => {
-        const current = (await store.payments.get(record.externalId)) ?? record;
-        const newer = current.paidAt === undefined || Date.parse(paidAt) >= Date.parse(current.paidAt);
-        if (current.status !== "paid" || newer) {
-          await store.payments.update(record.externalId, { status: "paid", ...(newer ? { paidAt, paidAmount: payload.amount } : {}) });
-        }
-      });
     const method = methodOf(payload);
     const senderName = event === "virtual-account-paid" ? (payload as VirtualAccountPaidCallback).sender_name : undefined;
     const createdAt = deps.now().toISOString();
-    const items: OutboxItem[] = (await recipients(record)).map((r) => ({
+    const items: OutboxItem[] = to.map((r) => ({
       id: `${eventId}:chat:${r.chatId}`,
       chatId: r.chatId,
       kind: "payment-received",
@@ -142,6 +140,24 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         } satisfies Notification,
       });
     }
+    return items;
+  }
+
+  async function recordPaid(
+    eventId: string,
+    event: "virtual-account-paid" | "retail-outlet-paid",
+    payload: VirtualAccountPaidCallback | RetailOutletPaidCallback,
+    record: PaymentRecord,
+  ): Promise<number> {
+    // The lock keeps two payments of one multi-use VA arriving together from racing (its own key: the
+    // repository's update is atomic by itself, but this read decides what to write).
+    const markPaid = () =>
+      store.withLock(`paid-callback:${record.externalId}`, async () => {
+        const current = (await store.payments.get(record.externalId)) ?? record;
+        const patch = paidPatch(current, payload);
+        if (patch !== undefined) await store.payments.update(record.externalId, patch);
+      });
+    const items = paidItems(eventId, event, payload, record, await recipients(record));
     // Both idempotent, so their order does not matter; both finish before the dedupe mark.
     await Promise.all([markPaid(), outbox.add(items)]);
     return items.length;
@@ -180,16 +196,69 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     return items.length;
   }
 
+  const recordWith = eventLog.recordWith?.bind(eventLog);
+  const prepare = outbox.prepare?.bind(outbox);
+
+  /** The whole callback as one unit of the store (see the comment at the top). */
+  async function recordAsOneUnit(
+    recordWithFn: NonNullable<typeof recordWith>,
+    prepareFn: NonNullable<typeof prepare>,
+    eventId: string,
+    event: Exclude<CallbackEvent, "disbursement">,
+    payload: CallbackPayload<Exclude<CallbackEvent, "disbursement">>,
+  ): Promise<RecordOutcome> {
+    const externalId = payload.external_id;
+    const receivedAt = deps.now().toISOString();
+    const eventRecord = (known: boolean): CallbackEventRecord => ({ event, externalId, known, receivedAt });
+    if (event === "virtual-account-created") {
+      // Nothing to tell anyone; it may also arrive before the bot has saved the payment (or after it was
+      // paid: callbacks come out of order), so it never touches the payment's status.
+      const outcome = await recordWithFn(eventId, {
+        decide: () => ({ record: eventRecord(true), result: { kind: "recorded", eventId, notifications: 0 } as RecordOutcome }),
+      });
+      return outcome.first ? outcome.result : { kind: "duplicate", eventId };
+    }
+    const paid = payload as VirtualAccountPaidCallback | RetailOutletPaidCallback;
+    // Read before the unit: linked groups change rarely and are cached; the payment is read inside it.
+    const groups = await store.access.listGroups();
+    const outcome = await recordWithFn(eventId, {
+      externalId,
+      decide(payment): { record: CallbackEventRecord; paymentPatch?: PaymentPatch | undefined; queued: QueuedWrite[]; result: RecordOutcome } {
+        if (payment === undefined) {
+          const items = unknownItems(eventId, event, paid);
+          return {
+            record: eventRecord(false),
+            queued: items.length > 0 ? [prepareFn(items)] : [],
+            result: { kind: "unknown-external-id", eventId, notifications: items.length },
+          };
+        }
+        const items = paidItems(eventId, event, paid, payment, recipientsOf(payment, groups));
+        return {
+          record: eventRecord(true),
+          paymentPatch: paidPatch(payment, paid),
+          queued: [prepareFn(items)],
+          result: { kind: "recorded", eventId, notifications: items.length },
+        };
+      },
+    });
+    if (!outcome.first) return { kind: "duplicate", eventId };
+    if (outcome.result.kind === "unknown-external-id") {
+      logger.warn({ event, eventId, externalId }, "callback for an unknown external_id; owners told");
+    }
+    return outcome.result;
+  }
+
   return async function recordCallback<E extends CallbackEvent>(event: E, payload: CallbackPayload<E>): Promise<RecordOutcome> {
     const eventId = callbackEventId(event, payload as { id: string; payment_id?: string });
     const externalId = payload.external_id;
+    if (recordWith !== undefined && prepare !== undefined && event !== "disbursement") {
+      return recordAsOneUnit(recordWith, prepare, eventId, event as Exclude<CallbackEvent, "disbursement">, payload as CallbackPayload<Exclude<CallbackEvent, "disbursement">>);
+    }
     // The cheap path for the gateway's retries of an event fully recorded before. (A retry of one whose
     // recording was cut short finds no mark and redoes the idempotent steps below.)
     if ((await eventLog.get(eventId)) !== undefined) return { kind: "duplicate", eventId };
 
     if (event === "virtual-account-created") {
-      // Nothing to tell anyone; it may also arrive before the bot has saved the payment (or after it was
-      // paid: callbacks come out of order), so it never touches the payment's status.
       const first = await finish(eventId, event, externalId, true);
       return first ? { kind: "recorded", eventId, notifications: 0 } : { kind: "duplicate", eventId };
     }
@@ -211,6 +280,29 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const first = await finish(eventId, event, externalId, true);
     return first ? { kind: "recorded", eventId, notifications } : { kind: "duplicate", eventId };
   };
+}
+
+/**
+ * Who hears about a payment: the chat where it was made is the creator's (their private chat, or the group
+ * they used); a linked group that is that same chat hears once, in the creator's language.
+ */
+function recipientsOf(record: PaymentRecord, groups: ReadonlyArray<{ chatId: number }>): { chatId: number; locale: string }[] {
+  const list = [{ chatId: record.chatId, locale: record.locale ?? DEFAULT_LOCALE }];
+  for (const group of groups) {
+    if (!list.some((r) => r.chatId === group.chatId)) list.push({ chatId: group.chatId, locale: DEFAULT_LOCALE });
+  }
+  return list;
+}
+
+/**
+ * The payment's change for a paid callback, or undefined when there is none to make. A multi-use VA is paid
+ * many times (one payment_id each); a late retry of an earlier payment must not roll paidAt back over a newer one.
+ */
+function paidPatch(current: PaymentRecord, payload: VirtualAccountPaidCallback | RetailOutletPaidCallback): PaymentPatch | undefined {
+  const paidAt = payload.transaction_timestamp;
+  const newer = current.paidAt === undefined || Date.parse(paidAt) >= Date.parse(current.paidAt);
+  if (current.status === "paid" && !newer) return undefined;
+  return { status: "paid", ...(newer ? { paidAt, paidAmount: payload.amount } : {}) };
 }
 
 type PaidOrDisbursement = VirtualAccountPaidCallback | RetailOutletPaidCallback | DisbursementCallback;

@@ -1,0 +1,320 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { Api } from "grammy";
+import { createI18n } from "../../src/i18n.js";
+import { silentLogger } from "../../src/logger.js";
+import { createNotifier, type Notifier } from "../../src/notify/notifier.js";
+import { createCallbackEventLog, createOutbox, createStore, type Store } from "../../src/store/index.js";
+import { createLocalBotApi, privateChat } from "../../src/telegram-local/bot-api-server.js";
+import { createWebhookServer } from "../../src/webhook/server.js";
+import { startRedisServer, type RunningRedis } from "../../test/support/redis-server.js";
+import type { LoadRequest, LoadResult } from "./load.js";
+import { BENCH_TOKEN, PAID_HEADERS, PAID_PATH, benchPayment, externalIdOf, paidBody } from "./payloads.js";
+
+/**
+ * npm run bench:callbacks: the Palladium callback path under load, on loopback, in one bounded run.
+ *
+ *   a. a bare node:http server that parses the same JSON and answers 200: the ceiling;
+ *   b. the real receiver (fastify, token check, zod, durable SQLite recording) at full speed;
+ *   c. the real receiver at a fixed 500 requests/s;
+ *   d. callback received -> Telegram sendMessage (local Bot API, notifier running), within Telegram's limits;
+ *   e. Redis: one receiver instance against two on one redis-server, each instance its own process.
+ *
+ * Load comes from autocannon in child processes, so it does not run on the receiver's event loop (it still
+ * shares the machine's cores). Targets (issue 4): b/a >= 0.5, p99 < 25 ms at 500/s, d p99 < 100 ms.
+ */
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = 2;
+const CONNECTIONS = 50;
+const FIXED_RATE = 500;
+const PAYMENTS = 2_000;
+const SHOP_GROUP = -1001234567001;
+const NOTIFY_CALLBACKS_PER_SECOND = 25;
+const NOTIFY_SECONDS = 10;
+const HARD_LIMIT_MS = 170_000;
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const children = new Set<ChildProcess>();
+const cleanups: Array<() => Promise<void> | void> = [];
+let runs = 0;
+
+function child(file: string): ChildProcess {
+  const c = fork(here(file), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  children.add(c);
+  c.once("exit", () => children.delete(c));
+  return c;
+}
+
+function nextMessage<T>(c: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`child exited (${code}) before answering`));
+    c.once("exit", onExit);
+    c.once("message", (m) => {
+      c.off("exit", onExit);
+      if (typeof m === "object" && m !== null && "error" in m) reject(new Error(String((m as { error: unknown }).error)));
+      else resolve(m as T);
+    });
+  });
+}
+
+/** One autocannon run from a child process. */
+async function load(url: string, options: { seconds: number; connections?: number; overallRate?: number }): Promise<LoadResult> {
+  const c = child("./load.ts");
+  const request: LoadRequest = {
+    url,
+    seconds: options.seconds,
+    connections: options.connections ?? CONNECTIONS,
+    overallRate: options.overallRate,
+    payments: PAYMENTS,
+    runId: `r${process.pid}-${++runs}`,
+  };
+  const answer = nextMessage<LoadResult>(c);
+  c.send(request);
+  return answer;
+}
+
+async function seed(store: Store, options: { linkGroup: boolean; messageIds: boolean }) {
+  if (options.linkGroup) {
+    await store.access.linkGroup({ chatId: SHOP_GROUP, title: "Toko Maju Jaya", linkedBy: 1, linkedAt: new Date().toISOString() });
+  }
+  const saves: Promise<void>[] = [];
+  for (let i = 0; i < PAYMENTS; i++) {
+    saves.push(store.payments.save(benchPayment(i, { chatId: 10_000 + (i % 50), ...(options.messageIds ? { messageId: 100 + i } : {}) })));
+  }
+  await Promise.all(saves);
+}
+
+async function bareServer(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      try {
+        JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+      } catch {
+        res.writeHead(400).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+const ms = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
+const rate = (v: number) => `${Math.round(v).toLocaleString("en-US")}/s`;
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+const problems = (r: LoadResult) => (r.non2xx + r.errors + r.timeouts > 0 ? ` (non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})` : "");
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), "pallabot-bench-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  console.log(`bench:callbacks — ${SECONDS} s runs, ${CONNECTIONS} connections, load from child processes; loopback only\n`);
+
+  // a. the ceiling
+  const bare = await bareServer();
+  await load(bare.url, { seconds: WARMUP_SECONDS });
+  const a = await load(bare.url, { seconds: SECONDS });
+  await new Promise<void>((resolve) => bare.server.close(() => resolve()));
+  console.log(`a. bare node:http             ${rate(a.perSecond)}  p50 ${ms(a.p50)}  p99 ${ms(a.p99)}${problems(a)}`);
+
+  // b, c. the real receiver on durable SQLite (WAL, synchronous=FULL); a linked group and a QR message to
+  // edit, so each callback records three notifications, as in a shop.
+  const store = await createStore({ url: `sqlite://${join(dir, "bench.sqlite")}` });
+  cleanups.push(() => store.close());
+  await seed(store, { linkGroup: true, messageIds: true });
+  const outbox = createOutbox(store);
+  const receiver = createWebhookServer({
+    callbackToken: BENCH_TOKEN,
+    store,
+    eventLog: createCallbackEventLog(store),
+    outbox,
+    ownerIds: [1],
+    logger: silentLogger(),
+  });
+  const receiverUrl = await receiver.listen({ port: 0, host: "127.0.0.1" });
+  cleanups.push(() => receiver.close());
+  await load(receiverUrl, { seconds: WARMUP_SECONDS });
+  const b = await load(receiverUrl, { seconds: SECONDS });
+  console.log(`b. receiver, SQLite durable   ${rate(b.perSecond)}  p50 ${ms(b.p50)}  p99 ${ms(b.p99)}${problems(b)}`);
+  const c = await load(receiverUrl, { seconds: SECONDS, overallRate: FIXED_RATE, connections: 20 });
+  console.log(`c. receiver at ${FIXED_RATE}/s         ${rate(c.perSecond)}  p50 ${ms(c.p50)}  p99 ${ms(c.p99)}${problems(c)}`);
+  const recorded = (await outbox.stats()).depth;
+  await receiver.close();
+
+  // d. received -> sendMessage
+  const d = await notificationLatency(join(dir, "notify.sqlite"));
+  console.log(`d. callback -> sendMessage    ${d.count} callbacks at ${NOTIFY_CALLBACKS_PER_SECOND}/s over ${d.chats} chats: p50 ${ms(d.p50)}  p99 ${ms(d.p99)}  max ${ms(d.max)}`);
+
+  // e. Redis: one instance vs two
+  const e = await redisRow();
+  console.log(`e. Redis, 1 instance          ${rate(e.one.perSecond)}  p50 ${ms(e.one.p50)}  p99 ${ms(e.one.p99)}${problems(e.one)}`);
+  console.log(`   Redis, 2 instances         ${rate(e.two.perSecond)}  p50 ${ms(e.two.p50)}  p99 ${ms(e.two.p99)}${problems(e.two)}`);
+
+  const ratio = b.perSecond / a.perSecond;
+  const rows: Array<[string, string, string, string, string]> = [
+    ["bare node:http (JSON.parse, 200)", rate(a.perSecond), ms(a.p50), ms(a.p99), "ceiling"],
+    ["receiver, SQLite durable, max", rate(b.perSecond), ms(b.p50), ms(b.p99), `ratio ${ratio.toFixed(2)} (target >= 0.50) ${ratio >= 0.5 ? "MET" : "NOT MET"}`],
+    [`receiver, SQLite durable, ${FIXED_RATE}/s`, rate(c.perSecond), ms(c.p50), ms(c.p99), `p99 target < 25 ms ${c.p99 < 25 ? "MET" : "NOT MET"}`],
+    [`callback -> sendMessage, ${NOTIFY_CALLBACKS_PER_SECOND}/s`, `${d.count} msgs`, ms(d.p50), ms(d.p99), `p99 target < 100 ms ${d.p99 < 100 ? "MET" : "NOT MET"}`],
+    ["receiver, Redis, 1 instance", rate(e.one.perSecond), ms(e.one.p50), ms(e.one.p99), ""],
+    ["receiver, Redis, 2 instances", rate(e.two.perSecond), ms(e.two.p50), ms(e.two.p99), `x${(e.two.perSecond / e.one.perSecond).toFixed(2)} of 1 instance`],
+  ];
+  const header: [string, string, string, string, string] = ["run", "throughput", "p50", "p99", "note"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`;
+  console.log(`\n${line(header)}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const r of rows) console.log(line(r));
+  console.log(`\n(${recorded.toLocaleString("en-US")} notifications durably queued by runs b and c; machine: ${(await import("node:os")).cpus().length} cores, shared by receiver, load generator and Redis)`);
+}
+
+/** d: callbacks spread over many chats (one message each, no group: within 1/s per chat, 30/s overall). */
+async function notificationLatency(file: string) {
+  const count = NOTIFY_CALLBACKS_PER_SECOND * NOTIFY_SECONDS;
+  const store = await createStore({ url: `sqlite://${file}` });
+  cleanups.push(() => store.close());
+  const telegram = createLocalBotApi({ enforceRateLimits: true });
+  await telegram.listen();
+  cleanups.push(() => telegram.close());
+  for (let i = 0; i < count; i++) telegram.addChat(privateChat({ id: 20_000 + i, first_name: `Kasir ${i}` }));
+  for (let i = 0; i < count; i++) await store.payments.save({ ...benchPayment(i, { chatId: 20_000 + i }), externalId: `notify-${i}` });
+  const outbox = createOutbox(store);
+  let notifier: Notifier | undefined;
+  const server = createWebhookServer({
+    callbackToken: BENCH_TOKEN,
+    store,
+    eventLog: createCallbackEventLog(store),
+    outbox,
+    ownerIds: [1],
+    logger: silentLogger(),
+    onRecorded: () => notifier?.wake(),
+  });
+  const url = await server.listen({ port: 0, host: "127.0.0.1" });
+  cleanups.push(() => server.close());
+  notifier = createNotifier({
+    api: new Api(telegram.token, { apiRoot: telegram.apiRoot }),
+    outbox,
+    store,
+    i18n: createI18n(),
+    logger: silentLogger(),
+  });
+  notifier.start();
+  cleanups.push(() => notifier?.stop());
+
+  const sentAt = new Map<string, number>();
+  const receivedAt = new Map<string, number>();
+  telegram.on("call", (call) => {
+    if (call.method !== "sendMessage" || !call.response.ok) return;
+    const match = /notify-\d+/.exec(String(call.payload.text ?? ""));
+    if (match && !sentAt.has(match[0])) sentAt.set(match[0], performance.now());
+  });
+  const requests: Promise<unknown>[] = [];
+  const start = performance.now();
+  for (let i = 0; i < count; i++) {
+    const due = start + (i * 1000) / NOTIFY_CALLBACKS_PER_SECOND;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const externalId = `notify-${i}`;
+    receivedAt.set(externalId, performance.now());
+    requests.push(
+      fetch(`${url}${PAID_PATH}`, { method: "POST", headers: PAID_HEADERS, body: paidBody(externalId, `notify-pay-${i}`) }).then((r) => r.arrayBuffer()),
+    );
+  }
+  await Promise.all(requests);
+  const deadline = performance.now() + 15_000;
+  while (sentAt.size < count && performance.now() < deadline) await sleep(20);
+  await notifier.stop();
+  const latencies = [...sentAt].map(([id, t]) => t - (receivedAt.get(id) ?? t)).sort((x, y) => x - y);
+  if (latencies.length < count) console.log(`   (only ${latencies.length} of ${count} notifications were sent within the wait)`);
+  return { count: latencies.length, chats: count, p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies.at(-1) ?? NaN };
+}
+
+/** e: the same load against one receiver process, then two, on one redis-server. */
+async function redisRow(): Promise<{ one: LoadResult; two: LoadResult }> {
+  const redis: RunningRedis = await startRedisServer();
+  cleanups.push(() => redis.stop());
+  const keyPrefix = `bench-${process.pid}`;
+  const seedStore = await createStore({ url: redis.url, keyPrefix });
+  await seed(seedStore, { linkGroup: true, messageIds: true });
+  await seedStore.close();
+
+  const startInstances = async (n: number) => {
+    const procs = Array.from({ length: n }, () => child("./redis-instance.ts"));
+    const urls = await Promise.all(
+      procs.map((p) => {
+        const ready = nextMessage<{ url: string }>(p);
+        p.send({ redisUrl: redis.url, keyPrefix });
+        return ready.then((m) => m.url);
+      }),
+    );
+    return {
+      urls,
+      async stop() {
+        await Promise.all(
+          procs.map((p) => new Promise<void>((resolve) => (p.exitCode !== null ? resolve() : (p.once("exit", () => resolve()), p.send("stop"))))),
+        );
+      },
+    };
+  };
+
+  const one = await startInstances(1);
+  await load(one.urls[0]!, { seconds: WARMUP_SECONDS });
+  const single = await load(one.urls[0]!, { seconds: SECONDS });
+  await one.stop();
+
+  const two = await startInstances(2);
+  await Promise.all(two.urls.map((u) => load(u, { seconds: WARMUP_SECONDS, connections: CONNECTIONS / 2 })));
+  const halves = await Promise.all(two.urls.map((u) => load(u, { seconds: SECONDS, connections: CONNECTIONS / 2 })));
+  await two.stop();
+  const sum = (f: (r: LoadResult) => number) => halves.reduce((acc, r) => acc + f(r), 0);
+  return {
+    one: single,
+    two: {
+      ok2xx: sum((r) => r.ok2xx),
+      non2xx: sum((r) => r.non2xx),
+      errors: sum((r) => r.errors),
+      timeouts: sum((r) => r.timeouts),
+      seconds: Math.max(...halves.map((r) => r.seconds)),
+      perSecond: sum((r) => r.perSecond),
+      // Each half's percentile; the pair's is at most the larger of the two.
+      p50: Math.max(...halves.map((r) => r.p50)),
+      p99: Math.max(...halves.map((r) => r.p99)),
+      max: Math.max(...halves.map((r) => r.max)),
+    },
+  };
+}
+
+async function cleanup() {
+  for (const c of children) c.kill("SIGKILL");
+  for (const fn of cleanups.reverse()) {
+    try {
+      await fn();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+const guard = setTimeout(() => {
+  console.error(`bench:callbacks: still running after ${HARD_LIMIT_MS / 1000} s; stopping`);
+  void cleanup().finally(() => process.exit(1));
+}, HARD_LIMIT_MS);
+guard.unref();
+
+try {
+  await main();
+  await cleanup();
+  process.exit(0);
+} catch (error) {
+  console.error(error);
+  await cleanup();
+  process.exit(1);
+}
