@@ -75,6 +75,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   DISBURSE_MAX_AMOUNT: digitsToInt("DISBURSE_MAX_AMOUNT").default(25_000_000),
   DISBURSE_DAILY_LIMIT: digitsToInt("DISBURSE_DAILY_LIMIT").default(50_000_000),
+  NOTIFIER_LEASE_MS: digitsToInt("NOTIFIER_LEASE_MS")
+    .refine((n) => n >= 1_000, "NOTIFIER_LEASE_MS must be at least 1000")
+    .default(60_000),
 });
 
 export type Config = Readonly<{
@@ -93,6 +96,8 @@ export type Config = Readonly<{
   logLevel: (typeof LOG_LEVELS)[number];
   disburseMaxAmount: number;
   disburseDailyLimit: number;
+  /** How long a notification claimed by an instance stays its own; a crashed instance's work returns after it. */
+  notifierLeaseMs: number;
   /** No PALLAPI_KEY: the bot talks to the in-process sandbox and says so. */
   sandboxMode: boolean;
 }>;
@@ -138,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     disburseMaxAmount: e.DISBURSE_MAX_AMOUNT,
     disburseDailyLimit: e.DISBURSE_DAILY_LIMIT,
+    notifierLeaseMs: e.NOTIFIER_LEASE_MS,
     sandboxMode: e.PALLAPI_KEY === undefined,
   };
 }

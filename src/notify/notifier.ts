@@ -13,6 +13,7 @@ import {
   type Translator,
 } from "./render.js";
 import { createSendScheduler, DEFAULT_SEND_LIMITS, type Lane, type SendLimits } from "./send-scheduler.js";
+import { createSharedRateLimit, type SendPermit, type SharedRateLimit } from "./shared-rate-limit.js";
 import { classifySendFailure, isNoCaptionFailure, isSettledEditFailure } from "./telegram-errors.js";
 
 export type NotifierEventName =
@@ -47,6 +48,11 @@ export interface NotifierDeps {
   /** Distinguishes this instance's leases from others' (several notifiers may share a Redis outbox). */
   workerId?: string;
   limits?: Partial<SendLimits>;
+  /**
+   * Telegram's limits counted across every instance that shares the store. Default: built on the store's
+   * atomic counters when the store is Redis; none on SQLite (one process owns the file, its own pacing is enough).
+   */
+  sharedLimit?: SharedRateLimit | false;
   /** A chat with more pending payments than this (and than it can send within ~10 s) gets one digest. */
   digestThreshold?: number;
   /** How often to look at the outbox when nothing wakes the notifier (items from other instances, retries). */
@@ -91,6 +97,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const nowMs = () => now().getTime();
   const limits: SendLimits = { ...DEFAULT_SEND_LIMITS, ...deps.limits };
   const scheduler = createSendScheduler(limits, nowMs);
+  const sharedLimit =
+    deps.sharedLimit === false
+      ? undefined
+      : (deps.sharedLimit ?? (deps.store?.backend === "redis" ? createSharedRateLimit({ atomic: deps.store.atomic, limits, now: nowMs }) : undefined));
   const workerId = deps.workerId ?? `notifier-${randomUUID()}`;
   const digestThreshold = deps.digestThreshold ?? 5;
   const pollIntervalMs = deps.pollIntervalMs ?? 1000;
@@ -184,10 +194,23 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         continue;
       }
       const payments = entries.filter((e): e is Entry & { notification: PaymentReceived } => e.notification.type === "payment-received");
-      const soon = Math.min(digestThreshold, scheduler.capacityWithin(chatId, DIGEST_HORIZON_MS));
+      let soon = Math.min(digestThreshold, scheduler.capacityWithin(chatId, DIGEST_HORIZON_MS));
+      let permit: SendPermit | undefined;
+      if (sharedLimit !== undefined) {
+        // Other instances send too: ask the shared count before spending anything here, and plan the
+        // digest with what the group has left across all of them.
+        const answer = await sharedLimit.acquire(chatId, lane);
+        if (!answer.granted) {
+          scheduler.defer(chatId, lane, answer.retryAtMs);
+          nextDelay = Math.min(nextDelay, Math.max(0, answer.retryAtMs - nowMs()));
+          continue;
+        }
+        permit = answer;
+        soon = Math.min(soon, answer.groupRemaining + 1);
+      }
       const first = entries[0];
-      if (payments.length >= 2 && payments.length > soon) start(key, chatId, lane, () => deliverDigest(chatId, payments));
-      else if (first !== undefined) start(key, chatId, lane, () => deliverOne(first));
+      if (payments.length >= 2 && payments.length > soon) start(key, chatId, lane, () => deliverDigest(chatId, payments, permit));
+      else if (first !== undefined) start(key, chatId, lane, () => deliverOne(first, permit));
     }
     return nextDelay;
   }
@@ -241,8 +264,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
-  async function deliverOne(entry: Entry): Promise<void> {
-    if (!(await claim(entry.item.id))) return;
+  async function deliverOne(entry: Entry, permit?: SendPermit): Promise<void> {
+    if (!(await claim(entry.item.id))) {
+      await permit?.refund();
+      return;
+    }
     const n = entry.notification;
     try {
       if (n.type === "mark-paid") {
@@ -259,11 +285,18 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
-  async function deliverDigest(chatId: number, payments: readonly (Entry & { notification: PaymentReceived })[]): Promise<void> {
+  async function deliverDigest(
+    chatId: number,
+    payments: readonly (Entry & { notification: PaymentReceived })[],
+    permit?: SendPermit,
+  ): Promise<void> {
     const claimed = (await Promise.all(payments.map(async (p) => ((await claim(p.item.id)) ? p : undefined)))).filter(
       (p): p is Entry & { notification: PaymentReceived } => p !== undefined,
     );
-    if (claimed.length === 0) return;
+    if (claimed.length === 0) {
+      await permit?.refund();
+      return;
+    }
     const ids = claimed.map((p) => p.item.id);
     const only = claimed[0];
     try {

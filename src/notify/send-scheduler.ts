@@ -41,6 +41,8 @@ export interface SendScheduler {
   settle(slot: SendSlot): void;
   /** Telegram said 429: nothing to this chat until then. */
   pause(chatId: number, untilMs: number): void;
+  /** Nothing on this chat's lane until then (the limit shared by all instances said "not yet"). */
+  defer(chatId: number, lane: Lane, untilMs: number): void;
   /** How many messages this chat may still send within `horizonMs` from now (for digest planning). */
   capacityWithin(chatId: number, horizonMs: number): number;
 }
@@ -49,6 +51,7 @@ export function createSendScheduler(limits: SendLimits, now: () => number): Send
   const lastSent = new Map<string, number>();
   const groupWindows = new Map<number, number[]>();
   const pausedUntil = new Map<number, number>();
+  const deferredUntil = new Map<string, number>();
   let globalWindow: number[] = [];
 
   const laneKey = (chatId: number, lane: Lane) => `${lane}:${chatId}`;
@@ -62,7 +65,7 @@ export function createSendScheduler(limits: SendLimits, now: () => number): Send
   return {
     readyAt(chatId, lane) {
       const at = now();
-      let ready = Math.max(at, pausedUntil.get(chatId) ?? 0);
+      let ready = Math.max(at, pausedUntil.get(chatId) ?? 0, deferredUntil.get(laneKey(chatId, lane)) ?? 0);
       const last = lastSent.get(laneKey(chatId, lane));
       if (last !== undefined) ready = Math.max(ready, last + limits.perChatIntervalMs);
       if (lane === "message" && isGroupChat(chatId)) {
@@ -103,9 +106,13 @@ export function createSendScheduler(limits: SendLimits, now: () => number): Send
     pause(chatId, untilMs) {
       pausedUntil.set(chatId, Math.max(untilMs, pausedUntil.get(chatId) ?? 0));
     },
+    defer(chatId, lane, untilMs) {
+      const key = laneKey(chatId, lane);
+      if (untilMs > (deferredUntil.get(key) ?? 0)) deferredUntil.set(key, untilMs);
+    },
     capacityWithin(chatId, horizonMs) {
       const at = now();
-      const start = Math.max(at, pausedUntil.get(chatId) ?? 0);
+      const start = Math.max(at, pausedUntil.get(chatId) ?? 0, deferredUntil.get(laneKey(chatId, "message")) ?? 0);
       if (start >= at + horizonMs) return 0;
       const last = lastSent.get(laneKey(chatId, "message"));
       const first = last === undefined ? start : Math.max(start, last + limits.perChatIntervalMs);
