@@ -41,6 +41,19 @@ export interface RecordCodec {
   decode<V>(raw: string | null | undefined, nowMs: number): Promise<V | undefined>;
 }
 
+/** One codec per keyv namespace, made on first use. */
+export function codecCache(namespace: (name: string) => { serialize?: unknown; deserialize?: unknown }): (name: string) => RecordCodec {
+  const codecs = new Map<string, RecordCodec>();
+  return (name) => {
+    let codec = codecs.get(name);
+    if (codec === undefined) {
+      codec = keyvCodec(namespace(name));
+      codecs.set(name, codec);
+    }
+    return codec;
+  };
+}
+
 export function keyvCodec(keyv: { serialize?: unknown; deserialize?: unknown }): RecordCodec {
   const serialize = keyv.serialize as ((data: unknown) => string | Promise<string>) | undefined;
   const deserialize = keyv.deserialize as ((data: string) => unknown) | undefined;

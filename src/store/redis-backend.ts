@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Keyv from "keyv";
 import KeyvRedis from "@keyv/redis";
 import { createClient } from "@redis/client";
-import { assertNamespaceName, keyvCodec, patchPayment, PAYMENTS_NAMESPACE, type Backend, type RecordCodec } from "./backend.js";
+import { assertNamespaceName, codecCache, patchPayment, PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
 import type { AtomicOps, OnceResult, OnceUnit, PaymentRecord, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
 
 /**
@@ -268,15 +268,7 @@ export async function createRedisBackend(options: {
   }
 
   const namespaces = new Map<string, Keyv>();
-  const codecs = new Map<string, RecordCodec>();
-  const codecOf = (name: string) => {
-    let codec = codecs.get(name);
-    if (codec === undefined) {
-      codec = keyvCodec(namespace(name));
-      codecs.set(name, codec);
-    }
-    return codec;
-  };
+  const codecOf = codecCache(namespace);
   // Where keyv (@keyv/redis, namespace `<prefix>:<name>`, separator "::") keeps a namespace's record.
   const recordKey = (name: string, key: string) => `${prefix}:${name}::${key}`;
 

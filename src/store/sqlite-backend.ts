@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Keyv, { type KeyvStoreAdapter, type StoredData } from "keyv";
-import { assertNamespaceName, createKeyedMutex, keyvCodec, patchPayment, PAYMENTS_NAMESPACE, type Backend, type RecordCodec } from "./backend.js";
+import { assertNamespaceName, createKeyedMutex, codecCache, patchPayment, PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
 import { startSqliteWorker, type OnceStatus, type Row, type Statement, type WireOutcome, type WireUnit } from "./sqlite-worker.js";
 import type { AtomicOps, OnceResult, OnceUnit, PaymentRecord, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
 
@@ -77,15 +77,7 @@ export async function createSqliteBackend(options: {
   const writeRows = async (sql: string, ...params: unknown[]) => (await statements([{ sql, params }]))[0] ?? [];
 
   const namespaces = new Map<string, Keyv>();
-  const codecs = new Map<string, RecordCodec>();
-  const codecOf = (name: string) => {
-    let codec = codecs.get(name);
-    if (codec === undefined) {
-      codec = keyvCodec(namespace(name));
-      codecs.set(name, codec);
-    }
-    return codec;
-  };
+  const codecOf = codecCache(namespace);
   const rawKey = (name: string, key: string) => `${name}:${key}`;
   // The payments this process wrote last, as stored: the bot saves a payment, and its paid callback then
   // needs no read before its unit. Only a guess to start from: the unit's compare-and-set checks it at COMMIT
