@@ -19,6 +19,7 @@ import {
   type Checked,
 } from "../domain/validation.js";
 import { describeInvalid } from "../gateway/describe-invalid.js";
+import type { CreateDisbursementInput, CreateRetailPaymentInput, CreateVirtualAccountInput } from "../gateway/types.js";
 import { validationError } from "./errors.js";
 
 /**
@@ -26,32 +27,10 @@ import { validationError } from "./errors.js";
  * urlencoded; JSON numbers and booleans are read as their text), then checked against the limits table.
  */
 
-export interface VirtualAccountRequest {
-  externalId: string;
-  bankCode: VirtualAccountBank;
-  name: string;
-  isSingleUse: boolean;
-  amount: number;
-}
-
-export interface RetailPaymentRequest {
-  externalId: string;
-  retailOutletName: RetailOutlet;
-  name: string;
-  amount: number;
-}
-
-export interface DisbursementRequest {
-  externalId: string;
-  bankCode: DisbursementBank;
-  accountName: string;
-  accountNumber: string;
-  description: string;
-  amount: number;
-  emailTo?: string;
-  emailCc?: string;
-  emailBcc?: string;
-}
+// The same documented requests the gateway client sends, read back on the gateway's side: one contract.
+export type VirtualAccountRequest = CreateVirtualAccountInput;
+export type RetailPaymentRequest = CreateRetailPaymentInput;
+export type DisbursementRequest = CreateDisbursementInput;
 
 const body = z.record(z.string(), z.unknown(), { error: "the body must be a form with the documented fields" });
 const fieldValue = z.union([z.string(), z.number(), z.boolean()], {
