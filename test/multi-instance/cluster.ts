@@ -359,7 +359,8 @@ export function seededVirtualAccount(input: { chatId: number; amount: number; cu
   seq++;
   const now = new Date().toISOString();
   return {
-    externalId: `mi-${process.pid}-${seq}`,
+    // Fixed width, so no reference is the beginning of another (mi-…-1 inside mi-…-12).
+    externalId: `mi-${process.pid}-${String(seq).padStart(4, "0")}`,
     gatewayId: `va-gw-${process.pid}-${seq}`,
     kind: "virtual_account",
     status: "pending",
@@ -409,6 +410,11 @@ export async function deliverCallback(instance: Pick<Instance, "url">, event: Ca
   } catch {
     return 0;
   }
+}
+
+/** Whether a single notification names this payment (exactly: by its reference line). */
+export function names(call: RecordedCall, externalId: string): boolean {
+  return textOf(call).includes(`Ref: <code>${externalId}</code>`);
 }
 
 export function textOf(call: RecordedCall): string {

@@ -9,6 +9,7 @@ import {
   OWNER,
   SHOP_GROUP,
   deliverCallback,
+  names,
   paidCallbackFor,
   paymentsReported,
   seededVirtualAccount,
@@ -70,7 +71,7 @@ describe("two instances on one Redis are one bot", () => {
     const statuses = await Promise.all([deliverCallback(instance("A"), "virtual-account-paid", payload), deliverCallback(instance("B"), "virtual-account-paid", payload)]);
     expect(statuses).toEqual([200, 200]);
 
-    const about = (chatId: number) => cluster.messagesTo(chatId).filter((c) => textOf(c).includes(earlierPayment.externalId));
+    const about = (chatId: number) => cluster.messagesTo(chatId).filter((c) => names(c, earlierPayment.externalId));
     await waitUntil(() => about(CASHIER.id).length > 0 && about(SHOP_GROUP).length > 0, 10_000, "the paid notifications");
     await outboxEmpty(5_000);
     // A gateway retry long after, to either instance, changes nothing.
@@ -164,8 +165,15 @@ describe("two instances on one Redis are one bot", () => {
 
       const expectedTotal = burst.reduce((sum, p) => sum + p.amount, 0);
       for (const chatId of [CASHIER.id, SHOP_GROUP]) {
-        const told = paymentsReported(cluster.messagesTo(chatId).filter((c) => !textOf(c).includes(earlierPayment.externalId)));
-        expect(told.count, `payments told to chat ${chatId}; B said: ${b.output()}`).toBe(30);
+        const told = paymentsReported(cluster.messagesTo(chatId).filter((c) => !names(c, earlierPayment.externalId)));
+        const story = () =>
+          [
+            `payments told to chat ${chatId}:`,
+            ...cluster.messagesTo(chatId).map((m) => `  #${m.seq} ${textOf(m).split("\n")[0]?.slice(0, 80)}`),
+            `A said: ${a.output()}`,
+            `B said: ${b.output()}`,
+          ].join("\n");
+        expect(told.count, story()).toBe(30);
         expect(told.total).toBe(expectedTotal);
         const named = [...told.references.map((ref) => burst.find((p) => p.externalId === ref)?.customerName), ...told.listedCustomers];
         expect(new Set(named).size).toBe(named.length);
