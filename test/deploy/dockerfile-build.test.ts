@@ -36,7 +36,8 @@ afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await telegram.close();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+  // Removing two node_modules trees (one with a compiled sqlite3) can take a while on a busy CI disk.
+}, 120_000);
 
 function tempDir(label: string): string {
   const dir = mkdtempSync(join(tmpdir(), `pallabot-image-${label}-`));
