@@ -28,11 +28,14 @@ export interface LoadResult {
   p50: number;
   p99: number;
   max: number;
+  /** CPU the load generator itself used (user + system), in seconds: it shares the machine's cores. */
+  cpuSeconds: number;
 }
 
 process.once("message", (message) => {
   const request = message as LoadRequest;
   let n = 0;
+  const cpuBefore = process.cpuUsage();
   const instance = autocannon(
     {
       url: request.url,
@@ -68,6 +71,10 @@ process.once("message", (message) => {
         p50: result.latency.p50,
         p99: result.latency.p99,
         max: result.latency.max,
+        cpuSeconds: (() => {
+          const used = process.cpuUsage(cpuBefore);
+          return (used.user + used.system) / 1e6;
+        })(),
       };
       process.send?.(answer, () => process.exit(0));
     },
