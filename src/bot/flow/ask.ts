@@ -62,18 +62,29 @@ export async function askChoice<T extends string>(
 
 export type Reading<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** Asks for typed text until `read` accepts it; every refusal is said in the user's language. */
-export async function askText<T>(
+type Answered<T> = { skipped: false; value: T; ctx: FlowContext } | { skipped: true; ctx: FlowContext };
+
+/**
+ * Asks for typed text until `read` accepts it; every refusal is said in the user's language and the
+ * question stays open. With `skipLabel`, a button under the question answers "none" instead.
+ */
+async function askUntilRead<T>(
   flow: Flow,
   ctx: FlowContext,
   nonce: string,
   question: string,
   read: (text: string, ctx: FlowContext) => Reading<T>,
-): Promise<{ value: T; ctx: FlowContext }> {
-  await ctx.reply(question, { parse_mode: "HTML" });
+  skipLabel?: string,
+): Promise<Answered<T>> {
+  const skip = buttonData(nonce, "skip");
+  await ctx.reply(question, { parse_mode: "HTML", ...(skipLabel === undefined ? {} : { reply_markup: choiceKeyboard([[skipLabel, skip]]) }) });
   for (;;) {
     const answer = await waitInFlow(flow, nonce);
     if (answer.callbackQuery) {
+      if (skipLabel !== undefined && answer.callbackQuery.data === skip) {
+        await answer.answerCallbackQuery();
+        return { skipped: true, ctx: answer };
+      }
       await answer.answerCallbackQuery({ text: answer.t("bot-flow-button-expired") });
       continue;
     }
@@ -83,9 +94,36 @@ export async function askText<T>(
       continue;
     }
     const reading = read(text, answer);
-    if (reading.ok) return { value: reading.value, ctx: answer };
+    if (reading.ok) return { skipped: false, value: reading.value, ctx: answer };
     await answer.reply(reading.message, { parse_mode: "HTML" });
   }
+}
+
+/** Asks for typed text until `read` accepts it. */
+export async function askText<T>(
+  flow: Flow,
+  ctx: FlowContext,
+  nonce: string,
+  question: string,
+  read: (text: string, ctx: FlowContext) => Reading<T>,
+): Promise<{ value: T; ctx: FlowContext }> {
+  const answered = await askUntilRead(flow, ctx, nonce, question, read);
+  // Without a skip button there is nothing to skip with.
+  if (answered.skipped) throw new Error("askText: skipped without a skip button");
+  return { value: answered.value, ctx: answered.ctx };
+}
+
+/** Like askText, with a button that answers "none": the value is undefined then. */
+export async function askTextOrSkip<T>(
+  flow: Flow,
+  ctx: FlowContext,
+  nonce: string,
+  question: string,
+  skipLabel: string,
+  read: (text: string, ctx: FlowContext) => Reading<T>,
+): Promise<{ value: T | undefined; ctx: FlowContext }> {
+  const answered = await askUntilRead(flow, ctx, nonce, question, read, skipLabel);
+  return { value: answered.skipped ? undefined : answered.value, ctx: answered.ctx };
 }
 
 /** The localized sentence for a refused name or amount. */

@@ -10,8 +10,7 @@ import {
 import type { DisbursementAllowance } from "../../disbursement/allowance.js";
 import type { Flow, FlowContext } from "../context.js";
 import { escapeHtml } from "../html.js";
-import { choiceKeyboard } from "../keyboards/choices.js";
-import { askText, waitInFlow, type Reading } from "./ask.js";
+import { askText, askTextOrSkip, type Reading } from "./ask.js";
 
 /** The questions of the disbursement flow. Each refusal says what was wrong and the question stays open. */
 
@@ -98,31 +97,6 @@ export function askTyped<T>(flow: Flow, ctx: FlowContext, nonce: string, questio
 }
 
 /** An e-mail address, or undefined if the owner pressed "skip". */
-export async function askOptionalEmail(
-  flow: Flow,
-  ctx: FlowContext,
-  nonce: string,
-  question: string,
-): Promise<{ value: string | undefined; ctx: FlowContext }> {
-  const skip = `f:${nonce}:skip`;
-  await ctx.reply(question, { parse_mode: "HTML", reply_markup: choiceKeyboard([[ctx.t("disburse-skip-button"), skip]]) });
-  for (;;) {
-    const answer = await waitInFlow(flow, nonce);
-    if (answer.callbackQuery) {
-      if (answer.callbackQuery.data === skip) {
-        await answer.answerCallbackQuery();
-        return { value: undefined, ctx: answer };
-      }
-      await answer.answerCallbackQuery({ text: answer.t("bot-flow-button-expired") });
-      continue;
-    }
-    const text = answer.message?.text;
-    if (text === undefined) {
-      await answer.reply(answer.t("bot-flow-type-text"));
-      continue;
-    }
-    const reading = readEmail(answer.t, text);
-    if (reading.ok) return { value: reading.value, ctx: answer };
-    await answer.reply(reading.message, { parse_mode: "HTML" });
-  }
+export function askOptionalEmail(flow: Flow, ctx: FlowContext, nonce: string, question: string) {
+  return askTextOrSkip(flow, ctx, nonce, question, ctx.t("disburse-skip-button"), (text, c) => readEmail(c.t, text));
 }
