@@ -12,7 +12,8 @@ import { silentLogger } from "../../src/logger.js";
 import { createSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { createStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/types.js";
-import { createLocalBotApi, privateChat, type ChatRef, type LocalBotApi, type RecordedCall, type TelegramUser } from "../../src/telegram-local/bot-api-server.js";
+import { createLocalBotApi, type LocalBotApi, type RecordedCall, type TelegramUser } from "../../src/telegram-local/bot-api-server.js";
+import { merchantChat, type MerchantChat } from "../support/merchant-chat.js";
 
 /**
  * The shop's whole world over loopback HTTP: a local Telegram Bot API server, the Palladium sandbox, a
@@ -31,16 +32,12 @@ export const NEWCOMER: TelegramUser = { id: 4004, first_name: "Dewi" };
 const API_KEY = "pallapi_bot_tests_0123456789abcdef0123456789abcdef";
 const CALLBACK_TOKEN = "callback-token-bot-tests-0123456789";
 
-export interface World {
+export interface World extends MerchantChat {
   telegram: LocalBotApi;
   sandbox: Sandbox;
   store: Store;
   bot: Bot<BotContext>;
   storeUrl: string;
-  /** A user types in a chat (their private chat by default); resolves to the bot's next message there. */
-  say(user: TelegramUser, text: string, chat?: ChatRef): Promise<Message>;
-  /** A user presses a button (by its label or callback data) on a bot message; resolves to the next bot message in that chat. */
-  press(user: TelegramUser, message: Message, button: string | { text: string }): Promise<Message>;
   /** The next sendPhoto to a chat since the last injected update. */
   nextPhoto(chatId: number): Promise<RecordedCall>;
   /** Stops the bot and closes the store, then opens both again on the same SQLite file: a process restart. */
@@ -92,14 +89,7 @@ export async function startWorld(options: { staff?: TelegramUser[]; botDeps?: Pa
       return bot;
     },
     storeUrl,
-    async say(user, text, chat = privateChat(user)) {
-      telegram.sendText(user, chat, text);
-      return telegram.waitForBotMessage(chat.id);
-    },
-    async press(user, message, button) {
-      telegram.pressButton(user, message, button);
-      return telegram.waitForBotMessage(message.chat.id);
-    },
+    ...merchantChat(telegram),
     nextPhoto(chatId) {
       return telegram.waitFor((c) => c.method === "sendPhoto" && c.response.ok && (c.response.result as Message).chat.id === chatId, {
         description: `a photo in chat ${chatId}`,

@@ -17,13 +17,13 @@ import { createCallbackEventLog, createOutbox, createStore } from "../../src/sto
 import type { Store } from "../../src/store/types.js";
 import {
   createLocalBotApi,
-  privateChat,
   type ChatRef,
   type LocalBotApi,
   type RecordedCall,
   type TelegramUser,
 } from "../../src/telegram-local/bot-api-server.js";
 import { createWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
+import { merchantChat, type MerchantChat } from "../support/merchant-chat.js";
 
 /**
  * A shop that sends money, over loopback HTTP end to end: the local Telegram Bot API, the real grammY bot
@@ -40,15 +40,13 @@ export const SHOP_GROUP: ChatRef = { id: -100_777, type: "supergroup", title: "T
 const API_KEY = "pallapi_disburse_tests_0123456789abcdef0123456789";
 const CALLBACK_TOKEN = "callback-token-disburse-tests-0123456789";
 
-export interface Shop {
+export interface Shop extends MerchantChat {
   telegram: LocalBotApi;
   sandbox: Sandbox;
   readonly store: Store;
   readonly bot: Bot<BotContext>;
   /** Moves the bot's clock (not the store's, not the sandbox's) forward. */
   advanceClock(ms: number): void;
-  say(user: TelegramUser, text: string, chat?: ChatRef): Promise<Message>;
-  press(user: TelegramUser, message: Message, button: string | { text: string }): Promise<Message>;
   /** Presses a button and resolves to the text of the bot's answer to that press (a toast or an alert). */
   pressForAnswer(user: TelegramUser, message: Message, button: string | { text: string }): Promise<string>;
   /** Disbursement create requests that reached the sandbox (faulty ones and replays included). */
@@ -143,14 +141,7 @@ export async function startShop(options: { disburse?: DisbursementOptions } = {}
     advanceClock(ms) {
       offsetMs += ms;
     },
-    async say(user, text, chat = privateChat(user)) {
-      telegram.sendText(user, chat, text);
-      return telegram.waitForBotMessage(chat.id);
-    },
-    async press(user, message, button) {
-      telegram.pressButton(user, message, button);
-      return telegram.waitForBotMessage(message.chat.id);
-    },
+    ...merchantChat(telegram),
     async pressForAnswer(user, message, button) {
       const update = telegram.pressButton(user, message, button);
       const id = update.callback_query?.id;
