@@ -19,7 +19,7 @@ import { createTokenCheck } from "../../src/webhook/callback-token.js";
 import { createWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
 import { startRedisServer, type RunningRedis } from "../../test/support/redis-server.js";
 import type { LoadRequest, LoadResult } from "./load.js";
-import { BENCH_TOKEN, PAID_HEADERS, PAID_PATH, benchPayment, externalIdOf, paidBody } from "./payloads.js";
+import { BENCH_TOKEN, PAID_HEADERS, PAID_PATH, benchPayment, paidBody } from "./payloads.js";
 
 /**
  * npm run bench:callbacks: the Palladium callback path under load, on loopback, in one bounded run.

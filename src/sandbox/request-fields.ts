@@ -1,10 +1,5 @@
 import { z } from "zod";
-import {
-  ACCOUNT_NUMBER_DIGITS,
-  type DisbursementBank,
-  type RetailOutlet,
-  type VirtualAccountBank,
-} from "../domain/limits.js";
+import { ACCOUNT_NUMBER_DIGITS } from "../domain/limits.js";
 import {
   checkCustomerName,
   checkDescription,

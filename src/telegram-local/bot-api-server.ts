@@ -22,7 +22,6 @@ import {
   forbidden,
   type BotApiError,
   type BotApiResponse,
-  type ChatActivity,
   type ChatRef,
   type Fault,
   type LocalBotApiEvents,
