@@ -128,7 +128,8 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   if (options.notifier !== false) startNotifier(options.notifier ?? {});
 
   const qr = await QRCode.toBuffer("8808123456789012", { width: 128 });
-  const nextExternalId = () => `test-${process.pid}-${Date.now().toString(36)}-${++externalIds}`;
+  // Fixed-width counter: no reference is the beginning of another, so a text search for one finds only it.
+  const nextExternalId = () => `test-${process.pid}-${Date.now().toString(36)}-${String(++externalIds).padStart(4, "0")}`;
   const nowIso = () => new Date().toISOString();
 
   async function showPhoto(chatId: number, caption: string): Promise<number> {
