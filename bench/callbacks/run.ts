@@ -28,12 +28,12 @@ import { BENCH_TOKEN, PAID_HEADERS, PAID_PATH, benchPayment, paidBody } from "./
  *   a2. fastify with the receiver's token check and zod schema, recording nothing: what the framework and
  *      validation alone leave of the ceiling;
  *   b. the real receiver (fastify, token check, zod, durable SQLite recording) at full speed;
- *   c. the real receiver at a fixed 500 requests/s;
+ *   c. the real receiver at a steady 500 requests/s (one every 2 ms, open loop: see load.ts);
  *   d. callback received -> Telegram sendMessage (local Bot API, notifier running), within Telegram's limits;
  *   e. Redis: one receiver instance against two on one redis-server, each instance its own process.
  *
- * Load comes from autocannon in child processes, so it does not run on the receiver's event loop (it still
- * shares the machine's cores: its own CPU use is printed). Latency is the load generator's (client side) and,
+ * Load comes from child processes (autocannon at full speed, our own evenly spaced sender at a fixed rate), so
+ * it does not run on the receiver's event loop (it still shares the machine's cores: its own CPU use is printed). Latency is the load generator's (client side) and,
  * for b and c, also the receiver's own, from the request's arrival to the answer being written (server side):
  * the difference is time the request spent waiting for a core or in the load generator.
  * Targets (issue 4): b/a >= 0.5, p99 < 25 ms at 500/s, d p99 < 100 ms.
