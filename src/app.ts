@@ -151,8 +151,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       onPaymentCreated: (record) => metrics.paymentCreated(record.kind),
       disburseMaxAmount: config.disburseMaxAmount,
       disburseDailyLimit: config.disburseDailyLimit,
+      apiTransformers: [countTelegramCalls(metrics, "bot")],
     });
-    bot.api.config.use(countTelegramCalls(metrics, "bot"));
     // Before the server listens: with a webhook already registered, an update may arrive at once, and
     // handleUpdate needs the bot's getMe.
     await bot.init();

@@ -1,6 +1,6 @@
 import type { Conversation, ConversationFlavor } from "@grammyjs/conversations";
 import type { I18nFlavor } from "@grammyjs/i18n";
-import type { Context, SessionFlavor } from "grammy";
+import type { Context, SessionFlavor, Transformer } from "grammy";
 import type { GatewayClient } from "../gateway/types.js";
 import type { Locale } from "../i18n.js";
 import type { Logger } from "../logger.js";
@@ -52,6 +52,11 @@ export interface BotDeps {
   onPaymentCreated?: ((record: PaymentRecord) => void) | undefined;
   /** If given (sandbox mode), payment messages carry a "simulate payment" button that calls it. */
   simulatePayment?: ((record: PaymentRecord) => Promise<void>) | undefined;
+  /**
+   * Bot API transformers (e.g. counting calls for metrics), installed after auto-retry on the bot's Api and
+   * on the Api of every conversation context, which grammY builds afresh and without the bot's transformers.
+   */
+  apiTransformers?: readonly Transformer[] | undefined;
 }
 
 /** BotDeps with the optional parts filled in: what features receive. */

@@ -51,6 +51,8 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
   // Flood waits and Telegram's 5xx are retried; inside conversations it is installed again (see below).
   const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
   bot.api.config.use(retry);
+  const transformers = deps.apiTransformers ?? [];
+  for (const transformer of transformers) bot.api.config.use(transformer);
 
   const sessions = keyvStorageAdapter<SessionData>(deps.store.namespace("sessions"));
   // One negotiator for both worlds: conversation contexts have no session, so it reads the storage itself.
@@ -64,6 +66,7 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
   const flowPlugins: MiddlewareFn<FlowContext>[] = [
     async (ctx, next) => {
       ctx.api.config.use(retry);
+      for (const transformer of transformers) ctx.api.config.use(transformer);
       await next();
     },
     i18n.middleware(),

@@ -108,8 +108,9 @@ describe("GET /metrics after a paid virtual account", () => {
     expect(sample(text, "pallabot_telegram_rate_limited_total", { source: "notifier" })).toBe(1);
     expect(sample(text, "pallabot_telegram_requests_total", { source: "notifier", method: "sendMessage", result: "429" })).toBe(1);
     expect(sample(text, "pallabot_telegram_requests_total", { source: "notifier", method: "sendMessage", result: "ok" })).toBe(1);
-    // The bot's own calls outside conversations (the menu): grammY transformers do not reach conversation contexts.
+    // The bot's own calls: the menu (outside conversations) and the VA photo (sent from inside one).
     expect(sample(text, "pallabot_telegram_requests_total", { source: "bot", method: "sendMessage", result: "ok" })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, "pallabot_telegram_requests_total", { source: "bot", method: "sendPhoto", result: "ok" })).toBe(1);
 
     expect(sample(text, "pallabot_payments_created_total", { kind: "virtual_account" })).toBe(1);
     const endpoint = "create-virtual-account";
