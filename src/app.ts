@@ -185,6 +185,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       onCallback: metrics.callbackReceived,
       onTelegramUpdate: metrics.telegramUpdate,
       metrics,
+      metricsToken: config.metricsToken,
       telegram: webhookMode ? { path: TELEGRAM_WEBHOOK_PATH, secretToken, handleUpdate: (update) => handleWebhookUpdate(bot, update) } : undefined,
     });
     let url: string;

@@ -75,6 +75,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   DISBURSE_MAX_AMOUNT: digitsToInt("DISBURSE_MAX_AMOUNT").default(25_000_000),
   DISBURSE_DAILY_LIMIT: digitsToInt("DISBURSE_DAILY_LIMIT").default(50_000_000),
+  METRICS_TOKEN: optionalString,
   NOTIFIER_LEASE_MS: digitsToInt("NOTIFIER_LEASE_MS")
     .refine((n) => n >= 1_000, "NOTIFIER_LEASE_MS must be at least 1000")
     .default(60_000),
@@ -98,6 +99,8 @@ export type Config = Readonly<{
   disburseDailyLimit: number;
   /** How long a notification claimed by an instance stays its own; a crashed instance's work returns after it. */
   notifierLeaseMs: number;
+  /** When set, GET /metrics answers only `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
   /** No PALLAPI_KEY: the bot talks to the in-process sandbox and says so. */
   sandboxMode: boolean;
 }>;
@@ -144,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     disburseMaxAmount: e.DISBURSE_MAX_AMOUNT,
     disburseDailyLimit: e.DISBURSE_DAILY_LIMIT,
     notifierLeaseMs: e.NOTIFIER_LEASE_MS,
+    metricsToken: e.METRICS_TOKEN,
     sandboxMode: e.PALLAPI_KEY === undefined,
   };
 }

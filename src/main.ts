@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     config = { ...config, ownerIds: [...new Set([...config.ownerIds, DEMO_OWNER.id])], logLevel: process.env.LOG_LEVEL ? config.logLevel : "warn" };
   }
   // The app adds the secrets it makes at start (the derived webhook secret, the sandbox's key and token).
-  const secrets = createSecretList([config.botToken, config.pallapiKey, config.pallapiCallbackToken, config.telegramWebhookSecret]);
+  const secrets = createSecretList([config.botToken, config.pallapiKey, config.pallapiCallbackToken, config.telegramWebhookSecret, config.metricsToken]);
   const logger = createLogger({
     level: config.logLevel,
     secrets,

@@ -53,6 +53,9 @@ export interface MetricsEndpoint {
   render(): Promise<string>;
 }
 
+/** The scheme of the Authorization header a scraper sends (Prometheus' `authorization: { credentials }`). */
+const BEARER = /^Bearer (.+)$/;
+
 export interface WebhookServerDeps {
   callbackToken: string;
   store: Store;
@@ -71,6 +74,11 @@ export interface WebhookServerDeps {
   /** Told what became of every request to the Telegram webhook path (metrics). Must not throw. */
   onTelegramUpdate?: (result: TelegramUpdateResult) => void;
   metrics?: MetricsEndpoint;
+  /**
+   * When set, GET /metrics answers only `Authorization: Bearer <token>` (401 otherwise), for servers whose
+   * port cannot be kept private. Unset: anyone who reaches the port may scrape (keep /metrics internal).
+   */
+  metricsToken?: string | undefined;
 }
 
 export interface WebhookServer {
@@ -219,7 +227,13 @@ export function createWebhookServer(deps: WebhookServerDeps): WebhookServer {
 
   if (deps.metrics !== undefined) {
     const metrics = deps.metrics;
-    app.get("/metrics", async (_request, reply) => reply.header("content-type", metrics.contentType).send(await metrics.render()));
+    const scraperMatches = deps.metricsToken === undefined ? undefined : createTokenCheck(deps.metricsToken);
+    app.get("/metrics", async (request, reply) => {
+      if (scraperMatches !== undefined && !scraperMatches(BEARER.exec(request.headers.authorization ?? "")?.[1])) {
+        return reject(request, reply, 401, "unauthorized");
+      }
+      return reply.header("content-type", metrics.contentType).send(await metrics.render());
+    });
   }
 
   if (deps.telegram !== undefined) {

@@ -18,6 +18,7 @@ import { freePort, postCallback, seedPayment, startAppProcess, tempFolder, vaPai
 const OWNER: TelegramUser = { id: 7101, first_name: "Bu Rina" };
 const API_KEY = "pallapi_live_key_process_test_0123456789abcdef";
 const CALLBACK_TOKEN = "callback-token-process-test-0123456789abcdef";
+const METRICS_TOKEN = "metrics-token-process-test-0123456789";
 const BURST = 30;
 /** One chat per burst payment, so each notification is its own message (no digest). */
 const burstCustomer = (i: number): TelegramUser => ({ id: 8100 + i, first_name: `Kasir ${i}` });
@@ -58,6 +59,7 @@ beforeAll(async () => {
     PALLAPI_BASE_URL: sandbox.apiBaseUrl,
     PALLAPI_KEY: API_KEY,
     PALLAPI_CALLBACK_TOKEN: CALLBACK_TOKEN,
+    METRICS_TOKEN,
     LOG_LEVEL: "trace",
   };
   runs.push(await startAppProcess(env, port));
@@ -124,6 +126,12 @@ describe("the app in its own process", () => {
     await telegram.waitForBotMessage(OWNER.id, { text: "diteruskan ke pelanggan", timeoutMs: 10_000 });
     expect(sandbox.objects().virtual_accounts).toHaveLength(1);
     expect(sandbox.stats().createRequests["create-virtual-account"]).toBe(2);
+
+    // With METRICS_TOKEN set, the scraper needs it; anyone else gets a bare 401.
+    expect((await fetch(`${run.baseUrl}/metrics`)).status).toBe(401);
+    const scraped = await fetch(`${run.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('pallabot_payments_created_total{kind="virtual_account"} 1');
   }, 60_000);
 
   it("drains on SIGTERM in the middle of a burst of callbacks: each gets 2xx or no connection, never a 5xx, and exits 0", async () => {
@@ -173,13 +181,14 @@ describe("the app in its own process", () => {
     expect(await restarted.exited).toEqual({ code: 0, signal: null });
   }, 60_000);
 
-  it("writes only JSON lines, and never the bot token, the API key, the callback token or the webhook secret", () => {
+  it("writes only JSON lines, and never the bot token, the API key, the callback token, the metrics token or the webhook secret", () => {
     expect(runs).toHaveLength(2);
     const secrets = {
       botToken: telegram.token,
       botTokenSecretPart: telegram.token.split(":")[1] ?? "",
       apiKey: API_KEY,
       callbackToken: CALLBACK_TOKEN,
+      metricsToken: METRICS_TOKEN,
       webhookSecret: telegramWebhookSecret({ telegramWebhookSecret: undefined }, telegram.token),
     };
     const levels = new Map<number, number>();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CALLBACK_PATHS, CALLBACK_TOKEN_HEADER } from "../../src/gateway/callbacks.js";
 import { silentLogger } from "../../src/logger.js";
+import { createAppMetrics } from "../../src/metrics/index.js";
 import { createWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
 import { CALLBACK_TOKEN, OWNER, startShop, type Shop } from "./shop-harness.js";
 
@@ -9,15 +10,20 @@ let server: WebhookServer;
 let url: string;
 const updates: unknown[] = [];
 
+/** What every receiver in this file shares: the shop's store, its token and its owner. */
+const shopReceiver = () => ({
+  callbackToken: CALLBACK_TOKEN,
+  store: shop.store,
+  eventLog: shop.eventLog,
+  outbox: shop.outbox,
+  ownerIds: [OWNER.id],
+  logger: silentLogger(),
+});
+
 beforeAll(async () => {
   shop = await startShop({ notifier: false });
   server = createWebhookServer({
-    callbackToken: CALLBACK_TOKEN,
-    store: shop.store,
-    eventLog: shop.eventLog,
-    outbox: shop.outbox,
-    ownerIds: [OWNER.id],
-    logger: silentLogger(),
+    ...shopReceiver(),
     bodyLimitBytes: 2_048,
     telegram: {
       path: "/telegram/hook-for-tests",
@@ -71,5 +77,31 @@ describe("the receiver's front door", () => {
     });
     expect(right.status).toBe(200);
     expect(updates).toEqual([update]);
+  });
+});
+
+describe("GET /metrics with METRICS_TOKEN set", () => {
+  it("answers only a scraper that brings the token, in constant time, and says nothing else to others", async () => {
+    const metrics = createAppMetrics({ defaultMetrics: false });
+    const guarded = createWebhookServer({
+      ...shopReceiver(),
+      metrics,
+      metricsToken: "scrape-token-0123456789",
+    });
+    const base = await guarded.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      const scrape = (authorization?: string) => fetch(`${base}/metrics`, { headers: authorization === undefined ? {} : { authorization } });
+      for (const refused of [undefined, "Bearer wrong-token", "Basic scrape-token-0123456789", "scrape-token-0123456789", "Bearer "]) {
+        const answer = await scrape(refused);
+        expect(answer.status, String(refused)).toBe(401);
+        const body = await answer.text();
+        expect(body).not.toContain("pallabot_");
+      }
+      const answer = await scrape("Bearer scrape-token-0123456789");
+      expect(answer.status).toBe(200);
+      expect(await answer.text()).toContain("pallabot_callbacks_received_total");
+    } finally {
+      await guarded.close();
+    }
   });
 });
