@@ -2,8 +2,9 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGatewayClient } from "../../src/gateway/client.js";
-import { GatewayError, type CreateVirtualAccountInput } from "../../src/gateway/types.js";
+import type { CreateVirtualAccountInput } from "../../src/gateway/types.js";
 import { closedPort, startServer, type TestServer } from "../sandbox/support.js";
+import { failure } from "./failure.js";
 
 /**
  * What the client does when the other end is not a healthy Palladium: hand-rolled node:http servers
@@ -23,15 +24,6 @@ const goodAnswer = {
   is_single_use: true,
   expiration_date: "2052-12-23 00:00:00",
 };
-
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
-}
 
 const servers: TestServer[] = [];
 async function server(...args: Parameters<typeof startServer>): Promise<TestServer> {

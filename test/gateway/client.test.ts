@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGatewayClient } from "../../src/gateway/client.js";
-import { GatewayError, type GatewayClient } from "../../src/gateway/types.js";
+import type { GatewayClient } from "../../src/gateway/types.js";
 import type { Sandbox } from "../../src/sandbox/index.js";
 import { API_KEY, startSandbox } from "../sandbox/support.js";
+import { failure } from "./failure.js";
 
 /** The bot's gateway client against the sandbox, over real HTTP: what a cashier's request turns into. */
 
@@ -15,15 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
-}
 
 describe("creating payments through the gateway client", () => {
   it("gets a BCA virtual account for a cashier's customer, with the expiry in Jakarta time", async () => {
