@@ -54,6 +54,11 @@ const SCHEMA = [
 ];
 
 const LIVE = "(expires_ms IS NULL OR expires_ms > ?)";
+/**
+ * Who may touch an undelivered queue item (claim or release it): nobody holds it, the caller (?3) does,
+ * or the holder's lease ran out by now (?4). The same rule as the Redis backend's LEASE_CHECK.
+ */
+const FREE_TO = "done_until_ms IS NULL AND (lease_owner IS NULL OR lease_owner = ?3 OR lease_until_ms <= ?4)";
 
 export async function createSqliteBackend(options: {
   url: string;
@@ -234,8 +239,7 @@ export async function createSqliteBackend(options: {
       const now = nowMs();
       const rows = await writeRows(
         `UPDATE pallabot_queue SET lease_owner = ?3, lease_until_ms = ?4 + ?5
-         WHERE queue = ?1 AND id = ?2 AND done_until_ms IS NULL
-           AND (lease_owner IS NULL OR lease_owner = ?3 OR lease_until_ms <= ?4)
+         WHERE queue = ?1 AND id = ?2 AND ${FREE_TO}
          RETURNING id`,
         queue,
         id,
@@ -249,8 +253,7 @@ export async function createSqliteBackend(options: {
       const rows = await writeRows(
         `UPDATE pallabot_queue SET attempts = attempts + 1, not_before_ms = ?5, last_error = COALESCE(?6, last_error),
            lease_owner = NULL, lease_until_ms = NULL
-         WHERE queue = ?1 AND id = ?2 AND done_until_ms IS NULL
-           AND (lease_owner IS NULL OR lease_owner = ?3 OR lease_until_ms <= ?4)
+         WHERE queue = ?1 AND id = ?2 AND ${FREE_TO}
          RETURNING id`,
         queue,
         id,
