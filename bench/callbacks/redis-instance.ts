@@ -1,7 +1,5 @@
-import { silentLogger } from "../../src/logger.js";
-import { createCallbackEventLog, createOutbox, createStore } from "../../src/store/index.js";
-import { createWebhookServer } from "../../src/webhook/server.js";
-import { BENCH_TOKEN } from "./payloads.js";
+import { createStore } from "../../src/store/index.js";
+import { benchReceiver } from "./receiver.js";
 
 /** One bot instance's callback receiver on a shared Redis, in its own process (so two can use two cores). */
 
@@ -9,14 +7,7 @@ process.once("message", (message) => {
   const { redisUrl, keyPrefix } = message as { redisUrl: string; keyPrefix: string };
   void (async () => {
     const store = await createStore({ url: redisUrl, keyPrefix });
-    const server = createWebhookServer({
-      callbackToken: BENCH_TOKEN,
-      store,
-      eventLog: createCallbackEventLog(store),
-      outbox: createOutbox(store),
-      ownerIds: [1],
-      logger: silentLogger(),
-    });
+    const server = benchReceiver(store);
     const url = await server.listen({ port: 0, host: "127.0.0.1" });
     process.send?.({ url });
     process.once("message", () => {

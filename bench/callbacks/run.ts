@@ -13,13 +13,14 @@ import { CALLBACK_SCHEMAS, CALLBACK_TOKEN_HEADER } from "../../src/gateway/callb
 import { createI18n } from "../../src/i18n.js";
 import { silentLogger } from "../../src/logger.js";
 import { createNotifier, type Notifier } from "../../src/notify/notifier.js";
-import { createCallbackEventLog, createOutbox, createStore, type Store } from "../../src/store/index.js";
+import { createOutbox, createStore, type Store } from "../../src/store/index.js";
 import { createLocalBotApi, privateChat } from "../../src/telegram-local/bot-api-server.js";
 import { createTokenCheck } from "../../src/webhook/callback-token.js";
-import { createWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
+import type { WebhookServer } from "../../src/webhook/server.js";
 import { startRedisServer, type RunningRedis } from "../../test/support/redis-server.js";
 import type { LoadRequest, LoadResult } from "./load.js";
 import { BENCH_TOKEN, PAID_HEADERS, PAID_PATH, benchPayment, paidBody } from "./payloads.js";
+import { benchReceiver } from "./receiver.js";
 
 /**
  * npm run bench:callbacks: the Palladium callback path under load, on loopback, in one bounded run.
@@ -193,14 +194,7 @@ async function main() {
   cleanups.push(() => store.close());
   await seed(store, { linkGroup: true, messageIds: true });
   const outbox = createOutbox(store);
-  const receiver = createWebhookServer({
-    callbackToken: BENCH_TOKEN,
-    store,
-    eventLog: createCallbackEventLog(store),
-    outbox,
-    ownerIds: [1],
-    logger: silentLogger(),
-  });
+  const receiver = benchReceiver(store, { outbox });
   const receiverSide = serverSide(receiver);
   const receiverUrl = await receiver.listen({ port: 0, host: "127.0.0.1" });
   cleanups.push(() => receiver.close());
@@ -258,15 +252,7 @@ async function notificationLatency(file: string) {
   for (let i = 0; i < count; i++) await store.payments.save({ ...benchPayment(i, { chatId: 20_000 + i }), externalId: `notify-${i}` });
   const outbox = createOutbox(store);
   let notifier: Notifier | undefined;
-  const server = createWebhookServer({
-    callbackToken: BENCH_TOKEN,
-    store,
-    eventLog: createCallbackEventLog(store),
-    outbox,
-    ownerIds: [1],
-    logger: silentLogger(),
-    onRecorded: () => notifier?.wake(),
-  });
+  const server = benchReceiver(store, { outbox, onRecorded: () => notifier?.wake() });
   const url = await server.listen({ port: 0, host: "127.0.0.1" });
   cleanups.push(() => server.close());
   notifier = createNotifier({
