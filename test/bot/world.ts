@@ -14,6 +14,7 @@ import { createStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/types.js";
 import { createLocalBotApi, type LocalBotApi, type RecordedCall, type TelegramUser } from "../../src/telegram-local/bot-api-server.js";
 import { merchantChat, type MerchantChat } from "../support/merchant-chat.js";
+import { startPolling } from "../support/polling.js";
 
 /**
  * The shop's whole world over loopback HTTP: a local Telegram Bot API server, the Palladium sandbox, a
@@ -72,9 +73,7 @@ export async function startWorld(options: { staff?: TelegramUser[]; botDeps?: Pa
       logger: silentLogger(),
       ...options.botDeps,
     });
-    await new Promise<void>((resolve, reject) => {
-      polling = bot.start({ onStart: () => resolve() }).catch(reject);
-    });
+    polling = (await startPolling(bot)).ended;
     return bot;
   };
   let bot = await launch();

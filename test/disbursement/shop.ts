@@ -24,6 +24,7 @@ import {
 } from "../../src/telegram-local/bot-api-server.js";
 import { createWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
 import { merchantChat, type MerchantChat } from "../support/merchant-chat.js";
+import { startPolling } from "../support/polling.js";
 
 /**
  * A shop that sends money, over loopback HTTP end to end: the local Telegram Bot API, the real grammY bot
@@ -106,9 +107,7 @@ export async function startShop(options: { disburse?: DisbursementOptions } = {}
       now,
       ...options.disburse,
     });
-    await new Promise<void>((resolve, reject) => {
-      polling = bot.start({ onStart: () => resolve() }).catch(reject);
-    });
+    polling = (await startPolling(bot)).ended;
   }
 
   async function shut() {
