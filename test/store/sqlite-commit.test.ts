@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createStore, type Store } from "../../src/store/index.js";
+
+/**
+ * On SQLite, callbacks committing alone skip a round trip: their read goes first and their write script opens
+ * the transaction itself. A script the database refuses part-way must still leave nothing behind and no
+ * transaction open, or every later callback would fail.
+ */
+describe("a SQLite commit of callback units", () => {
+  let dir: string;
+  let store: Store;
+  const open = () => createStore({ url: `sqlite://${join(dir, "shop.sqlite")}` });
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "pallabot-commit-"));
+    store = await open();
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const unit = (key: string, body: string | null) =>
+    store.applyOnce({
+      key,
+      plan: () => ({
+        value: `mark ${key}`,
+        // A null body is what the database refuses (NOT NULL), after the unit's mark was already written.
+        queued: [{ queue: "outbox", entries: [{ id: `${key}:note`, createdAtMs: 1, body: body as string }] }],
+        result: key,
+      }),
+    });
+
+  it("a unit refused part-way writes nothing, and the next one commits and is still there after reopening", async () => {
+    await expect(unit("callback-event:refused", null)).rejects.toThrow(/NOT NULL/);
+    expect(await store.atomic.get("callback-event:refused")).toBeUndefined();
+
+    expect(await unit("callback-event:fine", "{}")).toEqual({ first: true, result: "callback-event:fine", queuedCount: 1 });
+    await store.close();
+    store = await open();
+    expect(await store.atomic.get("callback-event:fine")).toBe("mark callback-event:fine");
+    expect(await store.atomic.get("callback-event:refused")).toBeUndefined();
+    expect((await store.queues.pending("outbox", { limit: 10 })).map((entry) => entry.id)).toEqual(["callback-event:fine:note"]);
+  });
+});
