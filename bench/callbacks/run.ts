@@ -319,6 +319,9 @@ async function main() {
   console.log(`   server side                p50 ${ms(cServer.p50)}  p99 ${ms(cServer.p99)}  event loop delay p99 ${ms(cServer.loopP99)}`);
   const recorded = (await outbox.stats()).depth;
   await receiver.close();
+  // Closed now, not at the end: its worker would otherwise go on checkpointing the WAL that b and c wrote
+  // (hundreds of megabytes) through d and e, and they would measure that too.
+  await store.close();
 
   // d. received -> sendMessage
   const d = await notificationLatency(join(dir, "notify.sqlite"));
