@@ -74,6 +74,7 @@ export async function createSqliteBackend(options: {
     path,
     schema: SCHEMA,
     onError: (error) => options.logger?.error({ err: error }, "sqlite store worker failed"),
+    maxUnitsPerTransaction: MAX_BATCH,
   });
   const nowMs = () => options.now().getTime();
   const read = (sql: string, ...params: unknown[]) => worker.read(sql, params);
@@ -371,52 +372,57 @@ interface Waiting {
 }
 
 /**
- * Group commit. The first write after a quiet spell waits one turn of the event loop (setImmediate) so
- * that callers woken together share its transaction; writes that arrive while a COMMIT is in flight form
- * the next one. A caller hears back only after COMMIT returned; if the transaction as a whole fails, every
- * caller in it gets the error (nothing of it is durable, so each may retry).
+ * Group commit, main-thread side. Writes that arrive in the same turn of the event loop go to the worker
+ * together (setImmediate); they do not wait for a COMMIT in flight: the worker queues them and merges all
+ * that waited into its next transaction (see sqlite-worker.ts). A caller hears back only after the COMMIT
+ * holding its write returned; if that transaction as a whole fails, every caller in it gets the error
+ * (nothing of it is durable, so each may retry).
  */
 function createGroupCommit(worker: { commit(units: WireUnit[]): Promise<WireOutcome[]> }, logger: StoreLogger | undefined) {
   let waiting: Waiting[] = [];
-  let busy = false;
+  let scheduled = false;
+  let inFlight = 0;
   let idleWaiters: Array<() => void> = [];
 
-  async function drain() {
-    while (waiting.length > 0) {
-      const batch = waiting.slice(0, MAX_BATCH);
-      waiting = waiting.slice(batch.length);
-      let outcomes: WireOutcome[];
-      try {
-        outcomes = await worker.commit(batch.map((w) => w.unit));
-      } catch (error) {
-        logger?.error({ err: error, writes: batch.length }, "sqlite store: transaction failed, its writes are refused");
-        for (const w of batch) w.reject(error);
-        continue;
-      }
+  async function send(batch: Waiting[]) {
+    inFlight++;
+    try {
+      const outcomes = await worker.commit(batch.map((w) => w.unit));
       batch.forEach((w, i) => {
         const outcome = outcomes[i];
         if (outcome?.ok === true) w.resolve(outcome.value);
         else w.reject(Object.assign(new Error(outcome?.error.message ?? "write lost"), outcome?.error.code ? { code: outcome.error.code } : {}));
       });
+    } catch (error) {
+      logger?.error({ err: error, writes: batch.length }, "sqlite store: transaction failed, its writes are refused");
+      for (const w of batch) w.reject(error);
+    } finally {
+      inFlight--;
+      if (inFlight === 0 && !scheduled) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
     }
-    busy = false;
-    const waiters = idleWaiters;
-    idleWaiters = [];
-    for (const w of waiters) w();
+  }
+
+  function flush() {
+    scheduled = false;
+    while (waiting.length > 0) void send(waiting.splice(0, MAX_BATCH));
   }
 
   return {
     submit(unit: WireUnit): Promise<unknown> {
       return new Promise((resolve, reject) => {
         waiting.push({ unit, resolve, reject });
-        if (!busy) {
-          busy = true;
-          setImmediate(() => void drain());
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
         }
       });
     },
     idle(): Promise<void> {
-      if (!busy) return Promise.resolve();
+      if (inFlight === 0 && !scheduled) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
   };

@@ -48,18 +48,32 @@ export type WireOutcome =
 export type OnceStatus = { status: "duplicate" } | { status: "conflict" } | { status: "applied"; queuedCount: number };
 
 export interface SqliteWorker {
-  /** One transaction for all units; resolves once COMMIT returned (or rejects: nothing of it is durable). */
+  /**
+   * Resolves once the COMMIT of the transaction holding these units returned (or rejects: nothing of it is
+   * durable). Calls may overlap: the worker queues them and merges the ones that waited into one transaction.
+   */
   commit(units: WireUnit[]): Promise<WireOutcome[]>;
   /** One statement on the reader connection. */
   read(sql: string, params: unknown[]): Promise<Row[]>;
   close(): Promise<void>;
 }
 
-export async function startSqliteWorker(options: { path: string; schema: string[]; onError: (error: unknown) => void }): Promise<SqliteWorker> {
+export async function startSqliteWorker(options: {
+  path: string;
+  schema: string[];
+  onError: (error: unknown) => void;
+  /** Most units in one transaction (commit messages that queued up are merged up to this). Default 2,000. */
+  maxUnitsPerTransaction?: number;
+}): Promise<SqliteWorker> {
   const require = createRequire(import.meta.url);
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { keyvSqlitePath: require.resolve("@keyv/sqlite"), path: options.path, schema: options.schema },
+    workerData: {
+      keyvSqlitePath: require.resolve("@keyv/sqlite"),
+      path: options.path,
+      schema: options.schema,
+      maxUnits: options.maxUnitsPerTransaction ?? 2_000,
+    },
   });
   let nextId = 1;
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
@@ -356,13 +370,59 @@ async function commit(units) {
   return outcomes;
 }
 
+// Commits queue here, not on the main thread: the next transaction starts the moment the last one returned,
+// with every commit message that arrived meanwhile merged into it (up to MAX_UNITS units), instead of waiting
+// for the main thread to hear of the COMMIT and send the next batch. Each message still hears back only after
+// the COMMIT that holds its units; if that transaction fails, every message in it gets the error.
+const MAX_UNITS = workerData.maxUnits;
+let commitQueue = [];
+let committing = false;
+let whenCommitsDone = [];
+
+function queueCommit(message) {
+  commitQueue.push(message);
+  if (committing) return;
+  committing = true;
+  // One turn first, so that messages posted together share the transaction.
+  setImmediate(commitQueued);
+}
+
+async function commitQueued() {
+  while (commitQueue.length > 0) {
+    const taken = [commitQueue.shift()];
+    let count = taken[0].units.length;
+    while (commitQueue.length > 0 && count + commitQueue[0].units.length <= MAX_UNITS) {
+      const next = commitQueue.shift();
+      taken.push(next);
+      count += next.units.length;
+    }
+    try {
+      const outcomes = await commit(taken.flatMap((m) => m.units));
+      let at = 0;
+      for (const m of taken) {
+        parentPort.postMessage({ id: m.id, ok: true, value: outcomes.slice(at, at + m.units.length) });
+        at += m.units.length;
+      }
+    } catch (error) {
+      for (const m of taken) parentPort.postMessage({ id: m.id, ok: false, error: wireError(error) });
+    }
+  }
+  committing = false;
+  const waiters = whenCommitsDone;
+  whenCommitsDone = [];
+  for (const resolve of waiters) resolve();
+}
+
+const commitsDone = () => (committing ? new Promise((resolve) => whenCommitsDone.push(resolve)) : Promise.resolve());
+
 parentPort.on("message", (message) => {
+  if (message.type === "commit") return queueCommit(message);
   let work;
   if (message.type === "open") work = open();
-  else if (message.type === "commit") work = commit(message.units);
   else if (message.type === "read") work = reader.all(message.sql, message.params);
   else if (message.type === "close") {
     work = (async () => {
+      await commitsDone();
       if (checkpointTimer) clearInterval(checkpointTimer);
       if (checkpointer) await checkpointer.close();
       if (reader && reader !== writer) await reader.close();
