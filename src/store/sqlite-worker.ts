@@ -187,6 +187,7 @@ async function open() {
   await writer.all("PRAGMA journal_mode=WAL", []);
   await writer.all("PRAGMA synchronous=FULL", []);
   for (const sql of workerData.schema) await writer.all(sql, []);
+  await writer.all("CREATE TEMP TABLE IF NOT EXISTS pallabot_read_check(ok INTEGER NOT NULL CONSTRAINT " + READ_STILL_HOLDS + " CHECK (ok))", []);
   if (workerData.path === ":memory:") {
     reader = writer;
     return;
@@ -246,12 +247,12 @@ const hex = (text) => Buffer.from(text, "utf8").toString("hex").toUpperCase();
 const TEXT_OF_HEX = "CAST(unhex(value) AS TEXT)";
 const textAt = (i) => "CAST(unhex(value->>" + i + ") AS TEXT)";
 
-// All once-units of a batch in one read and one write, whatever their number. Nobody else writes between the
-// two (this worker is the file's only writer and runs one commit at a time), so what the read finds holds
-// until COMMIT; units apply in order, each seeing the ones before it. The writes go as one script (exec: one
-// trip to the thread pool) with the rows inlined as JSON literals, starting with begin (when the transaction
-// is not open yet) and ending with finish (COMMIT, or RELEASE of the savepoint); any error in it stops the
-// script and the caller rolls back.
+// All once-units of a batch in one read and one write, whatever their number. What the read finds holds until
+// COMMIT: inside BEGIN IMMEDIATE nobody else writes, and when the read comes first (begin given: the script
+// opens the transaction) the script checks, right after BEGIN, that no other connection committed since the
+// read, and fails with read_still_holds if one did. Units apply in order, each seeing the ones before it. The
+// writes go as one script (exec: one trip to the thread pool) with the rows inlined as JSON literals, ending
+// with finish (COMMIT, or RELEASE of the savepoint); any error in it stops the script and the caller rolls back.
 async function runOnces(units, finish, begin) {
   const nowMs = units[0].nowMs;
   const markKeys = [...new Set(units.map((u) => u.markKey))];
@@ -261,14 +262,18 @@ async function runOnces(units, finish, begin) {
   const found = await writer.all(
     "SELECT 'm' AS kind, hex(key) AS a, NULL AS b FROM pallabot_atomic WHERE key IN (SELECT " + TEXT_OF_HEX + " FROM json_each(?1)) AND (expires_ms IS NULL OR expires_ms > ?4) " +
       "UNION ALL SELECT 'p', hex(key), value FROM keyv WHERE key IN (SELECT " + TEXT_OF_HEX + " FROM json_each(?2)) " +
-      "UNION ALL SELECT 'q', hex(queue), hex(id) FROM pallabot_queue WHERE (queue, id) IN (SELECT " + textAt(0) + ", " + textAt(1) + " FROM json_each(?3))",
+      "UNION ALL SELECT 'q', hex(queue), hex(id) FROM pallabot_queue WHERE (queue, id) IN (SELECT " + textAt(0) + ", " + textAt(1) + " FROM json_each(?3))" +
+      // Read outside the transaction: what other connections had committed so far, checked again after BEGIN.
+      (begin === undefined ? "" : " UNION ALL SELECT 'v', data_version, NULL FROM pragma_data_version()"),
     [JSON.stringify(markKeys.map(hex)), JSON.stringify(paymentKeys.map(hex)), JSON.stringify(queueIds), nowMs],
   );
   const marks = new Set();
   const payments = new Map(paymentKeys.map((k) => [hex(k), null]));
   const queued = new Set();
+  let dataVersion;
   for (const r of found) {
-    if (r.kind === "m") marks.add(r.a);
+    if (r.kind === "v") dataVersion = Number(r.a);
+    else if (r.kind === "m") marks.add(r.a);
     else if (r.kind === "p") payments.set(r.a, r.b);
     else queued.add(r.a + ":" + r.b);
   }
@@ -301,7 +306,12 @@ async function runOnces(units, finish, begin) {
     }
     outcomes.push({ ok: true, value: { status: "applied", queuedCount } });
   });
-  const script = begin === undefined ? [] : [begin];
+  // After BEGIN IMMEDIATE nobody else can commit; if nobody did since the read either (data_version counts
+  // commits by other connections only, not ours, the reader's or checkpoints), the read still holds.
+  const script =
+    begin === undefined
+      ? []
+      : [begin, "INSERT INTO temp.pallabot_read_check(ok) SELECT data_version = " + dataVersion + " FROM pragma_data_version()", "DELETE FROM temp.pallabot_read_check"];
   if (markRows.length > 0) {
     // Absent or expired (checked above): an expired mark is simply replaced.
     script.push(
@@ -326,13 +336,11 @@ async function runOnces(units, finish, begin) {
   return outcomes;
 }
 
+// Named so that a failed read check is told apart from any other error.
+const READ_STILL_HOLDS = "read_still_holds";
+
 async function commit(units) {
-  const outcomes = new Array(units.length);
-  const onces = [];
-  units.forEach((unit, i) => {
-    if (unit.kind === "once") onces.push(i);
-  });
-  if (onces.length === units.length) {
+  if (units.every((unit) => unit.kind === "once")) {
     // Alone, the once-units need neither a savepoint nor a trip of its own for BEGIN: their read goes first,
     // and their script opens the transaction and ends with the COMMIT; if anything in it fails, everything
     // rolls back. At a steady trickle of callbacks each commits alone, and a trip saved is latency saved.
@@ -340,17 +348,29 @@ async function commit(units) {
       return await runOnces(units, "COMMIT", "BEGIN IMMEDIATE");
     } catch (error) {
       await writer.all("ROLLBACK", []).catch(() => undefined);
-      throw error;
+      // Another connection (a second process on this file) committed between the read and BEGIN: what was
+      // read may be stale, so the batch goes again the careful way, its read inside the transaction.
+      if (!String(error && error.message).includes(READ_STILL_HOLDS)) throw error;
     }
   }
+  const outcomes = new Array(units.length);
+  const onces = [];
+  units.forEach((unit, i) => {
+    if (unit.kind === "once") onces.push(i);
+  });
   await writer.all("BEGIN IMMEDIATE", []);
+  let committed = false;
   try {
     for (let i = 0; i < units.length; i++) {
       const unit = units[i];
       if (unit.kind === "statements") outcomes[i] = await inSavepoint(() => runStatements(unit.statements));
       else if (unit.kind === "cas") outcomes[i] = await inSavepoint(() => runCas(unit));
     }
-    if (onces.length > 0) {
+    if (onces.length === units.length) {
+      const values = await runOnces(units, "COMMIT");
+      committed = true;
+      values.forEach((value, i) => (outcomes[i] = value));
+    } else if (onces.length > 0) {
       await writer.all("SAVEPOINT pallabot_once", []);
       let settled;
       try {
@@ -362,7 +382,7 @@ async function commit(units) {
       }
       onces.forEach((unitIndex, k) => (outcomes[unitIndex] = settled.ok ? settled.value[k] : settled));
     }
-    await writer.all("COMMIT", []);
+    if (!committed) await writer.all("COMMIT", []);
   } catch (error) {
     await writer.all("ROLLBACK", []).catch(() => undefined);
     throw error;

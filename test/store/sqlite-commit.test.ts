@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createStore, type Store } from "../../src/store/index.js";
+import { createCallbackEventLog, createStore, type PaymentRecord, type Store } from "../../src/store/index.js";
 
 /**
  * On SQLite, callbacks committing alone skip a round trip: their read goes first and their write script opens
  * the transaction itself. A script the database refuses part-way must still leave nothing behind and no
- * transaction open, or every later callback would fail.
+ * transaction open, or every later callback would fail; and a second connection writing between the read and
+ * the transaction (a second process on the same file) must not make a callback count twice or lose a payment.
  */
 describe("a SQLite commit of callback units", () => {
   let dir: string;
@@ -44,5 +45,44 @@ describe("a SQLite commit of callback units", () => {
     expect(await store.atomic.get("callback-event:fine")).toBe("mark callback-event:fine");
     expect(await store.atomic.get("callback-event:refused")).toBeUndefined();
     expect((await store.queues.pending("outbox", { limit: 10 })).map((entry) => entry.id)).toEqual(["callback-event:fine:note"]);
+  });
+
+  it("two stores on one file (as two processes would be) record each event once and keep every payment change", async () => {
+    const at = "2025-06-01T03:00:00.000Z";
+    const payment: PaymentRecord = {
+      externalId: "va-shared",
+      gatewayId: "gw-va-shared",
+      kind: "virtual_account",
+      status: "pending",
+      amount: 10_000,
+      customerName: "Budi Santoso",
+      bankCode: "BCA",
+      accountNumber: "1234567890123",
+      isSingleUse: false,
+      createdBy: 111,
+      chatId: 111,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await store.payments.save(payment);
+    const other = await open();
+    try {
+      // A multi-use VA paid twenty times; each callback delivered to both stores at the same moment.
+      const pay = (on: Store, eventId: string) =>
+        createCallbackEventLog(on).recordWith(eventId, {
+          externalId: payment.externalId,
+          decide: (current) => ({
+            record: { eventId },
+            paymentPatch: current === undefined ? undefined : { status: "paid", paidAmount: (current.paidAmount ?? 0) + 10_000 },
+            result: eventId,
+          }),
+        });
+      const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => [pay(store, `pay-${i}`), pay(other, `pay-${i}`)]).flat());
+      expect(outcomes.filter((outcome) => outcome.first)).toHaveLength(20);
+      expect((await store.payments.get(payment.externalId))?.paidAmount).toBe(200_000);
+      expect((await other.payments.get(payment.externalId))?.paidAmount).toBe(200_000);
+    } finally {
+      await other.close();
+    }
   });
 });
