@@ -1,32 +1,15 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCallbackEventLog, createOutbox, type PaymentRecord, type Store } from "../../src/store/index.js";
+import { createCallbackEventLog, createOutbox, type Store } from "../../src/store/index.js";
 import { backendFactories, type BackendFixture } from "./backends.js";
+import { cashierVirtualAccount, PAYMENT_CREATED_AT } from "./fixtures/payment.js";
 
 /**
  * A paid callback is recorded as ONE unit: the dedupe mark, the payment turning paid and the notifications
  * are written all together or not at all, once per event, however many callbacks arrive at the same moment.
  */
 
-const at = "2025-06-01T03:00:00.000Z";
-
-function va(externalId: string, overrides: Partial<PaymentRecord> = {}): PaymentRecord {
-  return {
-    externalId,
-    gatewayId: `gw-${externalId}`,
-    kind: "virtual_account",
-    status: "pending",
-    amount: 150_000,
-    customerName: "Budi Santoso",
-    bankCode: "BCA",
-    accountNumber: "1234567890123",
-    isSingleUse: false,
-    createdBy: 111,
-    chatId: 111,
-    createdAt: at,
-    updatedAt: at,
-    ...overrides,
-  };
-}
+const at = PAYMENT_CREATED_AT;
+const va = cashierVirtualAccount;
 
 const notification = (id: string, chatId = 111) => ({ id, chatId, kind: "payment-received", payload: { id }, createdAt: at });
 

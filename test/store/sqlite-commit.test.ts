@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createCallbackEventLog, createStore, type PaymentRecord, type Store } from "../../src/store/index.js";
+import { createCallbackEventLog, createStore, type Store } from "../../src/store/index.js";
+import { cashierVirtualAccount } from "./fixtures/payment.js";
 
 /**
  * On SQLite, callbacks committing alone skip a round trip: their read goes first and their write script opens
@@ -48,22 +49,7 @@ describe("a SQLite commit of callback units", () => {
   });
 
   it("two stores on one file (as two processes would be) record each event once and keep every payment change", async () => {
-    const at = "2025-06-01T03:00:00.000Z";
-    const payment: PaymentRecord = {
-      externalId: "va-shared",
-      gatewayId: "gw-va-shared",
-      kind: "virtual_account",
-      status: "pending",
-      amount: 10_000,
-      customerName: "Budi Santoso",
-      bankCode: "BCA",
-      accountNumber: "1234567890123",
-      isSingleUse: false,
-      createdBy: 111,
-      chatId: 111,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const payment = cashierVirtualAccount("va-shared", { amount: 10_000 });
     await store.payments.save(payment);
     const other = await open();
     try {

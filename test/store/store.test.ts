@@ -2,21 +2,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { InviteCodeTakenError, type PaymentRecord, type Store } from "../../src/store/index.js";
 import { backendFactories, movableClock, type BackendFixture } from "./backends.js";
+import { cashierVirtualAccount } from "./fixtures/payment.js";
 
 function payment(overrides: Partial<PaymentRecord> & { externalId: string; createdAt: string }): PaymentRecord {
-  return {
-    gatewayId: `gw-${overrides.externalId}`,
-    kind: "virtual_account",
-    status: "pending",
-    amount: 150_000,
-    customerName: "Budi Santoso",
-    bankCode: "BCA",
-    accountNumber: "1234567890123",
-    createdBy: 111,
-    chatId: 111,
-    updatedAt: overrides.createdAt,
-    ...overrides,
-  };
+  return cashierVirtualAccount(overrides.externalId, { updatedAt: overrides.createdAt, ...overrides });
 }
 
 describe.each(backendFactories)("store on %s", (_name, makeFixture) => {
