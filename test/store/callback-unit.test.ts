@@ -1,15 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCallbackEventLog, createOutbox, type Store } from "../../src/store/index.js";
 import { backendFactories, type BackendFixture } from "./backends.js";
-import { cashierVirtualAccount, PAYMENT_CREATED_AT } from "./fixtures/payment.js";
+import { PAYMENT_CREATED_AT as at, cashierVirtualAccount as va } from "./fixtures/payment.js";
 
 /**
  * A paid callback is recorded as ONE unit: the dedupe mark, the payment turning paid and the notifications
  * are written all together or not at all, once per event, however many callbacks arrive at the same moment.
  */
-
-const at = PAYMENT_CREATED_AT;
-const va = cashierVirtualAccount;
 
 const notification = (id: string, chatId = 111) => ({ id, chatId, kind: "payment-received", payload: { id }, createdAt: at });
 

@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createCallbackEventLog, createStore, type Store } from "../../src/store/index.js";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createCallbackEventLog, type Store } from "../../src/store/index.js";
+import { sqliteFixture, type BackendFixture } from "./backends.js";
 import { cashierVirtualAccount } from "./fixtures/payment.js";
 
 /**
@@ -12,17 +10,21 @@ import { cashierVirtualAccount } from "./fixtures/payment.js";
  * the transaction (a second process on the same file) must not make a callback count twice or lose a payment.
  */
 describe("a SQLite commit of callback units", () => {
-  let dir: string;
+  let fixture: BackendFixture;
   let store: Store;
-  const open = () => createStore({ url: `sqlite://${join(dir, "shop.sqlite")}` });
 
+  beforeAll(async () => {
+    fixture = await sqliteFixture();
+  });
+  afterAll(async () => {
+    await fixture.teardown();
+  });
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), "pallabot-commit-"));
-    store = await open();
+    fixture.fresh();
+    store = await fixture.open();
   });
   afterEach(async () => {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const unit = (key: string, body: string | null) =>
@@ -42,7 +44,7 @@ describe("a SQLite commit of callback units", () => {
 
     expect(await unit("callback-event:fine", "{}")).toEqual({ first: true, result: "callback-event:fine", queuedCount: 1 });
     await store.close();
-    store = await open();
+    store = await fixture.open();
     expect(await store.atomic.get("callback-event:fine")).toBe("mark callback-event:fine");
     expect(await store.atomic.get("callback-event:refused")).toBeUndefined();
     expect((await store.queues.pending("outbox", { limit: 10 })).map((entry) => entry.id)).toEqual(["callback-event:fine:note"]);
@@ -51,7 +53,7 @@ describe("a SQLite commit of callback units", () => {
   it("two stores on one file (as two processes would be) record each event once and keep every payment change", async () => {
     const payment = cashierVirtualAccount("va-shared", { amount: 10_000 });
     await store.payments.save(payment);
-    const other = await open();
+    const other = await fixture.open();
     try {
       // A multi-use VA paid twenty times; each callback delivered to both stores at the same moment.
       const pay = (on: Store, eventId: string) =>
