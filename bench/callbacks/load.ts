@@ -2,6 +2,7 @@ import autocannon from "autocannon";
 import { Agent, request as httpRequest } from "node:http";
 import { performance } from "node:perf_hooks";
 import { PAID_HEADERS, PAID_PATH, externalIdOf, paidBody } from "./payloads.js";
+import { percentile } from "./stats.js";
 
 /**
  * The load generator, run as a child process so it does not share the receiver's event loop. Gets one
@@ -99,8 +100,7 @@ function atFixedRate(request: LoadRequest, rate: number): Promise<Omit<LoadResul
       agent.destroy();
       const seconds = (performance.now() - start) / 1000;
       const sorted = latencies.sort((x, y) => x - y);
-      const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-      resolve({ ...counts, seconds, perSecond: counts.ok2xx / seconds, p50: at(50), p99: at(99), max: sorted.at(-1) ?? NaN });
+      resolve({ ...counts, seconds, perSecond: counts.ok2xx / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN });
     };
     const send = (i: number) => {
       const due = start + i * intervalMs;

@@ -13,8 +13,7 @@ import { CALLBACK_SCHEMAS, CALLBACK_TOKEN_HEADER } from "../../src/gateway/callb
 import { createI18n } from "../../src/i18n.js";
 import { silentLogger } from "../../src/logger.js";
 import { createNotifier, type Notifier } from "../../src/notify/notifier.js";
-import { createOutbox, createStore, type Store } from "../../src/store/index.js";
-import { startSqliteWorker } from "../../src/store/sqlite-worker.js";
+import { createCallbackEventLog, createOutbox, createStore, type Store } from "../../src/store/index.js";
 import { createLocalBotApi, privateChat } from "../../src/telegram-local/bot-api-server.js";
 import { createTokenCheck } from "../../src/webhook/callback-token.js";
 import type { WebhookServer } from "../../src/webhook/server.js";
@@ -22,6 +21,7 @@ import { startRedisServer, type RunningRedis } from "../../test/support/redis-se
 import type { LoadRequest, LoadResult } from "./load.js";
 import { BENCH_TOKEN, PAID_HEADERS, PAID_PATH, benchPayment, paidBody } from "./payloads.js";
 import { benchReceiver } from "./receiver.js";
+import { percentile } from "./stats.js";
 
 /**
  * npm run bench:callbacks: the Palladium callback path under load, on loopback, in one bounded run.
@@ -29,8 +29,8 @@ import { benchReceiver } from "./receiver.js";
  *   a. a bare node:http server that parses the same JSON and answers 200: the ceiling;
  *   a2. fastify with the receiver's token check and zod schema, recording nothing: what the framework and
  *      validation alone leave of the ceiling;
- *   a3. the same plus ONE durable SQLite row per callback (the event, deduplicated by id, group-committed on
- *      the store's own worker, fsynced before the 2xx): the floor of any receiver that records before it
+ *   a3. the same plus ONE durable SQLite row per callback (the event's dedupe mark, through the receiver's own
+ *      once-unit and group commit, fsynced before the 2xx): the floor of any receiver that records before it
  *      answers, whatever else it records;
  *   b. the real receiver (fastify, token check, zod, durable SQLite recording) at full speed;
  *   c. the real receiver at a steady 500 requests/s (one every 2 ms, open loop: see load.ts);
@@ -147,58 +147,18 @@ async function frameworkOnly(recordEvent?: (id: string, body: string) => Promise
 }
 
 /**
- * a3: frameworkOnly plus one durable row per callback: INSERT of the event (id, body) unless its id is there,
- * on the store's own SQLite worker (WAL, synchronous=FULL), callbacks of one tick or arriving during a COMMIT
- * sharing a transaction, the 2xx only after that COMMIT.
+ * a3: frameworkOnly plus one durable row per callback: the receiver's own once-unit (`recordWith`, group
+ * commit, fsync before the 2xx) holding only the event's dedupe mark, no payment and no notifications.
  */
 async function oneDurableRow(file: string): Promise<{ url: string; close(): Promise<void> }> {
-  const worker = await startSqliteWorker({
-    path: file,
-    schema: [`CREATE TABLE IF NOT EXISTS event(id TEXT PRIMARY KEY, body TEXT NOT NULL, received_ms INTEGER NOT NULL)`],
-    onError: (error) => console.error(error),
-  });
-  let waiting: Array<{ id: string; body: string; done: (first: boolean) => void; failed: (error: unknown) => void }> = [];
-  let committing = false;
-  const commitWaiting = async () => {
-    while (waiting.length > 0) {
-      const batch = waiting;
-      waiting = [];
-      try {
-        const [outcome] = await worker.commit([
-          {
-            kind: "statements",
-            statements: [
-              {
-                sql: `INSERT INTO event(id, body, received_ms) SELECT value->>0, value->>1, ?2 FROM json_each(?1) WHERE true
-                      ON CONFLICT(id) DO NOTHING RETURNING id`,
-                params: [JSON.stringify(batch.map((w) => [w.id, w.body])), Date.now()],
-              },
-            ],
-          },
-        ]);
-        if (outcome?.ok !== true) throw new Error(outcome?.error.message ?? "insert failed");
-        const inserted = new Set(((outcome.value as Array<Array<{ id: string }>>)[0] ?? []).map((row) => row.id));
-        for (const w of batch) w.done(inserted.has(w.id));
-      } catch (error) {
-        for (const w of batch) w.failed(error);
-      }
-    }
-    committing = false;
-  };
-  const recordEvent = (id: string, body: string) =>
-    new Promise<boolean>((done, failed) => {
-      waiting.push({ id, body, done, failed });
-      if (!committing) {
-        committing = true;
-        setImmediate(() => void commitWaiting());
-      }
-    });
-  const server = await frameworkOnly(recordEvent);
+  const store = await createStore({ url: `sqlite://${file}` });
+  const events = createCallbackEventLog(store);
+  const server = await frameworkOnly(async (id, body) => (await events.recordWith(id, { decide: () => ({ record: body, result: undefined }) })).first);
   return {
     url: server.url,
     async close() {
       await server.close();
-      await worker.close();
+      await store.close();
     },
   };
 }
@@ -236,14 +196,13 @@ function serverSide(server: WebhookServer) {
       recording = false;
       loop.disable();
       const sorted = latencies.slice().sort((x, y) => x - y);
-      return { p50: pct(sorted, 50), p99: pct(sorted, 99), loopP99: Math.max(0, loop.percentile(99) / 1e6 - LOOP_SAMPLE_MS) };
+      return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), loopP99: Math.max(0, loop.percentile(99) / 1e6 - LOOP_SAMPLE_MS) };
     },
   };
 }
 
 const ms = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
 const rate = (v: number) => `${Math.round(v).toLocaleString("en-US")}/s`;
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 const loadCpu = (r: LoadResult) => `  (load generator used ${Math.round((100 * r.cpuSeconds) / r.seconds)}% of a core)`;
 const problems = (r: LoadResult) => (r.non2xx + r.errors + r.timeouts > 0 ? ` (non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})` : "");
 
@@ -304,12 +263,13 @@ async function main() {
     p99: median(rounds.map((r) => r[key].p99)),
     cpu: median(rounds.map((r) => r[key].cpuSeconds / r[key].seconds)),
   });
-  const ratioTo = (key: (typeof contenders)[number]["key"]) => median(rounds.map((r) => r[key].perSecond / r.a.perSecond));
-  const ratios = rounds.map((r) => r.b.perSecond / r.a.perSecond);
-  const [a, a2, a3, b] = contenders.map((contender) => medianOf(contender.key)) as [Median, Median, Median, Median];
-  for (const [contender, m] of contenders.map((contender, i) => [contender, [a, a2, a3, b][i]!] as const)) {
+  const ratiosOf = (key: (typeof contenders)[number]["key"]) => rounds.map((r) => r[key].perSecond / r.a.perSecond);
+  const row = { a: medianOf("a"), a2: medianOf("a2"), a3: medianOf("a3"), b: medianOf("b") };
+  for (const contender of contenders) {
+    const m = row[contender.key];
     console.log(`${contender.label} ${rate(m.perSecond)}  p50 ${ms(m.p50)}  p99 ${ms(m.p99)}  (medians of ${ROUNDS} rounds; load generator used ${Math.round(100 * m.cpu)}% of a core)`);
   }
+  const { a, a2, a3, b } = row;
   const bServer = { p50: median(rounds.map((r) => r.bServer.p50)), p99: median(rounds.map((r) => r.bServer.p99)), loopP99: median(rounds.map((r) => r.bServer.loopP99)) };
   console.log(`   server side                p50 ${ms(bServer.p50)}  p99 ${ms(bServer.p99)}  event loop delay p99 ${ms(bServer.loopP99)}`);
   receiverSide.start();
@@ -332,12 +292,13 @@ async function main() {
   console.log(`e. Redis, 1 instance          ${rate(e.one.perSecond)}  p50 ${ms(e.one.p50)}  p99 ${ms(e.one.p99)}${problems(e.one)}`);
   console.log(`   Redis, 2 instances         ${rate(e.two.perSecond)}  p50 ${ms(e.two.p50)}  p99 ${ms(e.two.p99)}${problems(e.two)}`);
 
-  const ratio = ratioTo("b");
+  const ratios = ratiosOf("b");
+  const ratio = median(ratios);
   const spread = `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
   const rows: Array<[string, string, string, string, string]> = [
     ["bare node:http (JSON.parse, 200)", rate(a.perSecond), ms(a.p50), ms(a.p99), "ceiling"],
-    ["fastify + token + zod, no store", rate(a2.perSecond), ms(a2.p50), ms(a2.p99), `ratio ${ratioTo("a2").toFixed(2)} before anything is recorded`],
-    ["+ one durable row per callback", rate(a3.perSecond), ms(a3.p50), ms(a3.p99), `ratio ${ratioTo("a3").toFixed(2)}: the floor of recording before the 2xx`],
+    ["fastify + token + zod, no store", rate(a2.perSecond), ms(a2.p50), ms(a2.p99), `ratio ${median(ratiosOf("a2")).toFixed(2)} before anything is recorded`],
+    ["+ one durable row per callback", rate(a3.perSecond), ms(a3.p50), ms(a3.p99), `ratio ${median(ratiosOf("a3")).toFixed(2)}: the floor of recording before the 2xx`],
     ["receiver, SQLite durable, max", rate(b.perSecond), ms(b.p50), ms(b.p99), `ratio ${ratio.toFixed(2)} (rounds ${spread}; target >= 0.50) ${ratio >= 0.5 ? "MET" : "NOT MET"}`],
     [`receiver, SQLite durable, ${FIXED_RATE}/s`, rate(c.perSecond), ms(c.p50), ms(c.p99), `p99 target < 25 ms ${c.p99 < 25 ? "MET" : "NOT MET"}`],
     [`  the same, server side`, "", ms(cServer.p50), ms(cServer.p99), `p99 ${cServer.p99 < 25 ? "under" : "over"} 25 ms inside the receiver`],
@@ -351,13 +312,6 @@ async function main() {
   console.log(`\n${line(header)}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   for (const r of rows) console.log(line(r));
   console.log(`\n(${recorded.toLocaleString("en-US")} notifications durably queued by runs b and c; machine: ${(await import("node:os")).cpus().length} cores, shared by receiver, load generator and Redis)`);
-}
-
-interface Median {
-  perSecond: number;
-  p50: number;
-  p99: number;
-  cpu: number;
 }
 
 /** d: callbacks spread over many chats (one message each, no group: within 1/s per chat, 30/s overall). */
@@ -410,7 +364,7 @@ async function notificationLatency(file: string) {
   await notifier.stop();
   const latencies = [...sentAt].map(([id, t]) => t - (receivedAt.get(id) ?? t)).sort((x, y) => x - y);
   if (latencies.length < count) console.log(`   (only ${latencies.length} of ${count} notifications were sent within the wait)`);
-  return { count: latencies.length, chats: count, p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies.at(-1) ?? NaN };
+  return { count: latencies.length, chats: count, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN };
 }
 
 /** e: the same load against one receiver process, then two, on one redis-server. */

@@ -62,8 +62,8 @@ export async function startSqliteWorker(options: {
   path: string;
   schema: string[];
   onError: (error: unknown) => void;
-  /** Most units in one transaction (commit messages that queued up are merged up to this). Default 2,000. */
-  maxUnitsPerTransaction?: number;
+  /** Most units in one transaction (commit messages that queued up are merged up to this). */
+  maxUnitsPerTransaction: number;
 }): Promise<SqliteWorker> {
   const require = createRequire(import.meta.url);
   const worker = new Worker(WORKER_SOURCE, {
@@ -72,7 +72,7 @@ export async function startSqliteWorker(options: {
       keyvSqlitePath: require.resolve("@keyv/sqlite"),
       path: options.path,
       schema: options.schema,
-      maxUnits: options.maxUnitsPerTransaction ?? 2_000,
+      maxUnits: options.maxUnitsPerTransaction,
     },
   });
   let nextId = 1;
