@@ -8,14 +8,14 @@ import type { AtomicOps, OnceResult, OnceUnit, PaymentRecord, QueueEntry, StoreL
 
 /**
  * SQLite backend: one file owned by this process, reached through two connections on a worker thread
- * (see sqlite-worker.ts for why a thread): a writer and a reader, both opened by @keyv/sqlite.
+ * (see sqlite-worker.ts for why a thread and why better-sqlite3): a writer and a reader.
  *
  * Every write goes through a group commit: writes that arrive in the same tick, or while a COMMIT is in
  * flight, are applied together inside one `BEGIN IMMEDIATE ... COMMIT`, each in a savepoint of its own so
  * one failing write does not undo the others, and every caller's promise resolves only after the COMMIT
  * that holds its write has returned. Reads go to the reader connection, which in WAL mode sees only
  * committed data: nobody reads a write that a crash could still take back (e.g. a dedupe mark whose COMMIT
- * has not returned yet), and reads never queue behind a commit's fsync.
+ * has not returned yet). A read waits at most for the commit the worker is running (a few milliseconds).
  *
  * Durability: WAL with synchronous=FULL. In WAL mode FULL fsyncs the log at every commit, so a write is on
  * disk when its promise resolves, surviving power loss and not only a killed process (NORMAL would only
@@ -37,7 +37,8 @@ const RECENT_PAYMENTS = 10_000;
 const CAS_ATTEMPTS = 50;
 
 const SCHEMA = [
-  // keyv's own table, exactly as @keyv/sqlite creates it (table "keyv", keySize 255), so files stay interchangeable.
+  // keyv's own table, exactly as keyv's SQLite adapter (@keyv/sqlite) creates it (table "keyv", keySize 255), so
+  // files stay interchangeable with it.
   `CREATE TABLE IF NOT EXISTS keyv(key VARCHAR(255) PRIMARY KEY, value TEXT )`,
   `CREATE TABLE IF NOT EXISTS pallabot_atomic(key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_ms INTEGER)`,
   `CREATE TABLE IF NOT EXISTS pallabot_index(name TEXT NOT NULL, member TEXT NOT NULL, score REAL NOT NULL,

@@ -2,20 +2,21 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 
 /**
- * The SQLite connections live on a worker thread of their own. Why: node-sqlite3 is asynchronous, and each
- * statement costs two or three trips through the event loop (prepare, run, finalize). On the main thread,
- * under a flood of callbacks, every trip waits behind HTTP parsing, so a transaction of ten statements took
- * 5-10 ms of waiting although SQLite needed well under one. On the worker, whose event loop does nothing
- * else, a whole group commit costs the main thread one message each way.
+ * The SQLite connections live on a worker thread of their own, opened with better-sqlite3, whose calls are
+ * synchronous: a whole group commit (its reads, every row, the COMMIT and its fsync) runs in one go on the
+ * worker, with no trip through a thread pool per statement, and the main thread only posts the units and
+ * hears back once. Synchronous calls are why it is a thread: on the main thread the fsync of every COMMIT
+ * would stop the HTTP server.
  *
  * The worker holds the writer connection (WAL, synchronous=FULL: every COMMIT is fsynced) and a read-only
- * connection (in WAL mode it sees only committed data). It talks to node-sqlite3 (the driver @keyv/sqlite
- * uses, and the table layout @keyv/sqlite creates) directly, with prepared statements kept for reuse:
- * a statement then costs one trip to the thread pool, and a group commit of callbacks of any size two
- * (one read; one script of writes from BEGIN IMMEDIATE to COMMIT). It understands a few kinds of units,
- * as plain data (no closures cross threads): statements, compare-and-set of a keyv row, and the once-units
- * of `applyOnce`. Its source is a string run with `eval: true` so that it works the same under tsx, vitest
- * and the compiled build; it finds the driver through the path of @keyv/sqlite that the main thread resolved.
+ * connection (in WAL mode it sees only committed data); a second worker checkpoints the WAL on a connection
+ * of its own, so a checkpoint never stalls a commit. Statements are prepared once and kept. It understands a
+ * few kinds of units, as plain data (no closures cross threads): statements, compare-and-set of a keyv row,
+ * and the once-units of `applyOnce`. Its source is a string run with `eval: true` so that it works the same
+ * under tsx, vitest and the compiled build; it loads the driver from the path the main thread resolved.
+ *
+ * The tables are keyv's own (as @keyv/sqlite creates them) plus the store's three, so a file stays readable
+ * by keyv's SQLite adapter and by the sqlite3 shell.
  */
 
 export type Row = Record<string, unknown>;
@@ -66,14 +67,10 @@ export async function startSqliteWorker(options: {
   maxUnitsPerTransaction: number;
 }): Promise<SqliteWorker> {
   const require = createRequire(import.meta.url);
+  const driverPath = require.resolve("better-sqlite3");
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: {
-      keyvSqlitePath: require.resolve("@keyv/sqlite"),
-      path: options.path,
-      schema: options.schema,
-      maxUnits: options.maxUnitsPerTransaction,
-    },
+    workerData: { driverPath, path: options.path, schema: options.schema, maxUnits: options.maxUnitsPerTransaction },
   });
   let nextId = 1;
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
@@ -109,14 +106,28 @@ export async function startSqliteWorker(options: {
   };
 
   await call({ type: "open" });
+  const checkpointer = options.path === ":memory:" ? undefined : startCheckpointer(driverPath, options.path, options.onError);
   return {
     commit: (units) => call<WireOutcome[]>({ type: "commit", units }),
     read: (sql, params) => call<Row[]>({ type: "read", sql, params }),
     async close() {
+      await checkpointer?.terminate();
       if (failed === undefined) await call({ type: "close" }).catch(() => undefined);
       await worker.terminate();
     },
   };
+}
+
+/**
+ * Copies the WAL back into the database file (and fsyncs it) once a second, on a connection and a thread of
+ * its own. PASSIVE: it never waits for the writer, and the writer never waits for it. Without it, SQLite
+ * checkpoints inside whichever COMMIT crosses 1,000 pages, stalling every callback waiting on that commit.
+ */
+function startCheckpointer(driverPath: string, path: string, onError: (error: unknown) => void): Worker {
+  const worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { driverPath, path } });
+  worker.on("error", onError);
+  worker.unref();
+  return worker;
 }
 
 function toError(wire: { message: string; code?: string | undefined } | undefined): Error {
@@ -125,331 +136,238 @@ function toError(wire: { message: string; code?: string | undefined } | undefine
   return error;
 }
 
+
+const CHECKPOINTER_SOURCE = String.raw`
+"use strict";
+const { workerData } = require("node:worker_threads");
+const Database = require(workerData.driverPath);
+const db = new Database(workerData.path, { timeout: 5000 });
+const checkpoint = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+setInterval(() => {
+  try {
+    checkpoint.get();
+  } catch {
+    // Busy or locked: the next second tries again.
+  }
+}, 1000);
+`;
+
 const WORKER_SOURCE = String.raw`
 "use strict";
 const { parentPort, workerData } = require("node:worker_threads");
-const { createRequire } = require("node:module");
-// The driver @keyv/sqlite itself uses, resolved from there: statements are prepared once and reused, so each
-// runs in one trip to the thread pool instead of three.
-const sqlite3 = createRequire(workerData.keyvSqlitePath)("sqlite3");
+const Database = require(workerData.driverPath);
 const STATEMENT_CACHE = 256;
 
-function connect(path, readOnly) {
-  return new Promise((resolve, reject) => {
-    const mode = readOnly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
-    const db = new sqlite3.Database(path, mode, (error) => (error ? reject(error) : resolve(db)));
-  }).then((db) => {
-    db.configure("busyTimeout", 5000);
-    const cache = new Map();
-    const statement = (sql) => {
-      let st = cache.get(sql);
-      if (st === undefined) {
-        st = db.prepare(sql);
-        cache.set(sql, st);
-        if (cache.size > STATEMENT_CACHE) {
-          const [oldest, old] = cache.entries().next().value;
-          cache.delete(oldest);
-          old.finalize();
-        }
-      }
-      return st;
-    };
-    return {
-      all(sql, params) {
-        const st = statement(sql);
-        return new Promise((resolve, reject) =>
-          st.all(params, (error, rows) => {
-            if (error) {
-              // A statement that failed to prepare must not stay cached.
-              if (cache.get(sql) === st) cache.delete(sql);
-              reject(error);
-            } else resolve(rows);
-          }),
-        );
-      },
-      exec(sql) {
-        return new Promise((resolve, reject) => db.exec(sql, (error) => (error ? reject(error) : resolve())));
-      },
-      close() {
-        for (const st of cache.values()) st.finalize();
-        cache.clear();
-        return new Promise((resolve, reject) => db.close((error) => (error ? reject(error) : resolve())));
-      },
-    };
-  });
+// The store writes SQL with numbered parameters (?1, ?2: one value used twice); better-sqlite3 binds those by
+// name, so they are renamed once, when the statement is prepared.
+const NUMBERED = /\?(\d+)/g;
+
+// As node-sqlite3 did: whole numbers bind as INTEGER (better-sqlite3 binds every JS number as REAL, which a
+// TEXT column would keep as "5.0"), booleans as 1/0, undefined as NULL.
+function bindable(value) {
+  if (typeof value === "number") return Number.isSafeInteger(value) ? BigInt(value) : value;
+  if (typeof value === "boolean") return value ? 1n : 0n;
+  return value === undefined ? null : value;
 }
 
-const CHECKPOINT_EVERY_MS = 1000;
-let writer, reader, checkpointer, checkpointTimer;
+function connect(path, readOnly) {
+  const db = new Database(path, { readonly: readOnly, timeout: 5000 });
+  const cache = new Map();
+  const statement = (sql) => {
+    let entry = cache.get(sql);
+    if (entry === undefined) {
+      const numbered = NUMBERED.test(sql);
+      NUMBERED.lastIndex = 0;
+      entry = { st: db.prepare(numbered ? sql.replace(NUMBERED, "@p$1") : sql), numbered };
+      cache.set(sql, entry);
+      if (cache.size > STATEMENT_CACHE) cache.delete(cache.keys().next().value);
+    }
+    return entry;
+  };
+  const args = (entry, params) => {
+    const values = params.map(bindable);
+    if (!entry.numbered) return values;
+    const named = {};
+    values.forEach((v, i) => (named["p" + (i + 1)] = v));
+    return [named];
+  };
+  return {
+    /** Rows for a statement that returns them, else [] (and the statement's effect). */
+    all(sql, params) {
+      const entry = statement(sql);
+      return entry.st.reader ? entry.st.all(...args(entry, params)) : (entry.st.run(...args(entry, params)), []);
+    },
+    /** For writes: how many rows it changed. */
+    run(sql, params) {
+      const entry = statement(sql);
+      return entry.st.run(...args(entry, params)).changes;
+    },
+    exec(sql) {
+      db.exec(sql);
+    },
+    close() {
+      cache.clear();
+      db.close();
+    },
+  };
+}
 
-async function open() {
-  writer = await connect(workerData.path, false);
-  await writer.all("PRAGMA journal_mode=WAL", []);
-  await writer.all("PRAGMA synchronous=FULL", []);
-  for (const sql of workerData.schema) await writer.all(sql, []);
-  await writer.all("CREATE TEMP TABLE IF NOT EXISTS pallabot_read_check(ok INTEGER NOT NULL CONSTRAINT " + READ_STILL_HOLDS + " CHECK (ok))", []);
+let writer, reader;
+
+function open() {
+  writer = connect(workerData.path, false);
+  writer.all("PRAGMA journal_mode=WAL", []);
+  writer.all("PRAGMA synchronous=FULL", []);
+  for (const sql of workerData.schema) writer.exec(sql);
   if (workerData.path === ":memory:") {
     reader = writer;
     return;
   }
-  reader = await connect(workerData.path, true);
-  // Checkpoints (copying the WAL back into the file, and fsyncing it) would otherwise run inside whichever
-  // COMMIT crosses 1,000 pages, stalling every callback waiting on it. A passive checkpoint on a connection
-  // of its own runs beside the writer instead: it never blocks a commit.
-  await writer.all("PRAGMA wal_autocheckpoint=0", []);
-  checkpointer = await connect(workerData.path, false);
-  let checkpointing = false;
-  checkpointTimer = setInterval(() => {
-    if (checkpointing) return;
-    checkpointing = true;
-    checkpointer.all("PRAGMA wal_checkpoint(PASSIVE)", []).catch(() => undefined).finally(() => (checkpointing = false));
-  }, CHECKPOINT_EVERY_MS);
+  // The checkpointer (sqlite-worker.ts) does this beside the writer instead: see startCheckpointer.
+  writer.all("PRAGMA wal_autocheckpoint=0", []);
+  reader = connect(workerData.path, true);
 }
 
 function wireError(error) {
   return { message: error && error.message ? String(error.message) : String(error), code: error && error.code ? String(error.code) : undefined };
 }
 
-async function inSavepoint(fn) {
-  await writer.all("SAVEPOINT pallabot_write", []);
+/** One unit in a savepoint of its own: if it fails, only its own writes are undone. */
+function inSavepoint(fn) {
+  writer.exec("SAVEPOINT pallabot_unit");
   try {
-    const value = await fn();
-    await writer.all("RELEASE pallabot_write", []);
+    const value = fn();
+    writer.exec("RELEASE pallabot_unit");
     return { ok: true, value };
   } catch (error) {
     // If this fails too, the transaction is gone and the whole batch fails.
-    await writer.all("ROLLBACK TO pallabot_write", []);
-    await writer.all("RELEASE pallabot_write", []);
+    writer.exec("ROLLBACK TO pallabot_unit");
+    writer.exec("RELEASE pallabot_unit");
     return { ok: false, error: wireError(error) };
   }
 }
 
-async function runStatements(statements) {
-  const results = [];
-  for (const s of statements) results.push(await writer.all(s.sql, s.params));
-  return results;
+function runStatements(statements) {
+  return statements.map((s) => writer.all(s.sql, s.params));
 }
 
-async function runCas(unit) {
-  const rows = await writer.all("SELECT value FROM keyv WHERE key = ?", [unit.key]);
-  const current = rows.length === 0 ? null : rows[0].value;
-  if (current !== unit.expected) return false;
-  await writer.all("INSERT INTO keyv(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [unit.key, unit.value]);
+const KEYV_VALUE = "SELECT value FROM keyv WHERE key = ?";
+const KEYV_PUT = "INSERT INTO keyv(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
+function keyvValue(key) {
+  const rows = writer.all(KEYV_VALUE, [key]);
+  return rows.length === 0 ? null : rows[0].value;
+}
+
+function runCas(unit) {
+  if (keyvValue(unit.key) !== unit.expected) return false;
+  writer.all(KEYV_PUT, [unit.key, unit.value]);
   return true;
 }
 
-// JSON text as an SQL string literal. JSON.stringify escapes every control character (NUL included) and
-// lone surrogates, so the only character that needs care inside the quotes is the quote itself.
-const literal = (value) => "'" + JSON.stringify(value).replace(/'/g, "''") + "'";
-// Keys and ids come from the gateway and may hold any character, NUL included, which SQLite's JSON functions
-// do not carry through intact: they travel as hex and are turned back into the very same text in SQL.
-const hex = (text) => Buffer.from(text, "utf8").toString("hex").toUpperCase();
-const TEXT_OF_HEX = "CAST(unhex(value) AS TEXT)";
-const textAt = (i) => "CAST(unhex(value->>" + i + ") AS TEXT)";
+const MARK_LIVE = "SELECT 1 FROM pallabot_atomic WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)";
+// Absent or expired (checked first): an expired mark is simply replaced.
+const MARK_PUT =
+  "INSERT INTO pallabot_atomic(key, value, expires_ms) VALUES(?, ?, ?) " +
+  "ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_ms = excluded.expires_ms";
+// Pending or delivered rows (delivered ones stay, with done_until_ms, until the sweep) are not added again.
+const QUEUE_ADD = "INSERT INTO pallabot_queue(queue, id, created_ms, body) VALUES(?, ?, ?, ?) ON CONFLICT(queue, id) DO NOTHING";
 
-// All once-units of a batch in one read and one write, whatever their number. What the read finds holds until
-// COMMIT: inside BEGIN IMMEDIATE nobody else writes, and when the read comes first (begin given: the script
-// opens the transaction) the script checks, right after BEGIN, that no other connection committed since the
-// read, and fails with read_still_holds if one did. Units apply in order, each seeing the ones before it. The
-// writes go as one script (exec: one trip to the thread pool) with the rows inlined as JSON literals, ending
-// with finish (COMMIT, or RELEASE of the savepoint); any error in it stops the script and the caller rolls back.
-async function runOnces(units, finish, begin) {
-  const nowMs = units[0].nowMs;
-  const markKeys = [...new Set(units.map((u) => u.markKey))];
-  const paymentKeys = [...new Set(units.filter((u) => u.payment).map((u) => u.payment.key))];
-  const queueIds = [];
-  for (const u of units) for (const row of u.queueRows) queueIds.push([hex(row[0]), hex(row[1])]);
-  const found = await writer.all(
-    "SELECT 'm' AS kind, hex(key) AS a, NULL AS b FROM pallabot_atomic WHERE key IN (SELECT " + TEXT_OF_HEX + " FROM json_each(?1)) AND (expires_ms IS NULL OR expires_ms > ?4) " +
-      "UNION ALL SELECT 'p', hex(key), value FROM keyv WHERE key IN (SELECT " + TEXT_OF_HEX + " FROM json_each(?2)) " +
-      "UNION ALL SELECT 'q', hex(queue), hex(id) FROM pallabot_queue WHERE (queue, id) IN (SELECT " + textAt(0) + ", " + textAt(1) + " FROM json_each(?3))" +
-      // Read outside the transaction: what other connections had committed so far, checked again after BEGIN.
-      (begin === undefined ? "" : " UNION ALL SELECT 'v', data_version, NULL FROM pragma_data_version()"),
-    [JSON.stringify(markKeys.map(hex)), JSON.stringify(paymentKeys.map(hex)), JSON.stringify(queueIds), nowMs],
-  );
-  const marks = new Set();
-  const payments = new Map(paymentKeys.map((k) => [hex(k), null]));
-  const queued = new Set();
-  let dataVersion;
-  for (const r of found) {
-    if (r.kind === "v") dataVersion = Number(r.a);
-    else if (r.kind === "m") marks.add(r.a);
-    else if (r.kind === "p") payments.set(r.a, r.b);
-    else queued.add(r.a + ":" + r.b);
-  }
-  const outcomes = [];
-  const markRows = [];
-  const changed = new Set();
-  const queueRows = [];
-  units.forEach((unit) => {
-    const mark = hex(unit.markKey);
-    const payment = unit.payment ? hex(unit.payment.key) : undefined;
-    if (marks.has(mark)) return outcomes.push({ ok: true, value: { status: "duplicate" } });
-    if (payment !== undefined && payments.get(payment) !== unit.payment.expected) {
-      return outcomes.push({ ok: true, value: { status: "conflict" } });
-    }
-    marks.add(mark);
-    markRows.push([mark, unit.markValue, unit.markExpiresMs]);
-    if (payment !== undefined && unit.payment.next !== null) {
-      payments.set(payment, unit.payment.next);
-      changed.add(payment);
-    }
-    // Pending or delivered rows (delivered ones stay, with done_until_ms, until the sweep) are not added again.
-    let queuedCount = 0;
-    for (const row of unit.queueRows) {
-      const queue = hex(row[0]);
-      const id = hex(row[1]);
-      if (queued.has(queue + ":" + id)) continue;
-      queued.add(queue + ":" + id);
-      queueRows.push([queue, id, row[2], row[3]]);
-      queuedCount++;
-    }
-    outcomes.push({ ok: true, value: { status: "applied", queuedCount } });
-  });
-  // After BEGIN IMMEDIATE nobody else can commit; if nobody did since the read either (data_version counts
-  // commits by other connections only, not ours, the reader's or checkpoints), the read still holds.
-  const script =
-    begin === undefined
-      ? []
-      : [begin, "INSERT INTO temp.pallabot_read_check(ok) SELECT data_version = " + dataVersion + " FROM pragma_data_version()", "DELETE FROM temp.pallabot_read_check"];
-  if (markRows.length > 0) {
-    // Absent or expired (checked above): an expired mark is simply replaced.
-    script.push(
-      "INSERT INTO pallabot_atomic(key, value, expires_ms) SELECT " + textAt(0) + ", value->>1, value->>2 FROM json_each(" + literal(markRows) + ") WHERE true " +
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_ms = excluded.expires_ms",
-    );
-  }
-  if (changed.size > 0) {
-    script.push(
-      "INSERT INTO keyv(key, value) SELECT " + textAt(0) + ", value->>1 FROM json_each(" + literal([...changed].map((key) => [key, payments.get(key)])) + ") WHERE true " +
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    );
-  }
-  if (queueRows.length > 0) {
-    script.push(
-      "INSERT INTO pallabot_queue(queue, id, created_ms, body) SELECT " + textAt(0) + ", " + textAt(1) + ", value->>2, value->>3 FROM json_each(" + literal(queueRows) + ") WHERE true " +
-        "ON CONFLICT(queue, id) DO NOTHING",
-    );
-  }
-  script.push(finish);
-  await writer.exec(script.join(";\n"));
-  return outcomes;
+/**
+ * A once-unit: nothing if its mark is live (a duplicate), nothing if its payment is no longer what the caller
+ * read (a conflict: the caller decides again), else the mark, the payment and the queue rows. Inside the
+ * transaction, so what it reads holds until COMMIT; units of one batch apply in order, each seeing the ones
+ * before it.
+ */
+function runOnce(unit) {
+  if (writer.all(MARK_LIVE, [unit.markKey, unit.nowMs]).length > 0) return { status: "duplicate" };
+  if (unit.payment && keyvValue(unit.payment.key) !== unit.payment.expected) return { status: "conflict" };
+  writer.all(MARK_PUT, [unit.markKey, unit.markValue, unit.markExpiresMs]);
+  if (unit.payment && unit.payment.next !== null) writer.all(KEYV_PUT, [unit.payment.key, unit.payment.next]);
+  let queuedCount = 0;
+  for (const row of unit.queueRows) queuedCount += writer.run(QUEUE_ADD, row);
+  return { status: "applied", queuedCount };
 }
 
-// Named so that a failed read check is told apart from any other error.
-const READ_STILL_HOLDS = "read_still_holds";
+const RUN = { statements: (unit) => runStatements(unit.statements), cas: runCas, once: runOnce };
 
-async function commit(units) {
-  if (units.every((unit) => unit.kind === "once")) {
-    // Alone, the once-units need neither a savepoint nor a trip of its own for BEGIN: their read goes first,
-    // and their script opens the transaction and ends with the COMMIT; if anything in it fails, everything
-    // rolls back. At a steady trickle of callbacks each commits alone, and a trip saved is latency saved.
-    try {
-      return await runOnces(units, "COMMIT", "BEGIN IMMEDIATE");
-    } catch (error) {
-      await writer.all("ROLLBACK", []).catch(() => undefined);
-      // Another connection (a second process on this file) committed between the read and BEGIN: what was
-      // read may be stale, so the batch goes again the careful way, its read inside the transaction.
-      if (!String(error && error.message).includes(READ_STILL_HOLDS)) throw error;
-    }
-  }
-  const outcomes = new Array(units.length);
-  const onces = [];
-  units.forEach((unit, i) => {
-    if (unit.kind === "once") onces.push(i);
-  });
-  await writer.all("BEGIN IMMEDIATE", []);
-  let committed = false;
+/** One transaction for all the units; each unit's outcome, or throws (and nothing of it is durable). */
+function commit(units) {
+  writer.exec("BEGIN IMMEDIATE");
   try {
-    for (let i = 0; i < units.length; i++) {
-      const unit = units[i];
-      if (unit.kind === "statements") outcomes[i] = await inSavepoint(() => runStatements(unit.statements));
-      else if (unit.kind === "cas") outcomes[i] = await inSavepoint(() => runCas(unit));
-    }
-    if (onces.length === units.length) {
-      const values = await runOnces(units, "COMMIT");
-      committed = true;
-      values.forEach((value, i) => (outcomes[i] = value));
-    } else if (onces.length > 0) {
-      await writer.all("SAVEPOINT pallabot_once", []);
-      let settled;
-      try {
-        settled = { ok: true, value: await runOnces(onces.map((i) => units[i]), "RELEASE pallabot_once") };
-      } catch (error) {
-        await writer.all("ROLLBACK TO pallabot_once", []);
-        await writer.all("RELEASE pallabot_once", []);
-        settled = { ok: false, error: wireError(error) };
-      }
-      onces.forEach((unitIndex, k) => (outcomes[unitIndex] = settled.ok ? settled.value[k] : settled));
-    }
-    if (!committed) await writer.all("COMMIT", []);
+    const outcomes = units.map((unit) => inSavepoint(() => RUN[unit.kind](unit)));
+    writer.exec("COMMIT");
+    return outcomes;
   } catch (error) {
-    await writer.all("ROLLBACK", []).catch(() => undefined);
+    try {
+      writer.exec("ROLLBACK");
+    } catch {
+      // Already rolled back by SQLite itself.
+    }
     throw error;
   }
-  return outcomes;
 }
 
-// Commits queue here, not on the main thread: the next transaction starts the moment the last one returned,
-// with every commit message that arrived meanwhile merged into it (up to MAX_UNITS units), instead of waiting
-// for the main thread to hear of the COMMIT and send the next batch. Each message still hears back only after
-// the COMMIT that holds its units; if that transaction fails, every message in it gets the error.
+// Commits queue here, not on the main thread: each transaction takes every commit message that arrived while
+// the last one ran (up to MAX_UNITS units). A commit blocks this thread, so between two of them the event
+// loop turns once (setImmediate), which is when waiting messages are delivered. Each message hears back only
+// after the COMMIT that holds its units; if that transaction fails, every message in it gets the error.
 const MAX_UNITS = workerData.maxUnits;
 let commitQueue = [];
-let committing = false;
+let scheduled = false;
 let whenCommitsDone = [];
 
 function queueCommit(message) {
   commitQueue.push(message);
-  if (committing) return;
-  committing = true;
-  // One turn first, so that messages posted together share the transaction.
-  setImmediate(commitQueued);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(commitQueued);
+  }
 }
 
-async function commitQueued() {
-  while (commitQueue.length > 0) {
-    const taken = [commitQueue.shift()];
-    let count = taken[0].units.length;
-    while (commitQueue.length > 0 && count + commitQueue[0].units.length <= MAX_UNITS) {
-      const next = commitQueue.shift();
-      taken.push(next);
-      count += next.units.length;
-    }
-    try {
-      const outcomes = await commit(taken.flatMap((m) => m.units));
-      let at = 0;
-      for (const m of taken) {
-        parentPort.postMessage({ id: m.id, ok: true, value: outcomes.slice(at, at + m.units.length) });
-        at += m.units.length;
-      }
-    } catch (error) {
-      for (const m of taken) parentPort.postMessage({ id: m.id, ok: false, error: wireError(error) });
-    }
+function commitQueued() {
+  const taken = [commitQueue.shift()];
+  let count = taken[0].units.length;
+  while (commitQueue.length > 0 && count + commitQueue[0].units.length <= MAX_UNITS) {
+    const next = commitQueue.shift();
+    taken.push(next);
+    count += next.units.length;
   }
-  committing = false;
+  try {
+    const outcomes = commit(taken.flatMap((m) => m.units));
+    let at = 0;
+    for (const m of taken) {
+      parentPort.postMessage({ id: m.id, ok: true, value: outcomes.slice(at, at + m.units.length) });
+      at += m.units.length;
+    }
+  } catch (error) {
+    for (const m of taken) parentPort.postMessage({ id: m.id, ok: false, error: wireError(error) });
+  }
+  if (commitQueue.length > 0) return setImmediate(commitQueued);
+  scheduled = false;
   const waiters = whenCommitsDone;
   whenCommitsDone = [];
   for (const resolve of waiters) resolve();
 }
 
-const commitsDone = () => (committing ? new Promise((resolve) => whenCommitsDone.push(resolve)) : Promise.resolve());
+const commitsDone = () => (scheduled ? new Promise((resolve) => whenCommitsDone.push(resolve)) : Promise.resolve());
 
 parentPort.on("message", (message) => {
   if (message.type === "commit") return queueCommit(message);
   let work;
-  if (message.type === "open") work = open();
-  else if (message.type === "read") work = reader.all(message.sql, message.params);
-  else if (message.type === "close") {
-    work = (async () => {
-      await commitsDone();
-      if (checkpointTimer) clearInterval(checkpointTimer);
-      if (checkpointer) await checkpointer.close();
-      if (reader && reader !== writer) await reader.close();
-      if (writer) await writer.close();
-    })();
-  } else work = Promise.reject(new Error("unknown message " + message.type));
-  work.then(
+  try {
+    if (message.type === "open") work = open();
+    else if (message.type === "read") work = reader.all(message.sql, message.params);
+    else if (message.type === "close") {
+      work = commitsDone().then(() => {
+        if (reader && reader !== writer) reader.close();
+        if (writer) writer.close();
+      });
+    } else throw new Error("unknown message " + message.type);
+  } catch (error) {
+    work = Promise.reject(error);
+  }
+  Promise.resolve(work).then(
     (value) => parentPort.postMessage({ id: message.id, ok: true, value }),
     (error) => parentPort.postMessage({ id: message.id, ok: false, error: wireError(error) }),
   );

@@ -19,7 +19,7 @@ import { parseDockerfile, performDockerfile, run, type StageResult } from "./doc
 
 // CI runs this from a fresh clone somewhere else: the repository is wherever this file is.
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-// npm ci compiles sqlite3's addon: 2 to 4 minutes on a loaded two-core machine.
+// npm ci compiles better-sqlite3's addon: 1.5 to 4 minutes on a loaded two-core machine.
 const BUILD_TIMEOUT_MS = 8 * 60_000;
 const HEALTHZ_WAIT_MS = 60_000;
 const SIGTERM_DEADLINE_MS = 10_000;
@@ -36,7 +36,7 @@ afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await telegram.close();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  // Removing two node_modules trees (one with a compiled sqlite3) can take a while on a busy CI disk.
+  // Removing two node_modules trees (one with a compiled better-sqlite3) can take a while on a busy CI disk.
 }, 120_000);
 
 function tempDir(label: string): string {
@@ -109,7 +109,7 @@ describe("an operator builds the image and runs it", () => {
       // `npm ci --prefer-offline`, said through npm's environment so the commands stay the Dockerfile's own:
       // tarballs come from npm's cache when it has them (15 s instead of 33 s here for the downloads).
       baseEnv: { ...machineEnv(), npm_config_prefer_offline: "true" },
-      // apt-get installs the image's system packages (python3, make, g++ for sqlite3); this machine already
+      // apt-get installs the image's system packages (python3, make, g++ for better-sqlite3); this machine already
       // has them, and the test must not touch the machine's packages.
       skipRun: (command) => (/\bapt-get\b/.test(command) ? "system packages: the machine has them already" : undefined),
       // The base image has a `node` user; where this machine has none, the test's own user stands in for it.
@@ -165,8 +165,8 @@ describe("an operator builds the image and runs it", () => {
       .map(([path]) => path);
     expect(devOnly.length).toBeGreaterThan(0);
     expect(devOnly.filter((path) => existsSync(join(appDir, path)))).toEqual([]);
-    // sqlite3's addon was built (or fetched) in the build stage and came across.
-    expect(filesUnder(join(appDir, "node_modules", "sqlite3")).some((f) => f.endsWith(".node"))).toBe(true);
+    // better-sqlite3's addon was built (or fetched) in the build stage and came across.
+    expect(filesUnder(join(appDir, "node_modules", "better-sqlite3")).some((f) => f.endsWith(".node"))).toBe(true);
   });
 
   it("runs as the unprivileged node user, with node itself as PID 1", () => {

@@ -4,10 +4,11 @@ import { sqliteFixture, type BackendFixture } from "./backends.js";
 import { cashierVirtualAccount } from "./fixtures/payment.js";
 
 /**
- * On SQLite, callbacks committing alone skip a round trip: their read goes first and their write script opens
- * the transaction itself. A script the database refuses part-way must still leave nothing behind and no
- * transaction open, or every later callback would fail; and a second connection writing between the read and
- * the transaction (a second process on the same file) must not make a callback count twice or lose a payment.
+ * On SQLite, callbacks that arrive together share one transaction (the group commit). A unit the database
+ * refuses part-way must leave nothing of itself behind, no transaction open (or every later callback would
+ * fail), and must not take the units it shared the transaction with down with it; and a second connection
+ * writing at the same time (a second process on the same file) must not make a callback count twice or lose
+ * a payment.
  */
 describe("a SQLite commit of callback units", () => {
   let fixture: BackendFixture;
@@ -48,6 +49,27 @@ describe("a SQLite commit of callback units", () => {
     expect(await store.atomic.get("callback-event:fine")).toBe("mark callback-event:fine");
     expect(await store.atomic.get("callback-event:refused")).toBeUndefined();
     expect((await store.queues.pending("outbox", { limit: 10 })).map((entry) => entry.id)).toEqual(["callback-event:fine:note"]);
+  });
+
+  it("a unit refused inside a shared transaction takes nothing of the others with it", async () => {
+    // Submitted in the same turn, so the group commit puts all three in one transaction.
+    const [before, refused, after] = await Promise.allSettled([
+      unit("callback-event:before", "{}"),
+      unit("callback-event:refused", null),
+      unit("callback-event:after", "{}"),
+    ]);
+    expect(before).toEqual({ status: "fulfilled", value: { first: true, result: "callback-event:before", queuedCount: 1 } });
+    expect(refused.status).toBe("rejected");
+    expect(String((refused as PromiseRejectedResult).reason)).toMatch(/NOT NULL/);
+    expect(after).toEqual({ status: "fulfilled", value: { first: true, result: "callback-event:after", queuedCount: 1 } });
+
+    await store.close();
+    store = await fixture.open();
+    expect(await store.atomic.get("callback-event:refused")).toBeUndefined();
+    expect((await store.queues.pending("outbox", { limit: 10 })).map((entry) => entry.id).sort()).toEqual([
+      "callback-event:after:note",
+      "callback-event:before:note",
+    ]);
   });
 
   it("two stores on one file (as two processes would be) record each event once and keep every payment change", async () => {
