@@ -12,7 +12,7 @@ export default defineConfig({
         test: { name: "stories", include: ["test/**/*.test.ts"], exclude: ["test/deploy/dockerfile-build.test.ts"], sequence: { groupOrder: 0 } },
       },
       {
-        // The Dockerfile's build steps compile sqlite3 for minutes on two cores: run them after the stories,
+        // The Dockerfile's build steps compile better-sqlite3 for minutes on two cores: run them after the stories,
         // not beside them, so neither starves the other.
         extends: true,
         test: { name: "image", include: ["test/deploy/dockerfile-build.test.ts"], sequence: { groupOrder: 1 } },

@@ -15,8 +15,7 @@ import { Worker } from "node:worker_threads";
  * and the once-units of `applyOnce`. Its source is a string run with `eval: true` so that it works the same
  * under tsx, vitest and the compiled build; it loads the driver from the path the main thread resolved.
  *
- * The tables are keyv's own (as @keyv/sqlite creates them) plus the store's three, so a file stays readable
- * by keyv's SQLite adapter and by the sqlite3 shell.
+ * The tables are keyv's own, in the layout keyv's SQLite adapter (@keyv/sqlite) creates, plus the store's three.
  */
 
 export type Row = Record<string, unknown>;
@@ -162,8 +161,9 @@ const STATEMENT_CACHE = 256;
 // name, so they are renamed once, when the statement is prepared.
 const NUMBERED = /\?(\d+)/g;
 
-// As node-sqlite3 did: whole numbers bind as INTEGER (better-sqlite3 binds every JS number as REAL, which a
-// TEXT column would keep as "5.0"), booleans as 1/0, undefined as NULL.
+// Whole numbers bind as INTEGER: better-sqlite3 binds every JS number as REAL, which a TEXT column keeps as
+// "5.0" (the sqlite3 driver this store used before wrote "5", and files written by it must read the same).
+// Booleans bind as 1/0 (SQLite has none), undefined as NULL.
 function bindable(value) {
   if (typeof value === "number") return Number.isSafeInteger(value) ? BigInt(value) : value;
   if (typeof value === "boolean") return value ? 1n : 0n;
