@@ -100,6 +100,7 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
   const help = [
     "Type a message and press Enter to send it.",
     "A number presses that button of the last message with buttons; M.N presses button N of message #M.",
+    "A line that names no button (an amount such as 150.000) is sent as text.",
     "Start a line with \\ to send a number as text. quit or exit (or Ctrl-D) leaves.",
     ...(opts.commandsHelp ?? []),
   ].join("\n");
@@ -109,7 +110,7 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
     const match = /^(?:(\d+)\.)?(\d+)$/.exec(line);
     if (!match) return false;
     const index = Number(match[2]) - 1;
-    if (match[1] !== undefined) return pressInline(Number(match[1]), index, true);
+    if (match[1] !== undefined) return pressInline(Number(match[1]), index);
     if (lastKeyboard?.kind === "reply") {
       const button = lastKeyboard.markup.keyboard.flat()[index];
       if (button === undefined) return false;
@@ -119,17 +120,16 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
       if (lastKeyboard.markup.one_time_keyboard) lastKeyboard = undefined;
       return true;
     }
-    if (lastKeyboard?.kind === "inline") return pressInline(lastKeyboard.messageId, index, false);
+    if (lastKeyboard?.kind === "inline") return pressInline(lastKeyboard.messageId, index);
     return false;
   };
 
-  const pressInline = (messageId: number, index: number, explicit: boolean): boolean => {
+  // No such button: not a press. "75.000" is how a merchant types Rp 75.000 (the bot's own examples write
+  // amounts so), not button 0 of message #75, so it goes to the bot as text.
+  const pressInline = (messageId: number, index: number): boolean => {
     const message = api.botMessagesIn(chat.id).find((m) => m.message_id === messageId);
     const button = message && hasInlineButtons(message) ? message.reply_markup.inline_keyboard.flat()[index] : undefined;
-    if (!message || !button) {
-      if (explicit) print(`(no button ${index + 1} on message #${messageId})`);
-      return explicit;
-    }
+    if (!message || !button) return false;
     if ("callback_data" in button && button.callback_data !== undefined) {
       print(`→ [${index + 1}] ${button.text}`);
       api.pressButton(user, message, button.callback_data);

@@ -107,6 +107,18 @@ describe("the terminal chat, a merchant playing themselves", () => {
     const press = api.callsTo("answerCallbackQuery").at(-1);
     expect(press?.response.ok).toBe(true);
 
+    // M.N presses button N of message #M; an amount typed the Indonesian way ("75.000") names no button and
+    // reaches the bot as text, even while a message with buttons is on screen.
+    mark = term.printed.length;
+    term.type("/bank");
+    await term.shows("[1] BCA   [2] BNI", mark);
+    const bankMessage = api.botMessagesIn(siti.id).at(-1)!;
+    term.type("75.000");
+    await term.shows("kamu bilang: 75.000", mark);
+    expect(term.printed.slice(mark)).not.toContain("no button");
+    term.type(`${bankMessage.message_id}.2`);
+    await term.shows("Bank dipilih: BNI", mark);
+
     mark = term.printed.length;
     term.type("/qr 8808123456789012");
     await term.shows("(QR: 8808123456789012)", mark);
