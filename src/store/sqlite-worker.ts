@@ -135,7 +135,6 @@ function toError(wire: { message: string; code?: string | undefined } | undefine
   return error;
 }
 
-
 const CHECKPOINTER_SOURCE = String.raw`
 "use strict";
 const { workerData } = require("node:worker_threads");

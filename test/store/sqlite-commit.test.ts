@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCallbackEventLog, type Store } from "../../src/store/index.js";
 import { sqliteFixture, type BackendFixture } from "./backends.js";
@@ -10,8 +11,15 @@ import { cashierVirtualAccount } from "./fixtures/payment.js";
  * writing at the same time (a second process on the same file) must not make a callback count twice or lose
  * a payment.
  */
+/** The file as another program (the sqlite3 shell, a backup script) sees it. */
+type Row = Record<string, unknown>;
+const openFile = createRequire(import.meta.url)("better-sqlite3") as new (
+  path: string,
+  options: { readonly: boolean },
+) => { prepare(sql: string): { all(...params: unknown[]): Row[] }; close(): void };
+
 describe("a SQLite commit of callback units", () => {
-  let fixture: BackendFixture;
+  let fixture: BackendFixture & { url(): string };
   let store: Store;
 
   beforeAll(async () => {
@@ -70,6 +78,21 @@ describe("a SQLite commit of callback units", () => {
       "callback-event:after:note",
       "callback-event:before:note",
     ]);
+  });
+
+  it("stores whole numbers as integers, as the files the sqlite3 driver wrote before hold them", async () => {
+    // A day's disbursement total: a counter kept as text, read back with CAST by any version of the store.
+    expect(await store.atomic.incrementWithin("disburse:2026-11-26", 30_000_000, 50_000_000, 60_000)).toBe(30_000_000);
+    await store.close();
+    const file = new openFile(fixture.url().replace(/^sqlite:\/\//, ""), { readonly: true });
+    try {
+      expect(file.prepare("SELECT value, typeof(expires_ms) AS expires FROM pallabot_atomic WHERE key = ?").all("disburse:2026-11-26")).toEqual([
+        { value: "30000000", expires: "integer" },
+      ]);
+    } finally {
+      file.close();
+    }
+    store = await fixture.open();
   });
 
   it("two stores on one file (as two processes would be) record each event once and keep every payment change", async () => {
