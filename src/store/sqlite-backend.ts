@@ -37,8 +37,7 @@ const RECENT_PAYMENTS = 10_000;
 const CAS_ATTEMPTS = 50;
 
 const SCHEMA = [
-  // keyv's own table, exactly as keyv's SQLite adapter (@keyv/sqlite) creates it (table "keyv", keySize 255), so
-  // files stay interchangeable with it.
+  // keyv's own table, in the layout keyv's SQLite adapter (@keyv/sqlite) creates (table "keyv", keySize 255).
   `CREATE TABLE IF NOT EXISTS keyv(key VARCHAR(255) PRIMARY KEY, value TEXT )`,
   `CREATE TABLE IF NOT EXISTS pallabot_atomic(key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_ms INTEGER)`,
   `CREATE TABLE IF NOT EXISTS pallabot_index(name TEXT NOT NULL, member TEXT NOT NULL, score REAL NOT NULL,
