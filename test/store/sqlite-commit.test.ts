@@ -4,13 +4,6 @@ import { createCallbackEventLog, type Store } from "../../src/store/index.js";
 import { sqliteFixture, type BackendFixture } from "./backends.js";
 import { cashierVirtualAccount } from "./fixtures/payment.js";
 
-/**
- * On SQLite, callbacks that arrive together share one transaction (the group commit). A unit the database
- * refuses part-way must leave nothing of itself behind, no transaction open (or every later callback would
- * fail), and must not take the units it shared the transaction with down with it; and a second connection
- * writing at the same time (a second process on the same file) must not make a callback count twice or lose
- * a payment.
- */
 /** The file as another program (the sqlite3 shell, a backup script) sees it. */
 type Row = Record<string, unknown>;
 const openFile = createRequire(import.meta.url)("better-sqlite3") as new (
@@ -18,6 +11,13 @@ const openFile = createRequire(import.meta.url)("better-sqlite3") as new (
   options: { readonly: boolean },
 ) => { prepare(sql: string): { all(...params: unknown[]): Row[] }; close(): void };
 
+/**
+ * On SQLite, callbacks that arrive together share one transaction (the group commit). A unit the database
+ * refuses part-way must leave nothing of itself behind, no transaction open (or every later callback would
+ * fail), and must not take the units it shared the transaction with down with it; and a second connection
+ * writing at the same time (a second process on the same file) must not make a callback count twice or lose
+ * a payment.
+ */
 describe("a SQLite commit of callback units", () => {
   let fixture: BackendFixture & { url(): string };
   let store: Store;
