@@ -4,6 +4,7 @@ import Keyv from "keyv";
 import KeyvRedis from "@keyv/redis";
 import { createClient } from "@redis/client";
 import { assertNamespaceName, codecCache, patchPayment, PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
+import { keyvRecordSerializer } from "./record-serializer.js";
 import type { AtomicOps, OnceResult, OnceUnit, PaymentRecord, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
 
 /**
@@ -322,7 +323,7 @@ export async function createRedisBackend(options: {
     if (keyv === undefined) {
       // One adapter per namespace (keyv writes its namespace onto the adapter), all on the one client.
       const adapter = new KeyvRedis(client, { throwOnErrors: true });
-      keyv = new Keyv(adapter, { namespace: `${prefix}:${name}`, useKeyPrefix: false, throwOnErrors: true });
+      keyv = new Keyv(adapter, { namespace: `${prefix}:${name}`, useKeyPrefix: false, throwOnErrors: true, ...keyvRecordSerializer });
       namespaces.set(name, keyv);
     }
     return keyv;

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Keyv, { type KeyvStoreAdapter, type StoredData } from "keyv";
 import { assertNamespaceName, createKeyedMutex, codecCache, patchPayment, PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
+import { keyvRecordSerializer } from "./record-serializer.js";
 import { startSqliteWorker, type OnceStatus, type Row, type Statement, type WireOutcome, type WireUnit } from "./sqlite-worker.js";
 import type { AtomicOps, OnceResult, OnceUnit, PaymentRecord, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
 
@@ -300,7 +301,7 @@ export async function createSqliteBackend(options: {
         name === PAYMENTS_NAMESPACE
           ? { set: rememberPayment, forget: (key?: string) => (key === undefined ? recentPayments.clear() : recentPayments.delete(key)) }
           : undefined;
-      keyv = new Keyv(namespacedAdapter(read, writeRows, name, written), { namespace: name, throwOnErrors: true });
+      keyv = new Keyv(namespacedAdapter(read, writeRows, name, written), { namespace: name, throwOnErrors: true, ...keyvRecordSerializer });
       namespaces.set(name, keyv);
     }
     return keyv;

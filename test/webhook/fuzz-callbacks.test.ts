@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CALLBACK_PATHS, CALLBACK_TOKEN_HEADER, callbackEventId, type CallbackEvent } from "../../src/gateway/callbacks.js";
 import { CASHIER, CALLBACK_TOKEN, SHOP_GROUP, startShop, type Shop } from "./shop-harness.js";
 import type { PaymentRecord } from "../../src/store/types.js";
+import { seededRandom } from "../support/seeded-random.js";
 
 /**
  * Hostile and malformed callbacks over real HTTP, from a seeded generator (set FUZZ_SEED to replay a
@@ -11,17 +12,6 @@ import type { PaymentRecord } from "../../src/store/types.js";
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 const REQUESTS = 2_100;
 const CONCURRENCY = 16;
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Expect = "valid" | "4xx";
 interface FuzzRequest {
@@ -49,7 +39,7 @@ afterAll(async () => {
 
 describe("the callback receiver under hostile input", () => {
   it(`answers ${REQUESTS} generated requests with 4xx for every bad one, and records every valid one once`, async () => {
-    const rnd = mulberry32(SEED);
+    const rnd = seededRandom(SEED);
     const int = (n: number) => Math.floor(rnd() * n);
     const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)] as T;
     const now = new Date().toISOString();
