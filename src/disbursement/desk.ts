@@ -238,7 +238,12 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
         await setState(draft, "sent");
         return { kind: "sent", record: saved, remainingToday: await allowance.remainingToday(), alreadyAtGateway: true };
       }
-      if (NOTHING_CREATED.has(code)) {
+      // A refusal proves nothing exists only if no earlier request for this draft could have got through:
+      // the client's own retries (attempts > 1) and the owner's "try again" (retries > 0) follow requests
+      // whose answer was lost, and one of those may have created the transfer. Then the money may be on its
+      // way, so the reservation stays and the owner hears it is not known yet.
+      const earlierMayHaveLanded = draft.retries > 0 || (error instanceof GatewayError && (error.details.attempts ?? 1) > 1);
+      if (NOTHING_CREATED.has(code) && !earlierMayHaveLanded) {
         await allowance.release(draft.externalId);
         await setState(draft, "refused");
         const details = error instanceof GatewayError ? error.details : {};

@@ -36,10 +36,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function desk(options: { now?: () => Date; dailyLimit?: number } = {}): DisbursementDesk {
+function desk(options: { now?: () => Date; dailyLimit?: number; gatewayAttempts?: number } = {}): DisbursementDesk {
   return createDisbursementDesk({
     store,
-    gateway: createGatewayClient({ baseUrl: sandbox.apiBaseUrl, apiKey: API_KEY, maxAttempts: 1, timeoutMs: 5_000 }),
+    gateway: createGatewayClient({
+      baseUrl: sandbox.apiBaseUrl,
+      apiKey: API_KEY,
+      maxAttempts: options.gatewayAttempts ?? 1,
+      timeoutMs: 5_000,
+      backoffMs: 5,
+    }),
     logger: silentLogger(),
     now: options.now ?? (() => new Date()),
     maxAmount: 2_000_000,
@@ -104,6 +110,36 @@ describe("the disbursement desk", () => {
     expect(gaveBack.filter((g) => g !== undefined)).toEqual([{ day: "2026-03-10", amount: 1_000_000 }]);
     expect(await allowance.remainingToday()).toBe(1_000_000);
     expect(await releaseDisbursementAllowance(store, "never-reserved")).toBeUndefined();
+  });
+
+  it("keeps the allowance when a refusal follows a request whose answer was lost: that one may have paid", async () => {
+    // The client's own retry: the gateway makes the transfer and the answer is lost; the retry is refused.
+    const d = desk({ gatewayAttempts: 2 });
+    const before = await d.allowance.remainingToday();
+    const draft = await draftFor(d);
+    sandbox.injectFault({ endpoint: "create-disbursement", when: "after", status: 0 });
+    sandbox.injectFault({ endpoint: "create-disbursement", when: "before", status: 401 });
+    const claim = await d.claimConfirm(draft.draftId, 1001);
+    if (!claim.ok) throw new Error("the owner's press must win the claim");
+    expect(await d.send(claim.draft, {})).toEqual({ kind: "uncertain", code: "BAD_KEY" });
+    expect(sandbox.objects().disbursements.filter((x) => x.external_id === draft.externalId)).toHaveLength(1);
+    expect(await d.allowance.remainingToday()).toBe(before - 250_000);
+    expect((await d.getDraft(draft.draftId))?.state).toBe("uncertain");
+
+    // The owner's "try again" after an unclear answer: refused again, and still nothing is given back.
+    const retry = await d.claimRetry(draft.draftId, 1001);
+    if (!retry.ok) throw new Error("the owner's retry must win the claim");
+    sandbox.injectFault({ endpoint: "create-disbursement", when: "before", status: 400 });
+    expect((await d.send(retry.draft, {})).kind).toBe("uncertain");
+    expect(await d.allowance.remainingToday()).toBe(before - 250_000);
+
+    // The same refusal on a first and only request proves nothing was made: the allowance comes back.
+    const other = await draftFor(d);
+    sandbox.injectFault({ endpoint: "create-disbursement", when: "before", status: 400 });
+    const otherClaim = await d.claimConfirm(other.draftId, 1001);
+    if (!otherClaim.ok) throw new Error("the owner's press must win the claim");
+    expect((await d.send(otherClaim.draft, {})).kind).toBe("refused");
+    expect(await d.allowance.remainingToday()).toBe(before - 250_000);
   });
 
   it("counts days in Jakarta: 23:30 WIB and 00:30 WIB the next day are different days", async () => {
