@@ -21,18 +21,27 @@ const optionalString = z
   .transform((s) => (s === "" ? undefined : s))
   .optional();
 
+const parsedUrl = (s: string) => {
+  try {
+    return new URL(s);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * A base URL the app appends paths to: a query, a fragment or credentials in it would end up in the middle
+ * of every request's URL (or in logs), so they are refused here rather than failing at the first request.
+ */
 const url = (name: string) =>
   z
     .string()
     .trim()
+    .refine((s) => ["http:", "https:"].includes(parsedUrl(s)?.protocol ?? ""), `${name} must be an http(s) URL`)
     .refine((s) => {
-      try {
-        const u = new URL(s);
-        return u.protocol === "http:" || u.protocol === "https:";
-      } catch {
-        return false;
-      }
-    }, `${name} must be an http(s) URL`)
+      const u = parsedUrl(s);
+      return u === undefined || (u.search === "" && u.hash === "" && u.username === "" && u.password === "");
+    }, `${name} must be a plain base URL, without ?query, #fragment or user:password@`)
     .transform((s) => s.replace(/\/+$/, ""));
 
 const envSchema = z.object({
@@ -47,8 +56,8 @@ const envSchema = z.object({
   OWNER_IDS: z
     .string()
     .default("")
-    .refine((s) => s.split(",").every((p) => p.trim() === "" || /^\d+$/.test(p.trim())), {
-      message: "OWNER_IDS must be comma-separated Telegram user ids (digits)",
+    .refine((s) => s.split(",").every((p) => p.trim() === "" || (/^\d+$/.test(p.trim()) && Number.isSafeInteger(Number(p)) && Number(p) > 0)), {
+      message: "OWNER_IDS must be comma-separated Telegram user ids (digits, each above 0)",
     })
     .transform((s) =>
       s
@@ -67,12 +76,20 @@ const envSchema = z.object({
   PALLAPI_BASE_URL: url("PALLAPI_BASE_URL").default("https://qa.pallapi.com/api/v2"),
   PALLAPI_KEY: optionalString,
   PALLAPI_CALLBACK_TOKEN: optionalString,
-  PALLAPI_TIMEOUT_MS: digitsToInt("PALLAPI_TIMEOUT_MS").default(15_000),
+  // Below a second nothing could answer in time; above ten minutes a hung gateway holds a cashier for good
+  // (and past 2^31-1 ms Node's timer would fire after 1 ms instead).
+  PALLAPI_TIMEOUT_MS: digitsToInt("PALLAPI_TIMEOUT_MS")
+    .refine((n) => n >= 1_000 && n <= 600_000, "PALLAPI_TIMEOUT_MS must be between 1000 and 600000 (milliseconds)")
+    .default(15_000),
   PORT: digitsToInt("PORT")
     .refine((n) => n > 0 && n < 65536, "PORT must be between 1 and 65535")
     .default(8080),
   HOST: z.string().trim().default("0.0.0.0"),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  LOG_LEVEL: z
+    .string()
+    .transform((s) => s.trim().toLowerCase())
+    .pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` }))
+    .default("info"),
   DISBURSE_MAX_AMOUNT: digitsToInt("DISBURSE_MAX_AMOUNT").default(25_000_000),
   DISBURSE_DAILY_LIMIT: digitsToInt("DISBURSE_DAILY_LIMIT").default(50_000_000),
   METRICS_TOKEN: optionalString,
@@ -126,6 +143,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push("PALLAPI_CALLBACK_TOKEN: required with PALLAPI_KEY (copy it from the Palladium dashboard)");
   }
   if (e.TELEGRAM_WEBHOOK_URL && !e.BOT_TOKEN) problems.push("TELEGRAM_WEBHOOK_URL: needs BOT_TOKEN as well");
+  // Telegram delivers webhooks over HTTPS only; a self-hosted Bot API server (TELEGRAM_API_ROOT) takes plain HTTP.
+  if (e.TELEGRAM_WEBHOOK_URL?.startsWith("http:") && !e.TELEGRAM_API_ROOT) {
+    problems.push("TELEGRAM_WEBHOOK_URL: must be an https:// URL (Telegram sends webhooks over HTTPS only)");
+  }
   if (e.DISBURSE_MAX_AMOUNT > e.DISBURSE_DAILY_LIMIT) {
     problems.push("DISBURSE_MAX_AMOUNT: must not exceed DISBURSE_DAILY_LIMIT");
   }

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+/** What an operator puts in the environment, and what they hear back before anything starts. */
+
+const problemsOf = (env: Record<string, string>): readonly string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe("the configuration an operator gives", () => {
+  it("takes values as .env files write them: spaces around, upper-case log level, ids with spaces", () => {
+    const config = loadConfig({ LOG_LEVEL: " INFO ", OWNER_IDS: " 111, 222 ,", PALLAPI_TIMEOUT_MS: "20000" });
+    expect(config.logLevel).toBe("info");
+    expect(config.ownerIds).toEqual([111, 222]);
+    expect(config.pallapiTimeoutMs).toBe(20_000);
+  });
+
+  it("refuses a gateway timeout no request could meet, or one Node cannot time", () => {
+    for (const value of ["0", "1", "999", "600001", "2147483648"]) {
+      expect(problemsOf({ PALLAPI_TIMEOUT_MS: value }), value).toEqual([
+        "PALLAPI_TIMEOUT_MS: PALLAPI_TIMEOUT_MS must be between 1000 and 600000 (milliseconds)",
+      ]);
+    }
+  });
+
+  it("refuses owner ids that are not Telegram user ids", () => {
+    for (const value of ["0", "99999999999999999999", "12a", "-5"]) {
+      expect(problemsOf({ OWNER_IDS: value }), value).toEqual([
+        "OWNER_IDS: OWNER_IDS must be comma-separated Telegram user ids (digits, each above 0)",
+      ]);
+    }
+  });
+
+  it("refuses a gateway URL with a query, a fragment or credentials in it, without echoing it", () => {
+    for (const value of ["https://qa.pallapi.com/api/v2?env=qa", "https://qa.pallapi.com/api/v2#x", "https://user:s3cret@qa.pallapi.com/api/v2"]) {
+      const problems = problemsOf({ PALLAPI_BASE_URL: value });
+      expect(problems, value).toEqual(["PALLAPI_BASE_URL: PALLAPI_BASE_URL must be a plain base URL, without ?query, #fragment or user:password@"]);
+      expect(problems.join(" ")).not.toContain("s3cret");
+    }
+    expect(loadConfig({ PALLAPI_BASE_URL: "http://127.0.0.1:4010/api/v2/" }).pallapiBaseUrl).toBe("http://127.0.0.1:4010/api/v2");
+  });
+
+  it("wants an https webhook URL for Telegram itself, and takes http for a self-hosted Bot API server", () => {
+    const token = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ_abc";
+    expect(problemsOf({ BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: "http://bot.example.com" })).toEqual([
+      "TELEGRAM_WEBHOOK_URL: must be an https:// URL (Telegram sends webhooks over HTTPS only)",
+    ]);
+    expect(loadConfig({ BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: "https://bot.example.com" }).telegramWebhookUrl).toBe("https://bot.example.com");
+    const local = loadConfig({ BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: "http://10.0.0.5:8080", TELEGRAM_API_ROOT: "http://10.0.0.2:8081" });
+    expect(local.telegramWebhookUrl).toBe("http://10.0.0.5:8080");
+  });
+
+  it("names every bad variable in one answer, and never repeats a secret's value", () => {
+    const problems = problemsOf({ PORT: "70000", LOG_LEVEL: "loud", PALLAPI_KEY: "pallapi_live_secret_value_123456" });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "PORT: PORT must be between 1 and 65535",
+        "LOG_LEVEL: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+      ]),
+    );
+    expect(problems.join(" ")).not.toContain("pallapi_live_secret_value_123456");
+  });
+});
