@@ -165,10 +165,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   /** Reads the outbox, starts every send the limits allow now, and says when to look again. */
   async function planAndStart(): Promise<number> {
-    const at = nowMs();
     // Only items free now: not backing off after a failure, not leased (by us in flight, or by another
     // instance). An expired lease of a crashed instance counts as free.
-    const items = await deps.outbox.pending({ limit: PENDING_BATCH, readyAt: new Date(at) });
+    const items = await deps.outbox.pending({ limit: PENDING_BATCH, readyAt: new Date(nowMs()) });
     let nextDelay = pollIntervalMs;
     const lanes = new Map<string, { chatId: number; lane: Lane; entries: Entry[] }>();
     for (const item of items) {
@@ -188,9 +187,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     for (const [key, { chatId, lane, entries }] of lanes) {
       if (!running) break;
       if (busyLanes.has(key)) continue; // its send will wake us when done
-      const readyAt = scheduler.readyAt(chatId, lane);
-      if (readyAt > at) {
-        nextDelay = Math.min(nextDelay, readyAt - at);
+      // Against the clock as it is now, not as it was before the outbox read (or a shared-limit call above)
+      // took its milliseconds: a free chat is ready "now", and a "now" from before would never come.
+      const waitMs = scheduler.readyAt(chatId, lane) - nowMs();
+      if (waitMs > 0) {
+        nextDelay = Math.min(nextDelay, waitMs);
         continue;
       }
       const payments = entries.filter((e): e is Entry & { notification: PaymentReceived } => e.notification.type === "payment-received");

@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Api } from "grammy";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createI18n } from "../../src/i18n.js";
+import { silentLogger } from "../../src/logger.js";
+import { createNotifier } from "../../src/notify/notifier.js";
+import { createOutbox, createStore, type Outbox, type OutboxItem, type Store } from "../../src/store/index.js";
+import { createLocalBotApi, privateChat, type LocalBotApi } from "../../src/telegram-local/index.js";
+import { textOf } from "../webhook/shop-harness.js";
+
+/**
+ * A busy host or a slow disk: every read of the outbox takes a few milliseconds. The notifier must still
+ * send (it once compared each chat's readiness with the time from before the read, and a chat that is
+ * free "now" was never ready "then": it read the outbox again and again and sent nothing).
+ */
+
+const READ_TAKES_MS = 5;
+const SHOP_GROUP = -1001234567009;
+const cashiers = [701, 702, 703].map((id) => ({ id, first_name: `Kasir ${id}` }));
+
+let dir: string;
+let store: Store;
+let telegram: LocalBotApi;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "pallabot-slow-outbox-"));
+  store = await createStore({ url: `sqlite://${join(dir, "shop.sqlite")}` });
+  telegram = createLocalBotApi({});
+  await telegram.listen();
+  for (const cashier of cashiers) telegram.addChat(privateChat(cashier));
+  telegram.addChat({ id: SHOP_GROUP, type: "supergroup", title: "Toko Lambat" }, [{ user: cashiers[0]!, status: "creator" }]);
+});
+afterAll(async () => {
+  await telegram.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function paidNotice(chatId: number, externalId: string, amount: number): OutboxItem {
+  const paidAt = new Date().toISOString();
+  return {
+    id: `${externalId}:chat:${chatId}`,
+    chatId,
+    kind: "payment-received",
+    createdAt: paidAt,
+    payload: {
+      type: "payment-received",
+      chatId,
+      locale: "id",
+      externalId,
+      amount,
+      method: { kind: "virtual_account", bankCode: "BCA", accountNumber: "1076300000000001" },
+      customerName: "Siti Aminah",
+      paidAt,
+    },
+  };
+}
+
+describe("a notifier on a slow disk", () => {
+  it("still tells every chat, once, when each outbox read takes 5 ms", async () => {
+    const outbox = createOutbox(store);
+    const chats = [...cashiers.map((c) => c.id), SHOP_GROUP];
+    await outbox.add(chats.map((chatId, i) => paidNotice(chatId, `slow-${i}`, 50_000 + i * 1_000)));
+    let reads = 0;
+    const slowOutbox: Outbox = {
+      ...outbox,
+      async pending(options) {
+        reads++;
+        const items = await outbox.pending(options);
+        await sleep(READ_TAKES_MS);
+        return items;
+      },
+    };
+    const notifier = createNotifier({
+      api: new Api(telegram.token, { apiRoot: telegram.apiRoot }),
+      outbox: slowOutbox,
+      i18n: createI18n(),
+      logger: silentLogger(),
+      pollIntervalMs: 200,
+    });
+    notifier.start();
+    const deadline = Date.now() + 10_000;
+    while ((await outbox.stats()).depth > 0 && Date.now() < deadline) await sleep(50);
+    await notifier.stop();
+
+    expect((await outbox.stats()).depth).toBe(0);
+    chats.forEach((chatId, i) => {
+      const sent = telegram.callsTo("sendMessage").filter((c) => c.response.ok && c.payload.chat_id === chatId);
+      expect(sent.map(textOf), `chat ${chatId}`).toEqual([expect.stringContaining(`slow-${i}`)]);
+    });
+    // It waited between reads instead of spinning: a handful of reads, not hundreds.
+    expect(reads).toBeLessThan(50);
+  });
+});
