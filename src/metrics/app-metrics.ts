@@ -70,7 +70,7 @@ export function createAppMetrics(deps: AppMetricsDeps = {}): AppMetrics {
   });
   const notificationsFailed = new Counter({
     name: "pallabot_notifications_failed_total",
-    help: "Bot API calls for notifications that failed, by reason (rate_limited, transient, permanent)",
+    help: "Bot API calls for notifications that failed, by reason (rate_limited, transient, bot_refused: the token or API root is wrong, permanent)",
     labelNames: ["reason"] as const,
     registers,
   });

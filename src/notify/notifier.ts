@@ -25,7 +25,7 @@ export type NotifierEventName =
   | "edit_skipped"
   /** One digest replaced `count` messages to one chat. */
   | "digest"
-  /** A Bot API call failed (labels: reason = rate_limited | transient | permanent). */
+  /** A Bot API call failed (labels: reason = rate_limited | transient | bot_refused | permanent). */
   | "failed"
   /** A failed item was put back with a delay. */
   | "retried"
@@ -364,7 +364,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const at = nowMs();
     if (failure.kind === "permanent" || failure.kind === "migrated") {
       emit("failed", { reason: "permanent" });
-      logger.error({ chatId, items: ids.length, reason: failure.description }, "Telegram refused a notification; not retrying");
+      logger.error({ chatId, items: ids.length, itemIds: ids, reason: failure.description }, "Telegram refused a notification; not retrying");
       await markDelivered(ids);
       emit("gave_up", { reason: "permanent" });
       return;
@@ -380,9 +380,16 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       const attempt = previousAttempts + 1;
       delayMs = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (attempt - 1));
       scheduler.pause(chatId, at + delayMs);
-      emit("failed", { reason: "transient" });
+      emit("failed", { reason: failure.kind === "bot-refused" ? "bot_refused" : "transient" });
     }
-    logger.warn({ chatId, items: ids.length, reason: failure.description, retryInMs: delayMs }, "notification not sent; will retry");
+    if (failure.kind === "bot-refused") {
+      logger.error(
+        { chatId, items: ids.length, reason: failure.description, retryInMs: delayMs },
+        "Telegram refuses the bot itself (check BOT_TOKEN and TELEGRAM_API_ROOT); notifications are kept and retried",
+      );
+    } else {
+      logger.warn({ chatId, items: ids.length, reason: failure.description, retryInMs: delayMs }, "notification not sent; will retry");
+    }
     for (const id of ids) {
       try {
         await deps.outbox.release(id, workerId, { notBefore: new Date(at + delayMs), error: failure.description });

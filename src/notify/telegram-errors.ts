@@ -8,6 +8,11 @@ export type SendFailure =
   | { kind: "transient"; description: string }
   /** A group became a supergroup: the same message belongs in the new chat. */
   | { kind: "migrated"; toChatId: number; description: string }
+  /**
+   * Telegram refuses the bot itself (401: the token was revoked; 404: a wrong token or TELEGRAM_API_ROOT):
+   * every call fails alike until the operator fixes it, and then every notification must still go out.
+   */
+  | { kind: "bot-refused"; description: string }
   /** Any other 4xx (bot blocked or removed, chat gone, bad request): retrying cannot help. */
   | { kind: "permanent"; description: string };
 
@@ -16,6 +21,7 @@ export function classifySendFailure(error: unknown): SendFailure {
     const description = `${error.error_code} ${error.description}`;
     if (error.error_code === 429) return { kind: "rate-limited", retryAfterMs: Math.max(1, error.parameters.retry_after ?? 1) * 1000, description };
     if (error.error_code >= 500) return { kind: "transient", description };
+    if (error.error_code === 401 || error.error_code === 404) return { kind: "bot-refused", description };
     if (error.parameters.migrate_to_chat_id !== undefined) return { kind: "migrated", toChatId: error.parameters.migrate_to_chat_id, description };
     return { kind: "permanent", description };
   }

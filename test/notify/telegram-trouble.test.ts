@@ -34,6 +34,21 @@ describe("Telegram has a bad minute", () => {
     expect((shop.events.get("rate_limited") ?? 0) - rateLimitedBefore).toBe(2);
   });
 
+  it("a revoked token (401) or a wrong API root (404) keeps every notification until Telegram takes the bot again", async () => {
+    const va = await shop.createVirtualAccount({ amount: 275_000, name: "Rudi Hartono", showPhoto: false });
+    const gaveUpBefore = shop.events.get("gave_up") ?? 0;
+    shop.telegram.failNext("sendMessage", 2, { error_code: 401, description: "Unauthorized" });
+    shop.telegram.failNext("sendMessage", 1, { error_code: 404, description: "Not Found" });
+    expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`)).status).toBe(200);
+    await shop.settle(30_000);
+
+    const attempts = shop.telegram.callsTo("sendMessage").filter((c) => String(c.payload.text ?? "").includes(va.externalId));
+    expect(attempts.filter((c) => !c.response.ok)).toHaveLength(3);
+    expect(mentioning(va.externalId, SHOP_GROUP)).toHaveLength(1);
+    expect(mentioning(va.externalId, CASHIER.id)).toHaveLength(1);
+    expect((shop.events.get("gave_up") ?? 0) - gaveUpBefore).toBe(0);
+  });
+
   it("a cashier who blocked the bot does not stop the group from hearing", async () => {
     const leaver = { id: 7777, first_name: "Mantan Kasir" };
     shop.telegram.addChat(privateChat(leaver));
