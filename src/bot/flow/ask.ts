@@ -60,6 +60,34 @@ export async function askChoice<T extends string>(
   }
 }
 
+/**
+ * How to ask for a typed answer so that it reaches the flow. In a group, Telegram's default privacy mode
+ * hides plain messages from bots, so a cashier's typed name or amount would never arrive and the flow would
+ * wait for good. A message sent with force_reply makes their app send the answer as a reply to it, which
+ * bots do receive. `selective` shows that to the cashier alone: the one whose message it replies to or,
+ * after a button press (nothing of theirs to reply to), the one it mentions.
+ */
+function forTypedAnswer(ctx: FlowContext, html: string): { text: string; options: Record<string, unknown> } {
+  const type = ctx.chat?.type;
+  if (type !== "group" && type !== "supergroup") return { text: html, options: {} };
+  const own = ctx.message;
+  const from = ctx.from;
+  const mention = own === undefined && from !== undefined ? `<a href="tg://user?id=${from.id}">${escapeHtml(from.first_name)}</a>, ` : "";
+  return {
+    text: mention + html,
+    options: {
+      reply_markup: { force_reply: true, selective: true },
+      ...(own === undefined ? {} : { reply_parameters: { message_id: own.message_id, allow_sending_without_reply: true } }),
+    },
+  };
+}
+
+/** Sends `html` as a question (or a refusal that asks again) whose typed answer must come back to the flow. */
+async function askTyped(ctx: FlowContext, html: string): Promise<void> {
+  const { text, options } = forTypedAnswer(ctx, html);
+  await ctx.reply(text, { parse_mode: "HTML", ...options });
+}
+
 export type Reading<T> = { ok: true; value: T } | { ok: false; message: string };
 
 type Answered<T> = { skipped: false; value: T; ctx: FlowContext } | { skipped: true; ctx: FlowContext };
@@ -77,7 +105,9 @@ async function askUntilRead<T>(
   skipLabel?: string,
 ): Promise<Answered<T>> {
   const skip = buttonData(nonce, "skip");
-  await ctx.reply(question, { parse_mode: "HTML", ...(skipLabel === undefined ? {} : { reply_markup: choiceKeyboard([[skipLabel, skip]]) }) });
+  // A skip button and force_reply cannot share a message; questions with one are asked in private chats.
+  if (skipLabel === undefined) await askTyped(ctx, question);
+  else await ctx.reply(question, { parse_mode: "HTML", reply_markup: choiceKeyboard([[skipLabel, skip]]) });
   for (;;) {
     const answer = await waitInFlow(flow, nonce);
     if (answer.callbackQuery) {
@@ -90,12 +120,12 @@ async function askUntilRead<T>(
     }
     const text = answer.message?.text;
     if (text === undefined) {
-      await answer.reply(answer.t("bot-flow-type-text"));
+      await askTyped(answer, escapeHtml(answer.t("bot-flow-type-text")));
       continue;
     }
     const reading = read(text, answer);
     if (reading.ok) return { skipped: false, value: reading.value, ctx: answer };
-    await answer.reply(reading.message, { parse_mode: "HTML" });
+    await askTyped(answer, reading.message);
   }
 }
 
