@@ -50,12 +50,8 @@ export function parseRupiah(input: string): number | null {
     if (found === undefined) return null;
     multiplier = found;
   }
-  const value = multiplier === 1 ? readGroupedInteger(numberPart) : readDecimal(numberPart);
-  if (value === null) return null;
-  const amount = Math.round(value * multiplier);
-  // A suffix with more precision than whole rupiah ("1,0000005jt") is a typo, not a price.
-  if (Math.abs(amount - value * multiplier) > 1e-6 * Math.max(1, multiplier)) return null;
-  return Number.isSafeInteger(amount) ? amount : null;
+  const amount = multiplier === 1 ? readGroupedInteger(numberPart) : readTimes(numberPart, multiplier);
+  return amount !== null && Number.isSafeInteger(amount) ? amount : null;
 }
 
 /** "150.000", "150,000", "150000", "150.000,00" -> 150000; "150.5" -> null (no sen in rupiah amounts). */
@@ -67,10 +63,17 @@ function readGroupedInteger(text: string): number | null {
   return null;
 }
 
-/** "1,5", "1.5", "150", "1.500" (thousands) -> number, for use before a multiplier. */
-function readDecimal(text: string): number | null {
-  if (/^\d+$/.test(text)) return Number(text);
-  if (/^\d{1,3}(\.\d{3})+$/.test(text)) return Number(text.replace(/\./g, ""));
-  if (/^\d*[.,]\d+$/.test(text)) return Number(text.replace(",", "."));
-  return null;
+/**
+ * "1,5" jt, "1.5" jt, "150" rb, "1.500" (thousands) rb -> whole rupiah, in digits rather than floating point:
+ * a fraction with more digits than the suffix has zeros ("1,0000005jt") is not whole rupiah but a typo.
+ */
+function readTimes(text: string, multiplier: number): number | null {
+  if (/^\d+$/.test(text)) return Number(text) * multiplier;
+  if (/^\d{1,3}(\.\d{3})+$/.test(text)) return Number(text.replace(/\./g, "")) * multiplier;
+  const decimal = /^(\d*)[.,](\d+)$/.exec(text);
+  if (!decimal) return null;
+  const zeros = String(multiplier).length - 1;
+  const [, whole = "", fraction = ""] = decimal;
+  if (fraction.length > zeros) return null;
+  return Number(`${whole}${fraction.padEnd(zeros, "0")}`);
 }

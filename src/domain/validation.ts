@@ -65,7 +65,8 @@ export function checkCustomerName(input: string): Checked<string> {
   const name = input.normalize("NFC").trim().replace(/\s+/g, " ");
   if (name.length < CUSTOMER_NAME.minLength) return fail({ reason: "name_empty" });
   if (name.length > CUSTOMER_NAME.maxLength) return fail({ reason: "name_too_long", max: CUSTOMER_NAME.maxLength });
-  if (!CUSTOMER_NAME.pattern.test(name)) return fail({ reason: "name_bad_characters" });
+  // Punctuation alone (".", "-") names nobody: a bank shows this name to the payer.
+  if (!CUSTOMER_NAME.pattern.test(name) || !/\p{L}/u.test(name)) return fail({ reason: "name_bad_characters" });
   const words = name.toLowerCase().split(/[ .,'-]+/);
   const word = CUSTOMER_NAME.forbiddenWords.find((w) => words.includes(w));
   if (word) return fail({ reason: "name_institution", word });

@@ -33,6 +33,9 @@ describe("mistakes are re-asked, never sent to the gateway", () => {
     ["1,5", 'Nominal "1,5" tidak terbaca'],
     ["seratus ribu", 'Nominal "seratus ribu" tidak terbaca'],
     ["<b>1</b>", 'Nominal "&lt;b&gt;1&lt;/b&gt;" tidak terbaca'],
+    ["1,2345678jt", 'Nominal "1,2345678jt" tidak terbaca'],
+    // Quoted back cut at 40 characters, between characters: the emoji whole, not half of it.
+    [`${"x".repeat(39)}😀 rupiah`, `Nominal "${"x".repeat(39)}😀" tidak terbaca`],
   ];
 
   it("re-asks a mistyped BCA amount with an example, then takes '1,5jt'", async () => {
@@ -54,6 +57,7 @@ describe("mistakes are re-asked, never sent to the gateway", () => {
     const askBank = await world.say(CASHIER, "/va");
     await world.press(CASHIER, askBank, { text: "BNI" });
     expect(textOf(await world.say(CASHIER, "Budi123"))).toContain("hanya boleh berisi huruf");
+    expect(textOf(await world.say(CASHIER, "."))).toContain("Nama harus berisi huruf");
     expect(textOf(await world.say(CASHIER, "Bank Budi"))).toContain('memuat "BANK"');
     expect(textOf(await world.say(CASHIER, "A".repeat(65)))).toContain("maksimal 64");
     expect(textOf(await world.say(CASHIER, "Siti Aminah"))).toContain("nominal");

@@ -17,11 +17,14 @@ describe("amounts as shop people type them", () => {
     ["2 juta", 2_000_000],
     ["1,25jt", 1_250_000],
     ["2 JT", 2_000_000],
+    [",5jt", 500_000],
+    ["1,999999jt", 1_999_999],
+    ["12,345rb", 12_345],
   ])("reads %j as %d", (typed, amount) => {
     expect(parseRupiah(typed)).toBe(amount);
   });
 
-  it.each(["", "abc", "-5", "150.5", "1.50.000", "12,34", "150 dollars", "1e6", "Rp", "9".repeat(41), "0x10", "1,5"])(
+  it.each(["", "abc", "-5", "150.5", "1.50.000", "12,34", "150 dollars", "1e6", "Rp", "9".repeat(41), "0x10", "1,5", "1,2345678jt", "1,0000005jt", "1,9999999jt", "12,3456rb", "1,0000000001M"])(
     "refuses %j rather than guessing",
     (typed) => {
       expect(parseRupiah(typed)).toBeNull();

@@ -26,6 +26,10 @@ describe("the banks' rules, checked before anything is sent", () => {
     expect(checkCustomerName("   ")).toMatchObject({ ok: false, reason: "name_empty" });
     expect(checkCustomerName("Budi 123")).toMatchObject({ ok: false, reason: "name_bad_characters" });
     expect(checkCustomerName("Toko @Budi")).toMatchObject({ ok: false, reason: "name_bad_characters" });
+    for (const punctuation of [".", "-", "'", "...", " , ", ".-'"]) {
+      expect(checkCustomerName(punctuation), punctuation).toMatchObject({ ok: false, reason: "name_bad_characters" });
+    }
+    expect(checkCustomerName("O'Neil-Putri Jr.")).toEqual({ ok: true, value: "O'Neil-Putri Jr." });
     expect(checkCustomerName("A".repeat(65))).toMatchObject({ ok: false, reason: "name_too_long" });
     expect(checkCustomerName("Bank Budi")).toMatchObject({ ok: false, reason: "name_institution", word: "bank" });
     expect(checkCustomerName("Budi BCA")).toMatchObject({ ok: false, reason: "name_institution", word: "bca" });

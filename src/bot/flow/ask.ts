@@ -3,7 +3,7 @@ import { parseRupiah } from "../../domain/rupiah.js";
 import type { AmountRange } from "../../domain/limits.js";
 import { checkAmount, checkCustomerName, type InvalidReason } from "../../domain/validation.js";
 import type { Flow, FlowContext } from "../context.js";
-import { escapeHtml } from "../html.js";
+import { escapeHtml, quoteTyped } from "../html.js";
 import { choiceKeyboard } from "../keyboards/choices.js";
 
 /**
@@ -83,7 +83,7 @@ function forTypedAnswer(ctx: FlowContext, html: string): { text: string; options
 }
 
 /** Sends `html` as a question (or a refusal that asks again) whose typed answer must come back to the flow. */
-async function askTyped(ctx: FlowContext, html: string): Promise<void> {
+async function sendTypedQuestion(ctx: FlowContext, html: string): Promise<void> {
   const { text, options } = forTypedAnswer(ctx, html);
   await ctx.reply(text, { parse_mode: "HTML", ...options });
 }
@@ -106,7 +106,7 @@ async function askUntilRead<T>(
 ): Promise<Answered<T>> {
   const skip = buttonData(nonce, "skip");
   // A skip button and force_reply cannot share a message; questions with one are asked in private chats.
-  if (skipLabel === undefined) await askTyped(ctx, question);
+  if (skipLabel === undefined) await sendTypedQuestion(ctx, question);
   else await ctx.reply(question, { parse_mode: "HTML", reply_markup: choiceKeyboard([[skipLabel, skip]]) });
   for (;;) {
     const answer = await waitInFlow(flow, nonce);
@@ -120,12 +120,12 @@ async function askUntilRead<T>(
     }
     const text = answer.message?.text;
     if (text === undefined) {
-      await askTyped(answer, escapeHtml(answer.t("bot-flow-type-text")));
+      await sendTypedQuestion(answer, escapeHtml(answer.t("bot-flow-type-text")));
       continue;
     }
     const reading = read(text, answer);
     if (reading.ok) return { skipped: false, value: reading.value, ctx: answer };
-    await askTyped(answer, reading.message);
+    await sendTypedQuestion(answer, reading.message);
   }
 }
 
@@ -172,7 +172,7 @@ export function invalidMessage(ctx: FlowContext, invalid: InvalidReason, input: 
     case "amount_too_large":
       return ctx.t("bot-amount-too-large", { max: formatRupiah(invalid.max) });
     default:
-      return ctx.t("bot-amount-unreadable", { input: escapeHtml(input.slice(0, 40)) });
+      return ctx.t("bot-amount-unreadable", { input: quoteTyped(input) });
   }
 }
 

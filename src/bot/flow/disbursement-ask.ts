@@ -9,7 +9,7 @@ import {
 } from "../../domain/validation.js";
 import type { DisbursementAllowance } from "../../disbursement/allowance.js";
 import type { Flow, FlowContext } from "../context.js";
-import { escapeHtml } from "../html.js";
+import { escapeHtml, quoteTyped } from "../html.js";
 import { askText, askTextOrSkip, type Reading } from "./ask.js";
 
 /** The questions of the disbursement flow. Each refusal says what was wrong and the question stays open. */
@@ -65,7 +65,7 @@ export function readAmount(
   // parseRupiah refuses a sign; a minus deserves its own answer rather than "unreadable".
   if (/^\s*[-−]/.test(text)) return refuse(t("disburse-amount-not-positive"));
   const amount = parseRupiah(text);
-  if (amount === null) return refuse(t("disburse-amount-unreadable", { input: escapeHtml(text.trim().slice(0, 40)) }));
+  if (amount === null) return refuse(t("disburse-amount-unreadable", { input: quoteTyped(text.trim()) }));
   if (amount <= 0) return refuse(t("disburse-amount-not-positive"));
   const inRange = checkDisbursementAmount(bank, amount);
   if (!inRange.ok) {
@@ -89,7 +89,7 @@ export function readDescription(t: Translate, text: string): Reading<string> {
 
 export function readEmail(t: Translate, text: string): Reading<string> {
   const checked = checkEmail(text);
-  return checked.ok ? checked : refuse(t("disburse-email-invalid", { input: escapeHtml(text.trim().slice(0, 60)) }));
+  return checked.ok ? checked : refuse(t("disburse-email-invalid", { input: quoteTyped(text.trim(), 60) }));
 }
 
 export function askTyped<T>(flow: Flow, ctx: FlowContext, nonce: string, question: string, read: (t: Translate, text: string) => Reading<T>) {
