@@ -69,6 +69,13 @@ describe("English, lists and the sandbox button", () => {
     expect(all).toContain("Pembayaran terakhir toko");
     expect(all).toMatch(/⏳ Menunggu Alfamart \w+ · Rp 50\.000 · Budi Santoso/);
     expect(all).toContain("✅ Lunas");
+
+    // The gateway sends nothing when a code expires unpaid: past its expiry, the list says so itself.
+    const owners = (await world.store.payments.listRecent({ limit: 10, createdBy: OWNER.id }))[0];
+    await world.store.payments.update(owners?.externalId ?? "", { expiresAt: new Date(Date.now() - 60_000).toISOString() });
+    const later = textOf(await world.say(OWNER, "/payments"));
+    expect(later).toMatch(/⌛ Kedaluwarsa Alfamart \w+ · Rp 50\.000 · Budi Santoso/);
+    expect(later).not.toContain("⏳ Menunggu");
   });
 
   it("in sandbox mode the payment message carries a button that simulates the customer paying", async () => {

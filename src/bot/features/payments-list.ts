@@ -14,6 +14,16 @@ export function paymentMethodLabel(record: PaymentRecord): string {
   return `${escapeHtml(record.bankCode ?? "")} <code>${escapeHtml(record.accountNumber ?? "")}</code>`;
 }
 
+/**
+ * The status a merchant should see. The gateway sends no callback when a VA or an Alfamart code expires
+ * unpaid, so a pending one past its expiry is shown as expired: it can no longer be paid (a late paid
+ * callback would still mark it paid).
+ */
+export function shownStatus(record: PaymentRecord, nowMs: number): PaymentRecord["status"] {
+  const expired = record.status === "pending" && record.expiresAt !== undefined && Date.parse(record.expiresAt) <= nowMs;
+  return expired ? "expired" : record.status;
+}
+
 /** Recent payments with their status: staff see their own, owners the whole shop's. */
 export function paymentsListFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
@@ -31,9 +41,10 @@ export function paymentsListFeature(deps: FeatureDeps) {
       return;
     }
     const locale = await ctx.i18n.getLocale();
+    const now = deps.now().getTime();
     const lines = records.map((r) =>
       ctx.t("bot-list-entry", {
-        status: ctx.t(`bot-status-${r.status}`),
+        status: ctx.t(`bot-status-${shownStatus(r, now)}`),
         method: r.kind === "disbursement" ? ctx.t("disburse-list-outgoing", { method: paymentMethodLabel(r) }) : paymentMethodLabel(r),
         amount: formatRupiah(r.amount),
         name: escapeHtml(r.customerName),
