@@ -64,6 +64,7 @@ interface VirtualAccountRecord {
 interface RetailPaymentRecord {
   answer: RetailPaymentAnswer;
   prefix: string;
+  expiresAt: Date;
   created: Date;
   payments: RetailOutletPaidCallback[];
 }
@@ -186,6 +187,7 @@ export function createLedger(deps: { ids: IdSource; now: () => Date; ownerId: st
         () => PAYMENT_CODE_PREFIX + ids.digits(6),
         (c) => retailPayments.some((r) => r.answer.payment_code === c),
       );
+      const expiresAt = expiry();
       const record: RetailPaymentRecord = {
         answer: {
           id: newId(),
@@ -196,9 +198,10 @@ export function createLedger(deps: { ids: IdSource; now: () => Date; ownerId: st
           payment_code: paymentCode,
           amount: req.amount,
           is_single_use: false,
-          expiration_date: toGatewayDateTime(expiry()),
+          expiration_date: toGatewayDateTime(expiresAt),
         },
         prefix: PAYMENT_CODE_PREFIX,
+        expiresAt,
         created: now(),
         payments: [],
       };
@@ -233,6 +236,10 @@ export function createLedger(deps: { ids: IdSource; now: () => Date; ownerId: st
       if (va.answer.is_single_use && va.payments.length > 0) {
         throw new SandboxError(409, "VIRTUAL_ACCOUNT_ALREADY_PAID", `single-use virtual account ${va.answer.external_id} is already paid`);
       }
+      // A bank refuses a transfer to an expired VA: the customer's money never leaves, no callback comes.
+      if (now() >= va.expiresAt) {
+        throw new SandboxError(409, "VIRTUAL_ACCOUNT_EXPIRED", `virtual account ${va.answer.external_id} expired at ${va.answer.expiration_date}`);
+      }
       const paid = amount ?? va.answer.amount;
       const check = checkVirtualAccountAmount(va.answer.bank_code, paid);
       if (!check.ok) throw validationError(describeInvalid("amount", check));
@@ -260,6 +267,9 @@ export function createLedger(deps: { ids: IdSource; now: () => Date; ownerId: st
     /** A customer pays the Alfamart code at the till. Codes are multi-use, as the docs' answer says. */
     payRetail(ref: string, amount?: number): RetailOutletPaidCallback {
       const rp = findRetailPayment(ref);
+      if (now() >= rp.expiresAt) {
+        throw new SandboxError(409, "PAYMENT_CODE_EXPIRED", `payment code ${rp.answer.payment_code} expired at ${rp.answer.expiration_date}`);
+      }
       const paid = amount ?? rp.answer.amount;
       const check = checkRetailAmount(rp.answer.retail_outlet_name, paid);
       if (!check.ok) throw validationError(describeInvalid("amount", check));

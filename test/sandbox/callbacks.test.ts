@@ -65,6 +65,41 @@ describe("callbacks from the sandbox", () => {
     expect(received("virtual-account-paid")).toHaveLength(1);
   });
 
+  it("takes no payment once a VA or an Alfamart code has expired, and sends no callback", async () => {
+    let clock = Date.now();
+    const shop = await startServer((_req, res) => res.writeHead(200).end("ok"));
+    const expiring = await startSandbox({ callbackUrls: urlsFor(shop), now: () => new Date(clock), expiryMs: 60 * 60_000 });
+    const paidCallbacks = () => shop.requests.filter((r) => r.url === CALLBACK_PATHS["virtual-account-paid"] || r.url === CALLBACK_PATHS["retail-outlet-paid"]);
+    try {
+      const headers = { authorization: `Bearer ${API_KEY}` };
+      const create = (path: string, fields: Record<string, string>) =>
+        fetch(`${expiring.url}/api/v2/${path}`, { method: "POST", headers, body: new URLSearchParams(fields) });
+      expect((await create("create-virtual-account", { bank_code: "BNI", name: "Siti", is_single_use: "true", amount: "150000", external_id: "late-va" })).status).toBe(200);
+      expect((await create("create-retail-payment", { retail_outlet_name: "ALFAMART", name: "Siti", amount: "50000", external_id: "late-code" })).status).toBe(200);
+      await expiring.callbacksSettled();
+
+      clock += 60 * 60_000; // the hour is up
+      const va = await fetch(`${expiring.url}/sandbox/simulate/virtual-accounts/late-va/pay`, { method: "POST", headers });
+      expect(va.status).toBe(409);
+      expect(await va.json()).toMatchObject({ error_code: "VIRTUAL_ACCOUNT_EXPIRED" });
+      const code = await fetch(`${expiring.url}/sandbox/simulate/retail-payments/late-code/pay`, { method: "POST", headers });
+      expect(code.status).toBe(409);
+      expect(await code.json()).toMatchObject({ error_code: "PAYMENT_CODE_EXPIRED" });
+      await expiring.callbacksSettled();
+      expect(paidCallbacks()).toEqual([]);
+
+      // A minute before the hour is up, both still take the customer's money.
+      clock -= 2 * 60_000;
+      expect((await fetch(`${expiring.url}/sandbox/simulate/virtual-accounts/late-va/pay`, { method: "POST", headers })).status).toBe(200);
+      expect((await fetch(`${expiring.url}/sandbox/simulate/retail-payments/late-code/pay`, { method: "POST", headers })).status).toBe(200);
+      await expiring.callbacksSettled();
+      expect(paidCallbacks()).toHaveLength(2);
+    } finally {
+      await expiring.close();
+      await shop.close();
+    }
+  });
+
   it("takes any number of payments on a reusable VA, with the amount the customer chose", async () => {
     await post("/api/v2/create-virtual-account", { bank_code: "BNI", name: "Toko Maju", is_single_use: "false", amount: "50000", external_id: "shop1-va-open" });
     sandbox.payVirtualAccount("shop1-va-open");
