@@ -33,7 +33,8 @@ export function parseGatewayDateTime(text: string): Date | null {
   if (!m) return null;
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
   const date = new Date(Date.UTC(y, mo - 1, d, h - 7, mi, s));
-  return Number.isNaN(date.getTime()) ? null : date;
+  // Date.UTC rolls an impossible date over ("02-30" becomes March 2nd): such a date is no expiry at all.
+  return Number.isNaN(date.getTime()) || toGatewayDateTime(date).replace(" ", "T") !== text.replace(" ", "T") ? null : date;
 }
 
 /** The inverse of parseGatewayDateTime, used by the sandbox. */
