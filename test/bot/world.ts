@@ -46,7 +46,18 @@ export interface World extends MerchantChat {
   close(): Promise<void>;
 }
 
-export async function startWorld(options: { staff?: TelegramUser[]; botDeps?: Partial<BotDeps> } = {}): Promise<World> {
+export interface WorldOptions {
+  staff?: TelegramUser[];
+  botDeps?: Partial<BotDeps>;
+  /**
+   * "polling" (default): the bot takes one update after another. "parallel": each update is handed to the
+   * bot the moment someone acts, without waiting for the ones before, as in webhook mode (Telegram opens
+   * many connections) or with several instances.
+   */
+  updates?: "polling" | "parallel";
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), "pallabot-bot-"));
   const storeUrl = `sqlite://${join(dir, "shop.sqlite")}`;
   const telegram = createLocalBotApi({ botUsername: "toko_wati_bot" });
@@ -73,8 +84,38 @@ export async function startWorld(options: { staff?: TelegramUser[]; botDeps?: Pa
       logger: silentLogger(),
       ...options.botDeps,
     });
-    polling = (await startPolling(bot)).ended;
+    if (options.updates === "parallel") {
+      await bot.init();
+      const stopListening = telegram.on("update", (update) => {
+        const handled = bot.handleUpdate(update).catch(() => undefined);
+        handling.add(handled);
+        void handled.finally(() => handling.delete(handled));
+      });
+      polling = new Promise((resolve) => {
+        stopParallel = async () => {
+          stopListening();
+          await Promise.all([...handling]);
+          resolve();
+        };
+      });
+    } else {
+      polling = (await startPolling(bot)).ended;
+    }
     return bot;
+  };
+  let stopParallel: (() => Promise<void>) | undefined;
+  // In "parallel" mode, the updates being handled now (a step of a story waits for them: a person reads the
+  // bot's answer before acting, by which time the bot has saved where the conversation stands).
+  const handling = new Set<Promise<void>>();
+  const chat = merchantChat(telegram);
+  const settled = async <T>(step: Promise<T>): Promise<T> => {
+    const result = await step;
+    while (handling.size > 0) await Promise.all([...handling]);
+    return result;
+  };
+  const stopBot = async (bot: Bot<BotContext>) => {
+    if (stopParallel !== undefined) await stopParallel();
+    else await bot.stop();
   };
   let bot = await launch();
 
@@ -88,21 +129,22 @@ export async function startWorld(options: { staff?: TelegramUser[]; botDeps?: Pa
       return bot;
     },
     storeUrl,
-    ...merchantChat(telegram),
+    say: (user, text, where) => settled(chat.say(user, text, where)),
+    press: (user, message, button) => settled(chat.press(user, message, button)),
     nextPhoto(chatId) {
       return telegram.waitFor((c) => c.method === "sendPhoto" && c.response.ok && (c.response.result as Message).chat.id === chatId, {
         description: `a photo in chat ${chatId}`,
       });
     },
     async restart() {
-      await bot.stop();
+      await stopBot(bot);
       await polling;
       await store.close();
       store = await createStore({ url: storeUrl });
       bot = await launch();
     },
     async close() {
-      await bot.stop();
+      await stopBot(bot);
       await polling;
       await store.close();
       await telegram.close();

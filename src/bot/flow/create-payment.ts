@@ -14,6 +14,9 @@ type Attempt =
   | { ok: true; payment: CreatedPayment }
   | { ok: false; code: GatewayErrorCode | "UNKNOWN"; gatewayMessage?: string | undefined; reason?: string | undefined };
 
+/** How long a confirmed flow's claim is remembered: far longer than any two presses of one button apart. */
+const CONFIRM_CLAIM_TTL_MS = 24 * 60 * 60 * 1000;
+
 /** Failures where trying again (with the same external_id) can help; a bad key or bad data will not. */
 const RETRYABLE: ReadonlySet<string> = new Set(["UNAVAILABLE", "UNEXPECTED_RESPONSE", "UNKNOWN"]);
 
@@ -44,7 +47,8 @@ function failureText(ctx: FlowContext, failure: Extract<Attempt, { ok: false }>)
 /**
  * Calls the gateway (inside conversation.external, so a replay never calls it twice) with one external_id
  * for every attempt: a retry after a timeout or a 5xx can only ever make one account. On failure the
- * merchant is told why and offered a retry where one can help. Returns undefined if they gave up.
+ * merchant is told why and offered a retry where one can help. Returns undefined if they gave up, or if
+ * another press of the same confirm button is already making it.
  */
 export async function createWithRetry(
   flow: Flow,
@@ -53,6 +57,16 @@ export async function createWithRetry(
   deps: FeatureDeps,
   create: (externalId: string) => Promise<CreatedPayment>,
 ): Promise<{ payment: CreatedPayment; ctx: FlowContext } | undefined> {
+  // A double tap on the confirm button, handled at once (webhook mode takes updates in parallel, and
+  // several instances share them), replays this flow twice from the same saved point, each with a new
+  // external_id of its own. The flow's nonce is the same in both: only the press that claims it goes on,
+  // so one confirmed summary makes one payment.
+  const claimKey = `payment-confirm:${ctx.chatId ?? 0}:${ctx.from?.id ?? 0}:${nonce}`;
+  const claimed = await flow.external(() => deps.store.atomic.setIfAbsent(claimKey, "confirmed", CONFIRM_CLAIM_TTL_MS));
+  if (!claimed) {
+    deps.logger.info({ chatId: ctx.chatId }, "a second press of a confirmed summary; the first one is making the payment");
+    return undefined;
+  }
   const externalId = await flow.external(() => deps.newExternalId());
   let current = ctx;
   for (;;) {
