@@ -121,6 +121,20 @@ describe("trouble on the way", () => {
     expect(vaCreates()).toBe(1);
   });
 
+  it("when Telegram refuses the payment's photo, the cashier still gets the account number, as text", async () => {
+    await upToAmount();
+    const askSingle = await world.say(CASHIER, "150rb");
+    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+    world.telegram.failNext("sendPhoto", 1, { error_code: 400, description: "Bad Request: IMAGE_PROCESS_FAILED" });
+    world.telegram.pressButton(CASHIER, summary, { text: "✅ Buat sekarang" });
+    const va = await world.telegram.waitForBotMessage(CASHIER.id, { text: "Rp 150.000" });
+    const accountNumber = world.sandbox.objects().virtual_accounts[0]?.account_number ?? "";
+    expect(textOf(va)).toContain(accountNumber);
+    await world.telegram.waitForBotMessage(CASHIER.id, { text: "diteruskan ke pelanggan" });
+    // The message the notifier will mark PAID is this one.
+    expect((await world.store.payments.listRecent({ limit: 1 }))[0]).toMatchObject({ accountNumber, messageId: va.message_id });
+  });
+
   it("/cancel leaves a flow at once and nothing is created", async () => {
     await upToAmount();
     const cancelled = await world.say(CASHIER, "/cancel");

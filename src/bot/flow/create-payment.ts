@@ -116,10 +116,12 @@ export async function answerWithPayment(
   const png = await paymentQrPng(record);
   const caption = paymentCaption(record, ctx.t, { locale, sandboxMode: deps.sandboxMode });
   const keyboard = paymentMessageKeyboard(record, ctx.t, { canSimulate: deps.simulatePayment !== undefined });
-  const photo = await ctx.replyWithPhoto(new InputFile(png, `${record.externalId}.png`), {
-    caption,
-    parse_mode: "HTML",
-    ...(keyboard ? { reply_markup: keyboard } : {}),
+  const markup = { parse_mode: "HTML" as const, ...(keyboard ? { reply_markup: keyboard } : {}) };
+  // The payment exists from here on: if Telegram will not take the picture, the cashier still gets the
+  // number to give the customer, as text (the notifier edits a text message as it edits a caption).
+  const photo = await ctx.replyWithPhoto(new InputFile(png, `${record.externalId}.png`), { caption, ...markup }).catch(async (error: unknown) => {
+    deps.logger.warn({ err: error, externalId: record.externalId }, "the payment's photo was refused; sent as text");
+    return ctx.reply(caption, markup);
   });
   const shown = await flow.external(async () => {
     const updated = (await deps.store.payments.update(record.externalId, { messageId: photo.message_id })) ?? {
