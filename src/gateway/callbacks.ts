@@ -59,7 +59,12 @@ export const virtualAccountPaidSchema = z.object({
   transaction_timestamp: timestamp,
   created: timestamp,
   updated: timestamp,
-  sender_name: shortText.optional(),
+  // Optional, and sent as null by gateways of this family when the bank gives no name: refusing the whole
+  // payment over a missing name would have the gateway retry it for days, never recorded.
+  sender_name: shortText
+    .nullish()
+    .transform((name) => name ?? undefined)
+    .optional(),
 });
 
 export const retailOutletPaidSchema = z.object({

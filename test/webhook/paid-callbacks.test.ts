@@ -146,6 +146,35 @@ describe("a customer pays a virtual account", () => {
   });
 });
 
+describe("a bank that gives no payer's name", () => {
+  it("a paid callback with sender_name null is recorded and told like any other", async () => {
+    const va = await shop.createVirtualAccount({ amount: 64_000, name: "Dedi Kurnia" });
+    const now = new Date().toISOString();
+    const paid = await postCallback(CALLBACK_PATHS["virtual-account-paid"], {
+      id: "cb-no-sender-1",
+      payment_id: `pay-no-sender-${va.externalId}`,
+      callback_virtual_account_id: va.gatewayId,
+      owner_id: "owner",
+      external_id: va.externalId,
+      account_number: va.accountNumber,
+      bank_code: "BCA",
+      amount: 64_000,
+      merchant_code: "12345",
+      transaction_timestamp: now,
+      created: now,
+      updated: now,
+      sender_name: null,
+    });
+    expect(paid.status).toBe(200);
+    await shop.settle();
+    const told = mentioning(va.externalId)(SHOP_GROUP);
+    expect(told).toHaveLength(1);
+    expect(textOf(told[0]!)).toContain("Rp 64.000");
+    expect(textOf(told[0]!)).not.toContain("null");
+    expect((await shop.store.payments.get(va.externalId))?.status).toBe("paid");
+  });
+});
+
 describe("a cashier who reads English", () => {
   it("hears in English, while the group keeps Indonesian", async () => {
     const va = await shop.createVirtualAccount({ amount: 1_250_000, name: "Tom O'Brien", bank: "BNI", locale: "en" });
