@@ -75,6 +75,8 @@ export interface Notifier {
 const DIGEST_HORIZON_MS = 10_000;
 const MAX_BACKOFF_MS = 60_000;
 const PENDING_BATCH = 500;
+/** At most this many pages of the outbox per look (see planAndStart). */
+const MAX_PAGES = 10;
 
 interface Entry {
   item: OutboxEntry;
@@ -165,23 +167,35 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   /** Reads the outbox, starts every send the limits allow now, and says when to look again. */
   async function planAndStart(): Promise<number> {
-    // Only items free now: not backing off after a failure, not leased (by us in flight, or by another
-    // instance). An expired lease of a crashed instance counts as free.
-    const items = await deps.outbox.pending({ limit: PENDING_BATCH, readyAt: new Date(nowMs()) });
     let nextDelay = pollIntervalMs;
     const lanes = new Map<string, { chatId: number; lane: Lane; entries: Entry[] }>();
-    for (const item of items) {
-      const parsed = notificationSchema.safeParse(item.payload);
-      if (!parsed.success) {
-        startUnreadable(item);
-        continue;
+    const startable = new Set<string>();
+    // Oldest first, a page at a time. A full page whose chats are few and held back (each sends about once a
+    // second) would otherwise hide every newer item behind it: a shop group's fresh payment would wait for
+    // as long as an owner's backlog of notices lasts. So while a full page leaves few chats free to send,
+    // the next page is read too.
+    for (let page = 0; page < MAX_PAGES; page++) {
+      // Only items free now: not backing off after a failure, not leased (by us in flight, or by another
+      // instance). An expired lease of a crashed instance counts as free.
+      const items = await deps.outbox.pending({ limit: PENDING_BATCH, readyAt: new Date(nowMs()), skip: page * PENDING_BATCH });
+      for (const item of items) {
+        const parsed = notificationSchema.safeParse(item.payload);
+        if (!parsed.success) {
+          startUnreadable(item);
+          continue;
+        }
+        const notification = parsed.data;
+        const lane: Lane = notification.type === "mark-paid" ? "edit" : "message";
+        const key = laneKey(notification.chatId, lane);
+        let group = lanes.get(key);
+        if (group === undefined) {
+          group = { chatId: notification.chatId, lane, entries: [] };
+          lanes.set(key, group);
+          if (!busyLanes.has(key) && scheduler.readyAt(notification.chatId, lane) <= nowMs()) startable.add(key);
+        }
+        group.entries.push({ item, notification });
       }
-      const notification = parsed.data;
-      const lane: Lane = notification.type === "mark-paid" ? "edit" : "message";
-      const key = laneKey(notification.chatId, lane);
-      const group = lanes.get(key) ?? { chatId: notification.chatId, lane, entries: [] };
-      group.entries.push({ item, notification });
-      lanes.set(key, group);
+      if (items.length < PENDING_BATCH || startable.size >= limits.globalPerSecond) break;
     }
 
     for (const [key, { chatId, lane, entries }] of lanes) {

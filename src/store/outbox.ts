@@ -28,8 +28,11 @@ export interface Outbox {
   /** Validates items and returns them as queue entries, to be written inside a unit (`Store.applyOnce`) with
    * the same "only if never added" rule as `add`. Nothing is written by this call. */
   prepare(items: readonly OutboxItem[]): QueuedWrite;
-  /** Undelivered items, oldest first. With `readyAt`, only those free to attempt then (not backing off, not leased). */
-  pending(options: { limit: number; readyAt?: Date | undefined }): Promise<OutboxEntry[]>;
+  /**
+   * Undelivered items, oldest first. With `readyAt`, only those free to attempt then (not backing off, not
+   * leased); `skip` passes over that many of them first (the next page).
+   */
+  pending(options: { limit: number; readyAt?: Date | undefined; skip?: number | undefined }): Promise<OutboxEntry[]>;
   /** Takes a lease on an item: true if it was free, its lease had expired, or `workerId` already held it. */
   claim(id: string, workerId: string, ttlMs: number): Promise<boolean>;
   /** A failed attempt: attempts+1, lease dropped, stays pending. False if another worker now holds it or it is gone. */
@@ -94,9 +97,9 @@ export function createOutbox(
       return store.queues.add(queue, prepare(items).entries);
     },
     prepare,
-    async pending({ limit, readyAt }) {
+    async pending({ limit, readyAt, skip }) {
       if (limit <= 0) return [];
-      const entries = await store.queues.pending(queue, { limit, readyAtMs: readyAt?.getTime() });
+      const entries = await store.queues.pending(queue, { limit, readyAtMs: readyAt?.getTime(), skip });
       return entries.map(toEntry);
     },
     claim: (id, workerId, ttlMs) => store.queues.claim(queue, id, workerId, ttlMs),

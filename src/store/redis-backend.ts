@@ -77,12 +77,14 @@ redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
 return 1`;
 
-// KEYS[1] pending zset; ARGV prefix, limit, readyAt ('' = all), most entries to look at.
+// KEYS[1] pending zset; ARGV prefix, limit, readyAt ('' = all), most entries to look at, how many of the
+// entries kept to pass over first.
 const QUEUE_PENDING = `
 local out = {}
 local limit = tonumber(ARGV[2])
 local readyAt = tonumber(ARGV[3])
 local budget = tonumber(ARGV[4])
+local skip = tonumber(ARGV[5])
 local start = 0
 while #out < limit and start < budget do
   local ids = redis.call('ZRANGE', KEYS[1], start, start + 99)
@@ -95,7 +97,9 @@ while #out < limit and start < budget do
       if f[4] and tonumber(f[4]) > readyAt then keep = false end
       if f[7] and tonumber(f[7]) > readyAt then keep = false end
     end
-    if keep then
+    if keep and skip > 0 then
+      skip = skip - 1
+    elseif keep then
       out[#out + 1] = { id, f[1], f[2], f[3], f[4] or '', f[5] or '', f[6] or '', f[7] or '' }
       if #out >= limit then break end
     end
@@ -222,11 +226,11 @@ export async function createRedisBackend(options: {
       for (const e of entries) args.push(e.id, e.createdAtMs, e.body);
       return Number(await run(QUEUE_ADD, [`${queuePrefix(queue)}pending`], args));
     },
-    async pending(queue, { limit, readyAtMs }) {
+    async pending(queue, { limit, readyAtMs, skip = 0 }) {
       const rows = (await run(
         QUEUE_PENDING,
         [`${queuePrefix(queue)}pending`],
-        [queuePrefix(queue), limit, readyAtMs ?? "", Math.max(PENDING_SCAN_BUDGET, limit)],
+        [queuePrefix(queue), limit, readyAtMs ?? "", Math.max(PENDING_SCAN_BUDGET, skip + limit), skip],
       )) as string[][];
       return rows.map(toQueueEntry);
     },

@@ -226,7 +226,7 @@ export async function createSqliteBackend(options: {
       );
       return rows.length;
     },
-    async pending(queue, { limit, readyAtMs }) {
+    async pending(queue, { limit, readyAtMs, skip }) {
       const ready = readyAtMs === undefined ? null : readyAtMs;
       const rows = await read(
         `SELECT id, created_ms, body, attempts, not_before_ms, last_error, lease_owner, lease_until_ms
@@ -234,10 +234,11 @@ export async function createSqliteBackend(options: {
          WHERE queue = ?1 AND done_until_ms IS NULL
            AND (?2 IS NULL OR ((not_before_ms IS NULL OR not_before_ms <= ?2)
                            AND (lease_until_ms IS NULL OR lease_until_ms <= ?2)))
-         ORDER BY created_ms, rowid LIMIT ?3`,
+         ORDER BY created_ms, rowid LIMIT ?3 OFFSET ?4`,
         queue,
         ready,
         limit,
+        skip ?? 0,
       );
       return rows.map(toQueueEntry);
     },

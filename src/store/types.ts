@@ -117,8 +117,11 @@ export interface QueueEntry {
 export interface WorkQueues {
   /** Adds entries whose id is neither pending nor remembered as done; returns how many were new. */
   add(queue: string, entries: ReadonlyArray<{ id: string; createdAtMs: number; body: string }>): Promise<number>;
-  /** Pending entries, oldest first. With `readyAtMs`, skips entries backing off or leased at that time. */
-  pending(queue: string, options: { limit: number; readyAtMs?: number | undefined }): Promise<QueueEntry[]>;
+  /**
+   * Pending entries, oldest first. With `readyAtMs`, leaves out entries backing off or leased at that time;
+   * `skip` passes over that many of the rest first (the next page).
+   */
+  pending(queue: string, options: { limit: number; readyAtMs?: number | undefined; skip?: number | undefined }): Promise<QueueEntry[]>;
   /** Takes a lease on a pending entry; true if free, expired or already ours. */
   claim(queue: string, id: string, owner: string, ttlMs: number): Promise<boolean>;
   /** A failed attempt: attempts+1, lease dropped, entry stays pending. False if another owner holds a live lease. */

@@ -144,6 +144,13 @@ describe.each(backendFactories)("callback events and outbox on %s", (_name, make
     await Promise.all(firstPage.map((e) => outbox.markDelivered(e.id, "w")));
     expect((await outbox.pending({ limit: 1 }))[0]?.id).toBe("bulk100:chat:-100");
     expect((await outbox.stats()).depth).toBe(900);
+
+    // The next page passes over the ones it was told to, counting only those free to send.
+    const leased = "bulk100:chat:-100";
+    expect(await outbox.claim(leased, "w", 60_000)).toBe(true);
+    const secondPage = await outbox.pending({ limit: 100, readyAt: clock.now(), skip: 100 });
+    expect(secondPage.map((e) => e.id)).toEqual(items.slice(201, 301).map((i) => i.id));
+    expect(await outbox.pending({ limit: 100, skip: 900 })).toEqual([]);
   });
 
   it("refuses an item that is not a notification", async () => {
