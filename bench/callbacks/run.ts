@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -201,6 +201,24 @@ function serverSide(server: WebhookServer) {
   };
 }
 
+/**
+ * The machine's CPU time so far, all cores. Between two readings, the idle share says whether a run was
+ * limited by the cores (near 0: every core busy) or by something else: the load generator's one thread, or
+ * callbacks waiting for their commit's fsync while the cores had time to spare.
+ */
+function machineTimes(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    idle += times.idle;
+    total += times.user + times.nice + times.sys + times.idle + times.irq;
+  }
+  return { idle, total };
+}
+
+const idleShare = (before: { idle: number; total: number }, after: { idle: number; total: number }) =>
+  (after.idle - before.idle) / Math.max(1, after.total - before.total);
+
 const ms = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
 const rate = (v: number) => `${Math.round(v).toLocaleString("en-US")}/s`;
 const loadCpu = (r: LoadResult) => `  (load generator used ${Math.round((100 * r.cpuSeconds) / r.seconds)}% of a core)`;
@@ -240,7 +258,7 @@ async function main() {
   for (const contender of contenders) await load(contender.url, { seconds: WARMUP_SECONDS });
   // What the servers' process spent per answered request, all its threads (the SQLite worker's too): the
   // cost that decides throughput once the cores are full. Only the server under load is busy at a time.
-  type Measured = LoadResult & { serverCpuMicros: number };
+  type Measured = LoadResult & { serverCpuMicros: number; machineIdle: number };
   const rounds: Array<Record<(typeof contenders)[number]["key"], Measured> & { bServer: ReturnType<typeof receiverSide.stop> }> = [];
   for (let round = 1; round <= ROUNDS; round++) {
     const results = {} as Record<(typeof contenders)[number]["key"], Measured>;
@@ -248,9 +266,14 @@ async function main() {
     for (const contender of contenders) {
       if (contender.key === "b") receiverSide.start();
       const cpuBefore = process.cpuUsage();
+      const machineBefore = machineTimes();
       const result = await load(contender.url, { seconds: ROUND_SECONDS });
       const cpu = process.cpuUsage(cpuBefore);
-      results[contender.key] = { ...result, serverCpuMicros: (cpu.user + cpu.system) / Math.max(1, result.ok2xx) };
+      results[contender.key] = {
+        ...result,
+        serverCpuMicros: (cpu.user + cpu.system) / Math.max(1, result.ok2xx),
+        machineIdle: idleShare(machineBefore, machineTimes()),
+      };
       if (contender.key === "b") bServer = receiverSide.stop();
     }
     rounds.push({ ...results, bServer: bServer! });
@@ -269,6 +292,7 @@ async function main() {
     p99: median(rounds.map((r) => r[key].p99)),
     cpu: median(rounds.map((r) => r[key].cpuSeconds / r[key].seconds)),
     serverCpuMicros: median(rounds.map((r) => r[key].serverCpuMicros)),
+    machineIdle: median(rounds.map((r) => r[key].machineIdle)),
   });
   const ratiosOf = (key: (typeof contenders)[number]["key"]) => rounds.map((r) => r[key].perSecond / r.a.perSecond);
   const row = { a: medianOf("a"), a2: medianOf("a2"), a3: medianOf("a3"), b: medianOf("b") };
@@ -276,7 +300,7 @@ async function main() {
     const m = row[contender.key];
     console.log(
       `${contender.label} ${rate(m.perSecond)}  p50 ${ms(m.p50)}  p99 ${ms(m.p99)}  server CPU ${Math.round(m.serverCpuMicros)} us/request` +
-        `  (medians of ${ROUNDS} rounds; load generator used ${Math.round(100 * m.cpu)}% of a core)`,
+        `  (medians of ${ROUNDS} rounds; load generator used ${Math.round(100 * m.cpu)}% of a core; cores idle ${Math.round(100 * m.machineIdle)}%)`,
     );
   }
   const { a, a2, a3, b } = row;
@@ -321,7 +345,7 @@ async function main() {
   const line = (r: string[]) => `| ${r.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`;
   console.log(`\n${line(header)}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   for (const r of rows) console.log(line(r));
-  console.log(`\n(${recorded.toLocaleString("en-US")} notifications durably queued by runs b and c; machine: ${(await import("node:os")).cpus().length} cores, shared by receiver, load generator and Redis)`);
+  console.log(`\n(${recorded.toLocaleString("en-US")} notifications durably queued by runs b and c; machine: ${cpus().length} cores, shared by receiver, load generator and Redis)`);
 }
 
 /**
