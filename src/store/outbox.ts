@@ -33,7 +33,7 @@ export interface Outbox {
    * leased); `skip` passes over that many of them first (the next page).
    */
   pending(options: { limit: number; readyAt?: Date | undefined; skip?: number | undefined }): Promise<OutboxEntry[]>;
-  /** Takes a lease on an item: true if it was free, its lease had expired, or `workerId` already held it. */
+  /** Takes a lease on an item: true if it was free (or its lease had expired, or `workerId` held it) and is not backing off. */
   claim(id: string, workerId: string, ttlMs: number): Promise<boolean>;
   /** A failed attempt: attempts+1, lease dropped, stays pending. False if another worker now holds it or it is gone. */
   release(id: string, workerId: string, retry?: { notBefore?: Date | string | undefined; error?: string | undefined }): Promise<boolean>;

@@ -59,6 +59,8 @@ local lease = redis.call('HMGET', KEYS[1], 'leaseOwner', 'leaseUntil')
 if lease[1] and lease[1] ~= ARGV[1] and tonumber(lease[2]) > tonumber(ARGV[2]) then return 0 end`;
 
 const QUEUE_CLAIM = `${LEASE_CHECK}
+local notBefore = redis.call('HGET', KEYS[1], 'notBefore')
+if notBefore and tonumber(notBefore) > tonumber(ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[1], 'leaseOwner', ARGV[1], 'leaseUntil', tonumber(ARGV[2]) + tonumber(ARGV[3]))
 return 1`;
 

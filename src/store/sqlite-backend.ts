@@ -246,7 +246,7 @@ export async function createSqliteBackend(options: {
       const now = nowMs();
       const rows = await writeRows(
         `UPDATE pallabot_queue SET lease_owner = ?3, lease_until_ms = ?4 + ?5
-         WHERE queue = ?1 AND id = ?2 AND ${FREE_TO}
+         WHERE queue = ?1 AND id = ?2 AND ${FREE_TO} AND (not_before_ms IS NULL OR not_before_ms <= ?4)
          RETURNING id`,
         queue,
         id,

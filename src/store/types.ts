@@ -122,7 +122,10 @@ export interface WorkQueues {
    * `skip` passes over that many of the rest first (the next page).
    */
   pending(queue: string, options: { limit: number; readyAtMs?: number | undefined; skip?: number | undefined }): Promise<QueueEntry[]>;
-  /** Takes a lease on a pending entry; true if free, expired or already ours. */
+  /**
+   * Takes a lease on a pending entry; true if free (or its lease expired, or it is ours) and not backing
+   * off: an entry put back with `notBeforeMs` (Telegram said "retry after") waits for it on every instance.
+   */
   claim(queue: string, id: string, owner: string, ttlMs: number): Promise<boolean>;
   /** A failed attempt: attempts+1, lease dropped, entry stays pending. False if another owner holds a live lease. */
   release(queue: string, id: string, owner: string, retry: { notBeforeMs?: number | undefined; error?: string | undefined }): Promise<boolean>;

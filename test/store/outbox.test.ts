@@ -98,6 +98,9 @@ describe.each(backendFactories)("callback events and outbox on %s", (_name, make
       "e5:chat:-100",
     ]);
 
+    // Another worker that read it before it was put back may not take it early either.
+    expect(await outbox.claim("e4:chat:-100", "worker-b", 30_000)).toBe(false);
+    clock.advance(60_001);
     expect(await outbox.claim("e4:chat:-100", "worker-b", 30_000)).toBe(true);
     expect(await outbox.release("e4:chat:-100", "worker-b", { error: "502" })).toBe(true);
     expect((await outbox.pending({ limit: 1 }))[0]).toMatchObject({ attempts: 2, lastError: "502" });
