@@ -85,9 +85,13 @@ describe("Telegram's limits counted across two instances on one Redis", () => {
   });
 
   it("the global budget holds across many chats, and edits do not spend a group's messages", async () => {
-    const [a, b] = [limiterOn(stores[0]!, { prefix: "global-story" }), limiterOn(stores[1]!, { prefix: "global-story" })];
+    // Telegram's own second and slots. A send is counted in the slot it was asked in, one Redis round trip
+    // after the closed slots were read; the margin is what absorbs that trip (see shared-rate-limit.ts), and
+    // on this shared machine, starved by the suite's other files, a trip has taken over 100 ms.
+    const real = { globalWindowMs: 1_000, globalSlotMs: 100, margins: { perChatMs: PER_CHAT_MARGIN_MS, perGroupMs: 25, globalMs: 250 } };
+    const [a, b] = [limiterOn(stores[0]!, { prefix: "global-story", ...real }), limiterOn(stores[1]!, { prefix: "global-story", ...real })];
     const granted: number[] = [];
-    const until = Date.now() + 3 * GLOBAL_WINDOW_MS;
+    const until = Date.now() + 2.5 * real.globalWindowMs;
     let chat = 1;
     const push = async (limiter: typeof a) => {
       for (let i = 0; i < 10_000 && Date.now() < until; i++) {
@@ -101,8 +105,8 @@ describe("Telegram's limits counted across two instances on one Redis", () => {
     };
     await Promise.all([push(a), push(b)]);
     granted.sort((x, y) => x - y);
-    expect(busiestWindow(granted, GLOBAL_WINDOW_MS)).toBeLessThanOrEqual(30);
-    expect(granted.length).toBeGreaterThanOrEqual(60);
+    expect(busiestWindow(granted, real.globalWindowMs)).toBeLessThanOrEqual(30);
+    expect(granted.length).toBeGreaterThanOrEqual(45);
 
     // Edits of a group's payment messages post nothing new: the group's message count stays untouched.
     const c = limiterOn(stores[0]!, { prefix: "edit-story" });
