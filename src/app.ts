@@ -40,6 +40,12 @@ export interface StartOptions {
   secrets?: Pick<SecretList, "add">;
   /** Default: a registry of this app's own. */
   metrics?: AppMetrics;
+  /**
+   * The app can no longer do its job and will not recover by itself (long polling ended: Telegram answered
+   * 409 because another process polls with the same token, or 401). main.ts stops and exits non-zero, so a
+   * supervisor restarts it instead of it staying up, healthy to look at, and deaf.
+   */
+  onFatal?: (reason: string) => void;
 }
 
 /** The same secret on every instance without more configuration: derived from the bot token. */
@@ -221,8 +227,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       const polling = bot.start({ drop_pending_updates: false, allowed_updates: [...ALLOWED_UPDATES] });
       polling.catch((err: unknown) => {
         // Stopped while starting up (grammY aborts its own retry wait): that is the stop, not a failure.
-        if (stopRequested) logger.debug({ err }, "long polling ended while stopping");
-        else logger.error({ err }, "long polling stopped");
+        if (stopRequested) return logger.debug({ err }, "long polling ended while stopping");
+        logger.fatal({ err }, "long polling stopped: no more updates from Telegram; stopping");
+        options.onFatal?.("long polling stopped");
       });
       parts.push({
         name: "long-polling",

@@ -40,9 +40,9 @@ async function main(): Promise<void> {
   startupLogger = logger;
 
   // Signals count from the first moment: a SIGTERM during start waits for the start, then stops cleanly.
-  const starting = startApp(config, logger, { portFallback: offline, secrets });
+  const starting = startApp(config, logger, { portFallback: offline, secrets, onFatal: (reason) => void shutdown(reason, 1) });
   let stopping: Promise<void> | undefined;
-  const shutdown = (reason: string) => {
+  const shutdown = (reason: string, exitCode = 0) => {
     stopping ??= (async () => {
       logger.info({ reason }, "shutting down");
       const deadline = setTimeout(() => {
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       deadline.unref();
       const running = await starting.catch(() => undefined);
       await running?.stop();
-      logger.flush(() => process.exit(running ? 0 : 1));
+      logger.flush(() => process.exit(running ? exitCode : 1));
     })();
     return stopping;
   };
