@@ -11,6 +11,7 @@ import { DEMO_OWNER, runOfflineChat } from "./offline-demo.js";
  */
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
+const DEMO_STORE_URL = "sqlite://:memory:";
 
 async function main(): Promise<void> {
   let config: Config;
@@ -28,7 +29,15 @@ async function main(): Promise<void> {
   const offline = config.botToken === undefined;
   if (offline) {
     // The person at the terminal owns the demo shop; logs go to a file-free stderr at warn so the chat stays readable.
-    config = { ...config, ownerIds: [...new Set([...config.ownerIds, DEMO_OWNER.id])], logLevel: process.env.LOG_LEVEL ? config.logLevel : "warn" };
+    // Its payments are make-believe and the sandbox forgets them when the demo ends, so the shop lives in
+    // memory too: each run starts empty, and nothing of it lands among a real shop's payments in data/ or
+    // counts against its daily transfer limit (unless STORE_URL says where to keep it).
+    config = {
+      ...config,
+      ownerIds: [...new Set([...config.ownerIds, DEMO_OWNER.id])],
+      logLevel: process.env.LOG_LEVEL ? config.logLevel : "warn",
+      storeUrl: process.env.STORE_URL?.trim() ? config.storeUrl : DEMO_STORE_URL,
+    };
   }
   // The app adds the secrets it makes at start (the derived webhook secret, the sandbox's key and token).
   const secrets = createSecretList([config.botToken, config.pallapiKey, config.pallapiCallbackToken, config.telegramWebhookSecret, config.metricsToken]);
