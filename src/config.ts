@@ -70,7 +70,7 @@ const envSchema = z.object({
     .string()
     .trim()
     .default("sqlite://./data/pallabot.sqlite")
-    .refine((s) => /^(sqlite:\/\/.+|rediss?:\/\/.+)$/.test(s), {
+    .refine((s) => /^sqlite:\/\/.+$/.test(s) || (/^rediss?:\/\/.+$/.test(s) && parsedUrl(s) !== undefined), {
       message: "STORE_URL must be sqlite://path/file.sqlite or redis://host:6379",
     }),
   PALLAPI_BASE_URL: url("PALLAPI_BASE_URL").default("https://qa.pallapi.com/api/v2"),
@@ -121,6 +121,13 @@ export type Config = Readonly<{
   /** No PALLAPI_KEY: the bot talks to the in-process sandbox and says so. */
   sandboxMode: boolean;
 }>;
+
+/** The password in a redis:// STORE_URL (redis://user:password@host), for the logger to keep out of its lines. */
+export function storePassword(storeUrl: string): string | undefined {
+  if (!/^rediss?:\/\//.test(storeUrl)) return undefined;
+  const password = parsedUrl(storeUrl)?.password;
+  return password ? decodeURIComponent(password) : undefined;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {

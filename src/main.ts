@@ -1,5 +1,5 @@
 import pino from "pino";
-import { loadConfig, ConfigError, type Config } from "./config.js";
+import { loadConfig, ConfigError, storePassword, type Config } from "./config.js";
 import { createLogger, createSecretList, type Logger } from "./logger.js";
 import { startApp } from "./app.js";
 import { createI18n } from "./i18n.js";
@@ -40,7 +40,14 @@ async function main(): Promise<void> {
     };
   }
   // The app adds the secrets it makes at start (the derived webhook secret, the sandbox's key and token).
-  const secrets = createSecretList([config.botToken, config.pallapiKey, config.pallapiCallbackToken, config.telegramWebhookSecret, config.metricsToken]);
+  const secrets = createSecretList([
+    config.botToken,
+    config.pallapiKey,
+    config.pallapiCallbackToken,
+    config.telegramWebhookSecret,
+    config.metricsToken,
+    storePassword(config.storeUrl),
+  ]);
   const logger = createLogger({
     level: config.logLevel,
     secrets,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config.js";
+import { ConfigError, loadConfig, storePassword } from "../../src/config.js";
 
 /** What an operator puts in the environment, and what they hear back before anything starts. */
 
@@ -54,6 +54,15 @@ describe("the configuration an operator gives", () => {
     expect(loadConfig({ BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: "https://bot.example.com" }).telegramWebhookUrl).toBe("https://bot.example.com");
     const local = loadConfig({ BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: "http://10.0.0.5:8080", TELEGRAM_API_ROOT: "http://10.0.0.2:8081" });
     expect(local.telegramWebhookUrl).toBe("http://10.0.0.5:8080");
+  });
+
+  it("refuses a Redis URL that is not one without repeating it, and knows its password to keep out of the logs", () => {
+    const problems = problemsOf({ STORE_URL: "redis://default:Sup3rS3cretPw@127.0.0.1:notaport" });
+    expect(problems).toEqual(["STORE_URL: STORE_URL must be sqlite://path/file.sqlite or redis://host:6379"]);
+    expect(problems.join(" ")).not.toContain("Sup3rS3cretPw");
+    expect(storePassword(loadConfig({ STORE_URL: "redis://default:S%40cret-pw@redis.internal:6379" }).storeUrl)).toBe("S@cret-pw");
+    expect(storePassword("redis://redis.internal:6379")).toBeUndefined();
+    expect(storePassword("sqlite://./data/pallabot.sqlite")).toBeUndefined();
   });
 
   it("names every bad variable in one answer, and never repeats a secret's value", () => {
