@@ -94,7 +94,7 @@ export function createSharedRateLimit(options: SharedRateLimitOptions): SharedRa
   const group = slottedRule("per-group", limits.perGroupPerMinute, groupWindowMs, margins.perGroupMs, options.groupSlotMs ?? groupWindowMs / 12);
   const global = slottedRule("global", limits.globalPerSecond, globalWindowMs, margins.globalMs, options.globalSlotMs ?? globalWindowMs / 10);
 
-  type Taken = { key: string; limit: number };
+  type Taken = { key: string; limit: number; ttlMs: number };
   type SlotAnswer = { ok: true; taken: Taken; remaining: number } | { ok: false; retryAtMs: number };
 
   /** Counts one send in the rule's current slot if the last window (with margin) still has room. */
@@ -107,7 +107,7 @@ export function createSharedRateLimit(options: SharedRateLimitOptions): SharedRa
     const allowed = rule.limit - before;
     if (allowed > 0) {
       const value = await atomic.incrementWithin(keyOf(current), 1, allowed, rule.ttlMs);
-      if (value !== null) return { ok: true, taken: { key: keyOf(current), limit: rule.limit }, remaining: allowed - value };
+      if (value !== null) return { ok: true, taken: { key: keyOf(current), limit: rule.limit, ttlMs: rule.ttlMs }, remaining: allowed - value };
     }
     // Room comes back as old slots leave the window; future slots are empty as far as we know.
     for (let ahead = 1; ahead <= rule.previousSlots + 1; ahead++) {
@@ -118,8 +118,9 @@ export function createSharedRateLimit(options: SharedRateLimitOptions): SharedRa
   }
 
   async function giveBack(taken: readonly Taken[]) {
-    // The slot keys outlive their window, so the decrement never lands on a fresh key.
-    await Promise.all(taken.map((t) => atomic.incrementWithin(t.key, -1, t.limit).catch(() => null)));
+    // A slot's key outlives its window, but a refund that comes later still (a slow claim) would create it
+    // afresh: with the slot's TTL, that -1 goes away like the slot would have, instead of staying for good.
+    await Promise.all(taken.map((t) => atomic.incrementWithin(t.key, -1, t.limit, t.ttlMs).catch(() => null)));
   }
 
   return {

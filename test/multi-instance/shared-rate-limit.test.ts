@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { createClient } from "@redis/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSharedRateLimit, type SharedRateLimitOptions } from "../../src/notify/shared-rate-limit.js";
 import { createStore } from "../../src/store/index.js";
@@ -128,5 +129,22 @@ describe("Telegram's limits counted across two instances on one Redis", () => {
     // Asking again within the chat's interval is refused, and says when to come back.
     const third = await limiter.acquire(SHOP_GROUP, "message");
     expect(third).toMatchObject({ granted: false, limit: "per-chat" });
+  });
+
+  it("a permit given back after its slots are gone leaves no counter behind for good", async () => {
+    const limiter = limiterOn(stores[0]!, { prefix: "late-refund-story" });
+    const permit = await limiter.acquire(SHOP_GROUP, "message");
+    if (!permit.granted) throw new Error("the first ask must be granted");
+    await sleep(2 * GROUP_WINDOW_MS); // every slot key of this send has expired by now
+    await permit.refund();
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      const keys = await client.keys("*late-refund-story*");
+      expect(keys.length).toBeGreaterThan(0);
+      for (const key of keys) expect(await client.pTTL(key), key).toBeGreaterThan(0);
+    } finally {
+      await client.quit();
+    }
   });
 });
