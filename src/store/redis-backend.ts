@@ -160,6 +160,7 @@ const CAS_ATTEMPTS = 50;
 /** How far pending() may look past entries that are backing off or leased, per call. */
 const PENDING_SCAN_BUDGET = 5_000;
 const LOCK_TTL_MS = 15_000;
+const COMMAND_TIMEOUT_MS = 5_000;
 const LOCK_WAIT_MS = 10_000;
 
 export async function createRedisBackend(options: {
@@ -168,7 +169,12 @@ export async function createRedisBackend(options: {
   logger?: StoreLogger | undefined;
   keyPrefix: string;
 }): Promise<Backend> {
-  const client = createClient({ url: options.url });
+  // While Redis is down the client queues commands until it reconnects, for as long as that takes:
+  // callbacks hang unanswered (Palladium retries only once its own wait ends), and so do the notifier and
+  // /metrics. With a timeout, each fails after a few seconds and is tried again by whoever sent it. (It
+  // covers the wait to be sent, not a reply from a server that hangs with the connection open: node-redis
+  // cannot drop a command it has written without losing the order of the replies.)
+  const client = createClient({ url: options.url, commandOptions: { timeout: COMMAND_TIMEOUT_MS } });
   client.on("error", (error: unknown) => options.logger?.error({ err: error }, "redis store error"));
   // Each keyv namespace's adapter listens on this one client.
   client.setMaxListeners(100);
