@@ -53,7 +53,7 @@ bot-lang-en = 🇬🇧 English
 bot-help =
     <b>How to use</b>
     🏦 <b>Virtual Account</b> (/va): choose the bank, type the customer's name and the amount, then confirm. You get the VA number and a QR to forward to the customer.
-    🏪 <b>Alfamart code</b> (/alfamart): the customer pays at any Alfamart cashier with this code.
+    🏪 <b>Alfamart code</b> (/alfamart): make a payment code; the customer pays it at any Alfamart cashier.
     📋 <b>Recent payments</b> (/payments): the status of the payments created.
     🌐 /language: change language. /cancel: leave the current step.
     Amounts may be typed as 150000, 150.000, Rp 150.000, 150rb, 1,5jt or 2 juta.
@@ -61,8 +61,10 @@ bot-help-owner =
     <b>Owner only</b>
     /invite: make a one-time cashier invite link. /staff: list and remove cashiers.
     /linkgroup in the shop's group: post payment notifications there. /unlinkgroup: stop.
+    💸 /disburse: send money from the Palladium balance to a bank account (private chat only).
 
 ## Leaving a flow
+bot-not-understood = Sorry, I did not understand that. Type /start for the menu, or /help for help.
 bot-cancel-done = Cancelled. Nothing was created.
 bot-cancel-nothing = Nothing is in progress.
 bot-flow-use-buttons = Please choose with the buttons above, or type /cancel to stop.

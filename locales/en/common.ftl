@@ -1,1 +1,1 @@
-sandbox-mode-banner = 🧪 Sandbox mode: this payment is simulated, no real money moves.
+sandbox-mode-banner = 🧪 Sandbox mode: everything here is simulated, no real money moves.

@@ -52,17 +52,19 @@ bot-lang-en = 🇬🇧 English
 ## Help
 bot-help =
     <b>Cara pakai</b>
-    🏦 <b>Virtual Account</b> (/va): pilih bank, ketik nama pelanggan dan nominal, lalu konfirmasi. Anda dapat nomor VA dan QR untuk diteruskan ke pelanggan.
-    🏪 <b>Kode Alfamart</b> (/alfamart): pelanggan membayar di kasir Alfamart dengan kode ini.
-    📋 <b>Pembayaran terakhir</b> (/payments): status pembayaran yang dibuat.
-    🌐 /language: ganti bahasa. /cancel: batalkan langkah yang sedang berjalan.
+    🏦 <b>Virtual Account</b> (/va): pilih bank, ketik nama pelanggan dan nominal, lalu konfirmasi. Anda akan mendapat nomor VA dan QR untuk diteruskan ke pelanggan.
+    🏪 <b>Kode Alfamart</b> (/alfamart): buat kode bayar; pelanggan membayar di kasir Alfamart dengan kode tersebut.
+    📋 <b>Pembayaran terakhir</b> (/pembayaran): status pembayaran yang dibuat.
+    🌐 /bahasa: ganti bahasa. /cancel: batalkan langkah yang sedang berjalan.
     Nominal boleh ditulis 150000, 150.000, Rp 150.000, 150rb, 1,5jt atau 2 juta.
 bot-help-owner =
     <b>Khusus pemilik</b>
     /invite: buat tautan undangan kasir (sekali pakai). /staff: lihat dan hapus kasir.
     /linkgroup di grup toko: kirim notifikasi pembayaran ke grup itu. /unlinkgroup: hentikan.
+    💸 /kirimdana: kirim dana dari saldo Palladium ke rekening bank (hanya lewat chat pribadi).
 
 ## Leaving a flow
+bot-not-understood = Maaf, pesan ini tidak saya mengerti. Ketik /start untuk menu, atau /help untuk bantuan.
 bot-cancel-done = Dibatalkan. Tidak ada yang dibuat.
 bot-cancel-nothing = Tidak ada yang sedang berjalan.
 bot-flow-use-buttons = Silakan pilih dengan tombol di atas, atau ketik /cancel untuk batal.

@@ -1,1 +1,1 @@
-sandbox-mode-banner = 🧪 Mode sandbox: pembayaran ini simulasi, tidak ada uang sungguhan.
+sandbox-mode-banner = 🧪 Mode sandbox: semua transaksi di sini simulasi, tidak ada uang sungguhan.

@@ -9,7 +9,7 @@ import { accessGate } from "./filters/access.js";
 import { cancelFeature } from "./features/cancel.js";
 import { disbursementFeature, type DisbursementOptions } from "./features/disbursement.js";
 import { expiredButtonsFeature } from "./features/expired-buttons.js";
-import { helpFeature } from "./features/help.js";
+import { helpFeature, notUnderstoodFeature } from "./features/help.js";
 import { languageFeature } from "./features/language.js";
 import { linkGroupFeature } from "./features/link-group.js";
 import { paymentsListFeature } from "./features/payments-list.js";
@@ -100,6 +100,7 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
   bot.use(helpFeature());
   bot.use(simulatePaymentFeature(features));
   bot.use(expiredButtonsFeature());
+  bot.use(notUnderstoodFeature());
 
   bot.catch((error) => {
     deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, "update failed");

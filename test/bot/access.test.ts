@@ -23,6 +23,14 @@ describe("only the shop's people are served", () => {
     expect(world.sandbox.stats().createRequests["create-virtual-account"]).toBe(0);
   });
 
+  it("answers text it does not understand in a private chat, and shows the owner how to send money in /help", async () => {
+    expect(textOf(await world.say(CASHIER, "halo"))).toContain("Ketik /start untuk menu");
+    const cashierHelp = textOf(await world.say(CASHIER, "/help"));
+    expect(cashierHelp).toContain("/pembayaran");
+    expect(cashierHelp).not.toContain("/kirimdana");
+    expect(textOf(await world.say(OWNER, "/help"))).toContain("/kirimdana");
+  });
+
   it("lets an owner invite a cashier with a link that works once", async () => {
     const menu = await world.say(OWNER, "/start");
     expect(textOf(menu)).toContain("pemilik toko");

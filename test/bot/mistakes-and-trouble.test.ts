@@ -139,12 +139,10 @@ describe("trouble on the way", () => {
     await upToAmount();
     const cancelled = await world.say(CASHIER, "/cancel");
     expect(textOf(cancelled)).toContain("Dibatalkan");
-    const mark = world.telegram.mark();
-    world.telegram.sendText(CASHIER, { id: CASHIER.id, type: "private" }, "150000");
+    // The amount typed after it belongs to no flow: the cashier is told where to go instead.
+    expect(textOf(await world.say(CASHIER, "150000"))).toContain("tidak saya mengerti");
     const list = await world.say(CASHIER, "/payments");
     expect(textOf(list)).toContain("Belum ada pembayaran");
-    const saidSince = world.telegram.calls.slice(mark).filter((c) => c.method === "sendMessage");
-    expect(saidSince).toHaveLength(1);
     expect(vaCreates()).toBe(0);
   });
 

@@ -14,3 +14,13 @@ export function helpFeature() {
   feature.callbackQuery(MENU.help, help);
   return feature;
 }
+
+/**
+ * Last in line: text that nothing else took (no flow waiting, no command), in a private chat. Silence
+ * there looks like a broken bot; in a group people talk among themselves, so the bot stays quiet.
+ */
+export function notUnderstoodFeature() {
+  const feature = new Composer<BotContext>();
+  feature.chatType("private").on("message:text", (ctx) => ctx.reply(ctx.t("bot-not-understood")));
+  return feature;
+}
