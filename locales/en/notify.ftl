@@ -12,7 +12,7 @@ notify-payment-sender = Paid by: { $sender }
 notify-method-virtual-account = { $bank } VA <code>{ $number }</code>
 notify-method-retail = { $outlet }, code <code>{ $code }</code>
 
-notify-digest-header = ✅ <b>{ $count } payments received</b>, { $total } in all:
+notify-digest-header = ✅ <b>{ $count } payments received</b>, <b>{ $total }</b> in all:
 notify-digest-line = • { $amount } · { $customer } · { $method } · { $time }
 notify-digest-more = … and { $count } more
 

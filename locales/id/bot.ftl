@@ -79,7 +79,7 @@ bot-va-ask-single-use = Virtual Account ini untuk sekali bayar, atau bisa dipaka
 bot-single-use-yes = Sekali bayar
 bot-single-use-no = Bisa berulang
 bot-name-empty = Nama pelanggan tidak boleh kosong. Contoh: Siti Aminah
-bot-name-too-long = Nama terlalu panjang (maksimal { $max } huruf). Contoh: Siti Aminah
+bot-name-too-long = Nama terlalu panjang (maksimal { $max } karakter). Contoh: Siti Aminah
 bot-name-bad-characters = Nama harus berisi huruf, dan hanya boleh berisi huruf, spasi dan tanda . , ' - (tanpa angka atau simbol). Contoh: Siti Aminah
 bot-name-institution = Bank menolak nama yang memuat "{ $word }". Ketik nama orangnya, contoh: Siti Aminah
 bot-amount-unreadable = Nominal "{ $input }" tidak terbaca. Ketik angka rupiah, contoh: 150.000, 150rb atau 1,5jt
@@ -104,11 +104,11 @@ bot-abandon-button = ✖ Batal
 bot-creating = Sedang dibuat…
 
 ## Gateway trouble
-bot-gateway-unavailable = Layanan pembayaran sedang tidak bisa dihubungi. Belum ada yang dibuat. Coba lagi sebentar lagi: nomor yang sama tidak akan dibuat dua kali.
+bot-gateway-unavailable = Layanan pembayaran sedang tidak bisa dihubungi. Belum ada yang dibuat. Silakan coba beberapa saat lagi; pembayaran tidak akan dibuat dua kali.
 bot-gateway-bad-key = Kunci API toko ditolak oleh layanan pembayaran. Minta pemilik toko atau operator bot memeriksa PALLAPI_KEY.
 bot-gateway-validation = Layanan pembayaran menolak data ini: { $message }
 bot-gateway-duplicate = Pembayaran ini ternyata sudah pernah dibuat. Cek "Pembayaran terakhir" sebelum membuat yang baru.
-bot-gateway-unexpected = Layanan pembayaran menjawab dengan cara yang tidak dikenal. Belum ada yang disimpan. Coba lagi, atau hubungi operator bot.
+bot-gateway-unexpected = Layanan pembayaran memberi jawaban yang tidak dikenali. Belum ada yang disimpan. Coba lagi, atau hubungi operator bot.
 bot-gateway-invalid-input = Data ini tidak diterima: { $reason }
 bot-retry-button = 🔁 Coba lagi
 bot-menu-button = 🏠 Menu
@@ -129,7 +129,7 @@ bot-payment-steps-va =
     3. Periksa nama dan nominal, lalu bayar.
 bot-payment-steps-alfamart =
     <b>Cara bayar:</b>
-    1. Datang ke kasir Alfamart, bilang mau bayar "Palladium".
+    1. Datang ke kasir Alfamart dan sampaikan ingin membayar "Palladium".
     2. Tunjukkan kode bayar di atas.
     3. Bayar { $amount } dan simpan struknya.
 bot-payment-qr-note = QR ini bukan QRIS: isinya hanya nomor di atas, untuk ditunjukkan, diteruskan atau dipindai kasir.

@@ -37,10 +37,10 @@ notify-failure-REJECTED_BY_BANK = bank tujuan menolak transfer ini.
 notify-failure-TEMPORARY_BANK_NETWORK_ERROR = jaringan bank sedang gangguan. Coba lagi nanti.
 notify-failure-UNKNOWN_BANK_NETWORK_ERROR = jaringan bank tidak menjawab. Cek mutasi rekening sebelum mengirim ulang.
 notify-failure-SWITCHING_NETWORK_ERROR = jaringan antarbank sedang gangguan. Coba lagi nanti.
-notify-failure-TRANSFER_ERROR = transfer gagal di sisi gateway.
-notify-failure-TEMPORARY_TRANSFER_ERROR = gateway sedang gangguan sementara. Coba lagi nanti.
+notify-failure-TRANSFER_ERROR = transfer gagal di sisi layanan pembayaran.
+notify-failure-TEMPORARY_TRANSFER_ERROR = layanan pembayaran sedang gangguan sementara. Coba lagi nanti.
 notify-failure-other = transfer ditolak (kode { $code }).
-notify-failure-none = tidak ada keterangan dari gateway.
+notify-failure-none = tidak ada keterangan dari layanan pembayaran.
 
 notify-unknown-payment =
     ⚠️ <b>Pembayaran masuk dengan referensi yang tidak dikenal bot</b>
