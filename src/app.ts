@@ -10,6 +10,7 @@ import { createBot } from "./bot/create-bot.js";
 import type { BotContext } from "./bot/context.js";
 import { createWebhookServer, type TelegramUpdate } from "./webhook/server.js";
 import { createNotifier } from "./notify/notifier.js";
+import { outcomeWithin } from "./deadline.js";
 import { createI18n } from "./i18n.js";
 import { createLocalBotApi, type LocalBotApi } from "./telegram-local/index.js";
 import type { Logger, SecretList } from "./logger.js";
@@ -270,13 +271,5 @@ async function handleWebhookUpdate(bot: Bot<BotContext>, update: TelegramUpdate)
 
 /** True if `task` settled within `ms` (it keeps running otherwise). */
 async function settlesWithin(task: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([task.then(() => true, () => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return (await outcomeWithin(task, ms)) !== "late";
 }

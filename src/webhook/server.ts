@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { CALLBACK_EVENTS, CALLBACK_PATHS, CALLBACK_SCHEMAS, CALLBACK_TOKEN_HEADER, type CallbackEvent } from "../gateway/callbacks.js";
+import { outcomeWithin } from "../deadline.js";
 import type { Logger } from "../logger.js";
 import type { Store } from "../store/types.js";
 import { createTokenCheck } from "./callback-token.js";
@@ -55,6 +56,9 @@ export interface MetricsEndpoint {
 
 /** The scheme of the Authorization header a scraper sends (Prometheus' `authorization: { credentials }`). */
 const BEARER = /^Bearer (.+)$/;
+const HEALTH_PROBE_KEY = "healthz-probe";
+const HEALTH_PROBE_MS = 1_000;
+
 
 export interface WebhookServerDeps {
   callbackToken: string;
@@ -223,7 +227,12 @@ export function createWebhookServer(deps: WebhookServerDeps): WebhookServer {
     });
   }
 
-  app.get("/healthz", async () => ({ status: "ok" }));
+  // Up is not enough: a bot whose store does not answer records no callback, so Docker's HEALTHCHECK and
+  // a load balancer should see it. One cheap read, bounded: a Redis that hangs must not hang this too.
+  app.get("/healthz", async (_request, reply) => {
+    const probe = await outcomeWithin(deps.store.atomic.get(HEALTH_PROBE_KEY), HEALTH_PROBE_MS);
+    return probe === "resolved" ? { status: "ok" } : reply.code(503).send({ status: "store not answering" });
+  });
 
   if (deps.metrics !== undefined) {
     const metrics = deps.metrics;

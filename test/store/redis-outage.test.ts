@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStore, type Store } from "../../src/store/index.js";
+import { silentLogger } from "../../src/logger.js";
+import { createCallbackEventLog, createOutbox, createStore, type Store } from "../../src/store/index.js";
+import { createWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
 import { startRedisServer, type RunningRedis } from "../support/redis-server.js";
 import { cashierVirtualAccount } from "./fixtures/payment.js";
 
@@ -12,19 +14,35 @@ import { cashierVirtualAccount } from "./fixtures/payment.js";
 
 let redis: RunningRedis;
 let store: Store;
+let receiver: WebhookServer;
+let receiverUrl: string;
 
 beforeAll(async () => {
   redis = await startRedisServer();
   store = await createStore({ url: redis.url, keyPrefix: "outage-test" });
+  receiver = createWebhookServer({
+    callbackToken: "callback-token-outage-test-0123456789",
+    store,
+    eventLog: createCallbackEventLog(store),
+    outbox: createOutbox(store),
+    ownerIds: [1],
+    logger: silentLogger(),
+  });
+  receiverUrl = await receiver.listen({ port: 0, host: "127.0.0.1" });
 });
 afterAll(async () => {
+  await receiver?.close();
   await Promise.race([store?.close(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
 });
 
 describe("a Redis that goes away", () => {
-  it("fails the store's calls instead of leaving them waiting", async () => {
+  it("fails the store's calls instead of leaving them waiting, and /healthz says so", async () => {
     await store.payments.save(cashierVirtualAccount("va-outage", {}));
+    expect((await fetch(`${receiverUrl}/healthz`)).status).toBe(200);
     await redis.stop();
+    const health = await fetch(`${receiverUrl}/healthz`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ status: "store not answering" });
     await Promise.all([
       expect(store.payments.get("va-outage")).rejects.toThrow(),
       expect(store.queues.pending("notifications", { limit: 10 })).rejects.toThrow(),
