@@ -71,8 +71,14 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     await store.access.addStaff({ userId: member.id, name: member.first_name, addedBy: OWNER.id, addedAt: new Date().toISOString() });
   }
 
-  // Resolves when the polling loop has ended, i.e. after the update in hand is fully handled and saved.
-  let polling: Promise<void> = Promise.resolve();
+  // In "parallel" mode, the updates being handled now (a step of a story waits for them: a person reads the
+  // bot's answer before acting, by which time the bot has saved where the conversation stands).
+  const handling = new Set<Promise<void>>();
+  const allHandled = async () => {
+    while (handling.size > 0) await Promise.all([...handling]);
+  };
+  // Stops the running bot; resolves once the update in hand is fully handled and saved.
+  let stopBot: () => Promise<void> = async () => undefined;
   const launch = async (): Promise<Bot<BotContext>> => {
     const bot = createBot({
       token: telegram.token,
@@ -91,31 +97,24 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         handling.add(handled);
         void handled.finally(() => handling.delete(handled));
       });
-      polling = new Promise((resolve) => {
-        stopParallel = async () => {
-          stopListening();
-          await Promise.all([...handling]);
-          resolve();
-        };
-      });
+      stopBot = async () => {
+        stopListening();
+        await allHandled();
+      };
     } else {
-      polling = (await startPolling(bot)).ended;
+      const { ended } = await startPolling(bot);
+      stopBot = async () => {
+        await bot.stop();
+        await ended;
+      };
     }
     return bot;
   };
-  let stopParallel: (() => Promise<void>) | undefined;
-  // In "parallel" mode, the updates being handled now (a step of a story waits for them: a person reads the
-  // bot's answer before acting, by which time the bot has saved where the conversation stands).
-  const handling = new Set<Promise<void>>();
   const chat = merchantChat(telegram);
   const settled = async <T>(step: Promise<T>): Promise<T> => {
     const result = await step;
-    while (handling.size > 0) await Promise.all([...handling]);
+    await allHandled();
     return result;
-  };
-  const stopBot = async (bot: Bot<BotContext>) => {
-    if (stopParallel !== undefined) await stopParallel();
-    else await bot.stop();
   };
   let bot = await launch();
 
@@ -137,15 +136,13 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       });
     },
     async restart() {
-      await stopBot(bot);
-      await polling;
+      await stopBot();
       await store.close();
       store = await createStore({ url: storeUrl });
       bot = await launch();
     },
     async close() {
-      await stopBot(bot);
-      await polling;
+      await stopBot();
       await store.close();
       await telegram.close();
       await sandbox.close();
