@@ -165,6 +165,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
+  /**
+   * How long this chat's lane must wait before its next send (0 or less: it may go now). Against the clock as
+   * it is at the call, not as it was before an outbox read or a shared-limit call took its milliseconds: a
+   * free chat is ready "now", and a "now" taken earlier would never come.
+   */
+  const waitMs = (chatId: number, lane: Lane) => scheduler.readyAt(chatId, lane) - nowMs();
+
   /** Reads the outbox, starts every send the limits allow now, and says when to look again. */
   async function planAndStart(): Promise<number> {
     let nextDelay = pollIntervalMs;
@@ -191,7 +198,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         if (group === undefined) {
           group = { chatId: notification.chatId, lane, entries: [] };
           lanes.set(key, group);
-          if (!busyLanes.has(key) && scheduler.readyAt(notification.chatId, lane) <= nowMs()) startable.add(key);
+          if (!busyLanes.has(key) && waitMs(notification.chatId, lane) <= 0) startable.add(key);
         }
         group.entries.push({ item, notification });
       }
@@ -201,11 +208,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     for (const [key, { chatId, lane, entries }] of lanes) {
       if (!running) break;
       if (busyLanes.has(key)) continue; // its send will wake us when done
-      // Against the clock as it is now, not as it was before the outbox read (or a shared-limit call above)
-      // took its milliseconds: a free chat is ready "now", and a "now" from before would never come.
-      const waitMs = scheduler.readyAt(chatId, lane) - nowMs();
-      if (waitMs > 0) {
-        nextDelay = Math.min(nextDelay, waitMs);
+      const wait = waitMs(chatId, lane);
+      if (wait > 0) {
+        nextDelay = Math.min(nextDelay, wait);
         continue;
       }
       const payments = entries.filter((e): e is Entry & { notification: PaymentReceived } => e.notification.type === "payment-received");

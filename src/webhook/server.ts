@@ -59,7 +59,6 @@ const BEARER = /^Bearer (.+)$/;
 const HEALTH_PROBE_KEY = "healthz-probe";
 const HEALTH_PROBE_MS = 1_000;
 
-
 export interface WebhookServerDeps {
   callbackToken: string;
   store: Store;

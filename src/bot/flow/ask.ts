@@ -61,31 +61,27 @@ export async function askChoice<T extends string>(
 }
 
 /**
- * How to ask for a typed answer so that it reaches the flow. In a group, Telegram's default privacy mode
- * hides plain messages from bots, so a cashier's typed name or amount would never arrive and the flow would
- * wait for good. A message sent with force_reply makes their app send the answer as a reply to it, which
- * bots do receive. `selective` shows that to the cashier alone: the one whose message it replies to or,
- * after a button press (nothing of theirs to reply to), the one it mentions.
+ * Sends `html` as a question (or a refusal that asks again) whose typed answer must come back to the flow.
+ * In a group, Telegram's default privacy mode hides plain messages from bots, so a cashier's typed name or
+ * amount would never arrive and the flow would wait for good. A message sent with force_reply makes their
+ * app send the answer as a reply to it, which bots do receive. `selective` shows that to the cashier alone:
+ * the one whose message it replies to or, after a button press (nothing of theirs to reply to), the one it
+ * mentions.
  */
-function forTypedAnswer(ctx: FlowContext, html: string): { text: string; options: Record<string, unknown> } {
+async function sendTypedQuestion(ctx: FlowContext, html: string): Promise<void> {
   const type = ctx.chat?.type;
-  if (type !== "group" && type !== "supergroup") return { text: html, options: {} };
+  if (type !== "group" && type !== "supergroup") {
+    await ctx.reply(html, { parse_mode: "HTML" });
+    return;
+  }
   const own = ctx.message;
   const from = ctx.from;
   const mention = own === undefined && from !== undefined ? `<a href="tg://user?id=${from.id}">${escapeHtml(from.first_name)}</a>, ` : "";
-  return {
-    text: mention + html,
-    options: {
-      reply_markup: { force_reply: true, selective: true },
-      ...(own === undefined ? {} : { reply_parameters: { message_id: own.message_id, allow_sending_without_reply: true } }),
-    },
-  };
-}
-
-/** Sends `html` as a question (or a refusal that asks again) whose typed answer must come back to the flow. */
-async function sendTypedQuestion(ctx: FlowContext, html: string): Promise<void> {
-  const { text, options } = forTypedAnswer(ctx, html);
-  await ctx.reply(text, { parse_mode: "HTML", ...options });
+  await ctx.reply(mention + html, {
+    parse_mode: "HTML",
+    reply_markup: { force_reply: true, selective: true },
+    ...(own === undefined ? {} : { reply_parameters: { message_id: own.message_id, allow_sending_without_reply: true } }),
+  });
 }
 
 export type Reading<T> = { ok: true; value: T } | { ok: false; message: string };
