@@ -11,7 +11,7 @@ import { disbursementFeature, type DisbursementOptions } from "./features/disbur
 import { expiredButtonsFeature } from "./features/expired-buttons.js";
 import { helpFeature, notUnderstoodFeature } from "./features/help.js";
 import { languageFeature } from "./features/language.js";
-import { linkGroupFeature } from "./features/link-group.js";
+import { groupMovedFeature, linkGroupFeature } from "./features/link-group.js";
 import { paymentsListFeature } from "./features/payments-list.js";
 import { retailPaymentFeature } from "./features/retail-payment.js";
 import { simulatePaymentFeature } from "./features/simulate-payment.js";
@@ -35,7 +35,7 @@ export const sessionKeyOf = (ctx: Pick<Context, "from">) => (ctx.from ? String(c
 
 /**
  * The merchant bot: a grammY Bot the caller starts with bot.start() (long polling) or webhookCallback.
- * Order matters: session -> i18n -> access gate -> conversations -> /cancel -> flows -> other features.
+ * Order matters: group moves -> session -> i18n -> access gate -> conversations -> /cancel -> flows -> other features.
  */
 export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> {
   const now = deps.now ?? (() => new Date());
@@ -72,6 +72,7 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
     i18n.middleware(),
   ];
 
+  bot.use(groupMovedFeature(features));
   bot.use(session({ initial: (): SessionData => ({}), storage: sessions, getSessionKey: sessionKeyOf }));
   bot.use(i18n.middleware());
   bot.use(accessGate(deps));

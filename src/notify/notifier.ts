@@ -40,7 +40,7 @@ export interface NotifierDeps {
   /** Built by the caller: `new Api(token, { apiRoot })` or `bot.api`. No auto-retry needed: see below. */
   api: Api;
   outbox: NotifierOutboxPort;
-  /** Reserved for reading recipients' settings; rendering uses only the outbox snapshot. */
+  /** Moves a linked group's link when Telegram says it became a supergroup; rendering uses only the outbox snapshot. */
   store?: Store;
   i18n: Translator;
   logger: Logger;
@@ -356,6 +356,17 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (failure.kind !== "migrated") throw error;
       logger.info({ chatId, toChatId: failure.toChatId }, "group became a supergroup; sending there");
       await deps.api.sendMessage(failure.toChatId, text, options, timeoutSignal());
+      await followMovedGroup(chatId, failure.toChatId);
+    }
+  }
+
+  /** So the next notification goes to the supergroup at once (the bot also moves the link when it hears of it). */
+  async function followMovedGroup(fromChatId: number, toChatId: number): Promise<void> {
+    try {
+      if (await deps.store?.access.moveGroup(fromChatId, toChatId)) logger.info({ fromChatId, toChatId }, "linked group moved to its supergroup");
+    } catch (error) {
+      // Sent already; the next notification to the old id tries again.
+      logger.warn({ err: error, fromChatId, toChatId }, "could not move the linked group to its supergroup");
     }
   }
 

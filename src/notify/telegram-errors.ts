@@ -36,6 +36,8 @@ export function classifySendFailure(error: unknown): SendFailure {
  */
 export function isSettledEditFailure(error: unknown): boolean {
   if (!(error instanceof GrammyError) || error.error_code !== 400) return false;
+  // A message in a group that has since become a supergroup stays in the old group's history, out of reach.
+  if (error.parameters.migrate_to_chat_id !== undefined) return true;
   return /message is not modified|message to edit not found|message can't be edited|MESSAGE_ID_INVALID|message not found/i.test(error.description);
 }
 

@@ -116,6 +116,23 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
         forgetGroups();
       }
     },
+    async moveGroup(fromChatId, toChatId) {
+      try {
+        const group = await groups.get<LinkedGroup>(String(fromChatId));
+        if (group === undefined || group === null) return false;
+        const formerChatIds = [...new Set([...(group.formerChatIds ?? []), fromChatId])].filter((id) => id !== toChatId);
+        // The new link first: a crash between the two writes leaves both links, and the next word of the
+        // move (the old id keeps being refused with the new one) removes the old one; the other order could
+        // leave the shop's group unlinked.
+        await groups.set(String(toChatId), { ...group, chatId: toChatId, formerChatIds });
+        await backend.index.add(GROUPS, String(toChatId), Date.parse(group.linkedAt) || 0);
+        await groups.delete(String(fromChatId));
+        await backend.index.remove(GROUPS, String(fromChatId));
+        return true;
+      } finally {
+        forgetGroups();
+      }
+    },
     listGroups,
   };
 }

@@ -65,6 +65,8 @@ export interface LinkedGroup {
   title: string;
   linkedBy: number;
   linkedAt: string;
+  /** Ids the group had before Telegram made it a supergroup (payments made there still belong to it). */
+  formerChatIds?: number[] | undefined;
 }
 
 export interface AccessRepository {
@@ -77,6 +79,11 @@ export interface AccessRepository {
   consumeInvite(code: string, now: Date): Promise<Invite | undefined>;
   linkGroup(group: LinkedGroup): Promise<void>;
   unlinkGroup(chatId: number): Promise<boolean>;
+  /**
+   * Telegram made a linked group a supergroup, with a new id: the link follows it (and remembers the old
+   * id). False when `fromChatId` was not linked. Safe to repeat: the bot and the notifier may both learn of it.
+   */
+  moveGroup(fromChatId: number, toChatId: number): Promise<boolean>;
   listGroups(): Promise<LinkedGroup[]>;
 }
 

@@ -71,6 +71,8 @@ type ChatState = {
   /** The bot's own standing in the chat; a private chat is "member" once the user has written to the bot. */
   botStatus: MemberStatus;
   replyKeyboard?: ReplyKeyboardMarkup;
+  /** A basic group upgraded to a supergroup: every call naming the old id is refused and points here. */
+  migratedTo?: number;
 };
 
 type Params = Record<string, unknown>;
@@ -209,6 +211,9 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
       state = [...chats.values()].find((c) => "username" in c.chat && c.chat.username?.toLowerCase() === username);
     } else if (value === undefined) throw badRequest("chat_id is empty");
     if (!state) throw badRequest("chat not found");
+    if (state.migratedTo !== undefined) {
+      throw new BotApiFailure(400, "Bad Request: group chat was upgraded to a supergroup chat", { migrate_to_chat_id: state.migratedTo });
+    }
     return state;
   }
 
@@ -893,6 +898,31 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
     return inject({ my_chat_member: myChatMember(state, userShape(by), old, "kicked") } as Omit<Update, "update_id">);
   }
 
+  /**
+   * A group becomes a supergroup (Telegram does this when a group gets a public link, a large history, and
+   * so on): the supergroup has a new id, the bot keeps its standing there, and it hears a service message in
+   * both chats (migrate_to_chat_id in the old one, migrate_from_chat_id in the new one, which reach a bot
+   * whatever its privacy mode). From then on a call naming the old id is refused with 400 and the new id.
+   */
+  function migrateGroupToSupergroup(groupId: number, supergroup: { id: number; username?: string }, by: TelegramUser) {
+    const old = chats.get(groupId);
+    if (!old || old.chat.type !== "group") throw new Error(`migrateGroupToSupergroup: chat ${groupId} is not a known basic group`);
+    if (chats.has(supergroup.id)) throw new Error(`migrateGroupToSupergroup: chat ${supergroup.id} already exists`);
+    const state = ensureChat({ id: supergroup.id, type: "supergroup", title: old.chat.title, ...(supergroup.username ? { username: supergroup.username } : {}) });
+    state.botStatus = old.botStatus;
+    for (const [id, member] of old.members) state.members.set(id, member);
+    const serviceMessage = (chat: ChatState, field: Partial<Message>) => {
+      const message = { message_id: chat.nextMessageId++, from: userShape(by), chat: chat.chat, date: unixNow(), ...field } as Message;
+      chat.messages.set(message.message_id, { message, fromBot: false });
+      const reaches = chat.botStatus !== "left" && chat.botStatus !== "kicked";
+      return inject({ message } as Omit<Update, "update_id">, reaches);
+    };
+    const inOldGroup = serviceMessage(old, { migrate_to_chat_id: supergroup.id });
+    old.migratedTo = supergroup.id;
+    const inSupergroup = serviceMessage(state, { migrate_from_chat_id: groupId });
+    return { inOldGroup, inSupergroup };
+  }
+
   /** The user blocks the bot: further messages to them fail with 403, as in Telegram. */
   function blockBot(user: TelegramUser): Update {
     const state = ensureChat(privateChat(user));
@@ -1016,6 +1046,7 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
     addBotToGroup,
     removeBotFromGroup,
     blockBot,
+    migrateGroupToSupergroup,
     addChat,
     setChatMember,
 

@@ -284,10 +284,12 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
 
 /**
  * Who hears about a payment: the chat where it was made is the creator's (their private chat, or the group
- * they used); a linked group that is that same chat hears once, in the creator's language.
+ * they used); a linked group that is that same chat hears once, in the creator's language. A payment made in
+ * a group before Telegram made it a supergroup names the group's old id: it is told under the new one.
  */
-function recipientsOf(record: PaymentRecord, groups: ReadonlyArray<{ chatId: number }>): { chatId: number; locale: string }[] {
-  const list = [{ chatId: record.chatId, locale: record.locale ?? DEFAULT_LOCALE }];
+function recipientsOf(record: PaymentRecord, groups: ReadonlyArray<{ chatId: number; formerChatIds?: number[] | undefined }>): { chatId: number; locale: string }[] {
+  const madeIn = groups.find((g) => g.formerChatIds?.includes(record.chatId))?.chatId ?? record.chatId;
+  const list = [{ chatId: madeIn, locale: record.locale ?? DEFAULT_LOCALE }];
   for (const group of groups) {
     if (!list.some((r) => r.chatId === group.chatId)) list.push({ chatId: group.chatId, locale: DEFAULT_LOCALE });
   }

@@ -68,3 +68,43 @@ describe("a cashier takes a payment in the shop group", () => {
     expect(await world.store.payments.get(va?.external_id ?? "")).toMatchObject({ customerName: "Siti Aminah", chatId: group.id, createdBy: CASHIER.id });
   });
 });
+
+describe("the shop group becomes a supergroup", () => {
+  /** Telegram gives the supergroup a new id; the bot hears it as a service message, whoever did it. */
+  const basicGroup = { id: -4_077_001, type: "group" as const, title: "Toko Wati" };
+  const supergroupId = -1_004_077_001;
+
+  async function linkedIds(): Promise<number[]> {
+    return (await world.store.access.listGroups()).map((g) => g.chatId);
+  }
+
+  it("moves the link to the supergroup, so notifications go there and /unlinkgroup works in it", async () => {
+    world.telegram.addBotToGroup(basicGroup, OWNER);
+    expect(textOf(await world.say(OWNER, "/linkgroup", basicGroup))).toContain("Toko Wati");
+    expect(await linkedIds()).toEqual([basicGroup.id]);
+
+    // An admin who is neither owner nor staff upgrades the group (e.g. by giving it a public link).
+    const admin = { id: 5_005, first_name: "Admin Grup" };
+    world.telegram.migrateGroupToSupergroup(basicGroup.id, { id: supergroupId }, admin);
+    const deadline = Date.now() + 5_000;
+    while ((await linkedIds())[0] !== supergroupId && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect(await world.store.access.listGroups()).toMatchObject([{ chatId: supergroupId, title: "Toko Wati", linkedBy: OWNER.id, formerChatIds: [basicGroup.id] }]);
+    // It said nothing about it in either chat, and the bot still answers the owner in the supergroup.
+    expect(world.telegram.botMessagesIn(supergroupId)).toEqual([]);
+    const supergroup = { id: supergroupId, type: "supergroup" as const, title: "Toko Wati" };
+    expect(textOf(await world.say(OWNER, "/unlinkgroup", supergroup))).toContain("tidak lagi menerima");
+    expect(await linkedIds()).toEqual([]);
+  });
+
+  it("leaves other groups' links alone when a group that was never linked is upgraded", async () => {
+    world.telegram.addBotToGroup(basicGroup, OWNER);
+    const linked = { id: -100_888, type: "supergroup" as const, title: "Gudang" };
+    world.telegram.addBotToGroup(linked, OWNER);
+    await world.say(OWNER, "/linkgroup", linked);
+    world.telegram.migrateGroupToSupergroup(basicGroup.id, { id: supergroupId }, OWNER);
+    // The bot answers a later message only after it handled the service messages before it.
+    await world.say(OWNER, "/start");
+    expect(await linkedIds()).toEqual([linked.id]);
+  });
+});

@@ -116,6 +116,19 @@ describe.each(backendFactories)("store on %s", (_name, makeFixture) => {
       expect(await store.access.unlinkGroup(-1001234567890)).toBe(false);
       expect((await store.access.listGroups()).map((g) => g.title)).toEqual(["Gudang"]);
     });
+
+    it("a linked group made a supergroup keeps its link, its place in the list and its old ids", async () => {
+      await store.access.linkGroup({ chatId: -4001, title: "Toko Maju", linkedBy: 1, linkedAt: "2025-06-01T01:00:00Z" });
+      await store.access.linkGroup({ chatId: -1009876543210, title: "Gudang", linkedBy: 1, linkedAt: "2025-06-01T02:00:00Z" });
+      expect(await store.access.moveGroup(-4001, -1004001)).toBe(true);
+      // Heard again (the bot and the notifier both learn of it): nothing left to move.
+      expect(await store.access.moveGroup(-4001, -1004001)).toBe(false);
+      expect(await store.access.moveGroup(-4242, -1004242)).toBe(false);
+      expect(await store.access.listGroups()).toEqual([
+        { chatId: -1004001, title: "Toko Maju", linkedBy: 1, linkedAt: "2025-06-01T01:00:00Z", formerChatIds: [-4001] },
+        { chatId: -1009876543210, title: "Gudang", linkedBy: 1, linkedAt: "2025-06-01T02:00:00Z" },
+      ]);
+    });
   });
 
   describe("atomic operations", () => {
