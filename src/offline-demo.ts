@@ -1,13 +1,24 @@
+import { formatRupiah } from "./domain/rupiah.js";
 import type { Sandbox } from "./sandbox/index.js";
-import type { Store } from "./store/index.js";
-import { runTerminalChat, type LocalBotApi, type TelegramUser } from "./telegram-local/index.js";
+import type { PaymentRecord, Store } from "./store/index.js";
+import { runTerminalChat, type LocalBotApi, type TelegramUser, type TerminalChatIo } from "./telegram-local/index.js";
 
 /** The person at the keyboard in the offline demo: the shop's owner. */
 export const DEMO_OWNER: TelegramUser = { id: 700_000_001, first_name: "Pemilik Toko", username: "pemilik_toko", language_code: "id" };
 
 /**
- * The offline demo's chat: the human plays the merchant in a terminal, and plays the customer with
- * "pay", which goes through the sandbox's simulate endpoint so the paid callback arrives over HTTP.
+ * The bank's "no" in the demo: a mistyped account number, the likeliest refusal for the made-up numbers a
+ * demo uses, and one whose notification tells the owner what to do about it.
+ */
+export const DEMO_TRANSFER_FAILURE_CODE = "INVALID_DESTINATION";
+
+/** "transfer", "transfer gagal" (or "fail"), each with an optional external_id; nothing else. */
+const TRANSFER_COMMAND = /^transfer(?:\s+(gagal|fail))?(?:\s+(\S+))?$/i;
+
+/**
+ * The offline demo's chat: the human plays the merchant in a terminal, plays the customer with "pay" and
+ * the bank with "transfer". Both go through the sandbox's simulate path, so the paid and transfer-result
+ * callbacks arrive over HTTP and their notifications come the real way.
  */
 export async function runOfflineChat(deps: {
   telegram: LocalBotApi;
@@ -19,35 +30,81 @@ export async function runOfflineChat(deps: {
   signal?: AbortSignal;
 }): Promise<void> {
   const t = (key: string, vars?: Record<string, string | number>) => deps.i18n.t("id", key, vars);
+  const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+  const playTheCustomer = async (line: string, io: TerminalChatIo): Promise<boolean> => {
+    const [word, ref] = line.trim().split(/\s+/);
+    if (word?.toLowerCase() !== "pay") return false;
+    const payment = ref
+      ? await deps.store.payments.get(ref)
+      : (await deps.store.payments.listRecent({ limit: 10 })).find((p) => p.kind !== "disbursement" && p.status === "pending");
+    if (!payment) {
+      io.print(t("demo-pay-nothing"));
+      return true;
+    }
+    try {
+      if (payment.kind === "virtual_account") deps.sandbox.payVirtualAccount(payment.externalId);
+      else if (payment.kind === "retail") deps.sandbox.payRetail(payment.externalId);
+      else {
+        io.print(t("demo-pay-nothing"));
+        return true;
+      }
+      io.print(t("demo-pay-sent", { externalId: payment.externalId }));
+    } catch (err) {
+      io.print(t("demo-pay-refused", { reason: reasonOf(err) }));
+    }
+    return true;
+  };
+
+  const playTheBank = async (line: string, io: TerminalChatIo): Promise<boolean> => {
+    const match = TRANSFER_COMMAND.exec(line.trim());
+    if (!match) return false;
+    const fail = match[1] !== undefined;
+    const ref = match[2];
+    let transfer: PaymentRecord | undefined;
+    if (ref !== undefined) {
+      transfer = await deps.store.payments.get(ref);
+      // The transfer flow itself asks for a description, and "Transfer gaji" is a likely one: a word that
+      // names no payment is the owner talking to the bot, not a command.
+      if (!transfer) return false;
+      if (transfer.kind !== "disbursement") {
+        io.print(t("demo-transfer-not-one", { externalId: transfer.externalId }));
+        return true;
+      }
+    } else {
+      // The store says "in process" until the result callback is recorded; a second "transfer" typed in that
+      // moment must not pick the one the bank has just settled.
+      const settled = new Set(deps.sandbox.objects().disbursements.filter((d) => d.outcome !== null).map((d) => d.external_id));
+      transfer = (await deps.store.payments.listRecent({ limit: 50 })).find(
+        (p) => p.kind === "disbursement" && p.status === "pending" && !settled.has(p.externalId),
+      );
+      if (!transfer) {
+        io.print(t("demo-transfer-nothing"));
+        return true;
+      }
+    }
+    const vars = { externalId: transfer.externalId, amount: formatRupiah(transfer.amount), holder: transfer.customerName };
+    try {
+      if (fail) {
+        deps.sandbox.failDisbursement(transfer.externalId, DEMO_TRANSFER_FAILURE_CODE);
+        io.print(t("demo-transfer-failed", { ...vars, code: DEMO_TRANSFER_FAILURE_CODE }));
+      } else {
+        deps.sandbox.completeDisbursement(transfer.externalId);
+        io.print(t("demo-transfer-completed", vars));
+      }
+    } catch (err) {
+      io.print(t("demo-transfer-refused", { reason: reasonOf(err) }));
+    }
+    return true;
+  };
+
   await runTerminalChat({
     api: deps.telegram,
     input: deps.input as never,
     output: deps.output as never,
     user: DEMO_OWNER,
     signal: deps.signal,
-    commandsHelp: [t("demo-help-pay")],
-    onCommand: async (line, io) => {
-      const [word, ref] = line.trim().split(/\s+/);
-      if (word?.toLowerCase() !== "pay") return false;
-      const payment = ref
-        ? await deps.store.payments.get(ref)
-        : (await deps.store.payments.listRecent({ limit: 10 })).find((p) => p.kind !== "disbursement" && p.status === "pending");
-      if (!payment) {
-        io.print(t("demo-pay-nothing"));
-        return true;
-      }
-      try {
-        if (payment.kind === "virtual_account") deps.sandbox.payVirtualAccount(payment.externalId);
-        else if (payment.kind === "retail") deps.sandbox.payRetail(payment.externalId);
-        else {
-          io.print(t("demo-pay-nothing"));
-          return true;
-        }
-        io.print(t("demo-pay-sent", { externalId: payment.externalId }));
-      } catch (err) {
-        io.print(t("demo-pay-refused", { reason: err instanceof Error ? err.message : String(err) }));
-      }
-      return true;
-    },
+    commandsHelp: [t("demo-help-pay"), t("demo-help-transfer")],
+    onCommand: async (line, io) => (await playTheCustomer(line, io)) || (await playTheBank(line, io)),
   });
 }

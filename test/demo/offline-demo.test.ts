@@ -65,20 +65,46 @@ class TypedSession {
   }
 }
 
+/** The owner's /kirimdana, typed as a new user would: menu, bank, account, holder, amount, description, no e-mail, confirm. */
+async function sendMoney(session: TypedSession, holder: string, description: string): Promise<void> {
+  expect(await session.type("/start", "Mau buat apa?")).toContain("Kirim dana");
+  await session.type("4", "Pilih bank tujuan");
+  await session.type("1", "nomor rekening");
+  await session.type("1234567890", "nama pemilik rekening");
+  await session.type(holder, "nominal");
+  await session.type("150rb", "keterangan");
+  await session.type(description, "e-mail");
+  expect(await session.type("1", "Periksa sekali lagi")).toContain("Rp 150.000");
+  await session.type("1", "sedang diproses bank");
+}
+
 describe("the offline demo: npm start with no configuration", () => {
   const dir = mkdtempSync(join(tmpdir(), "pallabot-demo-"));
-  let child: ChildProcessWithoutNullStreams | undefined;
+  const children: ChildProcessWithoutNullStreams[] = [];
   afterAll(() => {
-    if (child && child.exitCode === null) child.kill("SIGKILL");
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("gets a new user from 'create VA' to the paid notification without any other setup", async () => {
+  /** `npm start`'s program with an empty environment but for a port and a store of its own. */
+  async function startDemo(name: string): Promise<TypedSession> {
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), STORE_URL: `sqlite://${join(dir, "demo.sqlite")}` };
-    child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: repoRoot, env });
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), STORE_URL: `sqlite://${join(dir, `${name}.sqlite`)}` };
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: repoRoot, env });
+    children.push(child);
     const session = new TypedSession(child);
     await session.waitFor("Demo offline pallabot", 0, 30_000);
+    return session;
+  }
+
+  async function quit(session: TypedSession): Promise<void> {
+    const exited = new Promise<number | null>((resolve) => session.child.once("exit", (code) => resolve(code)));
+    session.child.stdin.write("quit\n");
+    expect(await exited).toBe(0);
+  }
+
+  it("gets a new user from 'create VA' to the paid notification without any other setup", async () => {
+    const session = await startDemo("pay");
 
     expect(await session.type("/start", "Mau buat apa?")).toContain("Buat Virtual Account");
     await session.type("1", "Pilih bank");
@@ -103,8 +129,48 @@ describe("the offline demo: npm start with no configuration", () => {
     expect(session.transcript.match(/Pembayaran diterima/g)).toHaveLength(1);
     expect(session.transcript).toContain(`Metode: VA BCA ${number}`);
 
-    const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
-    child.stdin.write("quit\n");
-    expect(await exited).toBe(0);
+    await quit(session);
   }, 90_000);
+
+  it("lets the owner play the bank: 'transfer' completes the transfer and the 'sent' notification arrives", async () => {
+    const session = await startDemo("transfer-completed");
+    // A description that starts like the command still reaches the bot.
+    await sendMoney(session, "Budi Santoso", "Transfer gaji");
+
+    const completed = await session.type("transfer", "Transfer terkirim");
+    expect(completed).toContain("Bank menyelesaikan transfer Rp 150.000 ke Budi Santoso");
+    const reference = /Ref: (\S+)/.exec(session.transcript.slice(session.transcript.indexOf("Transfer terkirim")))?.[1];
+    expect(reference).toMatch(/^pb-/);
+    expect(session.transcript).toContain("Ke: BCA 1234567890 a.n. Budi Santoso");
+
+    // Settled once: nothing is left for the bank, and naming it gets the sandbox's reason.
+    expect(await session.type("transfer", "Tidak ada transfer")).toContain("sedang diproses bank");
+    expect(await session.type(`transfer gagal ${reference}`, "Sandbox tidak bisa memproses")).toContain("already COMPLETED");
+    expect(session.transcript.match(/Transfer terkirim/g)).toHaveLength(1);
+    expect(session.transcript).not.toContain("Transfer gagal");
+
+    await quit(session);
+  }, 90_000);
+
+  it("lets the owner play a bank that refuses: 'transfer gagal' and the 'failed' notification with its reason arrives", async () => {
+    const session = await startDemo("transfer-failed");
+    await sendMoney(session, "Siti Aminah", "Bayar supplier beras");
+
+    const failed = await session.type("transfer gagal", "Transfer gagal");
+    expect(failed).toContain("Bank menolak transfer Rp 150.000 ke Siti Aminah");
+    const notification = session.transcript.slice(session.transcript.indexOf("Transfer gagal"));
+    expect(notification).toContain("Ke: BCA 1234567890 a.n. Siti Aminah");
+    expect(notification).toContain("Alasan: nomor rekening tujuan tidak ditemukan di bank");
+    expect(session.transcript).not.toContain("Transfer terkirim");
+
+    await quit(session);
+  }, 90_000);
+
+  it("says so when no transfer is waiting for the bank, and lists 'transfer' in the help", async () => {
+    const session = await startDemo("transfer-nothing");
+    expect(await session.type("transfer", "Tidak ada transfer")).toContain("Kirim dana dulu dengan /kirimdana");
+    expect(await session.type("?", "transfer [gagal]")).toContain("pay [external_id]");
+
+    await quit(session);
+  }, 60_000);
 });
