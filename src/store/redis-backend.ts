@@ -162,6 +162,14 @@ const PENDING_SCAN_BUDGET = 5_000;
 const LOCK_TTL_MS = 15_000;
 const COMMAND_TIMEOUT_MS = 5_000;
 const LOCK_WAIT_MS = 10_000;
+/** The connection watchdog's PING period, and how long a PING may go unanswered before the connection is
+ * dropped: a command written to a Redis that hangs fails within about the two together. */
+const PING_EVERY_MS = 3_000;
+const PING_DEADLINE_MS = 5_000;
+/** A connection with nothing written or read for this long is dropped. Only the handshake of a new connection
+ * can be this quiet (a ready one is pinged every PING_EVERY_MS), so this bounds a Redis that accepts the
+ * connection but hangs before answering it. */
+const SOCKET_IDLE_MS = 8_000;
 
 export async function createRedisBackend(options: {
   url: string;
@@ -173,12 +181,18 @@ export async function createRedisBackend(options: {
   // callbacks hang unanswered (Palladium retries only once its own wait ends), and so do the notifier and
   // /metrics. With a timeout, each fails after a few seconds and is tried again by whoever sent it. (It
   // covers the wait to be sent, not a reply from a server that hangs with the connection open: node-redis
-  // cannot drop a command it has written without losing the order of the replies.)
-  const client = createClient({ url: options.url, commandOptions: { timeout: COMMAND_TIMEOUT_MS } });
+  // cannot drop a command it has written without losing the order of the replies. The watchdog below and
+  // the socket's idle timeout drop the whole connection for that.)
+  const client = createClient({
+    url: options.url,
+    commandOptions: { timeout: COMMAND_TIMEOUT_MS },
+    socket: { socketTimeout: SOCKET_IDLE_MS, reconnectStrategy: reconnectDelay },
+  });
   client.on("error", (error: unknown) => options.logger?.error({ err: error }, "redis store error"));
   // Each keyv namespace's adapter listens on this one client.
   client.setMaxListeners(100);
   await client.connect();
+  const stopWatchdog = watchConnection(client, options.logger);
   const nowMs = () => options.now().getTime();
   const prefix = options.keyPrefix;
   const atomicKey = (key: string) => `${prefix}:atomic:${key}`;
@@ -366,8 +380,70 @@ export async function createRedisBackend(options: {
     async close() {
       if (closed) return;
       closed = true;
+      stopWatchdog();
       if (client.isOpen) await client.close();
     },
+  };
+}
+
+/** The library's own backoff, minus its giving up for good on a socket timeout: here that is a Redis that
+ * stopped answering (SOCKET_IDLE_MS), to be waited for like one that went away. */
+function reconnectDelay(retries: number): number {
+  return Math.min(2 ** retries * 50, 2_000) + Math.floor(Math.random() * 200);
+}
+
+interface WatchedClient {
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+  readonly socketEpoch: number;
+  ping(): Promise<unknown>;
+  destroy(): void;
+  connect(): Promise<unknown>;
+}
+
+/**
+ * Drops a ready connection when Redis stops answering on it while it stays open (the process hangs, or a
+ * network path dies without a reset): otherwise the commands already written wait for replies that never
+ * come, and every command written after them too, for as long as that lasts. node-redis has no deadline for
+ * a written command: its `pingInterval` waits for each PING's reply as long as it takes (and pings again only
+ * after it), and `socket.socketTimeout` is an idle timer that every write restarts, so the commands callers
+ * keep sending to a hung Redis keep it from firing. So: PING every few seconds, and when one goes unanswered
+ * past the deadline, destroy the client, which fails every command waiting on it (none is sent again: a
+ * write whose reply was lost is reported failed, never sent twice), and connect it again, which keeps trying
+ * until Redis answers; commands sent meanwhile wait in the offline queue and fail after the command timeout.
+ *
+ * Only a ready client is destroyed here: while one is (re)connecting, node-redis's connect loop is running,
+ * and a destroy then would race it into a second one. A handshake that hangs is the idle timeout's.
+ */
+function watchConnection(client: WatchedClient, logger: StoreLogger | undefined): () => void {
+  let stopped = false;
+  let probing = false;
+  const timer = setInterval(() => {
+    if (stopped || probing || !client.isReady) return;
+    probing = true;
+    const epoch = client.socketEpoch;
+    let deadline: NodeJS.Timeout | undefined;
+    // An error reply or a connection dropped meanwhile is an answer too: the library reconnects by itself then.
+    const answered = client.ping().then(
+      () => true,
+      () => true,
+    );
+    const late = new Promise<false>((resolve) => (deadline = setTimeout(resolve, PING_DEADLINE_MS, false)));
+    void Promise.race([answered, late]).then((inTime) => {
+      clearTimeout(deadline);
+      probing = false;
+      // Only the connection the PING went out on, and only while it is ready (see above).
+      if (inTime || stopped || !client.isOpen || !client.isReady || client.socketEpoch !== epoch) return;
+      logger?.warn({ deadlineMs: PING_DEADLINE_MS }, "redis store did not answer a PING in time; dropping the connection");
+      client.destroy();
+      client.connect().catch((error: unknown) => logger?.error({ err: error }, "redis store could not reconnect"));
+    });
+  }, PING_EVERY_MS);
+  // A store left open must not keep the process alive.
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
   };
 }
 
