@@ -11,6 +11,7 @@ import type { BotContext } from "./bot/context.js";
 import { createWebhookServer, type TelegramUpdate } from "./webhook/server.js";
 import { createNotifier } from "./notify/notifier.js";
 import { outcomeWithin } from "./deadline.js";
+import { startLongPolling } from "./bot/long-polling.js";
 import { createI18n } from "./i18n.js";
 import { createLocalBotApi, type LocalBotApi } from "./telegram-local/index.js";
 import type { Logger, SecretList } from "./logger.js";
@@ -225,9 +226,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       // of its own; done here, a Telegram that cannot be reached fails the start instead.
       await bot.api.deleteWebhook();
       let stopRequested = false;
-      const polling = bot.start({ drop_pending_updates: false, allowed_updates: [...ALLOWED_UPDATES] });
-      polling.catch((err: unknown) => {
-        // Stopped while starting up (grammY aborts its own retry wait): that is the stop, not a failure.
+      const polling = startLongPolling(bot, { allowedUpdates: ALLOWED_UPDATES });
+      polling.ended.catch((err: unknown) => {
         if (stopRequested) return logger.debug({ err }, "long polling ended while stopping");
         logger.fatal({ err }, "long polling stopped: no more updates from Telegram; stopping");
         options.onFatal?.("long polling stopped");
@@ -236,11 +236,14 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         name: "long-polling",
         intake: true,
         async stop() {
-          // stop() confirms the updates taken so far (one more call to Telegram, bounded here with the
-          // rest); the batch in hand is finished before `polling` settles.
+          // The updates in hand are finished (within the grace) and confirmed to Telegram; one cut off is not
+          // confirmed, so Telegram hands it out again after the restart.
           stopRequested = true;
-          const stopped = bot.stop().then(() => polling.catch(() => undefined));
-          if (!(await settlesWithin(stopped, INTAKE_GRACE_MS))) logger.warn("long polling had not stopped within its grace period");
+          const stopped = polling.stop(INTAKE_GRACE_MS);
+          const outcome = await outcomeWithin(stopped, INTAKE_GRACE_MS + 1_000);
+          const { finished, confirmError } = outcome === "resolved" ? await stopped : { finished: false, confirmError: undefined };
+          if (confirmError !== undefined) logger.warn({ err: confirmError }, "could not confirm the last updates to Telegram; they may come again after a restart");
+          if (!finished) logger.warn("long polling had not stopped within its grace period");
         },
       });
     }

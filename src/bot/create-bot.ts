@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
+import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, type MiddlewareFn, session } from "grammy";
 import type { I18nFlavor } from "@grammyjs/i18n";
 import { createI18n, DEFAULT_LOCALE, isLocale } from "../i18n.js";
@@ -35,7 +36,7 @@ export const sessionKeyOf = (ctx: Pick<Context, "from">) => (ctx.from ? String(c
 
 /**
  * The merchant bot: a grammY Bot the caller starts with bot.start() (long polling) or webhookCallback.
- * Order matters: group moves -> session -> i18n -> access gate -> conversations -> /cancel -> flows -> other features.
+ * Order matters: one person at a time -> group moves -> session -> i18n -> access gate -> conversations -> /cancel -> flows -> other features.
  */
 export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> {
   const now = deps.now ?? (() => new Date());
@@ -72,6 +73,10 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
     i18n.middleware(),
   ];
 
+  // Updates are handled concurrently (long polling through grammY's runner, webhook requests in parallel),
+  // so one person's slow gateway call does not hold up the shop; each person's own updates still go one at a
+  // time, in order, since their session and conversations are theirs (a /cancel waits for the create in hand).
+  bot.use(sequentialize((ctx: Context) => (ctx.from ? String(ctx.from.id) : ctx.chat ? `chat:${ctx.chat.id}` : undefined)));
   bot.use(groupMovedFeature(features));
   bot.use(session({ initial: (): SessionData => ({}), storage: sessions, getSessionKey: sessionKeyOf }));
   bot.use(i18n.middleware());

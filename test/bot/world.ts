@@ -14,7 +14,7 @@ import { createStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/types.js";
 import { createLocalBotApi, type LocalBotApi, type RecordedCall, type TelegramUser } from "../../src/telegram-local/bot-api-server.js";
 import { merchantChat, type MerchantChat } from "../support/merchant-chat.js";
-import { startPolling } from "../support/polling.js";
+import { startConcurrentPolling } from "../support/polling.js";
 
 /**
  * The shop's whole world over loopback HTTP: a local Telegram Bot API server, the Palladium sandbox, a
@@ -50,9 +50,9 @@ export interface WorldOptions {
   staff?: TelegramUser[];
   botDeps?: Partial<BotDeps>;
   /**
-   * "polling" (default): the bot takes one update after another. "parallel": each update is handed to the
-   * bot the moment someone acts, without waiting for the ones before, as in webhook mode (Telegram opens
-   * many connections) or with several instances.
+   * "polling" (default): the product's long polling (updates side by side, each person's in order).
+   * "parallel": each update is handed to the bot the moment someone acts, without waiting for the ones
+   * before, as in webhook mode (Telegram opens many connections) or with several instances.
    */
   updates?: "polling" | "parallel";
 }
@@ -102,10 +102,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         await allHandled();
       };
     } else {
-      const { ended } = await startPolling(bot);
+      const polling = await startConcurrentPolling(bot, telegram);
       stopBot = async () => {
-        await bot.stop();
-        await ended;
+        await polling.stop(10_000);
       };
     }
     return bot;
