@@ -104,7 +104,11 @@ bot-abandon-button = ✖ Cancel
 bot-creating = Creating…
 
 ## Gateway trouble
+# Only when the gateway clearly turned the request away (rate limited on the first try): nothing was made.
 bot-gateway-unavailable = The payment service can't be reached right now. Nothing was created yet. Try again in a moment: the same number won't be created twice.
+# After a timeout, a dropped connection or a 5xx the gateway may have made it: never say it did not.
+bot-gateway-no-answer = The payment service did not answer, so it is not certain whether this payment was created. "Try again" is safe: it cannot create a second one.
+bot-cancel-maybe-made = Cancelled. If it was created just now, it is not recorded here and will expire unpaid.
 bot-gateway-bad-key = The payment service refused the shop's API key. Ask the shop owner or the bot's operator to check PALLAPI_KEY.
 bot-gateway-validation = The payment service refused this data: { $message }
 bot-gateway-duplicate = This payment had already been created. Check "Recent payments" before making a new one.

@@ -49,6 +49,13 @@ export const CUSTOMER_NAME = {
   maxLength: 64,
   /** Letters (any script), spaces and . , ' - : banks reject digits and symbols. */
   pattern: /^[\p{L} .,'-]+$/u,
+  /**
+   * What a phone keyboard's smart punctuation puts in place of ' and - (Ma’ruf, Nur ‘Aini, Siti–Aminah):
+   * the cashier meant the plain mark, and only the plain one is in the gateway's set, so it is sent as that.
+   * Quotation marks (“ ”) are not apostrophes and stay refused.
+   */
+  apostropheLookalikes: /[\u2018\u2019\u201B\u02BC\u2032\uFF07]/g,
+  hyphenLookalikes: /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g,
   /** Names that look like an institution's are rejected by the gateway (as Xendit does). */
   forbiddenWords: ["bank", "bca", "bni", "bri", "mandiri", "permata", "cimb", "bsi", "xendit", "palladium", "pallapi"],
 } as const;

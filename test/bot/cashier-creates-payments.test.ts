@@ -98,4 +98,35 @@ describe("a cashier takes payments", () => {
       status: "pending",
     });
   });
+
+  it("takes names typed with a phone's curly apostrophe or dash, and the gateway gets them with plain ' and -", async () => {
+    const askBank = await world.say(CASHIER, "/va");
+    await world.press(CASHIER, askBank, { text: "BNI" });
+    // The keyboard's ’ (Ma’ruf), ‘ after a space (Nur ‘Aini), and its dashes: each one goes on to the amount.
+    for (const typed of ["Syafi\u2019i", "Nur \u2018Aini", "Siti\u2013Aminah", "Siti\u2010Aminah", "Siti\u2011Aminah"]) {
+      expect(textOf(await world.say(CASHIER, typed)), typed).toContain("nominal");
+      await world.say(CASHIER, "/cancel");
+      await world.press(CASHIER, await world.say(CASHIER, "/va"), { text: "BNI" });
+    }
+    await world.say(CASHIER, "Ma\u2019ruf Amin");
+    const askSingle = await world.say(CASHIER, "150rb");
+    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+    expect(textOf(summary)).toContain("Ma'ruf Amin");
+    world.telegram.pressButton(CASHIER, summary, { text: "✅ Buat sekarang" });
+    const photo = await world.nextPhoto(CASHIER.id);
+    const [va] = world.sandbox.objects().virtual_accounts;
+    expect(va?.account_name).toBe("XDT-Ma'ruf Amin");
+    expect(String(photo.payload.caption)).toContain("Ma'ruf Amin");
+    expect(await world.store.payments.get(va?.external_id ?? "")).toMatchObject({ customerName: "Ma'ruf Amin" });
+
+    await world.telegram.waitForBotMessage(CASHIER.id, { text: "diteruskan ke pelanggan" });
+    await world.say(CASHIER, "/alfamart");
+    await world.say(CASHIER, "Siti\u2013Aminah");
+    const alfamartSummary = await world.say(CASHIER, "75rb");
+    world.telegram.pressButton(CASHIER, alfamartSummary, { text: "✅ Buat sekarang" });
+    await world.nextPhoto(CASHIER.id);
+    const [code] = world.sandbox.objects().retail_payments;
+    expect(code?.name).toBe("Siti-Aminah");
+    expect(await world.store.payments.get(code?.external_id ?? "")).toMatchObject({ customerName: "Siti-Aminah" });
+  });
 });

@@ -74,7 +74,7 @@ describe("trouble on the way", () => {
     const askSingle = await world.say(CASHIER, "250rb");
     const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
     const down = await world.press(CASHIER, summary, { text: "✅ Buat sekarang" });
-    expect(textOf(down)).toContain("tidak bisa dihubungi");
+    expect(textOf(down)).toContain("tidak menjawab");
     expect(await world.store.payments.listRecent({ limit: 10 })).toEqual([]);
 
     world.telegram.pressButton(CASHIER, down, { text: "🔁 Coba lagi" });
@@ -86,6 +86,55 @@ describe("trouble on the way", () => {
     const recorded = await world.store.payments.listRecent({ limit: 10 });
     expect(recorded).toHaveLength(1);
     expect(recorded[0]?.externalId).toBe(accounts[0]?.external_id);
+  });
+
+  it("cancelling after a lost answer does not claim nothing was made", async () => {
+    // The gateway makes the VA, but both of the client's attempts lose the answer.
+    world.sandbox.injectFault({ endpoint: "create-virtual-account", when: "after", status: 503, times: 2 });
+    await upToAmount();
+    const askSingle = await world.say(CASHIER, "150rb");
+    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+    const down = await world.press(CASHIER, summary, { text: "✅ Buat sekarang" });
+    expect(textOf(down)).toContain("tidak menjawab");
+    expect(textOf(down)).not.toContain("Belum ada yang dibuat");
+    expect(textOf(down)).toContain("aman");
+    const bye = await world.press(CASHIER, down, { text: "✖ Batal" });
+    expect(textOf(bye)).toContain("Dibatalkan");
+    expect(textOf(bye)).not.toContain("Tidak ada yang dibuat");
+    expect(textOf(bye)).toContain("tidak tercatat");
+    expect(textOf(bye)).toContain("kedaluwarsa tanpa dibayar");
+    // What the cashier was told matches the gateway: one account, in no list of ours.
+    expect(world.sandbox.objects().virtual_accounts).toHaveLength(1);
+    expect(await world.store.payments.listRecent({ limit: 10 })).toEqual([]);
+  });
+
+  it("a connection dropped after the Alfamart code was made gets the same honest words", async () => {
+    world.sandbox.injectFault({ endpoint: "create-retail-payment", when: "after", status: 0, times: 2 });
+    await world.say(CASHIER, "/alfamart");
+    await world.say(CASHIER, "Budi Santoso");
+    const summary = await world.say(CASHIER, "20000");
+    const down = await world.press(CASHIER, summary, { text: "✅ Buat sekarang" });
+    expect(textOf(down)).toContain("tidak menjawab");
+    const bye = await world.press(CASHIER, down, { text: "✖ Batal" });
+    expect(textOf(bye)).toContain("tidak tercatat");
+    expect(world.sandbox.objects().retail_payments).toHaveLength(1);
+  });
+
+  it("after a clear refusal, cancelling still says nothing was made", async () => {
+    world.sandbox.injectFault({
+      endpoint: "create-retail-payment",
+      when: "before",
+      status: 401,
+      body: JSON.stringify({ error_code: "INVALID_API_KEY", message: "invalid api key" }),
+      contentType: "application/json",
+    });
+    await world.say(CASHIER, "/alfamart");
+    await world.say(CASHIER, "Budi Santoso");
+    const summary = await world.say(CASHIER, "20000");
+    const refused = await world.press(CASHIER, summary, { text: "✅ Buat sekarang" });
+    expect(textOf(refused)).toContain("Kunci API");
+    const bye = await world.press(CASHIER, refused, { text: "✖ Batal" });
+    expect(textOf(bye)).toBe("Dibatalkan. Tidak ada yang dibuat.");
   });
 
   it("offers no retry when the gateway refuses the data, and stores nothing", async () => {

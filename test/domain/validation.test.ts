@@ -22,6 +22,23 @@ describe("the banks' rules, checked before anything is sent", () => {
     expect(checkCustomerName("O'Brien-Putra, Jr.")).toMatchObject({ ok: true });
   });
 
+  it("reads the curly apostrophes and dashes phone keyboards insert as the plain ' and - the gateway takes", () => {
+    // Phone keyboards' smart punctuation turns ' into ’ (‘ after a space) and -- into a dash by itself.
+    expect(checkCustomerName("Ma\u2019ruf Amin")).toEqual({ ok: true, value: "Ma'ruf Amin" });
+    expect(checkCustomerName("Syafi\u2019i")).toEqual({ ok: true, value: "Syafi'i" });
+    expect(checkCustomerName("Nur \u2018Aini")).toEqual({ ok: true, value: "Nur 'Aini" });
+    expect(checkCustomerName("Ma\u02bcruf")).toEqual({ ok: true, value: "Ma'ruf" });
+    for (const dash of ["\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212"]) {
+      expect(checkCustomerName(`Siti${dash}Aminah`), dash).toEqual({ ok: true, value: "Siti-Aminah" });
+    }
+    expect(checkCustomerName("Siti \u2013 Aminah")).toEqual({ ok: true, value: "Siti - Aminah" });
+    // Still the same rules once plain: punctuation alone names nobody, an institution's name is refused.
+    expect(checkCustomerName("\u2019\u2013")).toMatchObject({ ok: false, reason: "name_bad_characters" });
+    expect(checkCustomerName("Budi\u2013BCA")).toMatchObject({ ok: false, reason: "name_institution", word: "bca" });
+    // Quotation marks are not apostrophes: still refused, as the gateway would.
+    expect(checkCustomerName("\u201cBudi\u201d")).toMatchObject({ ok: false, reason: "name_bad_characters" });
+  });
+
   it("refuses names banks reject", () => {
     expect(checkCustomerName("   ")).toMatchObject({ ok: false, reason: "name_empty" });
     expect(checkCustomerName("Budi 123")).toMatchObject({ ok: false, reason: "name_bad_characters" });

@@ -12,7 +12,15 @@ export type CreatedPayment = Omit<PaymentRecord, "createdBy" | "chatId" | "messa
 
 type Attempt =
   | { ok: true; payment: CreatedPayment }
-  | { ok: false; code: GatewayErrorCode | "UNKNOWN"; gatewayMessage?: string | undefined; reason?: string | undefined };
+  | {
+      ok: false;
+      code: GatewayErrorCode | "UNKNOWN";
+      gatewayMessage?: string | undefined;
+      reason?: string | undefined;
+      httpStatus?: number | undefined;
+      attempts?: number | undefined;
+    };
+type Failure = Extract<Attempt, { ok: false }>;
 
 /** How long a confirmed flow's claim is remembered: far longer than any two presses of one button apart. */
 const CONFIRM_CLAIM_TTL_MS = 24 * 60 * 60 * 1000;
@@ -22,12 +30,38 @@ const RETRYABLE: ReadonlySet<string> = new Set(["UNAVAILABLE", "UNEXPECTED_RESPO
 
 function attemptFailure(error: unknown): Attempt {
   if (error instanceof GatewayError) {
-    return { ok: false, code: error.code, gatewayMessage: error.details.gatewayMessage, reason: error.details.reason };
+    const { gatewayMessage, reason, httpStatus, attempts } = error.details;
+    return { ok: false, code: error.code, gatewayMessage, reason, httpStatus, attempts };
   }
   return { ok: false, code: "UNKNOWN" };
 }
 
-function failureText(ctx: FlowContext, failure: Extract<Attempt, { ok: false }>): string {
+/**
+ * Whether the gateway may hold the object though no answer said so: the answer never came (timeout, a
+ * dropped connection), was a 5xx, or came unreadable. Only a clear refusal (our own check, a bad key, a
+ * refused field, a first-try 429 or redirect) proves nothing was made. The client retries only after no
+ * answer or a 5xx, so any failure on a later attempt follows one that may have made it.
+ */
+function mayHaveMade(failure: Failure): boolean {
+  // Entries saved before these fields existed lack them: read as the doubtful case.
+  if ((failure.attempts ?? 1) > 1) return true;
+  switch (failure.code) {
+    case "INVALID_INPUT":
+    case "BAD_KEY":
+    case "VALIDATION":
+      return false;
+    case "UNAVAILABLE":
+      return failure.httpStatus !== 429;
+    case "UNEXPECTED_RESPONSE":
+      return failure.httpStatus === undefined || (failure.httpStatus >= 200 && failure.httpStatus < 300);
+    default:
+      // A 409 on an external_id made for this flow alone can only be an earlier try of ours; UNKNOWN (our
+      // own code threw) says nothing either way.
+      return true;
+  }
+}
+
+function failureText(ctx: FlowContext, failure: Failure, doubtful: boolean): string {
   switch (failure.code) {
     case "BAD_KEY":
       return ctx.t("bot-gateway-bad-key");
@@ -38,7 +72,7 @@ function failureText(ctx: FlowContext, failure: Extract<Attempt, { ok: false }>)
     case "INVALID_INPUT":
       return ctx.t("bot-gateway-invalid-input", { reason: escapeHtml(failure.reason ?? "-") });
     case "UNAVAILABLE":
-      return ctx.t("bot-gateway-unavailable");
+      return ctx.t(doubtful ? "bot-gateway-no-answer" : "bot-gateway-unavailable");
     default:
       return ctx.t("bot-gateway-unexpected");
   }
@@ -69,6 +103,8 @@ export async function createWithRetry(
   }
   const externalId = await flow.external(() => deps.newExternalId());
   let current = ctx;
+  // Sticks once set: a clear refusal on a later try does not undo what an earlier, unanswered one may have made.
+  let doubtful = false;
   for (;;) {
     await current.replyWithChatAction("upload_photo").catch(() => undefined);
     const attempt = await flow.external(async (): Promise<Attempt> => {
@@ -80,14 +116,15 @@ export async function createWithRetry(
       }
     });
     if (attempt.ok) return { payment: attempt.payment, ctx: current };
-    const text = failureText(current, attempt);
+    doubtful ||= mayHaveMade(attempt);
+    const text = failureText(current, attempt, doubtful);
     const choices: Array<readonly [string, "retry" | "abandon"]> = [];
     if (RETRYABLE.has(attempt.code)) choices.push([current.t("bot-retry-button"), "retry"]);
     choices.push([current.t("bot-abandon-button"), "abandon"]);
     const answer = await askChoice(flow, current, nonce, text, choices);
     current = answer.ctx;
     if (answer.value === "abandon") {
-      await current.reply(current.t("bot-cancel-done"));
+      await current.reply(current.t(doubtful ? "bot-cancel-maybe-made" : "bot-cancel-done"));
       return undefined;
     }
   }
