@@ -202,4 +202,15 @@ describe("trouble on the way", () => {
     expect(textOf(askName)).toContain("nama pelanggan");
     expect(textOf(await world.say(CASHIER, "Budi Santoso"))).toContain("Rp 5.000.000");
   });
+
+  it("looking up recent payments or help at the summary keeps the flow: its button still makes the VA", async () => {
+    await upToAmount();
+    const askSingle = await world.say(CASHIER, "150rb");
+    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+    expect(textOf(await world.say(CASHIER, "/pembayaran"))).not.toBe("");
+    expect(textOf(await world.say(CASHIER, "/help"))).toContain("/pembayaran");
+    world.telegram.pressButton(CASHIER, summary, { text: "✅ Buat sekarang" });
+    await world.nextPhoto(CASHIER.id);
+    expect(vaCreates()).toBe(1);
+  });
 });

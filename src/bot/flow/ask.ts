@@ -5,6 +5,7 @@ import { checkAmount, checkCustomerName, type InvalidReason } from "../../domain
 import type { Flow, FlowContext } from "../context.js";
 import { escapeHtml, quoteTyped } from "../html.js";
 import { choiceKeyboard } from "../keyboards/choices.js";
+import { MENU } from "../keyboards/main-menu.js";
 
 /**
  * Buttons of one run of a flow carry its nonce ("f:<nonce>:<choice>"), so a button left over from an
@@ -19,14 +20,29 @@ export async function newFlowNonce(flow: Flow): Promise<string> {
 const buttonData = (nonce: string, choice: string) => `f:${nonce}:${choice}`;
 
 /**
- * The next update for this flow. A main-menu button or any command leaves the flow and is handled as if
- * no flow were running (the merchant changed their mind; /cancel is caught before flows ever see it).
- * Other buttons (a payment's "simulate", a language choice) pass through to their handlers, and the flow
- * keeps waiting where it was.
+ * Looking something up on the way (recent payments, help, the staff list, the language) is not changing
+ * one's mind: it is answered and the flow keeps waiting, so the summary's button still works afterwards.
+ */
+const LOOK_UP_COMMANDS: ReadonlySet<string> = new Set(["payments", "pembayaran", "help", "language", "bahasa", "staff"]);
+const LOOK_UP_BUTTONS: ReadonlySet<string> = new Set([MENU.payments, MENU.help, MENU.language, MENU.staff]);
+
+function looksSomethingUp(ctx: FlowContext): boolean {
+  const data = ctx.callbackQuery?.data;
+  if (data !== undefined) return LOOK_UP_BUTTONS.has(data);
+  const command = /^\/([A-Za-z0-9_]+)/.exec(ctx.message?.text ?? "")?.[1];
+  return command !== undefined && LOOK_UP_COMMANDS.has(command.toLowerCase());
+}
+
+/**
+ * The next update for this flow. Any other main-menu button or command leaves the flow and is handled as
+ * if no flow were running (the merchant changed their mind; /cancel is caught before flows ever see it).
+ * A look-up, and other buttons (a payment's "simulate", a language choice), pass through to their
+ * handlers, and the flow keeps waiting where it was.
  */
 export async function waitInFlow(flow: Flow, nonce: string): Promise<FlowContext> {
   const ctx = await flow.wait();
   const data = ctx.callbackQuery?.data;
+  if (looksSomethingUp(ctx)) await flow.skip({ next: true });
   if (data?.startsWith("menu:") || ctx.message?.text?.startsWith("/")) await flow.halt({ next: true });
   if (data !== undefined && !data.startsWith(`f:${nonce}:`)) await flow.skip({ next: true });
   return ctx;
