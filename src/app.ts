@@ -7,6 +7,7 @@ import { createGatewayClient } from "./gateway/client.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
 import { createStore, createCallbackEventLog, createOutbox, type PaymentRecord, type Store } from "./store/index.js";
 import { createBot } from "./bot/create-bot.js";
+import { disbursementWatch } from "./bot/features/disbursement.js";
 import type { BotContext } from "./bot/context.js";
 import { createWebhookServer, type TelegramUpdate } from "./webhook/server.js";
 import { createNotifier } from "./notify/notifier.js";
@@ -159,6 +160,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       onPaymentCreated: (record) => metrics.paymentCreated(record.kind),
       disburseMaxAmount: config.disburseMaxAmount,
       disburseDailyLimit: config.disburseDailyLimit,
+      disburseGatewayTimeoutMs: config.pallapiTimeoutMs,
       apiTransformers: [countTelegramCalls(metrics, "bot")],
     });
     // Before the server listens: with a webhook already registered, an update may arrive at once, and
@@ -178,6 +180,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         if (!(await settlesWithin(notifier.stop(), NOTIFIER_GRACE_MS))) logger.warn("notifier sends still in flight at shutdown");
       },
     });
+    // Concludes disbursement sends cut off mid-call, here or on another instance (see disbursement/watch.ts).
+    const sendWatch = disbursementWatch({ store, api: bot.api, i18n, logger: logger.child({ part: "disbursement-watch" }) });
+    sendWatch.start();
+    parts.push({ name: "disbursement-watch", stop: () => sendWatch.stop() });
 
     const webhookMode = config.telegramWebhookUrl !== undefined;
     const secretToken = telegramWebhookSecret(config, botToken);

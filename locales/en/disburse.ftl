@@ -82,6 +82,8 @@ disburse-refused-bad-key = ⛔ Not sent: the payment service refused the shop's 
 disburse-refused-validation = ⛔ Not sent: the payment service refused this data ({ $message }). Today's limit was given back.
 disburse-refused-invalid-input = ⛔ Not sent: this data was not accepted ({ $reason }). Today's limit was given back.
 disburse-uncertain = ⚠️ The payment service gave no clear answer, so it is not certain the transfer was made. Press "Try again": the transaction number stays the same, so the money can never be sent twice.
+# Heads the uncertain answer when it replaces the summary: a send cut off by a restart, told later.
+disburse-uncertain-which = 💸 The transfer of <b>{ $amount }</b> to { $bank } <code>{ $account }</code> ({ $holder })
 
 ## Payment list
 disburse-list-outgoing = ↗️ Out { $method }

@@ -82,6 +82,8 @@ disburse-refused-bad-key = ⛔ Tidak dikirim: kunci API toko ditolak layanan pem
 disburse-refused-validation = ⛔ Tidak dikirim: layanan pembayaran menolak data ini ({ $message }). Batas harian dikembalikan.
 disburse-refused-invalid-input = ⛔ Tidak dikirim: data ini tidak diterima ({ $reason }). Batas harian dikembalikan.
 disburse-uncertain = ⚠️ Layanan pembayaran tidak menjawab dengan jelas, jadi belum pasti transfer ini dibuat. Tekan "Coba lagi": nomor transaksinya tetap sama, jadi uang tidak akan terkirim dua kali.
+# Heads the uncertain answer when it replaces the summary: a send cut off by a restart, told later.
+disburse-uncertain-which = 💸 Transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder }
 
 ## Payment list
 disburse-list-outgoing = ↗️ Keluar { $method }

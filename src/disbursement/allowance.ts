@@ -80,6 +80,8 @@ export interface DisbursementAllowance {
   reserve(externalId: string, amount: number): Promise<ReserveResult>;
   /** Gives a reservation back (the gateway refused, or the bank failed it); see releaseDisbursementAllowance. */
   release(externalId: string): Promise<Reservation | undefined>;
+  /** Whether a reservation for this disbursement is held now. */
+  holds(externalId: string): Promise<boolean>;
 }
 
 export function createDisbursementAllowance(options: AllowanceOptions): DisbursementAllowance {
@@ -121,6 +123,7 @@ export function createDisbursementAllowance(options: AllowanceOptions): Disburse
     check,
     reserve,
     release: (externalId) => releaseDisbursementAllowance(store, externalId, now()),
+    holds: async (externalId) => (await store.atomic.get(reservationKey(externalId))) !== undefined,
   };
 }
 

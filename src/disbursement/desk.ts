@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import type { DisbursementBank } from "../domain/limits.js";
 import { GatewayError, type GatewayClient, type GatewayErrorCode } from "../gateway/types.js";
 import type { Logger } from "../logger.js";
 import type { PaymentRecord, Store } from "../store/types.js";
-import { createDisbursementAllowance, type DisbursementAllowance } from "./allowance.js";
+import { createDisbursementAllowance, releaseDisbursementAllowance, type DisbursementAllowance } from "./allowance.js";
+import { disbursementSendBoundMs } from "./send-bound.js";
 
 /**
  * The disbursement desk: everything between "the owner has typed it all" and "the gateway has it", kept
@@ -13,6 +15,13 @@ import { createDisbursementAllowance, type DisbursementAllowance } from "./allow
  * later, and a press by someone else lands in nobody's conversation at all. So the summary is saved here as
  * a draft in the store, and a press is judged against it: the right owner, not expired, and
  * `atomic.setIfAbsent` on the disbursement's confirm key, which exactly one press in the world wins.
+ *
+ * Why every send has a timer in the store: the process that calls the gateway can stop mid-call (a deploy
+ * gives it seconds, a crash none), and then nothing would ever conclude a draft left "sending". Each attempt
+ * is an entry of the SENDS_QUEUE work queue, added before its press can win. The sending process holds the
+ * entry's lease for as long as a gateway call can take (`sendBoundMs`); once that has passed, the watch of
+ * any instance takes the entry and calls the attempt uncertain, exactly as an unclear answer would. Which of
+ * the two concludes an attempt is decided once, by `atomic.setIfAbsent` on its settled key.
  */
 
 export type DraftState =
@@ -56,6 +65,18 @@ export interface DisbursementDraft extends DisbursementDetails {
   retries: number;
 }
 
+/** One attempt being watched: the body of its SENDS_QUEUE entry. */
+export interface WatchedSend {
+  draftId: string;
+  externalId: string;
+  /** The draft's `retries` for this attempt. */
+  attempt: number;
+  /** Epoch ms, by the desk's clock: before this the attempt may still be running somewhere. */
+  dueAtMs: number;
+  /** The message whose press started the attempt: the one to edit when the owner is told. */
+  messageId?: number | undefined;
+}
+
 export type PressRefusal =
   | { ok: false; reason: "unknown" }
   | { ok: false; reason: "not_yours" }
@@ -71,7 +92,9 @@ export type SendOutcome =
   /** Nothing was created; the allowance is back. */
   | { kind: "refused"; code: GatewayErrorCode | "UNKNOWN"; gatewayMessage?: string | undefined; reason?: string | undefined }
   /** Maybe created; the allowance stays taken until we know. */
-  | { kind: "uncertain"; code: GatewayErrorCode | "UNKNOWN" };
+  | { kind: "uncertain"; code: GatewayErrorCode | "UNKNOWN" }
+  /** The watch concluded this attempt first (its bound had passed): it tells the owner, not the caller. */
+  | { kind: "overdue" };
 
 export interface DeskOptions {
   store: Store;
@@ -84,6 +107,8 @@ export interface DeskOptions {
   confirmTtlMs: number;
   /** Called after a disbursement is recorded (metrics, the offline demo). */
   onRecorded?: ((record: PaymentRecord) => void) | undefined;
+  /** How long one send may take before the watch calls it uncertain; default from the gateway client's defaults. */
+  sendBoundMs?: number | undefined;
 }
 
 /** Drafts outlive the confirm window so a late press still gets a precise answer, and a retry can happen. */
@@ -95,6 +120,80 @@ const NOTHING_CREATED: ReadonlySet<string> = new Set(["INVALID_INPUT", "BAD_KEY"
 
 export const confirmKey = (externalId: string) => `disburse:confirm:${externalId}`;
 const retryKey = (externalId: string, attempt: number) => `disburse:retry:${externalId}:${attempt}`;
+/** Who concluded an attempt, and how: written once, by the send or by the watch. */
+const settledKey = (externalId: string, attempt: number) => `disburse:settled:${externalId}:${attempt}`;
+
+/** The timers of sends in flight; see the comment at the top. */
+export const SENDS_QUEUE = "disbursement-sends";
+export const sendEntryId = (externalId: string, attempt: number) => `${externalId}:${attempt}`;
+/** A concluded timer's id is remembered as long as its draft, so nothing can add it again. */
+const SEND_ENTRY_REMEMBERED_MS = DRAFT_KEPT_MS;
+
+const DRAFTS_NAMESPACE = "disbursement-drafts";
+
+interface Settled {
+  state: "sent" | "refused" | "uncertain";
+  by: "send" | "watch";
+}
+
+async function readDraft(store: Store, draftId: string): Promise<DisbursementDraft | undefined> {
+  return (await store.namespace(DRAFTS_NAMESPACE).get(draftId)) as DisbursementDraft | undefined;
+}
+
+async function writeDraft(store: Store, draft: DisbursementDraft): Promise<void> {
+  await store.namespace(DRAFTS_NAMESPACE).set(draft.draftId, draft, DRAFT_KEPT_MS);
+}
+
+/** Concludes an attempt unless it was concluded before; either way, returns how it was. */
+async function settle(store: Store, externalId: string, attempt: number, mine: Settled): Promise<{ first: boolean; settled: Settled }> {
+  const key = settledKey(externalId, attempt);
+  if (await store.atomic.setIfAbsent(key, JSON.stringify(mine), DRAFT_KEPT_MS)) return { first: true, settled: mine };
+  const raw = await store.atomic.get(key);
+  return { first: false, settled: raw === undefined ? mine : (JSON.parse(raw) as Settled) };
+}
+
+/** Money that never left: the allowance back (take-once) and the record marked failed. */
+async function concludeRefused(store: Store, externalId: string, now: Date): Promise<void> {
+  await releaseDisbursementAllowance(store, externalId, now);
+  const payment = await store.payments.get(externalId);
+  if (payment?.status === "pending") await store.payments.update(externalId, { status: "failed" });
+}
+
+/** The bank's answer (a callback) has been recorded: the gateway has the transfer, whatever we were told. */
+const bankAnswered = (payment: PaymentRecord | undefined) => payment?.status === "completed" || payment?.status === "failed";
+
+/** Whether a press won this attempt: the confirm (not a cancel) for the first, the retry claim after. */
+async function attemptWasClaimed(store: Store, externalId: string, attempt: number): Promise<boolean> {
+  if (attempt === 0) return (await store.atomic.get(confirmKey(externalId)))?.startsWith("confirm:") ?? false;
+  return (await store.atomic.get(retryKey(externalId, attempt))) !== undefined;
+}
+
+/**
+ * The watch's part, once an attempt's bound has passed and its lease is the watch's: concludes it if nothing
+ * did, finishes what a send cut off after concluding left undone, and returns the draft when the owner must
+ * now hear it is uncertain (undefined: nothing to tell). Safe to run again for the same attempt.
+ */
+export async function settleOverdueSend(store: Store, send: WatchedSend, now: Date): Promise<DisbursementDraft | undefined> {
+  const draft = await readDraft(store, send.draftId);
+  if (!draft || draft.externalId !== send.externalId) return undefined;
+  // A later attempt has a timer of its own; this one was concluded before that could begin.
+  if (draft.retries > send.attempt) return undefined;
+  // The press lost (a double tap, a cancel first): nothing was ever sent for this timer.
+  if (!(await attemptWasClaimed(store, send.externalId, send.attempt))) return undefined;
+  const atAttempt: DisbursementDraft = { ...draft, retries: send.attempt };
+  if (draft.retries === send.attempt) {
+    if (draft.state === "sent" || draft.state === "refused" || draft.state === "cancelled") return undefined;
+    // Concluded and written, but the timer is still here: whoever concluded it stopped before telling.
+    if (draft.state === "uncertain") return atAttempt;
+  }
+  // "Sending" (or a press won and its state was never written): cut off, or concluded and cut off right after.
+  const payment = await store.payments.get(send.externalId);
+  const { settled } = await settle(store, send.externalId, send.attempt, { state: bankAnswered(payment) ? "sent" : "uncertain", by: "watch" });
+  if (settled.state === "refused") await concludeRefused(store, send.externalId, now);
+  await writeDraft(store, { ...atAttempt, state: settled.state });
+  // A bank's answer has already been told by the notifier; only "uncertain" needs the owner's hand.
+  return settled.state === "uncertain" ? { ...atAttempt, state: "uncertain" } : undefined;
+}
 
 export interface DisbursementDesk {
   readonly allowance: DisbursementAllowance;
@@ -102,10 +201,10 @@ export interface DisbursementDesk {
   /** Saves what the owner typed, to be confirmed within confirmTtlMs. */
   saveDraft(input: DisbursementDetails & { draftId: string; externalId: string; ownerId: number; chatId: number; locale: string }): Promise<DisbursementDraft>;
   getDraft(draftId: string): Promise<DisbursementDraft | undefined>;
-  /** A press of confirm: exactly one press per draft, by its owner, in time, gets `ok`. */
-  claimConfirm(draftId: string, userId: number): Promise<Claim>;
+  /** A press of confirm: exactly one press per draft, by its owner, in time, gets `ok`. `messageId` is the pressed one's. */
+  claimConfirm(draftId: string, userId: number, options?: { messageId?: number | undefined }): Promise<Claim>;
   /** A press of retry after an uncertain answer: one press per attempt gets `ok`. No expiry: it is the same decision. */
-  claimRetry(draftId: string, userId: number): Promise<Claim>;
+  claimRetry(draftId: string, userId: number, options?: { messageId?: number | undefined }): Promise<Claim>;
   /** A press of cancel; it races confirm for the same key, so a draft is either cancelled or paid. */
   cancel(draftId: string, userId: number): Promise<{ ok: true } | PressRefusal>;
   /** After a won claim: the guards, the gateway call, the record. `messageId` is the summary's. */
@@ -114,13 +213,11 @@ export interface DisbursementDesk {
 
 export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
   const { store, gateway, logger, now } = options;
-  const drafts = store.namespace("disbursement-drafts");
   const allowance = createDisbursementAllowance({ store, maxAmount: options.maxAmount, dailyLimit: options.dailyLimit, now });
+  const sendBoundMs = options.sendBoundMs ?? disbursementSendBoundMs();
 
-  const getDraft = async (draftId: string) => (await drafts.get(draftId)) as DisbursementDraft | undefined;
-  const putDraft = async (draft: DisbursementDraft) => {
-    await drafts.set(draft.draftId, draft, DRAFT_KEPT_MS);
-  };
+  const getDraft = (draftId: string) => readDraft(store, draftId);
+  const putDraft = (draft: DisbursementDraft) => writeDraft(store, draft);
   const setState = async (draft: DisbursementDraft, state: DraftState, patch: Partial<DisbursementDraft> = {}) => {
     const next = { ...draft, ...patch, state };
     await putDraft(next);
@@ -135,12 +232,20 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     return { ok: true, draft };
   }
 
-  async function claimConfirm(draftId: string, userId: number): Promise<Claim> {
+  /** Starts an attempt's timer. Before the press's claim: a claim that wins always has one, even if we stop right after. */
+  async function watch(draft: DisbursementDraft, attempt: number, messageId: number | undefined): Promise<void> {
+    const at = now().getTime();
+    const body: WatchedSend = { draftId: draft.draftId, externalId: draft.externalId, attempt, dueAtMs: at + sendBoundMs, messageId };
+    await store.queues.add(SENDS_QUEUE, [{ id: sendEntryId(draft.externalId, attempt), createdAtMs: at, body: JSON.stringify(body) }]);
+  }
+
+  async function claimConfirm(draftId: string, userId: number, { messageId }: { messageId?: number | undefined } = {}): Promise<Claim> {
     const judged = await judge(draftId, userId);
     if (!judged.ok) return judged;
     const { draft } = judged;
     if (draft.state !== "awaiting") return { ok: false, reason: "already", state: draft.state };
     if (now().getTime() > Date.parse(draft.confirmBy)) return { ok: false, reason: "expired" };
+    await watch(draft, 0, messageId);
     const won = await store.atomic.setIfAbsent(confirmKey(draft.externalId), `confirm:${userId}`, CLAIM_KEPT_MS);
     if (!won) {
       const latest = (await getDraft(draftId)) ?? draft;
@@ -149,11 +254,18 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     return { ok: true, draft: await setState(draft, "sending") };
   }
 
-  async function claimRetry(draftId: string, userId: number): Promise<Claim> {
+  async function claimRetry(draftId: string, userId: number, { messageId }: { messageId?: number | undefined } = {}): Promise<Claim> {
     const judged = await judge(draftId, userId);
     if (!judged.ok) return judged;
     const { draft } = judged;
     if (draft.state !== "uncertain") return { ok: false, reason: "already", state: draft.state };
+    // The bank's answer came in while we did not know (the record was written before the gateway call, so its
+    // callback found it): the transfer exists, and the owner has been told how it ended.
+    if (bankAnswered(await store.payments.get(draft.externalId))) {
+      await setState(draft, "sent");
+      return { ok: false, reason: "already", state: "sent" };
+    }
+    await watch(draft, draft.retries + 1, messageId);
     const won = await store.atomic.setIfAbsent(retryKey(draft.externalId, draft.retries + 1), `retry:${userId}`, CLAIM_KEPT_MS);
     if (!won) return { ok: false, reason: "already", state: "sending" };
     return { ok: true, draft: await setState(draft, "sending", { retries: draft.retries + 1 }) };
@@ -173,9 +285,9 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     return { ok: true };
   }
 
-  async function record(draft: DisbursementDraft, gatewayId: string, messageId: number | undefined): Promise<PaymentRecord> {
+  function newRecord(draft: DisbursementDraft, gatewayId: string, messageId: number | undefined): PaymentRecord {
     const at = now().toISOString();
-    const saved: PaymentRecord = {
+    return {
       externalId: draft.externalId,
       gatewayId,
       kind: "disbursement",
@@ -192,26 +304,81 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
       createdAt: at,
       updatedAt: at,
     };
-    await store.payments.save(saved);
-    try {
-      options.onRecorded?.(saved);
-    } catch (error) {
-      logger.error({ err: error, externalId: saved.externalId }, "onRecorded failed");
+  }
+
+  /**
+   * Written before the gateway is called, without its id: a bank's callback that arrives while the answer is
+   * lost, or after this process was cut off, then finds the transfer and tells the shop, instead of being
+   * reported as a stranger's. If the gateway refuses it, it is marked failed.
+   */
+  async function recordBeforeSending(draft: DisbursementDraft, messageId: number | undefined): Promise<void> {
+    if ((await store.payments.get(draft.externalId)) === undefined) await store.payments.save(newRecord(draft, "", messageId));
+  }
+
+  /** The record once the gateway has the transfer; `gatewayId` undefined when it only said "seen before". */
+  async function recordLanded(draft: DisbursementDraft, gatewayId: string | undefined, messageId: number | undefined): Promise<PaymentRecord> {
+    const existing = await store.payments.get(draft.externalId);
+    if (existing === undefined) {
+      const saved = newRecord(draft, gatewayId ?? "", messageId);
+      await store.payments.save(saved);
+      return saved;
     }
-    return saved;
+    if (gatewayId === undefined || existing.gatewayId === gatewayId) return existing;
+    return (await store.payments.update(draft.externalId, { gatewayId })) ?? existing;
+  }
+
+  const completeWatch = (draft: DisbursementDraft) =>
+    store.queues.complete(SENDS_QUEUE, sendEntryId(draft.externalId, draft.retries), SEND_ENTRY_REMEMBERED_MS);
+
+  /** Concludes an attempt that did not reach the gateway, or was refused or unclear; false if the watch did first. */
+  async function conclude(draft: DisbursementDraft, state: "refused" | "uncertain"): Promise<boolean> {
+    const { first } = await settle(store, draft.externalId, draft.retries, { state, by: "send" });
+    if (!first) return false;
+    if (state === "refused") await concludeRefused(store, draft.externalId, now());
+    await setState(draft, state);
+    await completeWatch(draft);
+    return true;
+  }
+
+  async function landed(draft: DisbursementDraft, gatewayId: string | undefined, messageId: number | undefined): Promise<SendOutcome> {
+    const saved = await recordLanded(draft, gatewayId, messageId);
+    const { first } = await settle(store, draft.externalId, draft.retries, { state: "sent", by: "send" });
+    // Even when the watch concluded first and called it uncertain: the transfer exists, and a retry must hear so.
+    await setState(draft, "sent");
+    await completeWatch(draft);
+    if (first) {
+      try {
+        options.onRecorded?.(saved);
+      } catch (error) {
+        logger.error({ err: error, externalId: saved.externalId }, "onRecorded failed");
+      }
+    } else {
+      logger.warn({ externalId: draft.externalId }, "the gateway took a disbursement after its send was called uncertain");
+    }
+    return { kind: "sent", record: saved, remainingToday: await allowance.remainingToday(), alreadyAtGateway: gatewayId === undefined };
   }
 
   async function send(draft: DisbursementDraft, { messageId }: { messageId?: number | undefined }): Promise<SendOutcome> {
-    if (draft.retries === 0) {
-      // The first attempt takes the allowance; a retry already holds it.
+    // The lease is this process's word that the attempt is alive. It runs out at the bound, and only then may
+    // the watch take the attempt over; if it already has (this send began that late), the watch tells the owner.
+    const leaseOwner = `send-${randomUUID()}`;
+    if (!(await store.queues.claim(SENDS_QUEUE, sendEntryId(draft.externalId, draft.retries), leaseOwner, sendBoundMs))) {
+      logger.warn({ externalId: draft.externalId, attempt: draft.retries }, "a disbursement send began after its bound; left to the watch");
+      return { kind: "overdue" };
+    }
+    // The first attempt takes the allowance; a retry already holds it, unless the first was cut off before
+    // taking it (no reservation, so it never reached the gateway).
+    if (draft.retries === 0 || !(await allowance.holds(draft.externalId))) {
       const reserved = await allowance.reserve(draft.externalId, draft.amount);
       if (!reserved.ok) {
-        await setState(draft, "refused");
+        if (!(await conclude(draft, "refused"))) return { kind: "overdue" };
         return reserved.reason === "above_max"
           ? { kind: "above_max", max: reserved.max }
           : { kind: "daily_limit", remainingToday: reserved.remainingToday };
       }
     }
+    await recordBeforeSending(draft, messageId);
+    let gatewayId: string;
     try {
       const made = await gateway.createDisbursement({
         externalId: draft.externalId,
@@ -224,19 +391,14 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
         emailCc: draft.emailCc,
         emailBcc: draft.emailBcc,
       });
-      const saved = await record(draft, made.id, messageId);
-      await setState(draft, "sent");
-      logger.info({ externalId: draft.externalId, amount: draft.amount, bank: draft.bankCode }, "disbursement sent to the gateway");
-      return { kind: "sent", record: saved, remainingToday: await allowance.remainingToday(), alreadyAtGateway: false };
+      gatewayId = made.id;
     } catch (error) {
       const code = error instanceof GatewayError ? error.code : "UNKNOWN";
       logger.warn({ err: error, externalId: draft.externalId, code }, "gateway did not take a disbursement");
       if (code === "DUPLICATE_EXTERNAL_ID") {
         // Our external_id is random and used by this draft only: an earlier attempt of ours got through.
         // Recorded without the gateway's id; its callback still finds it by external_id.
-        const saved = (await store.payments.get(draft.externalId)) ?? (await record(draft, "", messageId));
-        await setState(draft, "sent");
-        return { kind: "sent", record: saved, remainingToday: await allowance.remainingToday(), alreadyAtGateway: true };
+        return landed(draft, undefined, messageId);
       }
       // A refusal proves nothing exists only if no earlier request for this draft could have got through:
       // the client's own retries (attempts > 1) and the owner's "try again" (retries > 0) follow requests
@@ -244,14 +406,16 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
       // way, so the reservation stays and the owner hears it is not known yet.
       const earlierMayHaveLanded = draft.retries > 0 || (error instanceof GatewayError && (error.details.attempts ?? 1) > 1);
       if (NOTHING_CREATED.has(code) && !earlierMayHaveLanded) {
-        await allowance.release(draft.externalId);
-        await setState(draft, "refused");
+        if (!(await conclude(draft, "refused"))) return { kind: "overdue" };
         const details = error instanceof GatewayError ? error.details : {};
         return { kind: "refused", code, gatewayMessage: details.gatewayMessage, reason: details.reason };
       }
-      await setState(draft, "uncertain");
+      if (!(await conclude(draft, "uncertain"))) return { kind: "overdue" };
       return { kind: "uncertain", code };
     }
+    const outcome = await landed(draft, gatewayId, messageId);
+    logger.info({ externalId: draft.externalId, amount: draft.amount, bank: draft.bankCode }, "disbursement sent to the gateway");
+    return outcome;
   }
 
   return {

@@ -13,6 +13,9 @@ export {
 export {
   confirmKey,
   createDisbursementDesk,
+  SENDS_QUEUE,
+  sendEntryId,
+  settleOverdueSend,
   type Claim,
   type DeskOptions,
   type DisbursementDesk,
@@ -21,4 +24,7 @@ export {
   type DraftState,
   type PressRefusal,
   type SendOutcome,
+  type WatchedSend,
 } from "./desk.js";
+export { disbursementSendBoundMs, SEND_BOUND_MARGIN_MS, type GatewayTiming } from "./send-bound.js";
+export { createSendWatch, type SendWatch, type SendWatchOptions } from "./watch.js";

@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createDisbursementAllowance,
   createDisbursementDesk,
+  createSendWatch,
   dailyCounterKey,
   jakartaDay,
   releaseDisbursementAllowance,
@@ -36,7 +38,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function desk(options: { now?: () => Date; dailyLimit?: number; gatewayAttempts?: number } = {}): DisbursementDesk {
+function desk(options: { now?: () => Date; dailyLimit?: number; gatewayAttempts?: number; sendBoundMs?: number } = {}): DisbursementDesk {
   return createDisbursementDesk({
     store,
     gateway: createGatewayClient({
@@ -51,7 +53,13 @@ function desk(options: { now?: () => Date; dailyLimit?: number; gatewayAttempts?
     maxAmount: 2_000_000,
     dailyLimit: options.dailyLimit ?? 100_000_000,
     confirmTtlMs: 60_000,
+    sendBoundMs: options.sendBoundMs,
   });
+}
+
+/** A watch as another instance runs it, noting whom it tells instead of telling. */
+function watchOf(told: { draftId: string; messageId: number | undefined }[]) {
+  return createSendWatch({ store, logger: silentLogger(), tell: async (draft, messageId) => void told.push({ draftId: draft.draftId, messageId }) });
 }
 
 const draftFor = (d: DisbursementDesk, ownerId = 1001) => {
@@ -152,5 +160,54 @@ describe("the disbursement desk", () => {
     at = new Date("2026-04-02T00:30:00+07:00");
     expect(await allowance.remainingToday()).toBe(2_000_000);
     expect(await store.atomic.get(dailyCounterKey("2026-04-01"))).toBe("2000000");
+  });
+
+  it("calls a send that outlives its bound uncertain once, with two instances watching; its late answer still counts", async () => {
+    // A bound shorter than the gateway's answer stands in for a process that stopped: its lease runs out.
+    const d = desk({ sendBoundMs: 300 });
+    const before = await d.allowance.remainingToday();
+    const draft = await draftFor(d);
+    sandbox.injectFault({ endpoint: "create-disbursement", when: "after", delayMs: 1_000 });
+    const claim = await d.claimConfirm(draft.draftId, 1001, { messageId: 42 });
+    if (!claim.ok) throw new Error("the owner's press must win the claim");
+    const sending = d.send(claim.draft, { messageId: 42 });
+
+    const told: { draftId: string; messageId: number | undefined }[] = [];
+    const [a, b] = [watchOf(told), watchOf(told)];
+    expect(await a.runOnce()).toBe(0); // within the bound: left alone
+    await sleep(500);
+    const concluded = await Promise.all([a.runOnce(), b.runOnce(), a.runOnce()]);
+    expect(concluded.reduce((x, y) => x + y, 0)).toBe(1);
+    expect(told).toEqual([{ draftId: draft.draftId, messageId: 42 }]);
+    expect((await d.getDraft(draft.draftId))?.state).toBe("uncertain");
+    expect(await d.allowance.remainingToday()).toBe(before - 250_000);
+
+    // The answer comes after all: the transfer exists, so the draft says so and a retry pays nothing more.
+    expect((await sending).kind).toBe("sent");
+    expect((await d.getDraft(draft.draftId))?.state).toBe("sent");
+    expect(await d.claimRetry(draft.draftId, 1001)).toEqual({ ok: false, reason: "already", state: "sent" });
+    expect(sandbox.objects().disbursements.filter((x) => x.external_id === draft.externalId)).toHaveLength(1);
+    expect(await a.runOnce()).toBe(0);
+    expect(told).toHaveLength(1);
+  });
+
+  it("takes the allowance on the retry of a send cut off before it took it", async () => {
+    const d = desk({ sendBoundMs: 200 });
+    const before = await d.allowance.remainingToday();
+    const draft = await draftFor(d);
+    const claim = await d.claimConfirm(draft.draftId, 1001);
+    if (!claim.ok) throw new Error("the owner's press must win the claim");
+    // The process stops right after the press won: no reservation, no gateway call.
+    await sleep(300);
+    const told: { draftId: string; messageId: number | undefined }[] = [];
+    expect(await watchOf(told).runOnce()).toBe(1);
+    expect(told).toEqual([{ draftId: draft.draftId, messageId: undefined }]);
+    expect(await d.allowance.remainingToday()).toBe(before);
+
+    const retry = await d.claimRetry(draft.draftId, 1001);
+    if (!retry.ok) throw new Error("the owner's retry must win the claim");
+    expect((await d.send(retry.draft, {})).kind).toBe("sent");
+    expect(await d.allowance.remainingToday()).toBe(before - 250_000);
+    expect(sandbox.objects().disbursements.filter((x) => x.external_id === draft.externalId)).toHaveLength(1);
   });
 });

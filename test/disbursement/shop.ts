@@ -6,7 +6,8 @@ import { Api, type Bot } from "grammy";
 import type { Message } from "grammy/types";
 import { createBot } from "../../src/bot/create-bot.js";
 import type { BotContext } from "../../src/bot/context.js";
-import type { DisbursementOptions } from "../../src/bot/features/disbursement.js";
+import { disbursementWatch, type DisbursementOptions } from "../../src/bot/features/disbursement.js";
+import type { SendWatch } from "../../src/disbursement/index.js";
 import { CALLBACK_EVENTS, CALLBACK_PATHS, type CallbackEvent } from "../../src/gateway/callbacks.js";
 import { createGatewayClient } from "../../src/gateway/client.js";
 import { createI18n } from "../../src/i18n.js";
@@ -55,12 +56,16 @@ export interface Shop extends MerchantChat {
   /** Waits until the sandbox's callbacks are delivered and the notifier has sent everything. */
   settle(): Promise<void>;
   messagesTo(chatId: number): RecordedCall[];
-  /** Everything stops, then the store, bot, webhook and notifier start again on the same SQLite file. */
-  restart(): Promise<void>;
+  /**
+   * Everything stops, then the store, bot, webhook, notifier and watch start again on the same SQLite file.
+   * With `graceMs`, the bot gets only that long to finish the update in hand, as the app's shutdown gives long
+   * polling; what it was doing then is cut off: its store is closed, so it can write nothing more.
+   */
+  restart(options?: { graceMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startShop(options: { disburse?: DisbursementOptions } = {}): Promise<Shop> {
+export async function startShop(options: { disburse?: DisbursementOptions; watchIntervalMs?: number } = {}): Promise<Shop> {
   const dir = mkdtempSync(join(tmpdir(), "pallabot-disburse-"));
   const storeUrl = `sqlite://${join(dir, "shop.sqlite")}`;
   const telegram = createLocalBotApi({ botUsername: "toko_wati_bot" });
@@ -77,6 +82,7 @@ export async function startShop(options: { disburse?: DisbursementOptions } = {}
   let polling: Promise<void> = Promise.resolve();
   let server!: WebhookServer;
   let notifier!: Notifier;
+  let watch!: SendWatch;
   let outboxDepth: () => Promise<number> = async () => 0;
 
   async function open() {
@@ -108,11 +114,25 @@ export async function startShop(options: { disburse?: DisbursementOptions } = {}
       ...options.disburse,
     });
     polling = (await startPolling(bot)).ended;
+    watch = disbursementWatch({
+      store,
+      api: new Api(telegram.token, { apiRoot: telegram.apiRoot }),
+      logger: silentLogger(),
+      i18n,
+      now,
+      intervalMs: options.watchIntervalMs ?? 50,
+    });
+    watch.start();
   }
 
-  async function shut() {
-    await bot.stop();
-    await polling;
+  async function shut(graceMs?: number) {
+    const stopped = bot.stop().then(() => polling);
+    if (graceMs === undefined) await stopped;
+    else {
+      stopped.catch(() => undefined);
+      await Promise.race([stopped, sleep(graceMs)]);
+    }
+    await watch.stop();
     await notifier.stop();
     await server.close();
     await store.close();
@@ -161,8 +181,8 @@ export async function startShop(options: { disburse?: DisbursementOptions } = {}
     messagesTo(chatId) {
       return telegram.callsTo("sendMessage").filter((c) => c.response.ok && Number(c.payload.chat_id) === chatId);
     },
-    async restart() {
-      await shut();
+    async restart(restartOptions = {}) {
+      await shut(restartOptions.graceMs);
       await open();
     },
     async close() {

@@ -1,9 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { createConversation } from "@grammyjs/conversations";
-import { Composer, InlineKeyboard } from "grammy";
+import { Composer, GrammyError, InlineKeyboard, type Api } from "grammy";
 import { DISBURSEMENT_BANK_CODES, DISBURSEMENT_BANKS, type DisbursementBank } from "../../domain/limits.js";
 import { formatRupiah } from "../../domain/rupiah.js";
 import { createDisbursementDesk, type DisbursementDesk, type DisbursementDraft, type PressRefusal, type SendOutcome } from "../../disbursement/desk.js";
+import { disbursementSendBoundMs } from "../../disbursement/send-bound.js";
+import { createSendWatch, type SendWatch } from "../../disbursement/watch.js";
+import { createI18n } from "../../i18n.js";
+import type { Logger } from "../../logger.js";
+import type { Store } from "../../store/types.js";
 import type { BotContext, FeatureDeps, Flow, FlowContext } from "../context.js";
 import { escapeHtml } from "../html.js";
 import { MENU, mainMenuKeyboard } from "../keyboards/main-menu.js";
@@ -28,6 +33,10 @@ export interface DisbursementOptions {
   disburseDailyLimit?: number | undefined;
   /** How long the confirm button stays good. Default 5 minutes. */
   disburseConfirmTtlMs?: number | undefined;
+  /** The gateway client's timeout per attempt (PALLAPI_TIMEOUT_MS), from which a send's bound is derived. */
+  disburseGatewayTimeoutMs?: number | undefined;
+  /** How long a send may take before the watch calls it uncertain. Default: derived (see send-bound.ts). */
+  disburseSendBoundMs?: number | undefined;
 }
 
 export const DEFAULT_DISBURSE_MAX_AMOUNT = 25_000_000;
@@ -219,6 +228,8 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions) {
     dailyLimit: deps.disburseDailyLimit ?? DEFAULT_DISBURSE_DAILY_LIMIT,
     confirmTtlMs: deps.disburseConfirmTtlMs ?? DEFAULT_DISBURSE_CONFIRM_TTL_MS,
     onRecorded: deps.onPaymentCreated,
+    // The app's client keeps its default attempts and backoff; only the timeout is configurable.
+    sendBoundMs: deps.disburseSendBoundMs ?? disbursementSendBoundMs({ timeoutMs: deps.disburseGatewayTimeoutMs }),
   });
   const feature = new Composer<BotContext>();
   feature.use(createConversation<BotContext, FlowContext>(disburseFlow(deps, desk), DISBURSE));
@@ -259,7 +270,8 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions) {
       await ctx.reply(ctx.t("disburse-cancelled"), { reply_markup: mainMenuKeyboard(ctx.t, ctx.role) });
       return;
     }
-    const claim = action === "ok" ? await desk.claimConfirm(draftId, userId) : await desk.claimRetry(draftId, userId);
+    const pressed = { messageId: ctx.callbackQuery.message?.message_id };
+    const claim = action === "ok" ? await desk.claimConfirm(draftId, userId, pressed) : await desk.claimRetry(draftId, userId, pressed);
     if (!claim.ok) {
       await ctx.answerCallbackQuery({ text: refusalText(ctx, claim), show_alert: true });
       if (claim.reason === "expired") await dropButtons(ctx);
@@ -267,7 +279,9 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions) {
     }
     await ctx.answerCallbackQuery({ text: ctx.t("disburse-press-sending") });
     await dropButtons(ctx);
-    const outcome = await desk.send(claim.draft, { messageId: ctx.callbackQuery.message?.message_id });
+    const outcome = await desk.send(claim.draft, pressed);
+    // Began after its bound (Telegram held this press that long): the watch has told the owner, or will.
+    if (outcome.kind === "overdue") return;
     const text = outcomeText(ctx, claim.draft, outcome);
     const keyboard =
       outcome.kind === "uncertain"
@@ -276,4 +290,53 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions) {
     await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
   });
   return feature;
+}
+
+type Translator = { t(locale: string, key: string, variables?: Record<string, string>): string };
+
+/**
+ * Tells the owner that a send cut off mid-call is uncertain, with the retry button: on the pressed message
+ * (the summary) when Telegram still lets us edit it, in a new message otherwise.
+ */
+export function tellUncertainSend(api: Api, i18n: Translator) {
+  return async (draft: DisbursementDraft, messageId: number | undefined): Promise<void> => {
+    const t = (key: string, variables?: Record<string, string>) => i18n.t(draft.locale, key, variables);
+    const which = t("disburse-uncertain-which", {
+      amount: formatRupiah(draft.amount),
+      bank: DISBURSEMENT_BANKS[draft.bankCode].displayName,
+      account: draft.accountNumber,
+      holder: escapeHtml(draft.holderName),
+    });
+    const text = `${which}\n\n${t("disburse-uncertain")}`;
+    const reply_markup = new InlineKeyboard().text(t("disburse-retry-button"), pressData("retry", draft.draftId));
+    if (messageId !== undefined) {
+      try {
+        await api.editMessageText(draft.chatId, messageId, text, { parse_mode: "HTML", reply_markup });
+        return;
+      } catch (error) {
+        // Told already by a watch stopped before it could note so.
+        if (error instanceof GrammyError && /message is not modified/i.test(error.description)) return;
+        // Too old to edit, or deleted: a new message says it.
+      }
+    }
+    await api.sendMessage(draft.chatId, text, { parse_mode: "HTML", reply_markup });
+  };
+}
+
+/** The watch over disbursement sends (src/disbursement/watch.ts), telling owners through `api`. Every instance runs one. */
+export function disbursementWatch(deps: {
+  store: Store;
+  api: Api;
+  logger: Logger;
+  i18n?: Translator | undefined;
+  now?: (() => Date) | undefined;
+  intervalMs?: number | undefined;
+}): SendWatch {
+  return createSendWatch({
+    store: deps.store,
+    logger: deps.logger,
+    now: deps.now,
+    intervalMs: deps.intervalMs,
+    tell: tellUncertainSend(deps.api, deps.i18n ?? createI18n()),
+  });
 }
