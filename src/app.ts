@@ -242,8 +242,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         name: "long-polling",
         intake: true,
         async stop() {
-          // The updates in hand are finished (within the grace) and confirmed to Telegram; one cut off is not
-          // confirmed, so Telegram hands it out again after the restart.
+          // The updates in hand get the grace to finish; see long-polling.ts for what happens to one cut off.
           stopRequested = true;
           const stopped = polling.stop(INTAKE_GRACE_MS);
           const outcome = await outcomeWithin(stopped, INTAKE_GRACE_MS + 1_000);

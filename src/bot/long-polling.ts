@@ -6,8 +6,8 @@ export interface LongPolling {
   /** Settles when polling ends: resolves after `stop`, rejects when Telegram ends it (401, or 409 from a second poller). */
   readonly ended: Promise<void>;
   /**
-   * Stops taking updates, waits up to `graceMs` for the ones in hand, then tells Telegram which are done so a
-   * restart does not get them again. `finished`: none was still running when the grace ran out.
+   * Stops taking updates, waits up to `graceMs` for the ones in hand, then confirms the last batch to Telegram
+   * so a restart does not get its finished updates again. `finished`: none was still running when the grace ran out.
    */
   stop(graceMs: number): Promise<{ finished: boolean; confirmError?: unknown }>;
 }
@@ -17,9 +17,12 @@ export interface LongPolling {
  * one cashier's create waiting on a slow gateway (up to its timeout times its attempts) held every other chat
  * of the shop. Here updates run side by side; the bot's `sequentialize` keeps each person's own in order.
  *
- * What `bot.start()` did and the runner leaves to us: at stop, confirming the updates taken (the runner
- * confirms a batch only by asking for the next one). Only those finished are confirmed: everything before
- * the oldest one still running, so one cut off by the grace period comes back after a restart.
+ * The price: the runner confirms a batch to Telegram as soon as it asks for the next one, not once it is
+ * handled, so an update still running when the process stops does not come again after the restart, as it
+ * did with `bot.start()`. The flows are built for that: a press cut off mid-call is simply pressed again
+ * (one summary makes one payment whatever the number of presses), and a transfer cut off is concluded by
+ * the disbursement watch. At stop, the last batch (which no later request confirmed) is confirmed up to
+ * the oldest update still running.
  */
 export function startLongPolling<C extends Context>(
   bot: Bot<C>,

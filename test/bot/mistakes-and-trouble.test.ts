@@ -214,3 +214,27 @@ describe("trouble on the way", () => {
     expect(vaCreates()).toBe(1);
   });
 });
+
+describe("a restart in the middle of making a payment", () => {
+  it("the cashier presses 'create' again after it: the same VA is made and shown once, nothing twice", async () => {
+    await upToAmount();
+    const askSingle = await world.say(CASHIER, "150rb");
+    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+    // The gateway makes the VA but is slow to say so; the bot is stopped meanwhile (a deploy).
+    world.sandbox.injectFault({ endpoint: "create-virtual-account", when: "after", delayMs: 2_000, times: 1 });
+    world.telegram.pressButton(CASHIER, summary, { text: "✅ Buat sekarang" });
+    const deadline = Date.now() + 5_000;
+    while (vaCreates() === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await world.restart({ graceMs: 100 });
+
+    // Nothing came, so the cashier presses again: before, "this button no longer works", and the VA was lost.
+    world.telegram.pressButton(CASHIER, summary, { text: "✅ Buat sekarang" });
+    const photo = await world.telegram.waitFor((c) => c.method === "sendPhoto" && c.response.ok, { timeoutMs: 20_000, description: "the VA's photo" });
+    const [va] = world.sandbox.objects().virtual_accounts;
+    expect(decodeQr(photo)).toBe(va?.account_number);
+    expect(world.sandbox.objects().virtual_accounts).toHaveLength(1);
+    expect(await world.store.payments.listRecent({ limit: 10 })).toMatchObject([{ externalId: va?.external_id }]);
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // room for the cut-off press's late answer to show a second one
+    expect(world.telegram.callsTo("sendPhoto").filter((c) => c.response.ok)).toHaveLength(1);
+  });
+});

@@ -41,8 +41,12 @@ export interface World extends MerchantChat {
   storeUrl: string;
   /** The next sendPhoto to a chat since the last injected update. */
   nextPhoto(chatId: number): Promise<RecordedCall>;
-  /** Stops the bot and closes the store, then opens both again on the same SQLite file: a process restart. */
-  restart(): Promise<void>;
+  /**
+   * Stops the bot and closes the store, then opens both again on the same SQLite file: a process restart.
+   * `graceMs` (long polling): how long the updates in hand get to finish; one still running then is cut
+   * off as the app's shutdown cuts it (its store is closed under it, and Telegram does not hand it out again).
+   */
+  restart(options?: { graceMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,7 +82,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     while (handling.size > 0) await Promise.all([...handling]);
   };
   // Stops the running bot; resolves once the update in hand is fully handled and saved.
-  let stopBot: () => Promise<void> = async () => undefined;
+  let stopBot: (graceMs?: number) => Promise<void> = async () => undefined;
   const launch = async (): Promise<Bot<BotContext>> => {
     const bot = createBot({
       token: telegram.token,
@@ -103,8 +107,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       };
     } else {
       const polling = await startConcurrentPolling(bot, telegram);
-      stopBot = async () => {
-        await polling.stop(10_000);
+      stopBot = async (graceMs = 10_000) => {
+        await polling.stop(graceMs);
       };
     }
     return bot;
@@ -134,8 +138,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         description: `a photo in chat ${chatId}`,
       });
     },
-    async restart() {
-      await stopBot();
+    async restart(options = {}) {
+      await stopBot(options.graceMs);
       await store.close();
       store = await createStore({ url: storeUrl });
       bot = await launch();

@@ -81,8 +81,7 @@ function failureText(ctx: FlowContext, failure: Failure, doubtful: boolean): str
 /**
  * Calls the gateway (inside conversation.external, so a replay never calls it twice) with one external_id
  * for every attempt: a retry after a timeout or a 5xx can only ever make one account. On failure the
- * merchant is told why and offered a retry where one can help. Returns undefined if they gave up, or if
- * another press of the same confirm button is already making it.
+ * merchant is told why and offered a retry where one can help. Returns undefined if they gave up.
  */
 export async function createWithRetry(
   flow: Flow,
@@ -91,17 +90,24 @@ export async function createWithRetry(
   deps: FeatureDeps,
   create: (externalId: string) => Promise<CreatedPayment>,
 ): Promise<{ payment: CreatedPayment; ctx: FlowContext } | undefined> {
-  // A double tap on the confirm button, handled at once (webhook mode takes updates in parallel, and
-  // several instances share them), replays this flow twice from the same saved point, each with a new
-  // external_id of its own. The flow's nonce is the same in both: only the press that claims it goes on,
-  // so one confirmed summary makes one payment.
+  // One confirmed summary makes one payment, with one external_id, however many times its press is handled:
+  // a double tap handled at once (on two instances), or the same press again after a restart cut it off
+  // mid-call (Telegram hands out what was not confirmed). Each replays this flow from the same saved point
+  // with an external_id of its own; the first to claim the flow's nonce fixes it, and the others make the
+  // same payment with it (the gateway keeps one per external_id, and answerWithPayment shows it once).
+  // Before, a press that found the claim taken gave up, so a press cut off by a restart was never answered.
   const claimKey = `payment-confirm:${ctx.chatId ?? 0}:${ctx.from?.id ?? 0}:${nonce}`;
-  const claimed = await flow.external(() => deps.store.atomic.setIfAbsent(claimKey, "confirmed", CONFIRM_CLAIM_TTL_MS));
-  if (!claimed) {
+  const proposed = await flow.external(() => deps.newExternalId());
+  const externalId = await flow.external(async () => {
+    if (await deps.store.atomic.setIfAbsent(claimKey, proposed, CONFIRM_CLAIM_TTL_MS)) return proposed;
+    const taken = await deps.store.atomic.get(claimKey);
+    // "confirmed": a claim written before it named its external_id (a deploy in between); that press goes on alone.
+    return taken === undefined || taken === "confirmed" ? null : taken;
+  });
+  if (externalId === null) {
     deps.logger.info({ chatId: ctx.chatId }, "a second press of a confirmed summary; the first one is making the payment");
     return undefined;
   }
-  const externalId = await flow.external(() => deps.newExternalId());
   let current = ctx;
   // Sticks once set: a clear refusal on a later try does not undo what an earlier, unanswered one may have made.
   let doubtful = false;
@@ -132,7 +138,8 @@ export async function createWithRetry(
 
 /**
  * Records the payment (now that the gateway has answered), sends the photo the merchant forwards to the
- * customer, then remembers which message shows it (the notifier edits it when paid).
+ * customer, then remembers which message shows it (the notifier edits it when paid). Undefined when another
+ * press of the same summary is showing it.
  */
 export async function answerWithPayment(
   flow: Flow,
@@ -140,10 +147,13 @@ export async function answerWithPayment(
   deps: FeatureDeps,
   payment: CreatedPayment,
   role: Role,
-): Promise<PaymentRecord> {
+): Promise<PaymentRecord | undefined> {
   const locale = await ctx.i18n.getLocale();
   const chatId = ctx.chatId ?? 0;
   const createdBy = ctx.from?.id ?? 0;
+  // Several presses of one summary can reach here with the same payment (see createWithRetry): one shows it.
+  const mine = await flow.external(() => deps.store.atomic.setIfAbsent(`payment-shown:${payment.externalId}`, String(createdBy), CONFIRM_CLAIM_TTL_MS));
+  if (!mine) return undefined;
   const record = await flow.external(async () => {
     const at = deps.now().toISOString();
     const saved: PaymentRecord = { ...payment, createdBy, chatId, locale, createdAt: at, updatedAt: at };
