@@ -94,7 +94,7 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
       plugins: flowPlugins,
     }),
   );
-  bot.use(cancelFeature());
+  bot.use(cancelFeature(features));
   bot.use(virtualAccountFeature(features));
   bot.use(retailPaymentFeature(features));
   bot.use(disbursementFeature(features));

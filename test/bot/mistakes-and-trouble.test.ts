@@ -108,6 +108,19 @@ describe("trouble on the way", () => {
     expect(await world.store.payments.listRecent({ limit: 10 })).toEqual([]);
   });
 
+  it("a /cancel typed at that question says the same, and the next flow's /cancel is plain again", async () => {
+    world.sandbox.injectFault({ endpoint: "create-virtual-account", when: "after", status: 503, times: 2 });
+    await upToAmount();
+    const askSingle = await world.say(CASHIER, "150rb");
+    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+    expect(textOf(await world.press(CASHIER, summary, { text: "✅ Buat sekarang" }))).toContain("tidak menjawab");
+    const bye = await world.say(CASHIER, "/cancel");
+    expect(textOf(bye)).toContain("tidak tercatat");
+    expect(textOf(bye)).not.toContain("Tidak ada yang dibuat");
+    await upToAmount();
+    expect(textOf(await world.say(CASHIER, "/cancel"))).toBe("Dibatalkan. Tidak ada yang dibuat.");
+  });
+
   it("a connection dropped after the Alfamart code was made gets the same honest words", async () => {
     world.sandbox.injectFault({ endpoint: "create-retail-payment", when: "after", status: 0, times: 2 });
     await world.say(CASHIER, "/alfamart");

@@ -78,6 +78,9 @@ function failureText(ctx: FlowContext, failure: Failure, doubtful: boolean): str
   }
 }
 
+/** Set while a person's create in this chat may have been made without an answer saying so. */
+export const doubtfulCreateKey = (chatId: number, userId: number) => `payment-doubtful:${chatId}:${userId}`;
+
 /**
  * Calls the gateway (inside conversation.external, so a replay never calls it twice) with one external_id
  * for every attempt: a retry after a timeout or a 5xx can only ever make one account. On failure the
@@ -111,6 +114,8 @@ export async function createWithRetry(
   let current = ctx;
   // Sticks once set: a clear refusal on a later try does not undo what an earlier, unanswered one may have made.
   let doubtful = false;
+  const doubtKey = doubtfulCreateKey(ctx.chatId ?? 0, ctx.from?.id ?? 0);
+  await flow.external(() => deps.store.atomic.delete(doubtKey));
   for (;;) {
     await current.replyWithChatAction("upload_photo").catch(() => undefined);
     const attempt = await flow.external(async (): Promise<Attempt> => {
@@ -121,8 +126,15 @@ export async function createWithRetry(
         return attemptFailure(error);
       }
     });
-    if (attempt.ok) return { payment: attempt.payment, ctx: current };
-    doubtful ||= mayHaveMade(attempt);
+    if (attempt.ok) {
+      if (doubtful) await flow.external(() => deps.store.atomic.delete(doubtKey));
+      return { payment: attempt.payment, ctx: current };
+    }
+    if (!doubtful && mayHaveMade(attempt)) {
+      doubtful = true;
+      // For a /cancel typed at the question below: the cancel feature cannot see this flow's state.
+      await flow.external(() => deps.store.atomic.setIfAbsent(doubtKey, externalId, CONFIRM_CLAIM_TTL_MS));
+    }
     const text = failureText(current, attempt, doubtful);
     const choices: Array<readonly [string, "retry" | "abandon"]> = [];
     if (RETRYABLE.has(attempt.code)) choices.push([current.t("bot-retry-button"), "retry"]);
@@ -130,6 +142,7 @@ export async function createWithRetry(
     const answer = await askChoice(flow, current, nonce, text, choices);
     current = answer.ctx;
     if (answer.value === "abandon") {
+      if (doubtful) await flow.external(() => deps.store.atomic.delete(doubtKey));
       await current.reply(current.t(doubtful ? "bot-cancel-maybe-made" : "bot-cancel-done"));
       return undefined;
     }
