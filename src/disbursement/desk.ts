@@ -159,8 +159,13 @@ async function concludeRefused(store: Store, externalId: string, now: Date): Pro
   if (payment?.status === "pending") await store.payments.update(externalId, { status: "failed" });
 }
 
-/** The bank's answer (a callback) has been recorded: the gateway has the transfer, whatever we were told. */
-const bankAnswered = (payment: PaymentRecord | undefined) => payment?.status === "completed" || payment?.status === "failed";
+/**
+ * The bank's answer (a callback), once recorded: the gateway had the transfer, whatever we were told. "sent"
+ * when the money went; "refused" when the bank turned it down (nothing left, the allowance given back by
+ * the callback, and the same external_id can never be sent again: a new transfer is a new /kirimdana).
+ */
+const bankAnswer = (payment: PaymentRecord | undefined): "sent" | "refused" | undefined =>
+  payment?.status === "completed" ? "sent" : payment?.status === "failed" ? "refused" : undefined;
 
 /** Whether a press won this attempt: the confirm (not a cancel) for the first, the retry claim after. */
 async function attemptWasClaimed(store: Store, externalId: string, attempt: number): Promise<boolean> {
@@ -188,7 +193,7 @@ export async function settleOverdueSend(store: Store, send: WatchedSend, now: Da
   }
   // "Sending" (or a press won and its state was never written): cut off, or concluded and cut off right after.
   const payment = await store.payments.get(send.externalId);
-  const { settled } = await settle(store, send.externalId, send.attempt, { state: bankAnswered(payment) ? "sent" : "uncertain", by: "watch" });
+  const { settled } = await settle(store, send.externalId, send.attempt, { state: bankAnswer(payment) ?? "uncertain", by: "watch" });
   if (settled.state === "refused") await concludeRefused(store, send.externalId, now);
   await writeDraft(store, { ...atAttempt, state: settled.state });
   // A bank's answer has already been told by the notifier; only "uncertain" needs the owner's hand.
@@ -260,10 +265,11 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     const { draft } = judged;
     if (draft.state !== "uncertain") return { ok: false, reason: "already", state: draft.state };
     // The bank's answer came in while we did not know (the record was written before the gateway call, so its
-    // callback found it): the transfer exists, and the owner has been told how it ended.
-    if (bankAnswered(await store.payments.get(draft.externalId))) {
-      await setState(draft, "sent");
-      return { ok: false, reason: "already", state: "sent" };
+    // callback found it): the gateway had the transfer, and the owner has been told how it ended.
+    const answered = bankAnswer(await store.payments.get(draft.externalId));
+    if (answered !== undefined) {
+      await setState(draft, answered);
+      return { ok: false, reason: "already", state: answered };
     }
     await watch(draft, draft.retries + 1, messageId);
     const won = await store.atomic.setIfAbsent(retryKey(draft.externalId, draft.retries + 1), `retry:${userId}`, CLAIM_KEPT_MS);

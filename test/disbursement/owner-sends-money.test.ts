@@ -119,4 +119,20 @@ describe("the owner pays a supplier from the chat", () => {
     expect((await shop.store.payments.get(externalId))?.gatewayId).toBe(shop.sandbox.objects().disbursements[0]?.id);
     expect(shop.gatewayCalls()).toBe(4); // refused once, unclear twice (client retry), the safe retry once
   });
+
+  it("after an unclear answer, a bank's FAILED callback makes 'Coba lagi' say it was refused, not sent", async () => {
+    shop.sandbox.injectFault({ endpoint: "create-disbursement", when: "after", status: 503, times: 2 });
+    const summary = await fillTransfer(shop, OWNER, SUPPLIER);
+    const unclear = await shop.press(OWNER, summary, { text: "✅ Kirim Rp 1.500.000" });
+    expect(textOf(unclear)).toContain("belum pasti");
+    const externalId = shop.sandbox.objects().disbursements[0]?.external_id ?? "";
+    shop.sandbox.failDisbursement(externalId, "INVALID_DESTINATION");
+    await shop.settle();
+
+    const press = shop.telegram.pressButton(OWNER, unclear, { text: "🔁 Coba lagi (aman, tidak dobel)" }).callback_query?.id;
+    const answer = await shop.telegram.waitFor((c) => c.method === "answerCallbackQuery" && c.payload.callback_query_id === press);
+    expect(String(answer.payload.text)).toContain("sudah ditolak");
+    expect(String(answer.payload.text)).not.toContain("sudah dikirim");
+    expect(shop.gatewayCalls()).toBe(2);
+  });
 });
