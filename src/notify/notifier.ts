@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Api } from "grammy";
+import { DEFAULT_LOCALE } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import type { Store } from "../store/types.js";
 import { notificationSchema, type MarkPaid, type Notification, type PaymentReceived } from "./notifications.js";
@@ -326,8 +327,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         emit("sent", { type: only.notification.type });
         return;
       }
-      const locale = claimed[0]?.notification.locale ?? "id";
-      await sendText(chatId, renderDigest(deps.i18n, locale, claimed.map((p) => p.notification)));
+      await sendText(chatId, renderDigest(deps.i18n, digestLocale(claimed.map((p) => p.notification)), claimed.map((p) => p.notification)));
       await markDelivered(ids);
       emit("digest", { count: claimed.length });
       logger.info({ chatId, count: claimed.length }, "backlog sent as one digest");
@@ -449,4 +449,16 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       schedule(0);
     },
   };
+}
+
+/**
+ * The language most of a digest's payments are told in. A group's are told in the shop's language, but one
+ * made in the group by a cashier who uses English carries theirs: it must not turn the group's digest English.
+ */
+function digestLocale(notifications: ReadonlyArray<{ locale: string }>): string {
+  const counts = new Map<string, number>();
+  for (const n of notifications) counts.set(n.locale, (counts.get(n.locale) ?? 0) + 1);
+  let best = DEFAULT_LOCALE as string;
+  for (const [locale, count] of counts) if (count > (counts.get(best) ?? 0)) best = locale;
+  return best;
 }
