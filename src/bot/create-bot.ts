@@ -21,8 +21,11 @@ import { startFeature } from "./features/start.js";
 import { virtualAccountFeature } from "./features/virtual-account.js";
 import { keyvStorageAdapter } from "./storage-adapter.js";
 
-/** Bump when a flow's steps change: state saved by the old code is then dropped instead of replayed wrongly. */
-export const CONVERSATION_VERSION = 1;
+/**
+ * Bump when a flow's steps change: state saved by the old code is then dropped instead of replayed wrongly.
+ * 2: the create flows claim a summary with its external_id and mark a doubtful create.
+ */
+export const CONVERSATION_VERSION = 2;
 
 const DAY_MS = 24 * 3600_000;
 

@@ -212,6 +212,8 @@ export interface DisbursementDesk {
   claimRetry(draftId: string, userId: number, options?: { messageId?: number | undefined }): Promise<Claim>;
   /** A press of cancel; it races confirm for the same key, so a draft is either cancelled or paid. */
   cancel(draftId: string, userId: number): Promise<{ ok: true } | PressRefusal>;
+  /** The owner has been shown an uncertain outcome of `send` with its retry button: the watch need not. */
+  uncertainTold(draft: DisbursementDraft): Promise<void>;
   /** After a won claim: the guards, the gateway call, the record. `messageId` is the summary's. */
   send(draft: DisbursementDraft, options: { messageId?: number | undefined }): Promise<SendOutcome>;
 }
@@ -342,7 +344,9 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     if (!first) return false;
     if (state === "refused") await concludeRefused(store, draft.externalId, now());
     await setState(draft, state);
-    await completeWatch(draft);
+    // An uncertain attempt keeps its timer until the owner has been told (see `uncertainTold`): cut off
+    // before that, the owner would be left with no word and no retry button, and the watch tells instead.
+    if (state !== "uncertain") await completeWatch(draft);
     return true;
   }
 
@@ -443,6 +447,9 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     claimConfirm,
     claimRetry,
     cancel,
+    async uncertainTold(draft) {
+      await completeWatch(draft);
+    },
     send,
   };
 }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Transformer } from "grammy";
 import type { Message } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDisbursementAllowance, SENDS_QUEUE, type DisbursementDraft } from "../../src/disbursement/index.js";
@@ -128,5 +129,30 @@ describe("a transfer whose sending was cut off is never left silent", () => {
     expect(s.messagesTo(OWNER.id).map(callText).some((t) => t.includes("belum pasti"))).toBe(false);
     expect((await draftOf(s, summary))?.state).toBe("sent");
     expect(s.gatewayCalls()).toBe(1);
+  });
+
+  it("tells the owner when the process stops after the send found it uncertain but before the owner heard", async () => {
+    // The reply with "Coba lagi" never leaves: the process is cut off in that moment.
+    let replyHeld = false;
+    const holdUncertainReply: Transformer = async (prev, method, payload, signal) => {
+      if (!replyHeld && method === "sendMessage" && String((payload as { text?: unknown }).text ?? "").includes("belum pasti")) {
+        replyHeld = true;
+        return new Promise(() => undefined) as never;
+      }
+      return prev(method, payload, signal);
+    };
+    shop = await startShop({ disburse: { ...LIMITS, disburseSendBoundMs: BOUND_MS, apiTransformers: [holdUncertainReply] } });
+    const summary = await fillTransfer(shop, OWNER, SUPPLIER);
+    // The gateway makes it, and both of the client's attempts lose the answer: the send concludes "uncertain".
+    shop.sandbox.injectFault({ endpoint: "create-disbursement", when: "after", status: 503, times: 2 });
+    shop.telegram.pressButton(OWNER, summary, CONFIRM);
+    const s = shop;
+    await until("the uncertain reply to be on its way", () => replyHeld);
+    await s.restart({ graceMs: 200 });
+
+    await until("the owner to be told, with the retry button", () => uncertainEdits(s, summary.message_id).length === 1);
+    expect((await draftOf(s, summary))?.state).toBe("uncertain");
+    expect(await sendsInFlight(s)).toBe(0);
+    expect(s.sandbox.objects().disbursements).toHaveLength(1);
   });
 });

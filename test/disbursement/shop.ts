@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Api, type Bot } from "grammy";
 import type { Message } from "grammy/types";
 import { createBot } from "../../src/bot/create-bot.js";
-import type { BotContext } from "../../src/bot/context.js";
+import type { BotContext, BotDeps } from "../../src/bot/context.js";
 import { disbursementWatch, type DisbursementOptions } from "../../src/bot/features/disbursement.js";
 import type { SendWatch } from "../../src/disbursement/index.js";
 import { CALLBACK_EVENTS, CALLBACK_PATHS, type CallbackEvent } from "../../src/gateway/callbacks.js";
@@ -65,7 +65,9 @@ export interface Shop extends MerchantChat {
   close(): Promise<void>;
 }
 
-export async function startShop(options: { disburse?: DisbursementOptions; watchIntervalMs?: number } = {}): Promise<Shop> {
+export async function startShop(
+  options: { disburse?: DisbursementOptions & Pick<BotDeps, "apiTransformers">; watchIntervalMs?: number } = {},
+): Promise<Shop> {
   const dir = mkdtempSync(join(tmpdir(), "pallabot-disburse-"));
   const storeUrl = `sqlite://${join(dir, "shop.sqlite")}`;
   const telegram = createLocalBotApi({ botUsername: "toko_wati_bot" });

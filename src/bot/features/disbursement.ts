@@ -288,6 +288,7 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions) {
         ? new InlineKeyboard().text(ctx.t("disburse-retry-button"), pressData("retry", draftId))
         : mainMenuKeyboard(ctx.t, ctx.role);
     await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+    if (outcome.kind === "uncertain") await desk.uncertainTold(claim.draft);
   });
   return feature;
 }
