@@ -57,6 +57,12 @@ export interface BotDeps {
    * on the Api of every conversation context, which grammY builds afresh and without the bot's transformers.
    */
   apiTransformers?: readonly Transformer[] | undefined;
+  /**
+   * How long a press that is showing a payment holds it: another press of the same summary within it (a
+   * double tap on another instance) shows nothing; after it, a press cut off while showing (a restart) no
+   * longer keeps the payment from being shown. Default 20 s.
+   */
+  paymentShowLeaseMs?: number | undefined;
 }
 
 /** BotDeps with the optional parts filled in: what features receive. */

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Transformer } from "grammy";
 import type { Message } from "grammy/types";
 import { CASHIER, decodeQr, startWorld, textOf, type World } from "./world.js";
 
@@ -118,6 +119,16 @@ describe("trouble on the way", () => {
     expect(textOf(bye)).toContain("tidak tercatat");
     expect(textOf(bye)).not.toContain("Tidak ada yang dibuat");
     await upToAmount();
+    expect(textOf(await world.say(CASHIER, "/cancel"))).toBe("Dibatalkan. Tidak ada yang dibuat.");
+  });
+
+  it("a flow left at that question for another one does not make the new flow's /cancel doubtful", async () => {
+    world.sandbox.injectFault({ endpoint: "create-virtual-account", when: "after", status: 503, times: 2 });
+    await upToAmount();
+    const askSingle = await world.say(CASHIER, "150rb");
+    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+    expect(textOf(await world.press(CASHIER, summary, { text: "✅ Buat sekarang" }))).toContain("tidak menjawab");
+    expect(textOf(await world.say(CASHIER, "/alfamart"))).toContain("nama pelanggan");
     expect(textOf(await world.say(CASHIER, "/cancel"))).toBe("Dibatalkan. Tidak ada yang dibuat.");
   });
 
@@ -249,5 +260,35 @@ describe("a restart in the middle of making a payment", () => {
     expect(await world.store.payments.listRecent({ limit: 10 })).toMatchObject([{ externalId: va?.external_id }]);
     await new Promise((resolve) => setTimeout(resolve, 2_500)); // room for the cut-off press's late answer to show a second one
     expect(world.telegram.callsTo("sendPhoto").filter((c) => c.response.ok)).toHaveLength(1);
+  });
+
+  it("a press cut off while the photo was on its way does not keep the next press from showing it", async () => {
+    let held = false;
+    // The first photo never leaves: the process is gone mid-call.
+    const holdFirstPhoto: Transformer = async (prev, method, payload, signal) => {
+      if (method === "sendPhoto" && !held) {
+        held = true;
+        return new Promise(() => undefined) as never;
+      }
+      return prev(method, payload, signal);
+    };
+    await world.close();
+    world = await startWorld({ staff: [CASHIER], botDeps: { apiTransformers: [holdFirstPhoto], paymentShowLeaseMs: 300 } });
+    await upToAmount();
+    const askSingle = await world.say(CASHIER, "150rb");
+    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+    world.telegram.pressButton(CASHIER, summary, { text: "✅ Buat sekarang" });
+    const deadline = Date.now() + 5_000;
+    while (!held && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await world.restart({ graceMs: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 400)); // the cut-off press's hold runs out
+
+    world.telegram.pressButton(CASHIER, summary, { text: "✅ Buat sekarang" });
+    const photo = await world.telegram.waitFor((c) => c.method === "sendPhoto" && c.response.ok, { timeoutMs: 10_000, description: "the VA's photo" });
+    expect(decodeQr(photo)).toBe(world.sandbox.objects().virtual_accounts[0]?.account_number);
+    expect(world.sandbox.objects().virtual_accounts).toHaveLength(1);
+    await world.telegram.waitForBotMessage(CASHIER.id, { text: "diteruskan ke pelanggan", timeoutMs: 10_000 });
+    const shownId = (photo.response as { result: Message }).result.message_id;
+    expect((await world.store.payments.listRecent({ limit: 10 })).map((p) => p.messageId)).toEqual([shownId]);
   });
 });

@@ -3,8 +3,8 @@ import { Composer } from "grammy";
 import { RETAIL_OUTLETS } from "../../domain/limits.js";
 import { formatRupiah } from "../../domain/rupiah.js";
 import type { BotContext, FeatureDeps, Flow, FlowContext, Role } from "../context.js";
-import { askAmount, askCustomerName, newFlowNonce } from "../flow/ask.js";
-import { answerWithPayment, confirmSummary, createWithRetry } from "../flow/create-payment.js";
+import { askAmount, askCustomerName } from "../flow/ask.js";
+import { answerWithPayment, confirmSummary, createWithRetry, startCreateFlow } from "../flow/create-payment.js";
 import { escapeHtml } from "../html.js";
 import { MENU } from "../keyboards/main-menu.js";
 
@@ -13,7 +13,7 @@ export const CREATE_ALFAMART_CODE = "create-alfamart-code";
 /** Customer name, amount (Alfamart's range), confirm; then the payment code the customer shows the cashier. */
 export function createAlfamartCodeFlow(deps: FeatureDeps) {
   return async function createAlfamartCode(flow: Flow, ctx: FlowContext, role: Role = "staff") {
-    const nonce = await newFlowNonce(flow);
+    const nonce = await startCreateFlow(flow, ctx, deps);
     const name = await askCustomerName(flow, ctx, nonce);
     const amount = await askAmount(flow, name.ctx, nonce, RETAIL_OUTLETS.ALFAMART);
     const summary = amount.ctx.t("bot-summary-alfamart", { name: escapeHtml(name.value), amount: formatRupiah(amount.value) });

@@ -3,8 +3,8 @@ import { Composer } from "grammy";
 import { VIRTUAL_ACCOUNT_BANKS, VIRTUAL_ACCOUNT_BANK_CODES, type VirtualAccountBank } from "../../domain/limits.js";
 import { formatRupiah } from "../../domain/rupiah.js";
 import type { BotContext, FeatureDeps, Flow, FlowContext, Role } from "../context.js";
-import { askAmount, askChoice, askCustomerName, newFlowNonce } from "../flow/ask.js";
-import { answerWithPayment, confirmSummary, createWithRetry } from "../flow/create-payment.js";
+import { askAmount, askChoice, askCustomerName } from "../flow/ask.js";
+import { answerWithPayment, confirmSummary, createWithRetry, startCreateFlow } from "../flow/create-payment.js";
 import { escapeHtml } from "../html.js";
 import { MENU } from "../keyboards/main-menu.js";
 
@@ -13,7 +13,7 @@ export const CREATE_VIRTUAL_ACCOUNT = "create-virtual-account";
 /** Bank, customer name, amount (within that bank's range), single use or not, confirm; then the VA. */
 export function createVirtualAccountFlow(deps: FeatureDeps) {
   return async function createVirtualAccount(flow: Flow, ctx: FlowContext, role: Role = "staff") {
-    const nonce = await newFlowNonce(flow);
+    const nonce = await startCreateFlow(flow, ctx, deps);
     const bank = await askChoice(
       flow,
       ctx,

@@ -5,7 +5,7 @@ import type { FeatureDeps, Flow, FlowContext, Role } from "../context.js";
 import { escapeHtml } from "../html.js";
 import { mainMenuKeyboard } from "../keyboards/main-menu.js";
 import { payableNumber, paymentBarcodePng, paymentCaption, paymentMessageKeyboard, paymentQrPng } from "../payment-message.js";
-import { askChoice } from "./ask.js";
+import { askChoice, newFlowNonce } from "./ask.js";
 
 /** What the gateway made, as plain JSON (it is stored in the conversation's replay log). */
 export type CreatedPayment = Omit<PaymentRecord, "createdBy" | "chatId" | "messageId" | "locale" | "createdAt" | "updatedAt">;
@@ -22,6 +22,8 @@ type Attempt =
     };
 type Failure = Extract<Attempt, { ok: false }>;
 
+/** See BotDeps.paymentShowLeaseMs: longer than sending a photo takes. */
+const DEFAULT_SHOW_LEASE_MS = 20_000;
 /** How long a confirmed flow's claim is remembered: far longer than any two presses of one button apart. */
 const CONFIRM_CLAIM_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -82,6 +84,16 @@ function failureText(ctx: FlowContext, failure: Failure, doubtful: boolean): str
 export const doubtfulCreateKey = (chatId: number, userId: number) => `payment-doubtful:${chatId}:${userId}`;
 
 /**
+ * The start of a create flow: its buttons' nonce, and a clean slate for /cancel. A flow left at "Coba
+ * lagi" for another one (a menu button, a command) leaves its doubt mark behind; the new flow has made nothing.
+ */
+export async function startCreateFlow(flow: Flow, ctx: FlowContext, deps: FeatureDeps): Promise<string> {
+  const nonce = await newFlowNonce(flow);
+  await flow.external(() => deps.store.atomic.delete(doubtfulCreateKey(ctx.chatId ?? 0, ctx.from?.id ?? 0)));
+  return nonce;
+}
+
+/**
  * Calls the gateway (inside conversation.external, so a replay never calls it twice) with one external_id
  * for every attempt: a retry after a timeout or a 5xx can only ever make one account. On failure the
  * merchant is told why and offered a retry where one can help. Returns undefined if they gave up.
@@ -115,7 +127,6 @@ export async function createWithRetry(
   // Sticks once set: a clear refusal on a later try does not undo what an earlier, unanswered one may have made.
   let doubtful = false;
   const doubtKey = doubtfulCreateKey(ctx.chatId ?? 0, ctx.from?.id ?? 0);
-  await flow.external(() => deps.store.atomic.delete(doubtKey));
   for (;;) {
     await current.replyWithChatAction("upload_photo").catch(() => undefined);
     const attempt = await flow.external(async (): Promise<Attempt> => {
@@ -165,7 +176,12 @@ export async function answerWithPayment(
   const chatId = ctx.chatId ?? 0;
   const createdBy = ctx.from?.id ?? 0;
   // Several presses of one summary can reach here with the same payment (see createWithRetry): one shows it.
-  const mine = await flow.external(() => deps.store.atomic.setIfAbsent(`payment-shown:${payment.externalId}`, String(createdBy), CONFIRM_CLAIM_TTL_MS));
+  // Shown for good once its message is recorded; until then only held for a while, so that a press cut off
+  // halfway (a restart during the photo) does not keep the cashier's next press from showing it.
+  const mine = await flow.external(async () => {
+    if ((await deps.store.payments.get(payment.externalId))?.messageId !== undefined) return false;
+    return deps.store.atomic.setIfAbsent(`payment-showing:${payment.externalId}`, String(createdBy), deps.paymentShowLeaseMs ?? DEFAULT_SHOW_LEASE_MS);
+  });
   if (!mine) return undefined;
   const record = await flow.external(async () => {
     const at = deps.now().toISOString();
