@@ -20,6 +20,15 @@ async function upToAmount(): Promise<Message> {
   return world.say(CASHIER, "Siti Aminah");
 }
 
+/** A VA the gateway makes while both of the client's attempts lose the answer: left at "Coba lagi". */
+async function upToUnansweredCreate(): Promise<void> {
+  world.sandbox.injectFault({ endpoint: "create-virtual-account", when: "after", status: 503, times: 2 });
+  await upToAmount();
+  const askSingle = await world.say(CASHIER, "150rb");
+  const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+  expect(textOf(await world.press(CASHIER, summary, { text: "✅ Buat sekarang" }))).toContain("tidak menjawab");
+}
+
 describe("mistakes are re-asked, never sent to the gateway", () => {
   // [typed, what the cashier is told]: each one is re-asked with an example.
   const refused: Array<[string, string]> = [
@@ -110,11 +119,7 @@ describe("trouble on the way", () => {
   });
 
   it("a /cancel typed at that question says the same, and the next flow's /cancel is plain again", async () => {
-    world.sandbox.injectFault({ endpoint: "create-virtual-account", when: "after", status: 503, times: 2 });
-    await upToAmount();
-    const askSingle = await world.say(CASHIER, "150rb");
-    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
-    expect(textOf(await world.press(CASHIER, summary, { text: "✅ Buat sekarang" }))).toContain("tidak menjawab");
+    await upToUnansweredCreate();
     const bye = await world.say(CASHIER, "/cancel");
     expect(textOf(bye)).toContain("tidak tercatat");
     expect(textOf(bye)).not.toContain("Tidak ada yang dibuat");
@@ -123,11 +128,7 @@ describe("trouble on the way", () => {
   });
 
   it("a flow left at that question for another one does not make the new flow's /cancel doubtful", async () => {
-    world.sandbox.injectFault({ endpoint: "create-virtual-account", when: "after", status: 503, times: 2 });
-    await upToAmount();
-    const askSingle = await world.say(CASHIER, "150rb");
-    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
-    expect(textOf(await world.press(CASHIER, summary, { text: "✅ Buat sekarang" }))).toContain("tidak menjawab");
+    await upToUnansweredCreate();
     expect(textOf(await world.say(CASHIER, "/alfamart"))).toContain("nama pelanggan");
     expect(textOf(await world.say(CASHIER, "/cancel"))).toBe("Dibatalkan. Tidak ada yang dibuat.");
   });
