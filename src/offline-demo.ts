@@ -12,12 +12,15 @@ export const DEMO_OWNER: TelegramUser = { id: 700_000_001, first_name: "Pemilik 
  */
 export const DEMO_TRANSFER_FAILURE_CODE = "INVALID_DESTINATION";
 
-/** "transfer", "transfer gagal" (or "fail"), each with an optional external_id; nothing else. */
-const TRANSFER_COMMAND = /^transfer(?:\s+(gagal|fail))?(?:\s+(\S+))?$/i;
+/**
+ * "bank", "bank gagal" (or "fail"), each with an optional external_id; nothing else. Not "transfer": that is
+ * what an owner may well type as a transfer's description, which the command would then swallow.
+ */
+const TRANSFER_COMMAND = /^bank(?:\s+(gagal|fail))?(?:\s+(\S+))?$/i;
 
 /**
  * The offline demo's chat: the human plays the merchant in a terminal, plays the customer with "pay" and
- * the bank with "transfer". Both go through the sandbox's simulate path, so the paid and transfer-result
+ * the bank with "bank". Both go through the sandbox's simulate path, so the paid and transfer-result
  * callbacks arrive over HTTP and their notifications come the real way.
  */
 export async function runOfflineChat(deps: {
@@ -64,15 +67,15 @@ export async function runOfflineChat(deps: {
     let transfer: PaymentRecord | undefined;
     if (ref !== undefined) {
       transfer = await deps.store.payments.get(ref);
-      // The transfer flow itself asks for a description, and "Transfer gaji" is a likely one: a word that
-      // names no payment is the owner talking to the bot, not a command.
+      // A word that names no payment is the owner talking to the bot ("Bank BCA" as a description), not a
+      // command.
       if (!transfer) return false;
       if (transfer.kind !== "disbursement") {
         io.print(t("demo-transfer-not-one", { externalId: transfer.externalId }));
         return true;
       }
     } else {
-      // The store says "in process" until the result callback is recorded; a second "transfer" typed in that
+      // The store says "in process" until the result callback is recorded; a second "bank" typed in that
       // moment must not pick the one the bank has just settled.
       const settled = new Set(deps.sandbox.objects().disbursements.filter((d) => d.outcome !== null).map((d) => d.external_id));
       transfer = (await deps.store.payments.listRecent({ limit: 50 })).find(

@@ -1,5 +1,5 @@
 demo-help-pay = pay [external_id]  – play the customer: pay the latest unpaid request (through the sandbox)
-demo-help-transfer = transfer [fail] [external_id]  – play the bank: complete the latest transfer still in process, or make it fail with "fail" (through the sandbox)
+demo-help-transfer = bank [fail] [external_id]  – play the bank: complete the latest transfer still in process, or make it fail with "fail" (through the sandbox)
 demo-pay-nothing = Nothing is waiting for payment. Create a virtual account or an Alfamart code first.
 demo-pay-sent = 💸 The customer paid { $externalId } in the sandbox. The "paid" notification is on its way…
 demo-pay-refused = The sandbox refused the payment: { $reason }
@@ -8,4 +8,4 @@ demo-transfer-not-one = { $externalId } is not an outgoing transfer. Transfers a
 demo-transfer-completed = 🏦 The bank completed the transfer of { $amount } to { $holder } ({ $externalId }) in the sandbox. The "sent" notification is on its way…
 demo-transfer-failed = 🏦 The bank refused the transfer of { $amount } to { $holder } ({ $externalId }) in the sandbox, code { $code }. The "failed" notification is on its way…
 demo-transfer-refused = The sandbox could not process this transfer: { $reason }
-demo-welcome = pallabot offline demo: you are the shop owner. Type /start to begin, "pay" or "transfer" to play the customer or the bank, "?" for help, "quit" to leave.
+demo-welcome = pallabot offline demo: you are the shop owner. Type /start to begin, "pay" or "bank" to play the customer or the bank, "?" for help, "quit" to leave.

@@ -1,5 +1,5 @@
 demo-help-pay = pay [external_id]  – berperan sebagai pelanggan: bayar tagihan terakhir yang belum lunas (lewat sandbox)
-demo-help-transfer = transfer [gagal] [external_id]  – berperan sebagai bank: selesaikan transfer terakhir yang masih diproses, atau gagalkan dengan "gagal" (lewat sandbox)
+demo-help-transfer = bank [gagal] [external_id]  – berperan sebagai bank: selesaikan transfer terakhir yang masih diproses, atau gagalkan dengan "gagal" (lewat sandbox)
 demo-pay-nothing = Tidak ada tagihan yang menunggu pembayaran. Buat Virtual Account atau kode Alfamart dulu.
 demo-pay-sent = 💸 Pelanggan membayar { $externalId } di sandbox. Notifikasi "lunas" segera datang…
 demo-pay-refused = Sandbox menolak pembayaran: { $reason }
@@ -8,4 +8,4 @@ demo-transfer-not-one = { $externalId } bukan transfer keluar. Transfer dibuat d
 demo-transfer-completed = 🏦 Bank menyelesaikan transfer { $amount } ke { $holder } ({ $externalId }) di sandbox. Notifikasi "transfer terkirim" segera datang…
 demo-transfer-failed = 🏦 Bank menolak transfer { $amount } ke { $holder } ({ $externalId }) di sandbox, kode { $code }. Notifikasi "transfer gagal" segera datang…
 demo-transfer-refused = Sandbox tidak bisa memproses transfer ini: { $reason }
-demo-welcome = Demo offline pallabot: Anda adalah pemilik toko. Ketik /start untuk mulai, "pay" atau "transfer" untuk berperan sebagai pelanggan atau bank, "?" untuk bantuan, "quit" untuk keluar.
+demo-welcome = Demo offline pallabot: Anda adalah pemilik toko. Ketik /start untuk mulai, "pay" atau "bank" untuk berperan sebagai pelanggan atau bank, "?" untuk bantuan, "quit" untuk keluar.

@@ -132,31 +132,31 @@ describe("the offline demo: npm start with no configuration", () => {
     await quit(session);
   }, 90_000);
 
-  it("lets the owner play the bank: 'transfer' completes the transfer and the 'sent' notification arrives", async () => {
+  it("lets the owner play the bank: 'bank' completes the transfer and the 'sent' notification arrives", async () => {
     const session = await startDemo("transfer-completed");
-    // A description that starts like the command still reaches the bot.
-    await sendMoney(session, "Budi Santoso", "Transfer gaji");
+    // A description that is a word of the demo's own reaches the bot, not the demo.
+    await sendMoney(session, "Budi Santoso", "Transfer");
 
-    const completed = await session.type("transfer", "Transfer terkirim");
+    const completed = await session.type("bank", "Transfer terkirim");
     expect(completed).toContain("Bank menyelesaikan transfer Rp 150.000 ke Budi Santoso");
     const reference = /Ref: (\S+)/.exec(session.transcript.slice(session.transcript.indexOf("Transfer terkirim")))?.[1];
     expect(reference).toMatch(/^pb-/);
     expect(session.transcript).toContain("Ke: BCA 1234567890 a.n. Budi Santoso");
 
     // Settled once: nothing is left for the bank, and naming it gets the sandbox's reason.
-    expect(await session.type("transfer", "Tidak ada transfer")).toContain("sedang diproses bank");
-    expect(await session.type(`transfer gagal ${reference}`, "Sandbox tidak bisa memproses")).toContain("already COMPLETED");
+    expect(await session.type("bank", "Tidak ada transfer")).toContain("sedang diproses bank");
+    expect(await session.type(`bank gagal ${reference}`, "Sandbox tidak bisa memproses")).toContain("already COMPLETED");
     expect(session.transcript.match(/Transfer terkirim/g)).toHaveLength(1);
     expect(session.transcript).not.toContain("Transfer gagal");
 
     await quit(session);
   }, 90_000);
 
-  it("lets the owner play a bank that refuses: 'transfer gagal' and the 'failed' notification with its reason arrives", async () => {
+  it("lets the owner play a bank that refuses: 'bank gagal' and the 'failed' notification with its reason arrives", async () => {
     const session = await startDemo("transfer-failed");
     await sendMoney(session, "Siti Aminah", "Bayar supplier beras");
 
-    const failed = await session.type("transfer gagal", "Transfer gagal");
+    const failed = await session.type("bank gagal", "Transfer gagal");
     expect(failed).toContain("Bank menolak transfer Rp 150.000 ke Siti Aminah");
     const notification = session.transcript.slice(session.transcript.indexOf("Transfer gagal"));
     expect(notification).toContain("Ke: BCA 1234567890 a.n. Siti Aminah");
@@ -166,10 +166,10 @@ describe("the offline demo: npm start with no configuration", () => {
     await quit(session);
   }, 90_000);
 
-  it("says so when no transfer is waiting for the bank, and lists 'transfer' in the help", async () => {
+  it("says so when no transfer is waiting for the bank, and lists 'bank' in the help", async () => {
     const session = await startDemo("transfer-nothing");
-    expect(await session.type("transfer", "Tidak ada transfer")).toContain("Kirim dana dulu dengan /kirimdana");
-    expect(await session.type("?", "transfer [gagal]")).toContain("pay [external_id]");
+    expect(await session.type("bank", "Tidak ada transfer")).toContain("Kirim dana dulu dengan /kirimdana");
+    expect(await session.type("?", "bank [gagal]")).toContain("pay [external_id]");
 
     await quit(session);
   }, 60_000);
