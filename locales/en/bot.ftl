@@ -149,6 +149,10 @@ bot-status-paid = ✅ Paid
 bot-status-completed = ✅ Completed
 bot-status-failed = ❌ Failed
 bot-status-expired = ⌛ Expired
+bot-status-paid-short = ⚠️ Paid short
+bot-status-paid-over = ⚠️ Overpaid
+bot-list-amount-short = { $paid } of { $asked } ({ $difference } short)
+bot-list-amount-over = { $paid } of { $asked } ({ $difference } over)
 
 ## Sandbox
 bot-simulate-button = 🧪 Simulate payment

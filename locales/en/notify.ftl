@@ -9,11 +9,34 @@ notify-payment-received =
     Time: { $time }
     Ref: <code>{ $reference }</code>
 notify-payment-sender = Paid by: { $sender }
+# A payment of another amount than the one asked: the cashier must see it before handing over the goods.
+notify-payment-short =
+    ⚠️ <b>Short payment</b>
+    Paid: <b>{ $amount }</b>
+    ⚠️ <b>{ $difference }</b> short of the { $asked } asked
+    Method: { $method }
+    Customer: { $customer }
+    Time: { $time }
+    Ref: <code>{ $reference }</code>
+    Collect the rest before handing over the goods.
+notify-payment-over =
+    ⚠️ <b>Overpayment</b>
+    Paid: <b>{ $amount }</b>
+    ⚠️ <b>{ $difference }</b> more than the { $asked } asked
+    Method: { $method }
+    Customer: { $customer }
+    Time: { $time }
+    Ref: <code>{ $reference }</code>
+    Check with the customer: the extra may need to be refunded.
+# The callback named another VA number or bank (or Alfamart code) than the one the bot issued.
+notify-method-differs = ⚠️ Palladium named { $method }, not the one in the bot's records. Check the Palladium dashboard.
 notify-method-virtual-account = { $bank } VA <code>{ $number }</code>
 notify-method-retail = { $outlet }, code <code>{ $code }</code>
 
 notify-digest-header = ✅ <b>{ $count } payments received</b>, <b>{ $total }</b> in all:
 notify-digest-line = • { $amount } · { $customer } · { $method } · { $time }
+notify-digest-amount-short = { $amount } ⚠️ { $difference } short of { $asked }
+notify-digest-amount-over = { $amount } ⚠️ { $difference } over { $asked }
 notify-digest-more = … and { $count } more
 
 notify-disbursement-completed =
@@ -54,6 +77,45 @@ notify-event-virtual-account-paid = virtual account payment
 notify-event-retail-outlet-paid = Alfamart payment
 notify-event-disbursement = transfer status
 notify-event-virtual-account-created = virtual account created
+notify-event-disbursement-COMPLETED = transfer sent (COMPLETED)
+notify-event-disbursement-FAILED = transfer failed (FAILED)
+
+# A callback for one of our references, but of another kind than the payment the bot made under it.
+notify-mismatched-callback =
+    ⚠️ <b>A callback does not match the bot's records</b>
+    Palladium reported: { $event }.
+    The bot has this reference as { $kind }, so the report was not applied.
+    Amount: <b>{ $amount }</b>
+    Method: { $method }
+    Ref: <code>{ $reference }</code>
+    Time: { $time }
+    The payment's status in the bot is unchanged. Check the Palladium dashboard.
+notify-record-kind-virtual_account = a virtual account (VA)
+notify-record-kind-retail = an Alfamart code
+notify-record-kind-disbursement = an outgoing transfer
+
+# A transfer result for a reference the bot never issued: money sent from the account without the bot.
+notify-unknown-disbursement =
+    ⚠️ <b>An outgoing transfer the bot does not know</b>
+    Status: { $status }
+    Amount: <b>{ $amount }</b>
+    To: { $to }
+    Ref: <code>{ $reference }</code>
+    Time: { $time }
+    Check the Palladium dashboard: this transfer was not made through the bot.
+notify-unknown-disbursement-failed =
+    ⚠️ <b>An outgoing transfer the bot does not know</b>
+    Status: { $status }
+    Reason: { $reason }
+    Amount: <b>{ $amount }</b>
+    To: { $to }
+    Ref: <code>{ $reference }</code>
+    Time: { $time }
+    Check the Palladium dashboard: this transfer was not made through the bot.
+notify-transfer-status-COMPLETED = ✅ sent (COMPLETED)
+notify-transfer-status-FAILED = ❌ failed (FAILED)
+notify-transfer-status-unknown = unknown
+notify-transfer-to = { $bank } ({ $holder })
 
 notify-paid-caption =
     ✅ <b>PAID</b>
@@ -61,3 +123,17 @@ notify-paid-caption =
     Method: { $method }
     Customer: { $customer }
     Paid: { $time }
+notify-paid-caption-short =
+    ⚠️ <b>PAID SHORT</b>
+    Paid: <b>{ $amount }</b>
+    ⚠️ <b>{ $difference }</b> short of the { $asked } asked
+    Method: { $method }
+    Customer: { $customer }
+    Time: { $time }
+notify-paid-caption-over =
+    ⚠️ <b>OVERPAID</b>
+    Paid: <b>{ $amount }</b>
+    ⚠️ <b>{ $difference }</b> more than the { $asked } asked
+    Method: { $method }
+    Customer: { $customer }
+    Time: { $time }

@@ -149,6 +149,10 @@ bot-status-paid = ✅ Lunas
 bot-status-completed = ✅ Selesai
 bot-status-failed = ❌ Gagal
 bot-status-expired = ⌛ Kedaluwarsa
+bot-status-paid-short = ⚠️ Kurang bayar
+bot-status-paid-over = ⚠️ Lebih bayar
+bot-list-amount-short = { $paid } dari { $asked } (kurang { $difference })
+bot-list-amount-over = { $paid } dari { $asked } (lebih { $difference })
 
 ## Sandbox
 bot-simulate-button = 🧪 Simulasikan pembayaran

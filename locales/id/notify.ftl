@@ -9,11 +9,34 @@ notify-payment-received =
     Waktu: { $time }
     Ref: <code>{ $reference }</code>
 notify-payment-sender = Dikirim oleh: { $sender }
+# A payment of another amount than the one asked: the cashier must see it before handing over the goods.
+notify-payment-short =
+    ⚠️ <b>Pembayaran kurang</b>
+    Dibayar: <b>{ $amount }</b>
+    ⚠️ Kurang <b>{ $difference }</b> dari tagihan { $asked }
+    Metode: { $method }
+    Pelanggan: { $customer }
+    Waktu: { $time }
+    Ref: <code>{ $reference }</code>
+    Tagih kekurangannya sebelum barang diserahkan.
+notify-payment-over =
+    ⚠️ <b>Pembayaran lebih</b>
+    Dibayar: <b>{ $amount }</b>
+    ⚠️ Lebih <b>{ $difference }</b> dari tagihan { $asked }
+    Metode: { $method }
+    Pelanggan: { $customer }
+    Waktu: { $time }
+    Ref: <code>{ $reference }</code>
+    Cek dengan pelanggan: kelebihannya mungkin perlu dikembalikan.
+# The callback named another VA number or bank (or Alfamart code) than the one the bot issued.
+notify-method-differs = ⚠️ Palladium menyebut { $method }, bukan yang tercatat di bot. Cek dashboard Palladium.
 notify-method-virtual-account = VA { $bank } <code>{ $number }</code>
 notify-method-retail = { $outlet }, kode <code>{ $code }</code>
 
 notify-digest-header = ✅ <b>{ $count } pembayaran diterima</b>, total <b>{ $total }</b>:
 notify-digest-line = • { $amount } · { $customer } · { $method } · { $time }
+notify-digest-amount-short = { $amount } ⚠️ kurang { $difference } dari { $asked }
+notify-digest-amount-over = { $amount } ⚠️ lebih { $difference } dari { $asked }
 notify-digest-more = … dan { $count } pembayaran lainnya
 
 notify-disbursement-completed =
@@ -54,6 +77,45 @@ notify-event-virtual-account-paid = pembayaran VA
 notify-event-retail-outlet-paid = pembayaran Alfamart
 notify-event-disbursement = status transfer
 notify-event-virtual-account-created = VA dibuat
+notify-event-disbursement-COMPLETED = transfer terkirim (COMPLETED)
+notify-event-disbursement-FAILED = transfer gagal (FAILED)
+
+# A callback for one of our references, but of another kind than the payment the bot made under it.
+notify-mismatched-callback =
+    ⚠️ <b>Callback tidak cocok dengan catatan bot</b>
+    Palladium melaporkan: { $event }.
+    Di bot, referensi ini adalah { $kind }, jadi laporan ini tidak dipakai.
+    Jumlah: <b>{ $amount }</b>
+    Metode: { $method }
+    Ref: <code>{ $reference }</code>
+    Waktu: { $time }
+    Status pembayaran di bot tidak diubah. Cek dashboard Palladium.
+notify-record-kind-virtual_account = virtual account (VA)
+notify-record-kind-retail = kode Alfamart
+notify-record-kind-disbursement = transfer keluar
+
+# A transfer result for a reference the bot never issued: money sent from the account without the bot.
+notify-unknown-disbursement =
+    ⚠️ <b>Transfer keluar yang tidak dikenal bot</b>
+    Status: { $status }
+    Jumlah: <b>{ $amount }</b>
+    Ke: { $to }
+    Ref: <code>{ $reference }</code>
+    Waktu: { $time }
+    Cek dashboard Palladium: transfer ini tidak dibuat lewat bot.
+notify-unknown-disbursement-failed =
+    ⚠️ <b>Transfer keluar yang tidak dikenal bot</b>
+    Status: { $status }
+    Alasan: { $reason }
+    Jumlah: <b>{ $amount }</b>
+    Ke: { $to }
+    Ref: <code>{ $reference }</code>
+    Waktu: { $time }
+    Cek dashboard Palladium: transfer ini tidak dibuat lewat bot.
+notify-transfer-status-COMPLETED = ✅ terkirim (COMPLETED)
+notify-transfer-status-FAILED = ❌ gagal (FAILED)
+notify-transfer-status-unknown = tidak diketahui
+notify-transfer-to = { $bank } a.n. { $holder }
 
 notify-paid-caption =
     ✅ <b>SUDAH DIBAYAR</b>
@@ -61,3 +123,17 @@ notify-paid-caption =
     Metode: { $method }
     Pelanggan: { $customer }
     Dibayar: { $time }
+notify-paid-caption-short =
+    ⚠️ <b>DIBAYAR KURANG</b>
+    Dibayar: <b>{ $amount }</b>
+    ⚠️ Kurang <b>{ $difference }</b> dari tagihan { $asked }
+    Metode: { $method }
+    Pelanggan: { $customer }
+    Waktu: { $time }
+notify-paid-caption-over =
+    ⚠️ <b>DIBAYAR LEBIH</b>
+    Dibayar: <b>{ $amount }</b>
+    ⚠️ Lebih <b>{ $difference }</b> dari tagihan { $asked }
+    Metode: { $method }
+    Pelanggan: { $customer }
+    Waktu: { $time }

@@ -27,6 +27,9 @@ const amount = z.union([
     .regex(/^\d{1,15}$/)
     .transform(Number),
 ]);
+// A payment of Rp 0 is no payment: recording it would mark the VA or code paid and tell the shop so. A 400
+// also keeps it out of the store while the gateway's retries show up in its dashboard.
+const paidAmount = amount.pipe(z.number().positive());
 const timestamp = z.iso.datetime({ offset: true, local: false });
 const shortText = z.string().max(256);
 
@@ -54,7 +57,7 @@ export const virtualAccountPaidSchema = z.object({
   external_id: externalId,
   account_number: z.string().regex(/^\d{4,32}$/),
   bank_code: shortText,
-  amount,
+  amount: paidAmount,
   merchant_code: shortText,
   transaction_timestamp: timestamp,
   created: timestamp,
@@ -78,7 +81,7 @@ export const retailOutletPaidSchema = z.object({
   prefix: shortText,
   payment_code: shortText,
   name: shortText,
-  amount,
+  amount: paidAmount,
   status: z.literal("COMPLETED"),
   transaction_timestamp: timestamp,
 });

@@ -18,6 +18,14 @@ export const paymentMethodSchema = z.discriminatedUnion("kind", [
 ]);
 export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
 
+/**
+ * What the payment asked for, when the callback paid something else: the shop must not read a short
+ * payment as paid in full. Absent when the amounts agree (and in items recorded before it existed).
+ */
+const askedAmount = money.optional();
+/** The bank and number (or outlet and code) the callback named, when they are not the ones we issued. */
+const reportedMethod = paymentMethodSchema.optional();
+
 /** "A customer paid": to a linked group or to the creator's chat. */
 export const paymentReceivedSchema = z.object({
   type: z.literal("payment-received"),
@@ -29,6 +37,8 @@ export const paymentReceivedSchema = z.object({
   customerName: z.string(),
   /** The payer's name as the bank reports it, when it differs from the customer's. */
   senderName: z.string().optional(),
+  askedAmount,
+  reportedMethod,
   /** ISO 8601, the gateway's transaction time. */
   paidAt: z.string(),
 });
@@ -49,7 +59,19 @@ export const disbursementResultSchema = z.object({
   at: z.string(),
 });
 
-/** A callback for an external_id the bot never issued: each owner hears of it once. */
+/** An outgoing transfer as its callback describes it (the status fields are absent in older items). */
+const disbursementMethodSchema = z.object({
+  kind: z.literal("disbursement"),
+  bankCode: z.string(),
+  accountHolderName: z.string().optional(),
+  status: z.enum(["COMPLETED", "FAILED"]).optional(),
+  failureCode: z.string().optional(),
+});
+
+/**
+ * A callback for an external_id the bot never issued, or for one it issued for another kind of payment
+ * (`belongsTo`, the kind of ours it names): each owner hears of it once.
+ */
 export const unknownPaymentSchema = z.object({
   type: z.literal("unknown-payment"),
   chatId,
@@ -57,7 +79,8 @@ export const unknownPaymentSchema = z.object({
   event: z.string(),
   externalId: z.string(),
   amount: money,
-  method: z.union([paymentMethodSchema, z.object({ kind: z.literal("disbursement"), bankCode: z.string() })]),
+  method: z.union([paymentMethodSchema, disbursementMethodSchema]),
+  belongsTo: z.enum(["virtual_account", "retail", "disbursement"]).optional(),
   at: z.string(),
 });
 
@@ -71,6 +94,8 @@ export const markPaidSchema = z.object({
   method: paymentMethodSchema,
   customerName: z.string(),
   paidAt: z.string(),
+  askedAmount,
+  reportedMethod,
 });
 
 export const notificationSchema = z.discriminatedUnion("type", [

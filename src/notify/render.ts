@@ -41,16 +41,42 @@ function outletName(code: string): string {
   return code === "ALFAMART" ? "Alfamart" : escapeHtml(code);
 }
 
+/**
+ * How the paid amount stands against the asked one: "short" and "over" carry the difference, so a cashier
+ * never reads a partial payment as paid in full. Items without `askedAmount` were paid in full (or recorded
+ * before it existed) and read as before.
+ */
+function amountVersusAsked(amount: number, asked: number | undefined): { suffix: "" | "-short" | "-over"; vars: Record<string, string> } {
+  if (asked === undefined || asked === amount) return { suffix: "", vars: {} };
+  return {
+    suffix: amount < asked ? "-short" : "-over",
+    vars: { asked: formatRupiah(asked), difference: formatRupiah(Math.abs(asked - amount)) },
+  };
+}
+
+/** The line that warns the callback named another VA or code than ours (the message shows ours). */
+function methodDiffersLine(i18n: Translator, locale: string, reported: PaymentMethod | undefined): string | undefined {
+  return reported === undefined ? undefined : i18n.t(locale, "notify-method-differs", { method: renderMethod(i18n, locale, reported) });
+}
+
 export function renderPaymentReceived(i18n: Translator, n: PaymentReceived): string {
-  const text = i18n.t(n.locale, "notify-payment-received", {
-    amount: formatRupiah(n.amount),
-    method: renderMethod(i18n, n.locale, n.method),
-    customer: escapeHtml(n.customerName),
-    time: time(n.paidAt, n.locale),
-    reference: escapeHtml(n.externalId),
-  });
+  const versus = amountVersusAsked(n.amount, n.askedAmount);
+  const key = versus.suffix === "" ? "notify-payment-received" : `notify-payment${versus.suffix}`;
+  const lines = [
+    i18n.t(n.locale, key, {
+      amount: formatRupiah(n.amount),
+      ...versus.vars,
+      method: renderMethod(i18n, n.locale, n.method),
+      customer: escapeHtml(n.customerName),
+      time: time(n.paidAt, n.locale),
+      reference: escapeHtml(n.externalId),
+    }),
+  ];
   const differentSender = n.senderName !== undefined && n.senderName.trim() !== "" && n.senderName.trim().toLowerCase() !== n.customerName.trim().toLowerCase();
-  return differentSender ? `${text}\n${i18n.t(n.locale, "notify-payment-sender", { sender: escapeHtml(n.senderName ?? "") })}` : text;
+  if (differentSender) lines.push(i18n.t(n.locale, "notify-payment-sender", { sender: escapeHtml(n.senderName ?? "") }));
+  const differs = methodDiffersLine(i18n, n.locale, n.reportedMethod);
+  if (differs !== undefined) lines.push(differs);
+  return lines.join("\n");
 }
 
 /** The failure code in the owner's words; an unknown code is shown as it came, so support can look it up. */
@@ -74,24 +100,54 @@ export function renderDisbursementResult(i18n: Translator, n: DisbursementResult
     : i18n.t(n.locale, "notify-disbursement-failed", { ...common, reason: renderFailureReason(i18n, n.locale, n.failureCode) });
 }
 
+type DisbursementMethod = Extract<UnknownPayment["method"], { kind: "disbursement" }>;
+
 export function renderUnknownPayment(i18n: Translator, n: UnknownPayment): string {
-  const method = n.method.kind === "disbursement" ? escapeHtml(n.method.bankCode) : renderMethod(i18n, n.locale, n.method);
-  return i18n.t(n.locale, "notify-unknown-payment", {
-    event: i18n.t(n.locale, `notify-event-${n.event}`),
-    amount: formatRupiah(n.amount),
-    method,
-    reference: escapeHtml(n.externalId),
-    time: time(n.at, n.locale),
-  });
+  const common = { amount: formatRupiah(n.amount), reference: escapeHtml(n.externalId), time: time(n.at, n.locale) };
+  if (n.belongsTo === undefined && n.method.kind === "disbursement") return renderUnknownDisbursement(i18n, n, n.method, common);
+  const method = n.method.kind === "disbursement" ? transferTo(i18n, n.locale, n.method) : renderMethod(i18n, n.locale, n.method);
+  const event =
+    n.method.kind === "disbursement" && n.method.status !== undefined
+      ? i18n.t(n.locale, `notify-event-disbursement-${n.method.status}`)
+      : i18n.t(n.locale, `notify-event-${n.event}`);
+  if (n.belongsTo !== undefined) {
+    return i18n.t(n.locale, "notify-mismatched-callback", { ...common, event, method, kind: i18n.t(n.locale, `notify-record-kind-${n.belongsTo}`) });
+  }
+  return i18n.t(n.locale, "notify-unknown-payment", { ...common, event, method });
+}
+
+/** "BCA a.n. Joko": the holder is absent from items recorded before it was kept. */
+function transferTo(i18n: Translator, locale: string, method: DisbursementMethod): string {
+  const bank = escapeHtml(method.bankCode);
+  return method.accountHolderName === undefined ? bank : i18n.t(locale, "notify-transfer-to", { bank, holder: escapeHtml(method.accountHolderName) });
+}
+
+/** Money that left the account without the bot: its status, where to, and why it failed. */
+function renderUnknownDisbursement(i18n: Translator, n: UnknownPayment, method: DisbursementMethod, common: Record<string, string>): string {
+  const vars = {
+    ...common,
+    status: i18n.t(n.locale, `notify-transfer-status-${method.status ?? "unknown"}`),
+    to: transferTo(i18n, n.locale, method),
+  };
+  if (method.status !== "FAILED") return i18n.t(n.locale, "notify-unknown-disbursement", vars);
+  // The raw code too: the owner looks this transfer up with Palladium's support, who speak in codes.
+  const code = method.failureCode;
+  const words = renderFailureReason(i18n, n.locale, code);
+  const reason = code !== undefined && KNOWN_FAILURE_CODES.has(code) ? `<code>${escapeHtml(code)}</code> — ${words}` : words;
+  return i18n.t(n.locale, "notify-unknown-disbursement-failed", { ...vars, reason });
 }
 
 export function renderPaidCaption(i18n: Translator, n: MarkPaid): string {
-  return i18n.t(n.locale, "notify-paid-caption", {
+  const versus = amountVersusAsked(n.amount, n.askedAmount);
+  const caption = i18n.t(n.locale, `notify-paid-caption${versus.suffix}`, {
     amount: formatRupiah(n.amount),
+    ...versus.vars,
     method: renderMethod(i18n, n.locale, n.method),
     customer: escapeHtml(n.customerName),
     time: time(n.paidAt, n.locale),
   });
+  const differs = methodDiffersLine(i18n, n.locale, n.reportedMethod);
+  return differs === undefined ? caption : `${caption}\n${differs}`;
 }
 
 /** How many payments a digest lists by name before "… and N more". */
@@ -101,9 +157,13 @@ export const DIGEST_LISTED = 10;
 export function renderDigest(i18n: Translator, locale: string, payments: readonly PaymentReceived[]): string {
   const total = payments.reduce((sum, p) => sum + p.amount, 0);
   const header = i18n.t(locale, "notify-digest-header", { count: payments.length, total: formatRupiah(total) });
+  const amount = (p: PaymentReceived) => {
+    const versus = amountVersusAsked(p.amount, p.askedAmount);
+    return versus.suffix === "" ? formatRupiah(p.amount) : i18n.t(locale, `notify-digest-amount${versus.suffix}`, { amount: formatRupiah(p.amount), ...versus.vars });
+  };
   const line = (p: PaymentReceived) =>
     i18n.t(locale, "notify-digest-line", {
-      amount: formatRupiah(p.amount),
+      amount: amount(p),
       customer: escapeHtml(p.customerName),
       method: renderMethod(i18n, locale, p.method),
       time: time(p.paidAt, locale),

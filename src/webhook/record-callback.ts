@@ -10,7 +10,7 @@ import {
 } from "../gateway/callbacks.js";
 import type { OutboxItem } from "../store/outbox.js";
 import { releaseDisbursementAllowance } from "../disbursement/index.js";
-import type { PaymentPatch, PaymentRecord, QueuedWrite, Store } from "../store/types.js";
+import type { PaymentKind, PaymentPatch, PaymentRecord, QueuedWrite, Store } from "../store/types.js";
 import type { Notification, PaymentMethod } from "../notify/notifications.js";
 import type { CallbackEventLogPort, CallbackEventRecord, OutboxPort } from "./ports.js";
 
@@ -19,7 +19,10 @@ export type RecordOutcome =
   | { kind: "recorded"; eventId: string; notifications: number }
   /** Seen and fully recorded before: nothing new was written. */
   | { kind: "duplicate"; eventId: string }
-  /** No payment of ours has this external_id: kept, and the owners told once. */
+  /**
+   * No payment of ours has this external_id, or ours under it is of another kind than the event (a transfer
+   * result for a VA, say): kept, the payment left as it is, and the owners told once.
+   */
   | { kind: "unknown-external-id"; eventId: string; notifications: number };
 
 export interface CallbackRecorderDeps {
@@ -67,8 +70,18 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     return eventLog.recordOnce(eventId, record);
   }
 
-  function unknownItems(eventId: string, event: CallbackEvent, payload: PaidOrDisbursement): OutboxItem[] {
-    const method = "payment_id" in payload ? methodOf(payload) : { kind: "disbursement" as const, bankCode: payload.bank_code };
+  /** `belongsTo`: the kind of our payment under this external_id, when there is one but the event is not for it. */
+  function unknownItems(eventId: string, event: CallbackEvent, payload: PaidOrDisbursement, belongsTo?: PaymentKind): OutboxItem[] {
+    const method =
+      "payment_id" in payload
+        ? methodOf(payload)
+        : {
+            kind: "disbursement" as const,
+            bankCode: payload.bank_code,
+            accountHolderName: payload.account_holder_name,
+            status: payload.status,
+            ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}),
+          };
     const at = "transaction_timestamp" in payload ? payload.transaction_timestamp : payload.updated;
     return deps.ownerIds.map((ownerId) => ({
       id: `${eventId}:owner:${ownerId}`,
@@ -83,15 +96,21 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         externalId: payload.external_id,
         amount: payload.amount,
         method,
+        ...(belongsTo !== undefined ? { belongsTo } : {}),
         at,
       } satisfies Notification,
     }));
   }
 
-  async function reportUnknown(eventId: string, event: CallbackEvent, payload: PaidOrDisbursement): Promise<number> {
-    const items = unknownItems(eventId, event, payload);
+  async function reportUnknown(eventId: string, event: CallbackEvent, payload: PaidOrDisbursement, belongsTo?: PaymentKind): Promise<number> {
+    const items = unknownItems(eventId, event, payload, belongsTo);
     if (items.length > 0) await outbox.add(items);
     return items.length;
+  }
+
+  function warnUnknown(event: CallbackEvent, eventId: string, externalId: string, belongsTo: PaymentKind | undefined) {
+    if (belongsTo === undefined) logger.warn({ event, eventId, externalId }, "callback for an unknown external_id; owners told");
+    else logger.warn({ event, eventId, externalId, belongsTo }, "callback of another kind than our payment with this external_id; left untouched, owners told");
   }
 
   function paidItems(
@@ -102,7 +121,11 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     to: ReadonlyArray<{ chatId: number; locale: string }>,
   ): OutboxItem[] {
     const paidAt = payload.transaction_timestamp;
-    const method = methodOf(payload);
+    // Ours is what the cashier handed the customer; the callback's, when it differs, is shown as a warning.
+    const reported = methodOf(payload);
+    const method = recordMethodOf(record) ?? reported;
+    const differs = sameMethod(method, reported) ? {} : { reportedMethod: reported };
+    const asked = payload.amount === record.amount ? {} : { askedAmount: record.amount };
     const senderName = event === "virtual-account-paid" ? (payload as VirtualAccountPaidCallback).sender_name : undefined;
     const createdAt = deps.now().toISOString();
     const items: OutboxItem[] = to.map((r) => ({
@@ -116,7 +139,9 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         locale: r.locale,
         externalId: record.externalId,
         amount: payload.amount,
+        ...asked,
         method,
+        ...differs,
         customerName: record.customerName,
         ...(senderName !== undefined ? { senderName } : {}),
         paidAt,
@@ -134,7 +159,9 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
           messageId: record.messageId,
           locale: record.locale ?? DEFAULT_LOCALE,
           amount: payload.amount,
+          ...asked,
           method,
+          ...differs,
           customerName: record.customerName,
           paidAt,
         } satisfies Notification,
@@ -157,6 +184,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         const patch = paidPatch(current, payload);
         if (patch !== undefined) await store.payments.update(record.externalId, patch);
       });
+    warnIfOtherMethod(event, eventId, payload, record);
     const items = paidItems(eventId, event, payload, record, await recipients(record));
     // Both idempotent, so their order does not matter; both finish before the dedupe mark.
     await Promise.all([markPaid(), outbox.add(items)]);
@@ -196,6 +224,19 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     return items.length;
   }
 
+  /**
+   * A paid callback naming another VA number or bank (or Alfamart code) than the one we issued under this
+   * external_id is still recorded as paid: the external_id is the gateway's own key for our payment, and
+   * refusing would leave a real payment unannounced. The notice shows ours and warns of theirs.
+   */
+  function warnIfOtherMethod(event: CallbackEvent, eventId: string, payload: VirtualAccountPaidCallback | RetailOutletPaidCallback, record: PaymentRecord) {
+    const ours = recordMethodOf(record);
+    const reported = methodOf(payload);
+    if (ours !== undefined && !sameMethod(ours, reported)) {
+      logger.warn({ event, eventId, externalId: record.externalId, ours, reported }, "paid callback names another account or code than ours; told with a warning");
+    }
+  }
+
   const recordWith = eventLog.recordWith?.bind(eventLog);
   const prepare = outbox.prepare?.bind(outbox);
 
@@ -221,17 +262,23 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const paid = payload as VirtualAccountPaidCallback | RetailOutletPaidCallback;
     // Read before the unit: linked groups change rarely and are cached; the payment is read inside it.
     const groups = await store.access.listGroups();
+    // What decide saw, for the warnings logged once the unit is in (decide itself only plans writes).
+    let belongsTo: PaymentKind | undefined;
+    let recorded: PaymentRecord | undefined;
     const outcome = await recordWithFn(eventId, {
       externalId,
       decide(payment): { record: CallbackEventRecord; paymentPatch?: PaymentPatch | undefined; queued: QueuedWrite[]; result: RecordOutcome } {
-        if (payment === undefined) {
-          const items = unknownItems(eventId, event, paid);
+        recorded = undefined;
+        belongsTo = payment?.kind;
+        if (payment === undefined || payment.kind !== paymentKindOf(event)) {
+          const items = unknownItems(eventId, event, paid, belongsTo);
           return {
             record: eventRecord(false),
             queued: items.length > 0 ? [prepareFn(items)] : [],
             result: { kind: "unknown-external-id", eventId, notifications: items.length },
           };
         }
+        recorded = payment;
         const items = paidItems(eventId, event, paid, payment, recipientsOf(payment, groups));
         return {
           record: eventRecord(true),
@@ -242,9 +289,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       },
     });
     if (!outcome.first) return { kind: "duplicate", eventId };
-    if (outcome.result.kind === "unknown-external-id") {
-      logger.warn({ event, eventId, externalId }, "callback for an unknown external_id; owners told");
-    }
+    if (outcome.result.kind === "unknown-external-id") warnUnknown(event, eventId, externalId, belongsTo);
+    else if (recorded !== undefined) warnIfOtherMethod(event, eventId, paid, recorded);
     return outcome.result;
   }
 
@@ -266,10 +312,12 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const paidOrDisbursement = payload as PaidOrDisbursement;
     const record = await store.payments.get(externalId);
     let notifications: number;
-    if (record === undefined) {
-      notifications = await reportUnknown(eventId, event, paidOrDisbursement);
+    // A callback of another kind than our payment is not about it (believing a transfer result would set a
+    // VA "completed"; a VA payment would announce money coming in for money sent out): told like an unknown one.
+    if (record === undefined || record.kind !== paymentKindOf(event)) {
+      notifications = await reportUnknown(eventId, event, paidOrDisbursement, record?.kind);
       const first = await finish(eventId, event, externalId, false);
-      if (first) logger.warn({ event, eventId, externalId }, "callback for an unknown external_id; owners told");
+      if (first) warnUnknown(event, eventId, externalId, record?.kind);
       return first ? { kind: "unknown-external-id", eventId, notifications } : { kind: "duplicate", eventId };
     }
     if (event === "disbursement") {
@@ -308,6 +356,32 @@ function paidPatch(current: PaymentRecord, payload: VirtualAccountPaidCallback |
 }
 
 type PaidOrDisbursement = VirtualAccountPaidCallback | RetailOutletPaidCallback | DisbursementCallback;
+
+/** The kind of our payment an event can be about. */
+function paymentKindOf(event: "virtual-account-paid" | "retail-outlet-paid" | "disbursement"): PaymentKind {
+  return event === "virtual-account-paid" ? "virtual_account" : event === "retail-outlet-paid" ? "retail" : "disbursement";
+}
+
+/** The bank and number (or outlet and code) we issued, when the record has them. */
+function recordMethodOf(record: PaymentRecord): PaymentMethod | undefined {
+  if (record.kind === "virtual_account" && record.bankCode !== undefined && record.accountNumber !== undefined) {
+    return { kind: "virtual_account", bankCode: record.bankCode, accountNumber: record.accountNumber };
+  }
+  if (record.kind === "retail" && record.paymentCode !== undefined) {
+    return { kind: "retail", retailOutletName: record.retailOutletName ?? "ALFAMART", paymentCode: record.paymentCode };
+  }
+  return undefined;
+}
+
+function sameMethod(a: PaymentMethod, b: PaymentMethod): boolean {
+  if (a.kind === "virtual_account" && b.kind === "virtual_account") {
+    return a.bankCode.toUpperCase() === b.bankCode.toUpperCase() && a.accountNumber === b.accountNumber;
+  }
+  if (a.kind === "retail" && b.kind === "retail") {
+    return a.retailOutletName.toUpperCase() === b.retailOutletName.toUpperCase() && a.paymentCode === b.paymentCode;
+  }
+  return false;
+}
 
 function methodOf(payload: VirtualAccountPaidCallback | RetailOutletPaidCallback): PaymentMethod {
   return "retail_outlet_name" in payload

@@ -256,3 +256,16 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
 export function textOf(call: RecordedCall): string {
   return String(call.payload.text ?? call.payload.caption ?? "");
 }
+
+/** What a chat shows of a message, without its HTML tags. */
+export const plainText = (html: string) => html.replace(/<[^>]+>/g, "");
+
+/** The shop's messages to a chat that mention one payment, as the chat shows them. */
+export const toldAbout = (shop: Shop, chatId: number, externalId: string) =>
+  shop.messagesTo(chatId).map(textOf).filter((t) => t.includes(externalId)).map(plainText);
+
+/** The caption a message (a payment's QR photo) shows now, edits included. */
+export const captionNow = (shop: Shop, chatId: number, messageId: number | undefined) => {
+  const shown = shop.telegram.messagesIn(chatId).find((m) => m.message_id === messageId);
+  return shown && "caption" in shown ? (shown.caption ?? "") : "";
+};

@@ -24,6 +24,16 @@ export function shownStatus(record: PaymentRecord, nowMs: number): PaymentRecord
   return expired ? "expired" : record.status;
 }
 
+/**
+ * A paid VA or Alfamart code whose payment was not the asked amount: "short" or "over", else undefined.
+ * The cashier checks this list before handing over the goods, so a partial payment must not read "Lunas".
+ * (A multi-use VA keeps its latest payment's amount: the line speaks of that payment.)
+ */
+export function paidVersusAsked(record: PaymentRecord): "short" | "over" | undefined {
+  if (record.status !== "paid" || record.paidAmount === undefined || record.paidAmount === record.amount) return undefined;
+  return record.paidAmount < record.amount ? "short" : "over";
+}
+
 /** Recent payments with their status: staff see their own, owners the whole shop's. */
 export function paymentsListFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
@@ -42,15 +52,23 @@ export function paymentsListFeature(deps: FeatureDeps) {
     }
     const locale = await ctx.i18n.getLocale();
     const now = deps.now().getTime();
-    const lines = records.map((r) =>
-      ctx.t("bot-list-entry", {
-        status: ctx.t(`bot-status-${shownStatus(r, now)}`),
+    const lines = records.map((r) => {
+      const versus = paidVersusAsked(r);
+      return ctx.t("bot-list-entry", {
+        status: ctx.t(versus === undefined ? `bot-status-${shownStatus(r, now)}` : `bot-status-paid-${versus}`),
         method: r.kind === "disbursement" ? ctx.t("disburse-list-outgoing", { method: paymentMethodLabel(r) }) : paymentMethodLabel(r),
-        amount: formatRupiah(r.amount),
+        amount:
+          versus === undefined
+            ? formatRupiah(r.amount)
+            : ctx.t(`bot-list-amount-${versus}`, {
+                paid: formatRupiah(r.paidAmount ?? 0),
+                asked: formatRupiah(r.amount),
+                difference: formatRupiah(Math.abs(r.amount - (r.paidAmount ?? 0))),
+              }),
         name: escapeHtml(r.customerName),
         createdAt: formatJakartaTime(new Date(r.createdAt), locale),
-      }),
-    );
+      });
+    });
     await ctx.reply([ctx.t(everyone ? "bot-list-title-all" : "bot-list-title-own"), ...lines].join("\n"), { parse_mode: "HTML" });
   };
   feature.command(["payments", "pembayaran"], list);

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { createI18n } from "../../src/i18n.js";
+import type { PaymentReceived, UnknownPayment } from "../../src/notify/notifications.js";
+import { notificationSchema } from "../../src/notify/notifications.js";
+import { renderDigest, renderPaymentReceived, renderUnknownPayment } from "../../src/notify/render.js";
+
+/**
+ * The words of the notices the owners and the group read when a callback does not simply say "paid in
+ * full": in a digest, in English, and for the outbox items recorded before these fields existed.
+ */
+
+const i18n = createI18n();
+const plain = (html: string) => html.replace(/<[^>]+>/g, "");
+const at = "2026-11-25T05:00:00.000Z";
+const va = { kind: "virtual_account" as const, bankCode: "BCA", accountNumber: "1076000011112222" };
+
+function received(amount: number, askedAmount: number | undefined, customerName: string): PaymentReceived {
+  return { type: "payment-received", chatId: 1, locale: "id", externalId: `ref-${customerName}`, amount, ...(askedAmount !== undefined ? { askedAmount } : {}), method: va, customerName, paidAt: at };
+}
+
+describe("a backlog digest with a short payment in it", () => {
+  it("marks that line with what is missing, in Indonesian and in English", () => {
+    const payments = [received(50_000, 150_000, "Budi"), received(70_000, 70_000, "Siti"), received(90_000, 80_000, "Agus")];
+    const id = plain(renderDigest(i18n, "id", payments));
+    expect(id).toContain("• Rp 50.000 ⚠️ kurang Rp 100.000 dari Rp 150.000 · Budi");
+    expect(id).toContain("• Rp 70.000 · Siti");
+    expect(id).toContain("• Rp 90.000 ⚠️ lebih Rp 10.000 dari Rp 80.000 · Agus");
+    const en = plain(renderDigest(i18n, "en", payments));
+    expect(en).toContain("• Rp 50.000 ⚠️ Rp 100.000 short of Rp 150.000 · Budi");
+    expect(en).toContain("• Rp 90.000 ⚠️ Rp 10.000 over Rp 80.000 · Agus");
+  });
+});
+
+describe("notices in English", () => {
+  it("an overpayment", () => {
+    const text = plain(renderPaymentReceived(i18n, { ...received(200_000, 150_000, "Tom"), locale: "en" }));
+    expect(text).toContain("Overpayment");
+    expect(text).toContain("⚠️ Rp 50.000 more than the Rp 150.000 asked");
+  });
+
+  it("a callback of another kind than the payment it names", () => {
+    const n: UnknownPayment = {
+      type: "unknown-payment",
+      chatId: 1,
+      locale: "en",
+      event: "disbursement",
+      externalId: "ref-va-1",
+      amount: 400_000,
+      method: { kind: "disbursement", bankCode: "BCA", accountHolderName: "X", status: "COMPLETED" },
+      belongsTo: "virtual_account",
+      at,
+    };
+    const text = plain(renderUnknownPayment(i18n, n));
+    expect(text).toContain("A callback does not match the bot's records");
+    expect(text).toContain("Palladium reported: transfer sent (COMPLETED)");
+    expect(text).toContain("The bot has this reference as a virtual account (VA)");
+  });
+
+  it("an outgoing transfer the bot does not know", () => {
+    const n: UnknownPayment = {
+      type: "unknown-payment",
+      chatId: 1,
+      locale: "en",
+      event: "disbursement",
+      externalId: "not-ours",
+      amount: 25_000_000,
+      method: { kind: "disbursement", bankCode: "BNI", accountHolderName: "Someone", status: "FAILED", failureCode: "SOME_NEW_CODE" },
+      at,
+    };
+    const text = plain(renderUnknownPayment(i18n, n));
+    expect(text).toContain("An outgoing transfer the bot does not know");
+    expect(text).toContain("Status: ❌ failed (FAILED)");
+    expect(text).toContain("To: BNI (Someone)");
+    expect(text).toContain("SOME_NEW_CODE");
+  });
+});
+
+describe("outbox items recorded before these fields", () => {
+  it("still parse and render as they did", () => {
+    const old = { type: "payment-received", chatId: 1, locale: "id", externalId: "r", amount: 10_000, method: va, customerName: "Lama", paidAt: at };
+    const parsed = notificationSchema.parse(old);
+    expect(plain(renderPaymentReceived(i18n, parsed as PaymentReceived))).toContain("Pembayaran diterima");
+    const oldUnknown = { type: "unknown-payment", chatId: 1, locale: "id", event: "disbursement", externalId: "x", amount: 1, method: { kind: "disbursement", bankCode: "BCA" }, at };
+    expect(plain(renderUnknownPayment(i18n, notificationSchema.parse(oldUnknown) as UnknownPayment))).toContain("Transfer keluar yang tidak dikenal bot");
+  });
+});

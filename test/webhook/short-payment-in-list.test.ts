@@ -1,0 +1,70 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { silentLogger } from "../../src/logger.js";
+import { createCallbackEventLog, createOutbox } from "../../src/store/index.js";
+import { createWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
+import { CASHIER, OWNER, startWorld, textOf, type World } from "../bot/world.js";
+import { CALLBACK_TOKEN } from "./shop-harness.js";
+import { postCallback, retailOutletPaid } from "./signed-callbacks.js";
+
+/**
+ * The cashier makes an Alfamart code in the bot, the customer pays part of it, and /pembayaran must not
+ * show a bare "Lunas": the list is where the cashier checks before handing over the goods.
+ */
+
+let world: World;
+let server: WebhookServer;
+let webhookUrl: string;
+beforeEach(async () => {
+  world = await startWorld({ staff: [CASHIER] });
+  server = createWebhookServer({
+    callbackToken: CALLBACK_TOKEN,
+    store: world.store,
+    eventLog: createCallbackEventLog(world.store),
+    outbox: createOutbox(world.store),
+    ownerIds: [OWNER.id],
+    logger: silentLogger(),
+  });
+  webhookUrl = await server.listen({ port: 0, host: "127.0.0.1" });
+});
+afterEach(async () => {
+  await server.close();
+  await world.close();
+});
+
+async function makeAlfamartCode(user: typeof CASHIER, name: string, amount: string) {
+  await world.say(user, "/alfamart");
+  await world.say(user, name);
+  const summary = await world.say(user, amount);
+  world.telegram.pressButton(user, summary, { text: "✅ Buat sekarang" });
+  await world.telegram.waitForBotMessage(user.id, { text: "diteruskan ke pelanggan" });
+  const [record] = await world.store.payments.listRecent({ limit: 1, createdBy: user.id });
+  if (record === undefined) throw new Error("the bot saved no payment");
+  return record;
+}
+
+describe("the payments list after a short payment", () => {
+  it("shows what was paid and what is missing instead of Lunas, and a full payment still reads Lunas", async () => {
+    const short = await makeAlfamartCode(CASHIER, "Siti Aminah", "50rb");
+    const full = await makeAlfamartCode(CASHIER, "Budi Santoso", "30rb");
+    expect((await postCallback(webhookUrl, "retail-outlet-paid", retailOutletPaid(short, { amount: 40_000 }))).status).toBe(200);
+    expect((await postCallback(webhookUrl, "retail-outlet-paid", retailOutletPaid(full, { amount: 30_000 }))).status).toBe(200);
+
+    const list = textOf(await world.say(CASHIER, "/pembayaran"));
+    const shortLine = list.split("\n").find((l) => l.includes("Siti Aminah")) ?? "";
+    expect(shortLine).toMatch(/^⚠️ Kurang bayar Alfamart \w+ · Rp 40\.000 dari Rp 50\.000 \(kurang Rp 10\.000\) · Siti Aminah/);
+    expect(shortLine).not.toContain("Lunas");
+    expect(list.split("\n").find((l) => l.includes("Budi Santoso"))).toMatch(/^✅ Lunas Alfamart \w+ · Rp 30\.000 · Budi Santoso/);
+
+    const choose = await world.say(CASHIER, "/language");
+    await world.press(CASHIER, choose, { text: "🇬🇧 English" });
+    const english = textOf(await world.say(CASHIER, "/payments"));
+    expect(english).toMatch(/⚠️ Paid short Alfamart \w+ · Rp 40\.000 of Rp 50\.000 \(Rp 10\.000 short\) · Siti Aminah/);
+  });
+
+  it("an overpaid code says by how much", async () => {
+    const over = await makeAlfamartCode(OWNER, "Andi Lebih", "50rb");
+    expect((await postCallback(webhookUrl, "retail-outlet-paid", retailOutletPaid(over, { amount: 60_000 }))).status).toBe(200);
+    const list = textOf(await world.say(OWNER, "/pembayaran"));
+    expect(list).toMatch(/⚠️ Lebih bayar Alfamart \w+ · Rp 60\.000 dari Rp 50\.000 \(lebih Rp 10\.000\) · Andi Lebih/);
+  });
+});
