@@ -6,6 +6,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Tests bind their own loopback ports (port 0) and their own temp SQLite files, so files run in parallel.
     pool: "forks",
+    // Most stories wait on loopback HTTP and timers, not on a core: two files at a time even on two cores
+    // (Vitest's default leaves one core free, which ran the stories one file after another).
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
