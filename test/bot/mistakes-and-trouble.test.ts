@@ -20,6 +20,20 @@ async function upToAmount(): Promise<Message> {
   return world.say(CASHIER, "Siti Aminah");
 }
 
+/** An Alfamart code up to its summary, with the gateway set to refuse it clearly (nothing made). */
+async function alfamartSummaryRefusedWith(status: number, errorCode: string, message: string): Promise<Message> {
+  world.sandbox.injectFault({
+    endpoint: "create-retail-payment",
+    when: "before",
+    status,
+    body: JSON.stringify({ error_code: errorCode, message }),
+    contentType: "application/json",
+  });
+  await world.say(CASHIER, "/alfamart");
+  await world.say(CASHIER, "Budi Santoso");
+  return world.say(CASHIER, "20000");
+}
+
 /** A VA the gateway makes while both of the client's attempts lose the answer: left at "Coba lagi". */
 async function upToUnansweredCreate(): Promise<void> {
   world.sandbox.injectFault({ endpoint: "create-virtual-account", when: "after", status: 503, times: 2 });
@@ -146,16 +160,7 @@ describe("trouble on the way", () => {
   });
 
   it("after a clear refusal, cancelling still says nothing was made", async () => {
-    world.sandbox.injectFault({
-      endpoint: "create-retail-payment",
-      when: "before",
-      status: 401,
-      body: JSON.stringify({ error_code: "INVALID_API_KEY", message: "invalid api key" }),
-      contentType: "application/json",
-    });
-    await world.say(CASHIER, "/alfamart");
-    await world.say(CASHIER, "Budi Santoso");
-    const summary = await world.say(CASHIER, "20000");
+    const summary = await alfamartSummaryRefusedWith(401, "INVALID_API_KEY", "invalid api key");
     const refused = await world.press(CASHIER, summary, { text: "✅ Buat sekarang" });
     expect(textOf(refused)).toContain("Kunci API");
     const bye = await world.press(CASHIER, refused, { text: "✖ Batal" });
@@ -163,16 +168,7 @@ describe("trouble on the way", () => {
   });
 
   it("offers no retry when the gateway refuses the data, and stores nothing", async () => {
-    world.sandbox.injectFault({
-      endpoint: "create-retail-payment",
-      when: "before",
-      status: 400,
-      body: JSON.stringify({ error_code: "API_VALIDATION_ERROR", message: "name is not allowed" }),
-      contentType: "application/json",
-    });
-    await world.say(CASHIER, "/alfamart");
-    await world.say(CASHIER, "Budi Santoso");
-    const summary = await world.say(CASHIER, "20000");
+    const summary = await alfamartSummaryRefusedWith(400, "API_VALIDATION_ERROR", "name is not allowed");
     const refused = await world.press(CASHIER, summary, { text: "✅ Buat sekarang" });
     expect(textOf(refused)).toContain("menolak data ini: name is not allowed");
     const buttons = (refused.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.text);
