@@ -18,6 +18,8 @@ export function jakartaDay(at: Date): string {
 export const dailyCounterKey = (day: string) => `disburse:day:${day}`;
 /** What one disbursement reserved (its day and amount), so exactly one give-back can find it. */
 export const reservationKey = (externalId: string) => `disburse:reserved:${externalId}`;
+/** What was given back, so a transfer the bank completes after all can take it again, once. */
+const givenBackKey = (externalId: string) => `disburse:given-back:${externalId}`;
 
 /**
  * The counter and every reservation made on that day expire at the same instant: a day after the day ends.
@@ -139,15 +141,33 @@ export async function releaseDisbursementAllowance(
   externalId: string,
   now: Date = new Date(),
 ): Promise<Reservation | undefined> {
-  const reservation = readReservation(await store.atomic.take(reservationKey(externalId)));
-  if (!reservation) return undefined;
+  const taken = await store.atomic.take(reservationKey(externalId));
+  const reservation = readReservation(taken);
+  if (!reservation || taken === undefined) return undefined;
+  const ttlMs = msUntilForgotten(reservation.day, now);
+  await store.atomic.setIfAbsent(givenBackKey(externalId), taken, ttlMs);
   // A negative step on the day's counter. The reservation and the counter expire together, so the counter
   // is there; the TTL only bounds the odd leftover should it have just expired.
-  await store.atomic.incrementWithin(
-    dailyCounterKey(reservation.day),
-    -reservation.amount,
-    Number.MAX_SAFE_INTEGER,
-    msUntilForgotten(reservation.day, now),
-  );
+  await store.atomic.incrementWithin(dailyCounterKey(reservation.day), -reservation.amount, Number.MAX_SAFE_INTEGER, ttlMs);
+  return reservation;
+}
+
+/**
+ * Takes back what `releaseDisbursementAllowance` gave back, when the bank completes the transfer after all
+ * (a gateway that refused a request it had in fact taken): the money left, so it counts against its day,
+ * past the limit if need be. Take-once like the release. Returns what was taken, or undefined (nothing was
+ * given back, or it was taken already).
+ */
+export async function retakeDisbursementAllowance(
+  store: Pick<Store, "atomic">,
+  externalId: string,
+  now: Date = new Date(),
+): Promise<Reservation | undefined> {
+  const given = await store.atomic.take(givenBackKey(externalId));
+  const reservation = readReservation(given);
+  if (!reservation || given === undefined) return undefined;
+  const ttlMs = msUntilForgotten(reservation.day, now);
+  await store.atomic.incrementWithin(dailyCounterKey(reservation.day), reservation.amount, Number.MAX_SAFE_INTEGER, ttlMs);
+  await store.atomic.setIfAbsent(reservationKey(externalId), given, ttlMs);
   return reservation;
 }

@@ -4,6 +4,7 @@ export {
   jakartaDay,
   releaseDisbursementAllowance,
   reservationKey,
+  retakeDisbursementAllowance,
   type AllowanceOptions,
   type AmountCheck,
   type DisbursementAllowance,

@@ -9,7 +9,7 @@ import {
   type VirtualAccountPaidCallback,
 } from "../gateway/callbacks.js";
 import type { OutboxItem } from "../store/outbox.js";
-import { releaseDisbursementAllowance } from "../disbursement/index.js";
+import { releaseDisbursementAllowance, retakeDisbursementAllowance } from "../disbursement/index.js";
 import type { PaymentKind, PaymentPatch, PaymentRecord, QueuedWrite, Store } from "../store/types.js";
 import type { Notification, PaymentMethod } from "../notify/notifications.js";
 import type { CallbackEventLogPort, CallbackEventRecord, OutboxPort } from "./ports.js";
@@ -218,8 +218,9 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       store.payments.update(record.externalId, patch),
       outbox.add(items),
       // Money that never left must not count against today's allowance; the release is take-once, so a
-      // retried callback gives it back only once.
-      status === "failed" ? releaseDisbursementAllowance(store, record.externalId) : undefined,
+      // retried callback gives it back only once. Money that did leave counts, even if we had given it back
+      // on a refusal the gateway did not mean (a transfer it refused, then completed).
+      status === "failed" ? releaseDisbursementAllowance(store, record.externalId) : retakeAfterRefusal(record.externalId),
     ]);
     return items.length;
   }
@@ -234,6 +235,13 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const reported = methodOf(payload);
     if (ours !== undefined && !sameMethod(ours, reported)) {
       logger.warn({ event, eventId, externalId: record.externalId, ours, reported }, "paid callback names another account or code than ours; told with a warning");
+    }
+  }
+
+  async function retakeAfterRefusal(externalId: string): Promise<void> {
+    const taken = await retakeDisbursementAllowance(store, externalId, deps.now());
+    if (taken !== undefined) {
+      logger.warn({ externalId, amount: taken.amount, day: taken.day }, "a transfer the gateway had refused was completed; counted against its day's allowance again");
     }
   }
 
