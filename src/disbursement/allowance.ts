@@ -141,15 +141,7 @@ export async function releaseDisbursementAllowance(
   externalId: string,
   now: Date = new Date(),
 ): Promise<Reservation | undefined> {
-  const taken = await store.atomic.take(reservationKey(externalId));
-  const reservation = readReservation(taken);
-  if (!reservation || taken === undefined) return undefined;
-  const ttlMs = msUntilForgotten(reservation.day, now);
-  await store.atomic.setIfAbsent(givenBackKey(externalId), taken, ttlMs);
-  // A negative step on the day's counter. The reservation and the counter expire together, so the counter
-  // is there; the TTL only bounds the odd leftover should it have just expired.
-  await store.atomic.incrementWithin(dailyCounterKey(reservation.day), -reservation.amount, Number.MAX_SAFE_INTEGER, ttlMs);
-  return reservation;
+  return moveReservation(store, reservationKey(externalId), givenBackKey(externalId), -1, now);
 }
 
 /**
@@ -163,11 +155,21 @@ export async function retakeDisbursementAllowance(
   externalId: string,
   now: Date = new Date(),
 ): Promise<Reservation | undefined> {
-  const given = await store.atomic.take(givenBackKey(externalId));
-  const reservation = readReservation(given);
-  if (!reservation || given === undefined) return undefined;
+  return moveReservation(store, givenBackKey(externalId), reservationKey(externalId), 1, now);
+}
+
+/**
+ * Takes the reservation kept under `from` (atomically: one caller gets it), moves its day's counter by its
+ * amount, down (-1) or up (1), and keeps it under `to` for the opposite move. The counter moves before the
+ * reservation is kept: stopped in between, the other move finds nothing, which errs on a single count
+ * rather than a double one. The TTL only bounds the odd leftover: reservation and counter expire together.
+ */
+async function moveReservation(store: Pick<Store, "atomic">, from: string, to: string, direction: 1 | -1, now: Date): Promise<Reservation | undefined> {
+  const text = await store.atomic.take(from);
+  const reservation = readReservation(text);
+  if (!reservation || text === undefined) return undefined;
   const ttlMs = msUntilForgotten(reservation.day, now);
-  await store.atomic.incrementWithin(dailyCounterKey(reservation.day), reservation.amount, Number.MAX_SAFE_INTEGER, ttlMs);
-  await store.atomic.setIfAbsent(reservationKey(externalId), given, ttlMs);
+  await store.atomic.incrementWithin(dailyCounterKey(reservation.day), direction * reservation.amount, Number.MAX_SAFE_INTEGER, ttlMs);
+  await store.atomic.setIfAbsent(to, text, ttlMs);
   return reservation;
 }
