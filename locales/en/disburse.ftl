@@ -84,6 +84,8 @@ disburse-refused-invalid-input = ⛔ Not sent: this data was not accepted ({ $re
 disburse-uncertain = ⚠️ The payment service gave no clear answer, so it is not certain the transfer was made. Press "Try again": the transaction number stays the same, so the money can never be sent twice.
 # Heads the uncertain answer when it replaces the summary: a send cut off by a restart, told later.
 disburse-uncertain-which = 💸 The transfer of <b>{ $amount }</b> to { $bank } <code>{ $account }</code> ({ $holder })
+# Sent as a reply to that summary once it is edited: Telegram does not notify an edit.
+disburse-uncertain-notice = ⚠️ The transfer of <b>{ $amount }</b> to { $bank } <code>{ $account }</code> ({ $holder }) is not certain to have been sent. Press "Try again" on the message this replies to: the money can never be sent twice.
 
 ## Payment list
 disburse-list-outgoing = ↗️ Out { $method }

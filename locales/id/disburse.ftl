@@ -84,6 +84,8 @@ disburse-refused-invalid-input = ⛔ Tidak dikirim: data ini tidak diterima ({ $
 disburse-uncertain = ⚠️ Layanan pembayaran tidak menjawab dengan jelas, jadi belum pasti transfer ini dibuat. Tekan "Coba lagi": nomor transaksinya tetap sama, jadi uang tidak akan terkirim dua kali.
 # Heads the uncertain answer when it replaces the summary: a send cut off by a restart, told later.
 disburse-uncertain-which = 💸 Transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder }
+# Sent as a reply to that summary once it is edited: Telegram does not notify an edit.
+disburse-uncertain-notice = ⚠️ Transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder } belum pasti terkirim. Tekan "Coba lagi" pada pesan yang dibalas ini: uang tidak akan terkirim dua kali.
 
 ## Payment list
 disburse-list-outgoing = ↗️ Keluar { $method }

@@ -70,6 +70,12 @@ describe("a transfer whose sending was cut off is never left silent", () => {
     expect(textOf(edited as Message)).toContain("nomor transaksinya tetap sama");
     expect(edited?.reply_markup?.inline_keyboard.flat().map((b) => b.text)).toEqual([RETRY.text]);
     expect((await draftOf(s, summary))?.state).toBe("uncertain");
+    // An edit makes no sound: a reply to the summary does, once.
+    await s.telegram.waitForBotMessage(OWNER.id, { text: "belum pasti terkirim", since: 0, timeoutMs: 8_000 });
+    const notices = s.telegram
+      .messagesIn(OWNER.id)
+      .filter((m) => m.reply_to_message?.message_id === summary.message_id && textOf(m).includes("belum pasti terkirim"));
+    expect(notices.map(textOf)).toEqual(["⚠️ Transfer Rp 1.500.000 ke BCA 1234567890 a.n. Budi Santoso belum pasti terkirim. Tekan \"Coba lagi\" pada pesan yang dibalas ini: uang tidak akan terkirim dua kali."]);
 
     // Until it is known, it shows among the payments and keeps its share of today's allowance.
     const list = textOf(await s.say(OWNER, "/payments"));

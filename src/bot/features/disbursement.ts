@@ -302,17 +302,22 @@ type Translator = { t(locale: string, key: string, variables?: Record<string, st
 export function tellUncertainSend(api: Api, i18n: Translator) {
   return async (draft: DisbursementDraft, messageId: number | undefined): Promise<void> => {
     const t = (key: string, variables?: Record<string, string>) => i18n.t(draft.locale, key, variables);
-    const which = t("disburse-uncertain-which", {
+    const transfer = {
       amount: formatRupiah(draft.amount),
       bank: DISBURSEMENT_BANKS[draft.bankCode].displayName,
       account: draft.accountNumber,
       holder: escapeHtml(draft.holderName),
-    });
-    const text = `${which}\n\n${t("disburse-uncertain")}`;
+    };
+    const text = `${t("disburse-uncertain-which", transfer)}\n\n${t("disburse-uncertain")}`;
     const reply_markup = new InlineKeyboard().text(t("disburse-retry-button"), pressData("retry", draft.draftId));
     if (messageId !== undefined) {
       try {
         await api.editMessageText(draft.chatId, messageId, text, { parse_mode: "HTML", reply_markup });
+        // Telegram does not notify an edit, and the summary may be far up the chat: a reply to it does.
+        await api.sendMessage(draft.chatId, t("disburse-uncertain-notice", transfer), {
+          parse_mode: "HTML",
+          reply_parameters: { message_id: messageId, allow_sending_without_reply: true },
+        });
         return;
       } catch (error) {
         // Told already by a watch stopped before it could note so.
