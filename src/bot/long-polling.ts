@@ -1,6 +1,7 @@
 import { createConcurrentSink, createRunner, createSource, createUpdateFetcher } from "@grammyjs/runner";
 import type { Bot, BotError, Context } from "grammy";
 import type { Update } from "grammy/types";
+import { outcomeWithin } from "../deadline.js";
 
 export interface LongPolling {
   /** Settles when polling ends: resolves after `stop`, rejects when Telegram ends it (401, or 409 from a second poller). */
@@ -35,7 +36,7 @@ export function startLongPolling<C extends Context>(
   });
   const inHand = new Set<number>();
   let nextOffset: number | undefined;
-  let whenIdle: Array<() => void> = [];
+  const whenIdle: Array<() => void> = [];
   const sink = createConcurrentSink<Update, BotError<C>>(
     {
       async consume(update) {
@@ -66,13 +67,7 @@ export function startLongPolling<C extends Context>(
     ended,
     async stop(graceMs) {
       await runner.stop();
-      const idle = inHand.size === 0 || (await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), graceMs);
-        whenIdle.push(() => {
-          clearTimeout(timer);
-          resolve(true);
-        });
-      }));
+      const idle = inHand.size === 0 || (await outcomeWithin(new Promise<void>((resolve) => whenIdle.push(resolve)), graceMs)) !== "late";
       if (nextOffset === undefined) return { finished: idle };
       try {
         await bot.api.getUpdates({ offset: inHand.size > 0 ? Math.min(...inHand) : nextOffset, limit: 1, timeout: 0 });

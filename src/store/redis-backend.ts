@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Keyv from "keyv";
 import KeyvRedis from "@keyv/redis";
 import { createClient } from "@redis/client";
+import { outcomeWithin } from "../deadline.js";
 import { assertNamespaceName, codecCache, patchPayment, PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
 import { keyvRecordSerializer } from "./record-serializer.js";
 import type { AtomicOps, OnceResult, OnceUnit, PaymentRecord, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
@@ -422,18 +423,11 @@ function watchConnection(client: WatchedClient, logger: StoreLogger | undefined)
     if (stopped || probing || !client.isReady) return;
     probing = true;
     const epoch = client.socketEpoch;
-    let deadline: NodeJS.Timeout | undefined;
     // An error reply or a connection dropped meanwhile is an answer too: the library reconnects by itself then.
-    const answered = client.ping().then(
-      () => true,
-      () => true,
-    );
-    const late = new Promise<false>((resolve) => (deadline = setTimeout(resolve, PING_DEADLINE_MS, false)));
-    void Promise.race([answered, late]).then((inTime) => {
-      clearTimeout(deadline);
+    void outcomeWithin(client.ping(), PING_DEADLINE_MS).then((outcome) => {
       probing = false;
       // Only the connection the PING went out on, and only while it is ready (see above).
-      if (inTime || stopped || !client.isOpen || !client.isReady || client.socketEpoch !== epoch) return;
+      if (outcome !== "late" || stopped || !client.isOpen || !client.isReady || client.socketEpoch !== epoch) return;
       logger?.warn({ deadlineMs: PING_DEADLINE_MS }, "redis store did not answer a PING in time; dropping the connection");
       client.destroy();
       client.connect().catch((error: unknown) => logger?.error({ err: error }, "redis store could not reconnect"));

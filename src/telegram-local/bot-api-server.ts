@@ -879,16 +879,14 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
     const myChatMemberUpdate = inject({
       my_chat_member: myChatMember(state, userShape(by), old, state.botStatus),
     } as Omit<Update, "update_id">);
-    const message = {
-      message_id: state.nextMessageId++,
-      from: userShape(by),
-      chat: state.chat,
-      date: unixNow(),
-      new_chat_members: [botUser],
-    } as Message;
+    return { myChatMember: myChatMemberUpdate, serviceMessage: postServiceMessage(state, by, { new_chat_members: [botUser] }) };
+  }
+
+  /** A service message in a chat (someone joined, the group moved), handed to the bot while it is in the chat. */
+  function postServiceMessage(state: ChatState, by: TelegramUser, field: Partial<Message>): Update {
+    const message = { message_id: state.nextMessageId++, from: userShape(by), chat: state.chat, date: unixNow(), ...field } as Message;
     state.messages.set(message.message_id, { message, fromBot: false });
-    const serviceMessageUpdate = inject({ message } as Omit<Update, "update_id">);
-    return { myChatMember: myChatMemberUpdate, serviceMessage: serviceMessageUpdate };
+    return inject({ message } as Omit<Update, "update_id">, state.botStatus !== "left" && state.botStatus !== "kicked");
   }
 
   function removeBotFromGroup(chat: ChatRef, by: TelegramUser): Update {
@@ -911,15 +909,9 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
     const state = ensureChat({ id: supergroup.id, type: "supergroup", title: old.chat.title, ...(supergroup.username ? { username: supergroup.username } : {}) });
     state.botStatus = old.botStatus;
     for (const [id, member] of old.members) state.members.set(id, member);
-    const serviceMessage = (chat: ChatState, field: Partial<Message>) => {
-      const message = { message_id: chat.nextMessageId++, from: userShape(by), chat: chat.chat, date: unixNow(), ...field } as Message;
-      chat.messages.set(message.message_id, { message, fromBot: false });
-      const reaches = chat.botStatus !== "left" && chat.botStatus !== "kicked";
-      return inject({ message } as Omit<Update, "update_id">, reaches);
-    };
-    const inOldGroup = serviceMessage(old, { migrate_to_chat_id: supergroup.id });
+    const inOldGroup = postServiceMessage(old, by, { migrate_to_chat_id: supergroup.id });
     old.migratedTo = supergroup.id;
-    const inSupergroup = serviceMessage(state, { migrate_from_chat_id: groupId });
+    const inSupergroup = postServiceMessage(state, by, { migrate_from_chat_id: groupId });
     return { inOldGroup, inSupergroup };
   }
 

@@ -121,10 +121,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     to: ReadonlyArray<{ chatId: number; locale: string }>,
   ): OutboxItem[] {
     const paidAt = payload.transaction_timestamp;
-    // Ours is what the cashier handed the customer; the callback's, when it differs, is shown as a warning.
-    const reported = methodOf(payload);
-    const method = recordMethodOf(record) ?? reported;
-    const differs = sameMethod(method, reported) ? {} : { reportedMethod: reported };
+    const { method, otherReported } = methodsOf(record, payload);
+    const differs = otherReported === undefined ? {} : { reportedMethod: otherReported };
     const asked = payload.amount === record.amount ? {} : { askedAmount: record.amount };
     const senderName = event === "virtual-account-paid" ? (payload as VirtualAccountPaidCallback).sender_name : undefined;
     const createdAt = deps.now().toISOString();
@@ -231,9 +229,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
    * refusing would leave a real payment unannounced. The notice shows ours and warns of theirs.
    */
   function warnIfOtherMethod(event: CallbackEvent, eventId: string, payload: VirtualAccountPaidCallback | RetailOutletPaidCallback, record: PaymentRecord) {
-    const ours = recordMethodOf(record);
-    const reported = methodOf(payload);
-    if (ours !== undefined && !sameMethod(ours, reported)) {
+    const { method: ours, otherReported: reported } = methodsOf(record, payload);
+    if (reported !== undefined) {
       logger.warn({ event, eventId, externalId: record.externalId, ours, reported }, "paid callback names another account or code than ours; told with a warning");
     }
   }
@@ -368,6 +365,16 @@ type PaidOrDisbursement = VirtualAccountPaidCallback | RetailOutletPaidCallback 
 /** The kind of our payment an event can be about. */
 function paymentKindOf(event: "virtual-account-paid" | "retail-outlet-paid" | "disbursement"): PaymentKind {
   return event === "virtual-account-paid" ? "virtual_account" : event === "retail-outlet-paid" ? "retail" : "disbursement";
+}
+
+/**
+ * What a paid notice shows: ours, what the cashier handed the customer (the callback's when the record
+ * lacks it), and the callback's own only when it names another account or code than ours.
+ */
+function methodsOf(record: PaymentRecord, payload: VirtualAccountPaidCallback | RetailOutletPaidCallback): { method: PaymentMethod; otherReported?: PaymentMethod } {
+  const reported = methodOf(payload);
+  const method = recordMethodOf(record) ?? reported;
+  return sameMethod(method, reported) ? { method } : { method, otherReported: reported };
 }
 
 /** The bank and number (or outlet and code) we issued, when the record has them. */
