@@ -127,7 +127,7 @@ const settledKey = (externalId: string, attempt: number) => `disburse:settled:${
 export const SENDS_QUEUE = "disbursement-sends";
 export const sendEntryId = (externalId: string, attempt: number) => `${externalId}:${attempt}`;
 /** A concluded timer's id is remembered as long as its draft, so nothing can add it again. */
-const SEND_ENTRY_REMEMBERED_MS = DRAFT_KEPT_MS;
+export const SEND_ENTRY_REMEMBERED_MS = DRAFT_KEPT_MS;
 
 const DRAFTS_NAMESPACE = "disbursement-drafts";
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { outcomeWithin } from "../deadline.js";
 import type { Logger } from "../logger.js";
 import type { QueueEntry, Store } from "../store/types.js";
-import { SENDS_QUEUE, settleOverdueSend, type DisbursementDraft, type WatchedSend } from "./desk.js";
+import { SEND_ENTRY_REMEMBERED_MS, SENDS_QUEUE, settleOverdueSend, type DisbursementDraft, type WatchedSend } from "./desk.js";
 
 /**
  * The watch over disbursement sends (see the desk's comment on timers). Every instance runs one: a timer
@@ -38,7 +38,6 @@ const PAGE = 100;
 const MAX_TELL_ATTEMPTS = 10;
 const retryDelayMs = (attempts: number) => Math.min(5 * 60_000, 5_000 * 2 ** attempts);
 const STOP_GRACE_MS = 2_000;
-const REMEMBER_DONE_MS = 2 * 24 * 3600_000;
 
 function readBody(entry: QueueEntry): WatchedSend | undefined {
   try {
@@ -91,12 +90,12 @@ export function createSendWatch(options: SendWatchOptions): SendWatch {
           await options.tell(draft, send.messageId);
         }
       }
-      await store.queues.complete(SENDS_QUEUE, entry.id, REMEMBER_DONE_MS);
+      await store.queues.complete(SENDS_QUEUE, entry.id, SEND_ENTRY_REMEMBERED_MS);
       return true;
     } catch (error) {
       if (entry.attempts + 1 >= MAX_TELL_ATTEMPTS) {
         logger.error({ err: error, entryId: entry.id }, "could not conclude a cut-off disbursement send; giving up on telling");
-        await store.queues.complete(SENDS_QUEUE, entry.id, REMEMBER_DONE_MS);
+        await store.queues.complete(SENDS_QUEUE, entry.id, SEND_ENTRY_REMEMBERED_MS);
         return false;
       }
       logger.warn({ err: error, entryId: entry.id }, "could not conclude a cut-off disbursement send; trying again later");
