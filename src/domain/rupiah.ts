@@ -77,3 +77,12 @@ function readTimes(text: string, multiplier: number): number | null {
   if (fraction.length > zeros) return null;
   return Number(`${whole}${fraction.padEnd(zeros, "0")}`);
 }
+
+/**
+ * How a payment stands against what was asked: short or over, by how much; undefined when they agree (or
+ * nothing was asked). A cashier must never read a partial payment as paid in full.
+ */
+export function paidAgainstAsked(paid: number, asked: number | undefined): { kind: "short" | "over"; difference: number } | undefined {
+  if (asked === undefined || asked === paid) return undefined;
+  return { kind: paid < asked ? "short" : "over", difference: Math.abs(asked - paid) };
+}

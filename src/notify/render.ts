@@ -1,6 +1,6 @@
 import type { I18n } from "@grammyjs/i18n";
 import { formatJakartaTime } from "../domain/jakarta-time.js";
-import { formatRupiah } from "../domain/rupiah.js";
+import { formatRupiah, paidAgainstAsked } from "../domain/rupiah.js";
 import type { DisbursementResult, MarkPaid, PaymentMethod, PaymentReceived, UnknownPayment } from "./notifications.js";
 
 /** The part of @grammyjs/i18n the notifier uses: any catalogue with `t(locale, key, vars)`. */
@@ -42,16 +42,13 @@ function outletName(code: string): string {
 }
 
 /**
- * How the paid amount stands against the asked one: "short" and "over" carry the difference, so a cashier
- * never reads a partial payment as paid in full. Items without `askedAmount` were paid in full (or recorded
- * before it existed) and read as before.
+ * The message key suffix and words for the paid amount against the asked one. Items without `askedAmount`
+ * were paid in full (or recorded before it existed) and read as before.
  */
 function amountVersusAsked(amount: number, asked: number | undefined): { suffix: "" | "-short" | "-over"; vars: Record<string, string> } {
-  if (asked === undefined || asked === amount) return { suffix: "", vars: {} };
-  return {
-    suffix: amount < asked ? "-short" : "-over",
-    vars: { asked: formatRupiah(asked), difference: formatRupiah(Math.abs(asked - amount)) },
-  };
+  const versus = paidAgainstAsked(amount, asked);
+  if (versus === undefined || asked === undefined) return { suffix: "", vars: {} };
+  return { suffix: `-${versus.kind}`, vars: { asked: formatRupiah(asked), difference: formatRupiah(versus.difference) } };
 }
 
 /** The line that warns the callback named another VA or code than ours (the message shows ours). */

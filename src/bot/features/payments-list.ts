@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
 import { formatJakartaTime } from "../../domain/jakarta-time.js";
-import { formatRupiah } from "../../domain/rupiah.js";
+import { formatRupiah, paidAgainstAsked } from "../../domain/rupiah.js";
 import type { PaymentRecord } from "../../store/types.js";
 import type { BotContext, FeatureDeps } from "../context.js";
 import { escapeHtml } from "../html.js";
@@ -25,13 +25,12 @@ export function shownStatus(record: PaymentRecord, nowMs: number): PaymentRecord
 }
 
 /**
- * A paid VA or Alfamart code whose payment was not the asked amount: "short" or "over", else undefined.
- * The cashier checks this list before handing over the goods, so a partial payment must not read "Lunas".
- * (A multi-use VA keeps its latest payment's amount: the line speaks of that payment.)
+ * A paid VA or Alfamart code whose payment was not the asked amount: short or over, by how much; else
+ * undefined. The cashier checks this list before handing over the goods, so a partial payment must not
+ * read "Lunas". (A multi-use VA keeps its latest payment's amount: the line speaks of that payment.)
  */
-export function paidVersusAsked(record: PaymentRecord): "short" | "over" | undefined {
-  if (record.status !== "paid" || record.paidAmount === undefined || record.paidAmount === record.amount) return undefined;
-  return record.paidAmount < record.amount ? "short" : "over";
+function paidVersusAsked(record: PaymentRecord): ReturnType<typeof paidAgainstAsked> {
+  return record.status === "paid" && record.paidAmount !== undefined ? paidAgainstAsked(record.paidAmount, record.amount) : undefined;
 }
 
 /** Recent payments with their status: staff see their own, owners the whole shop's. */
@@ -55,15 +54,15 @@ export function paymentsListFeature(deps: FeatureDeps) {
     const lines = records.map((r) => {
       const versus = paidVersusAsked(r);
       return ctx.t("bot-list-entry", {
-        status: ctx.t(versus === undefined ? `bot-status-${shownStatus(r, now)}` : `bot-status-paid-${versus}`),
+        status: ctx.t(versus === undefined ? `bot-status-${shownStatus(r, now)}` : `bot-status-paid-${versus.kind}`),
         method: r.kind === "disbursement" ? ctx.t("disburse-list-outgoing", { method: paymentMethodLabel(r) }) : paymentMethodLabel(r),
         amount:
           versus === undefined
             ? formatRupiah(r.amount)
-            : ctx.t(`bot-list-amount-${versus}`, {
+            : ctx.t(`bot-list-amount-${versus.kind}`, {
                 paid: formatRupiah(r.paidAmount ?? 0),
                 asked: formatRupiah(r.amount),
-                difference: formatRupiah(Math.abs(r.amount - (r.paidAmount ?? 0))),
+                difference: formatRupiah(versus.difference),
               }),
         name: escapeHtml(r.customerName),
         createdAt: formatJakartaTime(new Date(r.createdAt), locale),
