@@ -53,6 +53,11 @@ notify-disbursement-failed =
     Time: { $time }
     Ref: <code>{ $reference }</code>
 
+notify-disbursement-differs = ⚠️ What the bot sent: { $sent }. Palladium reports otherwise; check the Palladium dashboard.
+notify-sent-amount = amount { $amount }
+notify-sent-bank = bank { $bank }
+notify-sent-holder = name { $holder }
+
 notify-failure-INSUFFICIENT_BALANCE = your Palladium balance is too low. Top it up and send again.
 notify-failure-INVALID_DESTINATION = the bank does not know that account number. Check the number and the bank.
 notify-failure-INVALID_ACCOUNT_DETAILS = the account holder's name does not match the bank's records.

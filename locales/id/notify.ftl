@@ -53,6 +53,11 @@ notify-disbursement-failed =
     Waktu: { $time }
     Ref: <code>{ $reference }</code>
 
+notify-disbursement-differs = ⚠️ Yang dikirim dari bot: { $sent }. Palladium melaporkan lain; cek dashboard Palladium.
+notify-sent-amount = jumlah { $amount }
+notify-sent-bank = bank { $bank }
+notify-sent-holder = nama { $holder }
+
 notify-failure-INSUFFICIENT_BALANCE = saldo di Palladium tidak cukup. Isi saldo lalu kirim ulang.
 notify-failure-INVALID_DESTINATION = nomor rekening tujuan tidak ditemukan di bank. Periksa nomor dan banknya.
 notify-failure-INVALID_ACCOUNT_DETAILS = nama pemilik rekening tidak cocok dengan data bank.

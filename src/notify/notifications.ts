@@ -57,6 +57,13 @@ export const disbursementResultSchema = z.object({
   failureCode: z.string().optional(),
   /** ISO 8601, the gateway's `updated`. */
   at: z.string(),
+  /**
+   * What the owner sent, each only when the callback reports otherwise (absent in items recorded before):
+   * the notice shows what the gateway says happened, and these say how it differs from what was asked.
+   */
+  sentAmount: money.optional(),
+  sentBankCode: z.string().optional(),
+  sentHolderName: z.string().optional(),
 });
 
 /** An outgoing transfer as its callback describes it (the status fields are absent in older items). */

@@ -92,9 +92,16 @@ export function renderDisbursementResult(i18n: Translator, n: DisbursementResult
     time: time(n.at, n.locale),
     reference: escapeHtml(n.externalId),
   };
-  return n.status === "completed"
-    ? i18n.t(n.locale, "notify-disbursement-completed", common)
-    : i18n.t(n.locale, "notify-disbursement-failed", { ...common, reason: renderFailureReason(i18n, n.locale, n.failureCode) });
+  const told =
+    n.status === "completed"
+      ? i18n.t(n.locale, "notify-disbursement-completed", common)
+      : i18n.t(n.locale, "notify-disbursement-failed", { ...common, reason: renderFailureReason(i18n, n.locale, n.failureCode) });
+  const sent = [
+    n.sentAmount === undefined ? undefined : i18n.t(n.locale, "notify-sent-amount", { amount: formatRupiah(n.sentAmount) }),
+    n.sentBankCode === undefined ? undefined : i18n.t(n.locale, "notify-sent-bank", { bank: escapeHtml(n.sentBankCode) }),
+    n.sentHolderName === undefined ? undefined : i18n.t(n.locale, "notify-sent-holder", { holder: escapeHtml(n.sentHolderName) }),
+  ].filter((part) => part !== undefined);
+  return sent.length === 0 ? told : `${told}\n${i18n.t(n.locale, "notify-disbursement-differs", { sent: sent.join(", ") })}`;
 }
 
 type DisbursementMethod = Extract<UnknownPayment["method"], { kind: "disbursement" }>;

@@ -10,6 +10,7 @@ import {
 } from "../gateway/callbacks.js";
 import type { OutboxItem } from "../store/outbox.js";
 import { releaseDisbursementAllowance, retakeDisbursementAllowance } from "../disbursement/index.js";
+import { CUSTOMER_NAME } from "../domain/limits.js";
 import type { PaymentKind, PaymentPatch, PaymentRecord, QueuedWrite, Store } from "../store/types.js";
 import type { Notification, PaymentMethod } from "../notify/notifications.js";
 import type { CallbackEventLogPort, CallbackEventRecord, OutboxPort } from "./ports.js";
@@ -209,6 +210,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         status,
         ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}),
         at: payload.updated,
+        ...sentDiffersFrom(record, payload),
       } satisfies Notification,
     }));
     const patch = { status, ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}) } as const;
@@ -232,6 +234,17 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const { method: ours, otherReported: reported } = methodsOf(record, payload);
     if (reported !== undefined) {
       logger.warn({ event, eventId, externalId: record.externalId, ours, reported }, "paid callback names another account or code than ours; told with a warning");
+    }
+  }
+
+  /**
+   * A transfer result reporting another amount, bank or holder than the owner sent is still recorded: the
+   * gateway's word is what happened to the money. The owners are told both, and the operator is told here.
+   */
+  function warnIfOtherTransfer(eventId: string, payload: DisbursementCallback, record: PaymentRecord) {
+    const sent = sentDiffersFrom(record, payload);
+    if (Object.keys(sent).length > 0) {
+      logger.warn({ event: "disbursement", eventId, externalId: record.externalId, sent, reported: { amount: payload.amount, bankCode: payload.bank_code, holder: payload.account_holder_name } }, "transfer result differs from the transfer we sent; told with a warning");
     }
   }
 
@@ -331,6 +344,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       notifications = await recordPaid(eventId, event as "virtual-account-paid" | "retail-outlet-paid", paidOrDisbursement as VirtualAccountPaidCallback | RetailOutletPaidCallback, record);
     }
     const first = await finish(eventId, event, externalId, true);
+    if (first && event === "disbursement") warnIfOtherTransfer(eventId, paidOrDisbursement as DisbursementCallback, record);
     return first ? { kind: "recorded", eventId, notifications } : { kind: "duplicate", eventId };
   };
 }
@@ -358,6 +372,29 @@ function paidPatch(current: PaymentRecord, payload: VirtualAccountPaidCallback |
   const newer = current.paidAt === undefined || Date.parse(paidAt) >= Date.parse(current.paidAt);
   if (current.status === "paid" && !newer) return undefined;
   return { status: "paid", ...(newer ? { paidAt, paidAmount: payload.amount } : {}) };
+}
+
+/**
+ * What the owner sent, for each of amount, bank and holder the transfer result reports otherwise. A bank
+ * writes the holder's name its own way (capitals, an apostrophe of its own, spacing), so only a name that
+ * differs beyond that counts.
+ */
+function sentDiffersFrom(record: PaymentRecord, payload: DisbursementCallback): { sentAmount?: number; sentBankCode?: string; sentHolderName?: string } {
+  return {
+    ...(payload.amount !== record.amount ? { sentAmount: record.amount } : {}),
+    ...(record.bankCode !== undefined && record.bankCode.toUpperCase() !== payload.bank_code.toUpperCase() ? { sentBankCode: record.bankCode } : {}),
+    ...(comparableName(record.customerName) !== comparableName(payload.account_holder_name) ? { sentHolderName: record.customerName } : {}),
+  };
+}
+
+function comparableName(name: string): string {
+  return name
+    .normalize("NFKC")
+    .replace(CUSTOMER_NAME.apostropheLookalikes, "'")
+    .replace(CUSTOMER_NAME.hyphenLookalikes, "-")
+    .replace(/\s+/g, " ")
+    .trim()
+    .toLowerCase();
 }
 
 type PaidOrDisbursement = VirtualAccountPaidCallback | RetailOutletPaidCallback | DisbursementCallback;

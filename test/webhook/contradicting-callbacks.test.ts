@@ -128,3 +128,43 @@ describe("a VA payment that names another bank or account number than ours", () 
     expect((await shop.store.payments.get(va.externalId))?.status).toBe("paid");
   });
 });
+
+describe("a transfer result that reports another amount, bank or holder than the owner sent", () => {
+  it("tells what Palladium reports and, on a warning line, what the bot sent", async () => {
+    const d = await shop.createDisbursement({ amount: 500_000, holder: "Dodi Supplier", accountNumber: "1234509876", bank: "BCA" });
+    const answer = await postCallback(
+      shop.webhookUrl,
+      "disbursement",
+      disbursementCallback(d, { amount: 5_000_000, bank_code: "BNI", account_holder_name: "DODI  SUPPLIER" }),
+    );
+    expect(answer.status).toBe(200);
+    await shop.settle();
+
+    const [text] = told(OWNER.id, d.externalId);
+    expect(text).toContain("Transfer terkirim");
+    expect(text).toContain("Rp 5.000.000");
+    expect(text).toContain("⚠️ Yang dikirim dari bot: jumlah Rp 500.000, bank BCA. Palladium melaporkan lain");
+    // The bank's capitals and spacing are its way of writing the same name, not another holder.
+    expect(text).not.toContain("nama Dodi");
+    expect(told(SHOP_GROUP, d.externalId)[0]).toContain("⚠️ Yang dikirim dari bot");
+    expect((await shop.store.payments.get(d.externalId))?.status).toBe("completed");
+  });
+
+  it("names the holder the owner typed when the bank's holder is someone else", async () => {
+    const d = await shop.createDisbursement({ amount: 200_000, holder: "Siti Aminah", accountNumber: "9988776655" });
+    await postCallback(shop.webhookUrl, "disbursement", disbursementCallback(d, { amount: 200_000, account_holder_name: "BAMBANG" }));
+    await shop.settle();
+    const [text] = told(OWNER.id, d.externalId);
+    expect(text).toContain("BAMBANG");
+    expect(text).toContain("⚠️ Yang dikirim dari bot: nama Siti Aminah.");
+  });
+
+  it("adds no warning to a result that matches what was sent", async () => {
+    const d = await shop.createDisbursement({ amount: 300_000, holder: "Eko Prasetyo", accountNumber: "1122334455" });
+    expect((await shop.simulate(`/sandbox/simulate/disbursements/${d.externalId}/complete`)).status).toBe(200);
+    await shop.settle();
+    const [text] = told(OWNER.id, d.externalId);
+    expect(text).toContain("Transfer terkirim");
+    expect(text).not.toContain("⚠️");
+  });
+});
