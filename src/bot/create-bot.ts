@@ -97,10 +97,11 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
       plugins: flowPlugins,
     }),
   );
-  bot.use(cancelFeature(features));
+  const disbursement = disbursementFeature(features);
+  bot.use(cancelFeature(features, [disbursement.cancelOpenSummary]));
   bot.use(virtualAccountFeature(features));
   bot.use(retailPaymentFeature(features));
-  bot.use(disbursementFeature(features));
+  bot.use(disbursement.feature);
   bot.use(startFeature(features));
   bot.use(paymentsListFeature(features));
   bot.use(staffFeature(features));

@@ -4,18 +4,27 @@ import { doubtfulCreateKey } from "../flow/create-payment.js";
 import { mainMenuKeyboard } from "../keyboards/main-menu.js";
 
 /**
- * /cancel leaves any flow at once. It must sit after conversations() and before the createConversation
- * calls, or the active flow would read "/cancel" as its answer.
+ * Something a flow left waiting for the person's press after the flow itself ended (a transfer's summary):
+ * ends it if there is one, and answers what to say; undefined when there is nothing of its kind.
  */
-export function cancelFeature(deps: Pick<FeatureDeps, "store">) {
+export type CancelLeftover = (ctx: BotContext) => Promise<string | undefined>;
+
+/**
+ * /cancel leaves any flow at once; with no flow running, it ends what a finished flow left waiting (the
+ * owner was told at every question that /cancel stops the transfer, and the summary is still part of it).
+ * It must sit after conversations() and before the createConversation calls, or the active flow would read
+ * "/cancel" as its answer.
+ */
+export function cancelFeature(deps: Pick<FeatureDeps, "store">, leftovers: readonly CancelLeftover[] = []) {
   const feature = new Composer<BotContext>();
   feature.command("cancel", async (ctx) => {
     const active = Object.keys(ctx.conversation.active()).length > 0;
     await ctx.conversation.exitAll();
     // Left at "Coba lagi" after an unanswered create: it may exist, so "nothing was created" would be untrue.
     const doubtful = (await deps.store.atomic.take(doubtfulCreateKey(ctx.chatId ?? 0, ctx.from?.id ?? 0))) !== undefined;
-    const text = !active ? "bot-cancel-nothing" : doubtful ? "bot-cancel-maybe-made" : "bot-cancel-done";
-    await ctx.reply(ctx.t(text), { reply_markup: mainMenuKeyboard(ctx.t, ctx.role) });
+    let text = active ? ctx.t(doubtful ? "bot-cancel-maybe-made" : "bot-cancel-done") : undefined;
+    for (const leftover of leftovers) text ??= await leftover(ctx);
+    await ctx.reply(text ?? ctx.t("bot-cancel-nothing"), { reply_markup: mainMenuKeyboard(ctx.t, ctx.role) });
   });
   return feature;
 }

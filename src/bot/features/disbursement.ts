@@ -11,6 +11,7 @@ import type { Logger } from "../../logger.js";
 import type { Store } from "../../store/types.js";
 import type { BotContext, FeatureDeps, Flow, FlowContext } from "../context.js";
 import { escapeHtml } from "../html.js";
+import type { CancelLeftover } from "./cancel.js";
 import { MENU, mainMenuKeyboard } from "../keyboards/main-menu.js";
 import { askChoice, newFlowNonce } from "../flow/ask.js";
 import {
@@ -155,9 +156,27 @@ function disburseFlow(deps: FeatureDeps, desk: DisbursementDesk) {
       .text(last.t("disburse-confirm-button", { amount: formatRupiah(draft.amount) }), pressData("ok", draft.draftId))
       .row()
       .text(last.t("disburse-cancel-button"), pressData("no", draft.draftId));
-    await last.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+    const shown = await last.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+    await flow.external(() => rememberOpenSummary(deps.store, { chatId, ownerId, draftId: draft.draftId, messageId: shown.message_id }, desk.confirmTtlMs));
     // The flow ends here: the buttons are answered by the press handler against the saved draft.
   };
+}
+
+/** The owner's latest summary in a chat, for /cancel: a flow that ended with buttons still to press. */
+const openSummaryKey = (chatId: number, ownerId: number) => `transfer-summary-open:${chatId}:${ownerId}`;
+
+interface OpenSummary {
+  chatId: number;
+  ownerId: number;
+  draftId: string;
+  messageId: number;
+}
+
+/** Kept as long as its confirm button is good: past that, the press pays nothing anyway. */
+async function rememberOpenSummary(store: Store, open: OpenSummary, ttlMs: number): Promise<void> {
+  const key = openSummaryKey(open.chatId, open.ownerId);
+  await store.atomic.delete(key);
+  await store.atomic.setIfAbsent(key, JSON.stringify({ draftId: open.draftId, messageId: open.messageId }), ttlMs);
 }
 
 function refusalText(ctx: BotContext, refusal: PressRefusal): string {
@@ -218,7 +237,7 @@ async function dropButtons(ctx: BotContext) {
  * /disburse (/kirimdana) and the owner's menu button start the flow, in a private chat only; the summary's
  * buttons (confirm, cancel, retry) are answered against the draft saved in the store.
  */
-export function disbursementFeature(deps: FeatureDeps & DisbursementOptions) {
+export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { feature: Composer<BotContext>; cancelOpenSummary: CancelLeftover } {
   const desk = createDisbursementDesk({
     store: deps.store,
     gateway: deps.gateway,
@@ -290,7 +309,23 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions) {
     await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
     if (outcome.kind === "uncertain") await desk.uncertainTold(claim.draft);
   });
-  return feature;
+
+  /**
+   * /cancel with the owner's summary still waiting: cancelled exactly as its ✖ Batal button would (the same
+   * race against confirm, so it is either cancelled or sent), and its buttons taken off. A summary already
+   * pressed is not this command's business: it says nothing is running.
+   */
+  const cancelOpenSummary: CancelLeftover = async (ctx) => {
+    if (ctx.role !== "owner" || ctx.chatId === undefined || ctx.from === undefined) return undefined;
+    const raw = await deps.store.atomic.take(openSummaryKey(ctx.chatId, ctx.from.id));
+    if (raw === undefined) return undefined;
+    const open = JSON.parse(raw) as Pick<OpenSummary, "draftId" | "messageId">;
+    const cancelled = await desk.cancel(open.draftId, ctx.from.id);
+    if (!cancelled.ok) return undefined;
+    await ctx.api.editMessageReplyMarkup(ctx.chatId, open.messageId, { reply_markup: undefined }).catch(() => undefined);
+    return ctx.t("disburse-cancelled");
+  };
+  return { feature, cancelOpenSummary };
 }
 
 type Translator = { t(locale: string, key: string, variables?: Record<string, string>): string };

@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fillTransfer, OWNER, startShop, textOf, type Shop } from "./shop.js";
+
+/**
+ * Every question of the transfer flow tells the owner that /cancel stops it. The flow itself ends when the
+ * summary is shown, but the transfer is not decided until a button is pressed: /cancel there must stop it.
+ */
+
+let shop: Shop;
+beforeEach(async () => {
+  shop = await startShop();
+});
+afterEach(async () => {
+  await shop.close();
+});
+
+const SUPPLIER = { account: "1234567890", holder: "Budi Santoso", amount: "1,5jt", description: "Bayar supplier" };
+const SEND = { text: "✅ Kirim Rp 1.500.000" };
+
+describe("/cancel typed at a transfer's summary", () => {
+  it("cancels the transfer and takes its buttons off: nothing is sent", async () => {
+    const summary = await fillTransfer(shop, OWNER, SUPPLIER);
+    expect(textOf(await shop.say(OWNER, "/cancel"))).toBe("Dibatalkan. Tidak ada uang yang dikirim.");
+    const shown = shop.telegram.messagesIn(OWNER.id).find((m) => m.message_id === summary.message_id);
+    expect(shown?.reply_markup?.inline_keyboard ?? []).toHaveLength(0);
+
+    // A client still showing the old buttons gets the ✖ Batal answer: the draft itself is cancelled.
+    const data = (summary.reply_markup?.inline_keyboard[0]?.[0] as { callback_data?: string } | undefined)?.callback_data ?? "";
+    expect(await shop.store.namespace("disbursement-drafts").get(data.split(":")[2] ?? "")).toMatchObject({ state: "cancelled" });
+    expect(shop.gatewayCalls()).toBe(0);
+    expect(shop.sandbox.objects().disbursements).toHaveLength(0);
+    // Nothing is left to cancel now.
+    expect(textOf(await shop.say(OWNER, "/cancel"))).toBe("Tidak ada yang sedang berjalan.");
+  });
+
+  it("after the transfer was sent, says nothing is running and leaves the transfer as it is", async () => {
+    const summary = await fillTransfer(shop, OWNER, SUPPLIER);
+    await shop.press(OWNER, summary, SEND);
+    expect(shop.sandbox.objects().disbursements).toHaveLength(1);
+    expect(textOf(await shop.say(OWNER, "/cancel"))).toBe("Tidak ada yang sedang berjalan.");
+    const externalId = shop.sandbox.objects().disbursements[0]?.external_id ?? "";
+    expect((await shop.store.payments.get(externalId))?.status).toBe("pending");
+  });
+});
