@@ -104,11 +104,19 @@ async function seed(store: Store, options: { linkGroup: boolean; messageIds: boo
   if (options.linkGroup) {
     await store.access.linkGroup({ chatId: SHOP_GROUP, title: "Toko Maju Jaya", linkedBy: 1, linkedAt: new Date().toISOString() });
   }
+  // The payments' creators are the shop's cashiers (a creator who left the shop is told nothing).
+  for (let chat = 0; chat < CREATOR_CHATS; chat++) await addCashier(store, 10_000 + chat);
   const saves: Promise<void>[] = [];
   for (let i = 0; i < PAYMENTS; i++) {
-    saves.push(store.payments.save(benchPayment(i, { chatId: 10_000 + (i % 50), ...(options.messageIds ? { messageId: 100 + i } : {}) })));
+    saves.push(store.payments.save(benchPayment(i, { chatId: 10_000 + (i % CREATOR_CHATS), ...(options.messageIds ? { messageId: 100 + i } : {}) })));
   }
   await Promise.all(saves);
+}
+
+const CREATOR_CHATS = 50;
+
+function addCashier(store: Store, userId: number): Promise<void> {
+  return store.access.addStaff({ userId, name: `Kasir ${userId}`, addedBy: 1, addedAt: new Date().toISOString() });
 }
 
 async function bareServer(): Promise<{ url: string; server: Server }> {
@@ -365,7 +373,10 @@ async function notificationLatency(file: string) {
   // Callbacks 0 .. warmup-1 are the warm-up; every callback has a chat of its own.
   const total = warmup + count;
   for (let i = 0; i < total; i++) telegram.addChat(privateChat({ id: 20_000 + i, first_name: `Kasir ${i}` }));
-  for (let i = 0; i < total; i++) await store.payments.save({ ...benchPayment(i, { chatId: 20_000 + i }), externalId: `notify-${i}` });
+  for (let i = 0; i < total; i++) {
+    await addCashier(store, 20_000 + i);
+    await store.payments.save({ ...benchPayment(i, { chatId: 20_000 + i }), externalId: `notify-${i}` });
+  }
   const outbox = createOutbox(store);
   let notifier: Notifier | undefined;
   const server = benchReceiver(store, { outbox, onRecorded: () => notifier?.wake() });

@@ -31,38 +31,12 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
   const groups = backend.namespace("store_groups");
   const groupsCacheMs = options.groupsCacheMs ?? DEFAULT_GROUPS_CACHE_MS;
 
-  // Linked groups are read on every paid callback and change a few times a year: keep them in memory for a
-  // moment. A link or unlink through this store drops the copy at once (a read that started before it is not
-  // kept); another store or instance on the same data is seen within groupsCacheMs.
-  let cachedGroups: { list: LinkedGroup[]; until: number } | undefined;
-  let loadingGroups: Promise<LinkedGroup[]> | undefined;
-  let groupsGeneration = 0;
-  const forgetGroups = () => {
-    groupsGeneration++;
-    cachedGroups = undefined;
-    loadingGroups = undefined;
-  };
-  async function listGroups(): Promise<LinkedGroup[]> {
-    if (groupsCacheMs <= 0) return listed<LinkedGroup>(GROUPS, groups);
-    const nowMs = Date.now();
-    if (cachedGroups !== undefined && cachedGroups.until > nowMs) return cachedGroups.list.map((g) => ({ ...g }));
-    if (loadingGroups === undefined) {
-      const generation = groupsGeneration;
-      const loading = listed<LinkedGroup>(GROUPS, groups).then(
-        (list) => {
-          if (generation === groupsGeneration) cachedGroups = { list, until: Date.now() + groupsCacheMs };
-          if (loadingGroups === loading) loadingGroups = undefined;
-          return list;
-        },
-        (error: unknown) => {
-          if (loadingGroups === loading) loadingGroups = undefined;
-          throw error;
-        },
-      );
-      loadingGroups = loading;
-    }
-    return (await loadingGroups).map((g) => ({ ...g }));
-  }
+  // Linked groups and staff are read on every paid callback (who hears of it) and change a few times a year:
+  // keep them in memory for a moment. A change through this store drops the copy at once (a read that
+  // started before it is not kept); another store or instance on the same data is seen within groupsCacheMs.
+  const cachedGroups = cachedList(() => listed<LinkedGroup>(GROUPS, groups), groupsCacheMs);
+  const cachedStaff = cachedList(() => listed<StaffMember>(STAFF, staff), groupsCacheMs);
+  const listGroups = async () => (await cachedGroups.read()).map((g) => ({ ...g }));
 
   async function listed<T>(index: string, keyv: ReturnType<Backend["namespace"]>): Promise<T[]> {
     const ids = await backend.index.range(index, { limit: LIST_LIMIT, newestFirst: false });
@@ -73,18 +47,26 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
 
   return {
     async addStaff(member: StaffMember) {
-      await staff.set(String(member.userId), member);
-      await backend.index.add(STAFF, String(member.userId), Date.parse(member.addedAt) || 0);
+      try {
+        await staff.set(String(member.userId), member);
+        await backend.index.add(STAFF, String(member.userId), Date.parse(member.addedAt) || 0);
+      } finally {
+        cachedStaff.forget();
+      }
     },
     async removeStaff(userId) {
-      const existed = await staff.delete(String(userId));
-      await backend.index.remove(STAFF, String(userId));
-      return existed;
+      try {
+        const existed = await staff.delete(String(userId));
+        await backend.index.remove(STAFF, String(userId));
+        return existed;
+      } finally {
+        cachedStaff.forget();
+      }
     },
     async getStaff(userId) {
       return (await staff.get<StaffMember>(String(userId))) ?? undefined;
     },
-    listStaff: () => listed<StaffMember>(STAFF, staff),
+    listStaff: async () => (await cachedStaff.read()).map((m) => ({ ...m })),
 
     async createInvite(invite: Invite) {
       const ttlMs = Math.max(0, Date.parse(invite.expiresAt) - backend.now().getTime()) + INVITE_GRACE_MS;
@@ -104,7 +86,7 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
         await groups.set(String(group.chatId), group);
         await backend.index.add(GROUPS, String(group.chatId), Date.parse(group.linkedAt) || 0);
       } finally {
-        forgetGroups();
+        cachedGroups.forget();
       }
     },
     async unlinkGroup(chatId) {
@@ -113,7 +95,7 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
         await backend.index.remove(GROUPS, String(chatId));
         return existed;
       } finally {
-        forgetGroups();
+        cachedGroups.forget();
       }
     },
     async moveGroup(fromChatId, toChatId) {
@@ -130,9 +112,46 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
         await backend.index.remove(GROUPS, String(fromChatId));
         return true;
       } finally {
-        forgetGroups();
+        cachedGroups.forget();
       }
     },
     listGroups,
+  };
+}
+
+/**
+ * A list read through a short-lived copy: concurrent readers share one load, and `forget` drops the copy
+ * and any load already under way (its result would predate the change). `ms` <= 0 loads every time.
+ */
+function cachedList<T>(load: () => Promise<T[]>, ms: number) {
+  let cached: { list: T[]; until: number } | undefined;
+  let loading: Promise<T[]> | undefined;
+  let generation = 0;
+  return {
+    async read(): Promise<T[]> {
+      if (ms <= 0) return load();
+      if (cached !== undefined && cached.until > Date.now()) return cached.list;
+      if (loading === undefined) {
+        const started = generation;
+        const current = load().then(
+          (list) => {
+            if (started === generation) cached = { list, until: Date.now() + ms };
+            if (loading === current) loading = undefined;
+            return list;
+          },
+          (error: unknown) => {
+            if (loading === current) loading = undefined;
+            throw error;
+          },
+        );
+        loading = current;
+      }
+      return loading;
+    },
+    forget() {
+      generation++;
+      cached = undefined;
+      loading = undefined;
+    },
   };
 }

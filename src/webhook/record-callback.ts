@@ -62,8 +62,15 @@ export interface CallbackRecorderDeps {
 export function createCallbackRecorder(deps: CallbackRecorderDeps) {
   const { store, eventLog, outbox, logger } = deps;
 
-  async function recipients(record: PaymentRecord): Promise<{ chatId: number; locale: string }[]> {
-    return recipientsOf(record, await store.access.listGroups());
+  /** Who may hear of the shop's payments besides the linked groups: read before recording, like the groups. */
+  async function shopPeople(): Promise<ShopPeople> {
+    const staff = await store.access.listStaff();
+    return { ownerIds: deps.ownerIds, staffIds: new Set(staff.map((m) => m.userId)) };
+  }
+
+  async function recipients(record: PaymentRecord): Promise<Recipient[]> {
+    const [groups, people] = await Promise.all([store.access.listGroups(), shopPeople()]);
+    return recipientsOf(record, groups, people);
   }
 
   async function finish(eventId: string, event: CallbackEvent, externalId: string, known: boolean): Promise<boolean> {
@@ -119,7 +126,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     event: "virtual-account-paid" | "retail-outlet-paid",
     payload: VirtualAccountPaidCallback | RetailOutletPaidCallback,
     record: PaymentRecord,
-    to: ReadonlyArray<{ chatId: number; locale: string }>,
+    to: ReadonlyArray<Recipient>,
   ): OutboxItem[] {
     const paidAt = payload.transaction_timestamp;
     const { method, otherReported } = methodsOf(record, payload);
@@ -146,7 +153,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         paidAt,
       } satisfies Notification,
     }));
-    if (record.messageId !== undefined) {
+    // The QR message sits in its chat; a chat no longer told of the payment (the creator left the shop) is not edited.
+    if (record.messageId !== undefined && to.some((r) => r.madeIn)) {
       items.push({
         id: `${eventId}:edit`,
         chatId: record.chatId,
@@ -278,8 +286,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       return outcome.first ? outcome.result : { kind: "duplicate", eventId };
     }
     const paid = payload as VirtualAccountPaidCallback | RetailOutletPaidCallback;
-    // Read before the unit: linked groups change rarely and are cached; the payment is read inside it.
-    const groups = await store.access.listGroups();
+    // Read before the unit: linked groups and staff change rarely and are cached; the payment is read inside it.
+    const [groups, people] = await Promise.all([store.access.listGroups(), shopPeople()]);
     // What decide saw, for the warnings logged once the unit is in (decide itself only plans writes).
     let belongsTo: PaymentKind | undefined;
     let recorded: PaymentRecord | undefined;
@@ -297,7 +305,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
           };
         }
         recorded = payment;
-        const items = paidItems(eventId, event, paid, payment, recipientsOf(payment, groups));
+        const items = paidItems(eventId, event, paid, payment, recipientsOf(payment, groups, people));
         return {
           record: eventRecord(true),
           paymentPatch: paidPatch(payment, paid),
@@ -349,17 +357,34 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
   };
 }
 
+interface Recipient {
+  chatId: number;
+  locale: string;
+  /** The chat the payment was made in (its QR message is there). */
+  madeIn: boolean;
+}
+
+interface ShopPeople {
+  ownerIds: readonly number[];
+  staffIds: ReadonlySet<number>;
+}
+
 /**
  * Who hears about a payment: the chat where it was made is the creator's (their private chat, or the group
  * they used); a linked group that is that same chat hears once, in the creator's language. A payment made in
  * a group before Telegram made it a supergroup names the group's old id: it is told under the new one.
+ *
+ * A creator who is no longer in the shop (a cashier the owner removed) is not told of the shop's money in
+ * their private chat; the linked groups are, or, with none, the owners, so the payment still reaches the shop.
  */
-function recipientsOf(record: PaymentRecord, groups: ReadonlyArray<{ chatId: number; formerChatIds?: number[] | undefined }>): { chatId: number; locale: string }[] {
+function recipientsOf(record: PaymentRecord, groups: ReadonlyArray<{ chatId: number; formerChatIds?: number[] | undefined }>, people: ShopPeople): Recipient[] {
   const madeIn = groups.find((g) => g.formerChatIds?.includes(record.chatId))?.chatId ?? record.chatId;
-  const list = [{ chatId: madeIn, locale: record.locale ?? DEFAULT_LOCALE }];
+  const creatorLeft = madeIn === record.createdBy && !people.ownerIds.includes(record.createdBy) && !people.staffIds.has(record.createdBy);
+  const list: Recipient[] = creatorLeft ? [] : [{ chatId: madeIn, locale: record.locale ?? DEFAULT_LOCALE, madeIn: true }];
   for (const group of groups) {
-    if (!list.some((r) => r.chatId === group.chatId)) list.push({ chatId: group.chatId, locale: DEFAULT_LOCALE });
+    if (!list.some((r) => r.chatId === group.chatId)) list.push({ chatId: group.chatId, locale: DEFAULT_LOCALE, madeIn: false });
   }
+  if (list.length === 0) for (const ownerId of people.ownerIds) list.push({ chatId: ownerId, locale: DEFAULT_LOCALE, madeIn: false });
   return list;
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { privateChat } from "../../src/telegram-local/bot-api-server.js";
-import { CASHIER, SHOP_GROUP, startShop, textOf, type Shop } from "../webhook/shop-harness.js";
+import { CASHIER, OWNER, SHOP_GROUP, startShop, textOf, type Shop } from "../webhook/shop-harness.js";
 
 let shop: Shop;
 
@@ -50,8 +50,9 @@ describe("Telegram has a bad minute", () => {
   });
 
   it("a cashier who blocked the bot does not stop the group from hearing", async () => {
-    const leaver = { id: 7777, first_name: "Mantan Kasir" };
+    const leaver = { id: 7777, first_name: "Kasir Pagi" };
     shop.telegram.addChat(privateChat(leaver));
+    await shop.store.access.addStaff({ userId: leaver.id, name: leaver.first_name, addedBy: OWNER.id, addedAt: new Date().toISOString() });
     const va = await shop.createVirtualAccount({ amount: 60_000, name: "Lina Marlina", createdBy: leaver.id, chatId: leaver.id, showPhoto: false });
     shop.telegram.blockBot(leaver);
     const gaveUpBefore = shop.events.get("gave_up") ?? 0;

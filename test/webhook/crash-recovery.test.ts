@@ -60,8 +60,9 @@ describe("the server dies right after saying 200", () => {
       createdAt: now,
       updatedAt: now,
     };
-    // What the bot did earlier: the payment is saved and the group linked.
+    // What the bot did earlier: the cashier joined, her payment is saved and the group linked.
     const before = await createStore({ url: `sqlite://${storeFile}` });
+    await before.access.addStaff({ userId: CASHIER.id, name: CASHIER.first_name, addedBy: OWNER.id, addedAt: now });
     await before.payments.save(payment);
     await before.access.linkGroup({ chatId: SHOP_GROUP, title: "Toko Maju Jaya", linkedBy: OWNER.id, linkedAt: now });
     await before.close();

@@ -92,6 +92,8 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   }
   const api = new Api(telegram.token, { apiRoot: telegram.apiRoot });
   const i18n = createI18n();
+  // The cashier creates payments in these stories, so she is on the owner's staff, as she would be.
+  await store.access.addStaff({ userId: CASHIER.id, name: CASHIER.first_name, addedBy: OWNER.id, addedAt: new Date().toISOString() });
   const events = new Map<NotifierEventName, number>();
   let notifier: Notifier | undefined;
 
