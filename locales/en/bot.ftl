@@ -70,6 +70,7 @@ bot-cancel-nothing = Nothing is in progress.
 bot-flow-use-buttons = Please choose with the buttons above, or type /cancel to stop.
 bot-flow-type-text = Please type your answer, or /cancel to stop.
 bot-flow-button-expired = This button is no longer valid.
+bot-flow-button-someone-else = This button belongs to someone else.
 
 ## Creating a payment: questions
 bot-va-ask-bank = Choose the bank for the Virtual Account:

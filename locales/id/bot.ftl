@@ -70,6 +70,7 @@ bot-cancel-nothing = Tidak ada yang sedang berjalan.
 bot-flow-use-buttons = Silakan pilih dengan tombol di atas, atau ketik /cancel untuk batal.
 bot-flow-type-text = Silakan ketik jawabannya, atau /cancel untuk batal.
 bot-flow-button-expired = Tombol ini sudah tidak berlaku.
+bot-flow-button-someone-else = Tombol ini untuk orang lain.
 
 ## Creating a payment: questions
 bot-va-ask-bank = Pilih bank untuk Virtual Account:

@@ -8,8 +8,9 @@ import { choiceKeyboard } from "../keyboards/choices.js";
 import { MENU } from "../keyboards/main-menu.js";
 
 /**
- * Buttons of one run of a flow carry its nonce ("f:<nonce>:<choice>"), so a button left over from an
- * earlier, abandoned flow cannot answer a question of this one.
+ * Buttons of one run of a flow carry its nonce, so a button left over from an earlier, abandoned flow cannot
+ * answer a question of this one, and the Telegram id of the person the flow belongs to, so someone else
+ * pressing it (another cashier in the shop group) can be told whose it is ("f:<nonce>:<user id>:<choice>").
  */
 export async function newFlowNonce(flow: Flow): Promise<string> {
   return Math.floor((await flow.random()) * 36 ** 6)
@@ -17,7 +18,24 @@ export async function newFlowNonce(flow: Flow): Promise<string> {
     .padStart(6, "0");
 }
 
-const buttonData = (nonce: string, choice: string) => `f:${nonce}:${choice}`;
+/** The flow's person is whoever the update came from: flows are kept per person per chat. */
+const buttonPrefix = (nonce: string, ctx: FlowContext) => `f:${nonce}:${ctx.from?.id ?? 0}:`;
+const buttonData = (nonce: string, ctx: FlowContext, choice: string) => buttonPrefix(nonce, ctx) + choice;
+
+/** Also reads "f:<nonce>:<choice>", without an owner: buttons sent before owners were written on them. */
+const FLOW_BUTTON = /^f:([0-9a-z]+):(?:(\d+):)?(.*)$/s;
+
+/** The choice a button of this flow stands for, or undefined if the button is not of this flow. */
+function choiceOf(data: string, nonce: string): string | undefined {
+  const match = FLOW_BUTTON.exec(data);
+  return match?.[1] === nonce ? match[3] : undefined;
+}
+
+/** The Telegram id of the person whose flow a button belongs to, if it is a flow's button that says so. */
+export function flowButtonOwner(data: string): number | undefined {
+  const owner = FLOW_BUTTON.exec(data)?.[2];
+  return owner === undefined || owner === "0" ? undefined : Number(owner);
+}
 
 /**
  * Looking something up on the way (recent payments, help, the staff list, the language) is not changing
@@ -26,25 +44,44 @@ const buttonData = (nonce: string, choice: string) => `f:${nonce}:${choice}`;
 const LOOK_UP_COMMANDS: ReadonlySet<string> = new Set(["payments", "pembayaran", "help", "language", "bahasa", "staff"]);
 const LOOK_UP_BUTTONS: ReadonlySet<string> = new Set([MENU.payments, MENU.help, MENU.language, MENU.staff]);
 
-function looksSomethingUp(ctx: FlowContext): boolean {
+/**
+ * The owner's tools (besides the staff list, a look-up). Asked for by a cashier, they are refused by their
+ * feature, and that is no change of mind either: the flow keeps waiting, as for a look-up. Keep these in
+ * step with the features that answer them with ownerOnly() or a role check (disbursement, staff, link-group).
+ */
+const OWNER_ONLY_COMMANDS: ReadonlySet<string> = new Set(["disburse", "kirimdana", "invite", "linkgroup", "unlinkgroup"]);
+const OWNER_ONLY_BUTTONS: ReadonlySet<string> = new Set([MENU.disburse, MENU.invite]);
+
+/** "/kirimdana@toko_wati_bot 5" -> "kirimdana". */
+const commandOf = (ctx: FlowContext) => /^\/([A-Za-z0-9_]+)/.exec(ctx.message?.text ?? "")?.[1]?.toLowerCase();
+
+function asksFor(ctx: FlowContext, commands: ReadonlySet<string>, buttons: ReadonlySet<string>): boolean {
   const data = ctx.callbackQuery?.data;
-  if (data !== undefined) return LOOK_UP_BUTTONS.has(data);
-  const command = /^\/([A-Za-z0-9_]+)/.exec(ctx.message?.text ?? "")?.[1];
-  return command !== undefined && LOOK_UP_COMMANDS.has(command.toLowerCase());
+  if (data !== undefined) return buttons.has(data);
+  const command = commandOf(ctx);
+  return command !== undefined && commands.has(command);
+}
+
+/** Someone who is not the owner asking for an owner's tool; their role is read only then. */
+async function asksForAnotherRolesTool(flow: Flow, ctx: FlowContext): Promise<boolean> {
+  if (!asksFor(ctx, OWNER_ONLY_COMMANDS, OWNER_ONLY_BUTTONS)) return false;
+  // Contexts inside a flow have no role: it is on the outside context of this update.
+  return (await flow.external((outside) => outside.role)) !== "owner";
 }
 
 /**
  * The next update for this flow. Any other main-menu button or command leaves the flow and is handled as
  * if no flow were running (the merchant changed their mind; /cancel is caught before flows ever see it).
- * A look-up, and other buttons (a payment's "simulate", a language choice), pass through to their
- * handlers, and the flow keeps waiting where it was.
+ * A look-up, a tool the person's role may not use (refused by its handler), and other buttons (a payment's
+ * "simulate", a language choice) pass through to their handlers, and the flow keeps waiting where it was.
  */
 export async function waitInFlow(flow: Flow, nonce: string): Promise<FlowContext> {
   const ctx = await flow.wait();
   const data = ctx.callbackQuery?.data;
-  if (looksSomethingUp(ctx)) await flow.skip({ next: true });
+  if (asksFor(ctx, LOOK_UP_COMMANDS, LOOK_UP_BUTTONS)) await flow.skip({ next: true });
+  if (await asksForAnotherRolesTool(flow, ctx)) await flow.skip({ next: true });
   if (data?.startsWith("menu:") || ctx.message?.text?.startsWith("/")) await flow.halt({ next: true });
-  if (data !== undefined && !data.startsWith(`f:${nonce}:`)) await flow.skip({ next: true });
+  if (data !== undefined && choiceOf(data, nonce) === undefined) await flow.skip({ next: true });
   return ctx;
 }
 
@@ -56,7 +93,7 @@ export async function askChoice<T extends string>(
   question: string,
   choices: ReadonlyArray<readonly [label: string, value: T]>,
 ): Promise<{ value: T; ctx: FlowContext }> {
-  const keyboard = choiceKeyboard(choices.map(([label, value]) => [label, buttonData(nonce, value)] as const));
+  const keyboard = choiceKeyboard(choices.map(([label, value]) => [label, buttonData(nonce, ctx, value)] as const));
   await ctx.reply(question, { parse_mode: "HTML", reply_markup: keyboard });
   for (;;) {
     const answer = await waitInFlow(flow, nonce);
@@ -65,7 +102,7 @@ export async function askChoice<T extends string>(
       await answer.reply(answer.t("bot-flow-use-buttons"));
       continue;
     }
-    const value = data.slice(buttonData(nonce, "").length);
+    const value = choiceOf(data, nonce);
     const chosen = choices.find(([, v]) => v === value);
     if (!chosen) {
       await answer.answerCallbackQuery({ text: answer.t("bot-flow-button-expired") });
@@ -116,14 +153,13 @@ async function askUntilRead<T>(
   read: (text: string, ctx: FlowContext) => Reading<T>,
   skipLabel?: string,
 ): Promise<Answered<T>> {
-  const skip = buttonData(nonce, "skip");
   // A skip button and force_reply cannot share a message; questions with one are asked in private chats.
   if (skipLabel === undefined) await sendTypedQuestion(ctx, question);
-  else await ctx.reply(question, { parse_mode: "HTML", reply_markup: choiceKeyboard([[skipLabel, skip]]) });
+  else await ctx.reply(question, { parse_mode: "HTML", reply_markup: choiceKeyboard([[skipLabel, buttonData(nonce, ctx, "skip")]]) });
   for (;;) {
     const answer = await waitInFlow(flow, nonce);
     if (answer.callbackQuery) {
-      if (skipLabel !== undefined && answer.callbackQuery.data === skip) {
+      if (skipLabel !== undefined && choiceOf(answer.callbackQuery.data ?? "", nonce) === "skip") {
         await answer.answerCallbackQuery();
         return { skipped: true, ctx: answer };
       }
