@@ -25,6 +25,8 @@ bot-access-owner-only = Only the shop owner can do this.
 bot-invite-created =
     Send this link to the new cashier. It works once, until { $expiresAt }:
     { $link }
+bot-invite-sent-privately = The invite link was sent to you in a private chat.
+bot-invite-private-chat-closed = The invite link could not be sent to you in a private chat. Open a private chat with this bot and press Start (or unblock it), then ask for the invite again: { $link }
 bot-invite-accepted = Welcome, { $name }! You are now a cashier of this shop.
 bot-invite-invalid = This invite link has been used or has expired. Ask the shop owner for a new one.
 bot-invite-already-member = You are already registered; you don't need this link.

@@ -25,6 +25,8 @@ bot-access-owner-only = Hanya pemilik toko yang bisa melakukan ini.
 bot-invite-created =
     Kirim tautan ini ke kasir baru. Hanya bisa dipakai sekali, berlaku sampai { $expiresAt }:
     { $link }
+bot-invite-sent-privately = Tautan undangan sudah dikirim lewat chat pribadi.
+bot-invite-private-chat-closed = Tautan undangan tidak bisa dikirim lewat chat pribadi. Buka chat pribadi dengan bot ini dan tekan Mulai (atau buka blokirnya), lalu minta undangan lagi: { $link }
 bot-invite-accepted = Selamat datang, { $name }! Sekarang Anda kasir toko ini.
 bot-invite-invalid = Tautan undangan ini sudah dipakai atau sudah kedaluwarsa. Minta tautan baru ke pemilik toko.
 bot-invite-already-member = Anda sudah terdaftar, tautan ini tidak diperlukan.

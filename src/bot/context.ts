@@ -5,6 +5,7 @@ import type { GatewayClient } from "../gateway/types.js";
 import type { Locale } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import type { PaymentRecord, Store } from "../store/types.js";
+import type { RecipientLanguage } from "./recipient-language.js";
 
 /** Per Telegram user (not per chat), so a cashier's language follows them into the shop's group. */
 export interface SessionData {
@@ -71,4 +72,6 @@ export interface FeatureDeps extends BotDeps {
   newExternalId: () => string;
   newInviteCode: () => string;
   inviteTtlMs: number;
+  /** Notices to someone other than the sender are written in the recipient's language. */
+  recipientLanguage: RecipientLanguage;
 }

@@ -4,7 +4,7 @@ import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, type MiddlewareFn, session } from "grammy";
 import type { I18nFlavor } from "@grammyjs/i18n";
-import { createI18n, DEFAULT_LOCALE, isLocale } from "../i18n.js";
+import { createI18n, DEFAULT_LOCALE } from "../i18n.js";
 import type { BotContext, BotDeps, FeatureDeps, FlowContext, SessionData } from "./context.js";
 import { accessGate } from "./filters/access.js";
 import { cancelFeature } from "./features/cancel.js";
@@ -19,6 +19,7 @@ import { simulatePaymentFeature } from "./features/simulate-payment.js";
 import { staffFeature } from "./features/staff.js";
 import { startFeature } from "./features/start.js";
 import { virtualAccountFeature } from "./features/virtual-account.js";
+import { recipientLanguage, userSessionKey } from "./recipient-language.js";
 import { keyvStorageAdapter } from "./storage-adapter.js";
 
 /**
@@ -35,7 +36,7 @@ export function defaultExternalId(now: () => Date = () => new Date()): string {
 }
 
 /** The key of a user's session: per user, so their language follows them into groups. */
-export const sessionKeyOf = (ctx: Pick<Context, "from">) => (ctx.from ? String(ctx.from.id) : undefined);
+export const sessionKeyOf = (ctx: Pick<Context, "from">) => (ctx.from ? userSessionKey(ctx.from.id) : undefined);
 
 /**
  * The merchant bot: a grammY Bot the caller starts with bot.start() (long polling) or webhookCallback.
@@ -43,14 +44,6 @@ export const sessionKeyOf = (ctx: Pick<Context, "from">) => (ctx.from ? String(c
  */
 export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> {
   const now = deps.now ?? (() => new Date());
-  const features: FeatureDeps & DisbursementOptions = {
-    ...deps,
-    now,
-    newExternalId: deps.newExternalId ?? (() => defaultExternalId(now)),
-    newInviteCode: deps.newInviteCode ?? (() => randomBytes(12).toString("base64url")),
-    inviteTtlMs: deps.inviteTtlMs ?? DAY_MS,
-  };
-
   const bot = new Bot<BotContext>(deps.token, deps.apiRoot ? { client: { apiRoot: deps.apiRoot } } : {});
   // Flood waits and Telegram's 5xx are retried; inside conversations it is installed again (see below).
   const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
@@ -59,14 +52,20 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
   for (const transformer of transformers) bot.api.config.use(transformer);
 
   const sessions = keyvStorageAdapter<SessionData>(deps.store.namespace("sessions"));
+  // Reads the stored choice: for whoever the bot is answering and for the recipients of notices alike.
+  const languages = recipientLanguage({ sessions, translate: (locale, key, variables) => i18n.t(locale, key, variables) });
   // One negotiator for both worlds: conversation contexts have no session, so it reads the storage itself.
   const i18n = createI18n<Context & I18nFlavor>({
-    localeNegotiator: async (ctx) => {
-      const key = sessionKeyOf(ctx);
-      const language = key === undefined ? undefined : (await sessions.read(key))?.language;
-      return isLocale(language) ? language : DEFAULT_LOCALE;
-    },
+    localeNegotiator: (ctx) => (ctx.from ? languages.localeOf(ctx.from.id) : DEFAULT_LOCALE),
   });
+  const features: FeatureDeps & DisbursementOptions = {
+    ...deps,
+    now,
+    newExternalId: deps.newExternalId ?? (() => defaultExternalId(now)),
+    newInviteCode: deps.newInviteCode ?? (() => randomBytes(12).toString("base64url")),
+    inviteTtlMs: deps.inviteTtlMs ?? DAY_MS,
+    recipientLanguage: languages,
+  };
   const flowPlugins: MiddlewareFn<FlowContext>[] = [
     async (ctx, next) => {
       ctx.api.config.use(retry);

@@ -4,6 +4,7 @@ import type { BotContext, FeatureDeps } from "../context.js";
 import { ownerOnly } from "../filters/access.js";
 import { escapeHtml } from "../html.js";
 import { MENU } from "../keyboards/main-menu.js";
+import { privateChatClosed } from "../private-chat-closed.js";
 
 const REMOVE_PREFIX = "staff-rm:";
 
@@ -32,25 +33,48 @@ export function staffFeature(deps: FeatureDeps) {
     }
     deps.logger.info({ userId, removedBy: ctx.from.id }, "staff removed");
     await ctx.reply(ctx.t("bot-staff-removed", { name: escapeHtml(member.name) }), { parse_mode: "HTML" });
-    await ctx.api.sendMessage(userId, ctx.t("bot-staff-removed-notice")).catch(() => undefined);
+    // In the removed cashier's language, not the owner's.
+    await deps.recipientLanguage
+      .textFor(userId, "bot-staff-removed-notice")
+      .then((notice) => ctx.api.sendMessage(userId, notice))
+      .catch((error: unknown) => deps.logger.warn({ err: error, userId }, "could not tell a removed cashier"));
     await sendStaffList(ctx, deps);
   });
   return feature;
 }
 
+/**
+ * The link goes to the owner privately even when asked for in the shop group: whoever holds it becomes
+ * staff. A group hears only that it was sent, or, when the bot cannot write to the owner privately (never
+ * started, blocked), how to open that chat; the invite nobody received is then withdrawn.
+ */
 async function sendInvite(ctx: BotContext, deps: FeatureDeps) {
+  const ownerId = ctx.from?.id;
+  if (ownerId === undefined) return;
   const now = deps.now();
   const code = deps.newInviteCode();
   const expiresAt = new Date(now.getTime() + deps.inviteTtlMs);
-  await deps.store.access.createInvite({ code, createdBy: ctx.from?.id ?? 0, expiresAt: expiresAt.toISOString() });
-  const username = deps.botUsername ?? ctx.me.username;
-  const link = `https://t.me/${username}?start=inv_${code}`;
+  await deps.store.access.createInvite({ code, createdBy: ownerId, expiresAt: expiresAt.toISOString() });
+  const botLink = `https://t.me/${deps.botUsername ?? ctx.me.username}`;
+  const link = `${botLink}?start=inv_${code}`;
   const locale = await ctx.i18n.getLocale();
-  // Sent privately even when asked in a group: whoever holds the link becomes staff.
-  const target = ctx.from?.id ?? ctx.chatId ?? 0;
-  await ctx.api.sendMessage(target, ctx.t("bot-invite-created", { link, expiresAt: formatJakartaTime(expiresAt, locale) }), {
-    link_preview_options: { is_disabled: true },
-  });
+  const text = ctx.t("bot-invite-created", { link, expiresAt: formatJakartaTime(expiresAt, locale) });
+  const closed = await ctx.api.sendMessage(ownerId, text, { link_preview_options: { is_disabled: true } }).then(
+    () => undefined,
+    (error: unknown) => {
+      const reason = privateChatClosed(error);
+      if (reason === undefined) throw error;
+      return reason;
+    },
+  );
+  if (closed !== undefined) {
+    // Nobody received the link: use it up so it cannot be guessed or found in the store later.
+    await deps.store.access.consumeInvite(code, deps.now());
+    deps.logger.info({ userId: ownerId, reason: closed }, "invite withdrawn: the owner's private chat is closed to the bot");
+    await ctx.reply(ctx.t("bot-invite-private-chat-closed", { link: botLink }), { link_preview_options: { is_disabled: true } });
+    return;
+  }
+  if (ctx.chat?.type !== "private") await ctx.reply(ctx.t("bot-invite-sent-privately"));
 }
 
 async function sendStaffList(ctx: BotContext, deps: FeatureDeps) {

@@ -41,10 +41,10 @@ export function startFeature(deps: FeatureDeps) {
       deps.logger.info({ userId: user.id, addedBy: used.createdBy }, "staff joined through an invite");
       ctx.role = "staff";
       await ctx.reply(ctx.t("bot-invite-accepted", { name: escapeHtml(name) }), { parse_mode: "HTML" });
-      await ctx.api
-        .sendMessage(used.createdBy, ctx.t("bot-invite-joined-notice", { name: escapeHtml(name), userId: String(user.id) }), {
-          parse_mode: "HTML",
-        })
+      // In the owner's language, not the newcomer's.
+      await deps.recipientLanguage
+        .textFor(used.createdBy, "bot-invite-joined-notice", { name: escapeHtml(name), userId: String(user.id) })
+        .then((notice) => ctx.api.sendMessage(used.createdBy, notice, { parse_mode: "HTML" }))
         .catch((error: unknown) => deps.logger.warn({ err: error }, "could not tell the owner a cashier joined"));
       return showMenu(ctx, deps.sandboxMode);
     }
