@@ -12,7 +12,7 @@ import { disbursementFeature, type DisbursementOptions } from "./features/disbur
 import { expiredButtonsFeature } from "./features/expired-buttons.js";
 import { helpFeature, notUnderstoodFeature } from "./features/help.js";
 import { languageFeature } from "./features/language.js";
-import { groupMovedFeature, linkGroupFeature } from "./features/link-group.js";
+import { groupLeftFeature, groupMovedFeature, linkGroupFeature } from "./features/link-group.js";
 import { paymentsListFeature } from "./features/payments-list.js";
 import { retailPaymentFeature } from "./features/retail-payment.js";
 import { simulatePaymentFeature } from "./features/simulate-payment.js";
@@ -80,6 +80,7 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
   // time, in order, since their session and conversations are theirs (a /cancel waits for the create in hand).
   bot.use(sequentialize((ctx: Context) => (ctx.from ? String(ctx.from.id) : ctx.chat ? `chat:${ctx.chat.id}` : undefined)));
   bot.use(groupMovedFeature(features));
+  bot.use(groupLeftFeature(features));
   bot.use(session({ initial: (): SessionData => ({}), storage: sessions, getSessionKey: sessionKeyOf }));
   bot.use(i18n.middleware());
   bot.use(accessGate(deps));

@@ -47,3 +47,29 @@ export function groupMovedFeature(deps: Pick<FeatureDeps, "store" | "logger">) {
   feature.on("message:migrate_from_chat_id", (ctx) => follow(ctx.message.migrate_from_chat_id, ctx.chat.id));
   return feature;
 }
+
+/**
+ * The bot was removed from a linked group (kicked, or made to leave): Telegram refuses every message to it
+ * from now on, so the link goes, and the owners hear of it in private, in their language, with how to link
+ * it again; until then, each payment is told to whoever made it. Telegram says it once (a redelivery finds
+ * no link and says nothing). Before the access gate: whoever removed the bot (any admin) is not the point.
+ */
+export function groupLeftFeature(deps: Pick<FeatureDeps, "store" | "logger" | "ownerIds" | "recipientLanguage">) {
+  const feature = new Composer<Context>();
+  feature.on("my_chat_member", async (ctx, next) => {
+    const { chat } = ctx;
+    const status = ctx.myChatMember.new_chat_member.status;
+    if ((chat.type !== "group" && chat.type !== "supergroup") || (status !== "left" && status !== "kicked")) return next();
+    if (!(await deps.store.access.unlinkGroup(chat.id))) return;
+    deps.logger.warn({ chatId: chat.id }, "bot removed from a linked group: unlinked, owners told");
+    for (const ownerId of deps.ownerIds) {
+      try {
+        const notice = await deps.recipientLanguage.textFor(ownerId, "bot-group-removed-notice", { title: escapeHtml(chat.title) });
+        await ctx.api.sendMessage(ownerId, notice, { parse_mode: "HTML" });
+      } catch (error) {
+        deps.logger.warn({ err: error, ownerId }, "could not tell an owner that the shop group was unlinked");
+      }
+    }
+  });
+  return feature;
+}
