@@ -63,18 +63,11 @@ export type ReserveResult =
   | { ok: false; reason: "above_max"; max: number; remainingToday: number }
   | { ok: false; reason: "daily_limit"; remainingToday: number };
 
-export type AmountCheck =
-  | { ok: true }
-  | { ok: false; reason: "above_max"; max: number }
-  | { ok: false; reason: "daily_limit"; remainingToday: number };
-
 export interface DisbursementAllowance {
   readonly maxAmount: number;
   readonly dailyLimit: number;
   /** What is left to send today (never negative). */
   remainingToday(): Promise<number>;
-  /** A friendly early check while the owner types the amount; `reserve` is the one that counts. */
-  check(amount: number, remainingToday: number): AmountCheck;
   /**
    * Takes `amount` out of today's allowance atomically, or refuses without taking anything. Call it once
    * per disbursement (the confirm claim makes sure of that), before the gateway is called.
@@ -98,12 +91,6 @@ export function createDisbursementAllowance(options: AllowanceOptions): Disburse
     return Math.max(0, dailyLimit - (await usedOn(jakartaDay(now()))));
   }
 
-  function check(amount: number, remaining: number): AmountCheck {
-    if (amount > maxAmount) return { ok: false, reason: "above_max", max: maxAmount };
-    if (amount > remaining) return { ok: false, reason: "daily_limit", remainingToday: remaining };
-    return { ok: true };
-  }
-
   async function reserve(externalId: string, amount: number): Promise<ReserveResult> {
     if (!Number.isSafeInteger(amount) || amount <= 0) throw new Error("a reservation is a positive whole rupiah amount");
     const at = now();
@@ -122,7 +109,6 @@ export function createDisbursementAllowance(options: AllowanceOptions): Disburse
     maxAmount,
     dailyLimit,
     remainingToday,
-    check,
     reserve,
     release: (externalId) => releaseDisbursementAllowance(store, externalId, now()),
     holds: async (externalId) => (await store.atomic.get(reservationKey(externalId))) !== undefined,

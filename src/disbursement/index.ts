@@ -6,7 +6,6 @@ export {
   reservationKey,
   retakeDisbursementAllowance,
   type AllowanceOptions,
-  type AmountCheck,
   type DisbursementAllowance,
   type Reservation,
   type ReserveResult,

@@ -23,35 +23,71 @@ const MULTIPLIERS: Record<string, number> = {
   rbu: 1_000,
   jt: 1_000_000,
   juta: 1_000_000,
-  m: 1_000_000,
   mio: 1_000_000,
   miliar: 1_000_000_000,
   milyar: 1_000_000_000,
-  M: 1_000_000_000,
 };
 
 /**
- * Reads an amount as typed in a shop: "150000", "150.000", "Rp 150.000", "Rp150.000,-", "150rb",
- * "150 ribu", "1,5jt", "1.5 jt", "2 juta". Returns null for anything it cannot read as whole rupiah, so
- * the caller re-asks instead of guessing (grammY's form.int reads "50.000" as 50; this must not).
+ * A bare "m" or "M" is two amounts a thousand times apart: "2M" is two million to an English speaker and
+ * two miliar on an Indonesian price tag (and "m" is million, or a typo for either). Never picked: refused.
  */
-export function parseRupiah(input: string): number | null {
-  let text = input.trim();
-  if (text.length === 0 || text.length > 40) return null;
-  text = text.replace(/^rp\.?\s*/i, "").replace(/,-$/, "").replace(/\s+/g, " ").trim();
-  const match = /^(\d[\d.,]*|\d*[.,]\d+)\s*([a-zA-Z]+)?$/.exec(text);
-  if (!match) return null;
-  const [, numberPart = "", rawSuffix] = match;
-  let multiplier = 1;
-  if (rawSuffix !== undefined) {
-    // "M" alone means miliar in Indonesian price tags; any other suffix is case-insensitive.
-    const suffix = rawSuffix === "M" ? "M" : rawSuffix.toLowerCase();
-    const found = MULTIPLIERS[suffix];
-    if (found === undefined) return null;
-    multiplier = found;
+const AMBIGUOUS_SUFFIX = "m";
+
+/** What was typed as an amount: whole rupiah, or why not (each refusal has its own words in the chat). */
+export type RupiahReading =
+  | { ok: true; amount: number }
+  | { ok: false; reason: "unreadable" }
+  /** A readable amount with a minus sign before it ("-5000", "Rp -5.000", "−50rb"). */
+  | { ok: false; reason: "negative" }
+  /** "2M", "1,5m": whole rupiah both as juta and as miliar; `number` is the number as typed ("1,5"). */
+  | { ok: false; reason: "ambiguous_m"; number: string; asJuta: number; asMiliar: number };
+
+const UNREADABLE = { ok: false, reason: "unreadable" } as const;
+
+/**
+ * Reads an amount as typed in a shop: "150000", "150.000", "Rp 150.000", "Rp150.000,-", "150rb",
+ * "150 ribu", "1,5jt", "1.5 jt", "2 juta", "2 miliar". Anything it cannot read as whole rupiah is refused,
+ * so the caller re-asks instead of guessing (grammY's form.int reads "50.000" as 50; this must not).
+ */
+export function readRupiah(input: string): RupiahReading {
+  const text = input.trim();
+  if (text.length === 0 || text.length > 40) return UNREADABLE;
+  // A minus (hyphen or the typographic one) before or after "Rp": an amount, but not one that can be asked for.
+  const signed = /^(rp\.?\s*)?[-\u2212]\s*(.*)$/is.exec(text);
+  if (signed) {
+    const unsigned = readUnsigned(`${signed[1] ?? ""}${signed[2] ?? ""}`);
+    return unsigned.ok || unsigned.reason === "ambiguous_m" ? { ok: false, reason: "negative" } : UNREADABLE;
   }
-  const amount = multiplier === 1 ? readGroupedInteger(numberPart) : readTimes(numberPart, multiplier);
-  return amount !== null && Number.isSafeInteger(amount) ? amount : null;
+  return readUnsigned(text);
+}
+
+/** readRupiah for callers that only need the amount: null for anything refused. */
+export function parseRupiah(input: string): number | null {
+  const reading = readRupiah(input);
+  return reading.ok ? reading.amount : null;
+}
+
+function readUnsigned(typed: string): RupiahReading {
+  const text = typed.replace(/^rp\.?\s*/i, "").replace(/,-$/, "").replace(/\s+/g, " ").trim();
+  const match = /^(\d[\d.,]*|\d*[.,]\d+)\s*([a-zA-Z]+)?$/.exec(text);
+  if (!match) return UNREADABLE;
+  const [, numberPart = "", rawSuffix] = match;
+  if (rawSuffix === undefined) return wholeRupiah(readGroupedInteger(numberPart));
+  const suffix = rawSuffix.toLowerCase();
+  if (suffix === AMBIGUOUS_SUFFIX) {
+    // Only when both readings are whole rupiah is it a question of which; otherwise it is a typo.
+    const asJuta = wholeRupiah(readTimes(numberPart, 1_000_000));
+    const asMiliar = wholeRupiah(readTimes(numberPart, 1_000_000_000));
+    if (!asJuta.ok || !asMiliar.ok) return UNREADABLE;
+    return { ok: false, reason: "ambiguous_m", number: numberPart, asJuta: asJuta.amount, asMiliar: asMiliar.amount };
+  }
+  const multiplier = MULTIPLIERS[suffix];
+  return multiplier === undefined ? UNREADABLE : wholeRupiah(readTimes(numberPart, multiplier));
+}
+
+function wholeRupiah(amount: number | null): RupiahReading {
+  return amount !== null && Number.isSafeInteger(amount) ? { ok: true, amount } : UNREADABLE;
 }
 
 /** "150.000", "150,000", "150000", "150.000,00" -> 150000; "150.5" -> null (no sen in rupiah amounts). */

@@ -50,7 +50,7 @@ describe("mistakes are re-asked, never sent to the gateway", () => {
     ["5rb", "Nominal minimal Rp 10.000. Contoh: 150.000"],
     ["60jt", "Nominal maksimal Rp 50.000.000. Contoh: 1,5jt"],
     ["150.5", 'Nominal "150.5" tidak terbaca'],
-    ["-5000", 'Nominal "-5000" tidak terbaca'],
+    ["-5000", "Nominal harus lebih dari nol"],
     ["0", "Nominal minimal Rp 10.000"],
     ["9.999", "Nominal minimal Rp 10.000"],
     ["50.000.001", "Nominal maksimal Rp 50.000.000"],

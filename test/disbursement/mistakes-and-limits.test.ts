@@ -40,7 +40,7 @@ describe("mistakes are asked again and never reach the gateway", () => {
     await refused("amount", "150.5", "tidak terbaca", table);
     await refused("amount", "5000", "minimal Rp 10.000 untuk BRI", table);
     await refused("amount", "2,5jt", "melebihi batas per transfer (Rp 2.000.000)", table);
-    await refused("amount", "200jt", "maksimal Rp 100.000.000 untuk BRI", table);
+    await refused("amount", "200jt", "melebihi batas per transfer (Rp 2.000.000)", table);
     expect(textOf(await shop.say(OWNER, "150rb"))).toContain("keterangan");
 
     await refused("description", "x".repeat(256), "maksimal 255 karakter", table);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRupiah, parseRupiah } from "../../src/domain/rupiah.js";
+import { formatRupiah, parseRupiah, readRupiah } from "../../src/domain/rupiah.js";
 
 describe("amounts as shop people type them", () => {
   it.each([
@@ -30,6 +30,43 @@ describe("amounts as shop people type them", () => {
       expect(parseRupiah(typed)).toBeNull();
     },
   );
+
+  // An English cashier's "2M" is two million; on an Indonesian price tag "2M" is two miliar. Neither is guessed.
+  it.each([
+    ["2M", "2", 2_000_000],
+    ["2m", "2", 2_000_000],
+    ["1.5M", "1.5", 1_500_000],
+    ["1,5m", "1,5", 1_500_000],
+    ["5 M", "5", 5_000_000],
+    ["Rp 2M", "2", 2_000_000],
+    ["1.500m", "1.500", 1_500_000_000],
+  ])("refuses %j as ambiguous, with the number typed (%j) and both readings (%d as juta)", (typed, number, asJuta) => {
+    expect(readRupiah(typed)).toEqual({ ok: false, reason: "ambiguous_m", number, asJuta, asMiliar: asJuta * 1000 });
+    expect(parseRupiah(typed)).toBeNull();
+  });
+
+  it.each([
+    ["2jt", 2_000_000],
+    ["2 juta", 2_000_000],
+    ["2 miliar", 2_000_000_000],
+    ["2 milyar", 2_000_000_000],
+    ["1,5 Miliar", 1_500_000_000],
+    ["1.5 mio", 1_500_000],
+    ["150rb", 150_000],
+    ["150 ribu", 150_000],
+    ["150k", 150_000],
+  ])("still reads the unambiguous %j as %d", (typed, amount) => {
+    expect(readRupiah(typed)).toEqual({ ok: true, amount });
+  });
+
+  it.each(["-5000", "-5.000", "−5.000", "- 5000", "Rp -5.000", "-Rp 5.000", "-5rb", "-1,5jt", "-0"])("tells %j apart as a negative amount", (typed) => {
+    expect(readRupiah(typed)).toEqual({ ok: false, reason: "negative" });
+    expect(parseRupiah(typed)).toBeNull();
+  });
+
+  it.each(["-abc", "--5000", "-", "-2M5", "1.2.3M", "1,0000005M", "10000000M"])("calls %j unreadable: neither a negative amount nor two readable meanings", (typed) => {
+    expect(readRupiah(typed)).toEqual({ ok: false, reason: "unreadable" });
+  });
 
   it("formats with Indonesian grouping and the Rp sign", () => {
     expect(formatRupiah(3_450_000)).toBe("Rp 3.450.000");

@@ -22,6 +22,7 @@ import {
   readAmount,
   readDescription,
   readHolderName,
+  transferMaximum,
 } from "../flow/disbursement-ask.js";
 
 export const DISBURSE = "disburse";
@@ -98,7 +99,7 @@ function disburseFlow(deps: FeatureDeps, desk: DisbursementDesk) {
       nonce,
       holder.ctx.t("disburse-ask-amount", {
         min: formatRupiah(rule.min),
-        max: formatRupiah(Math.max(rule.min, Math.min(rule.max, allowance.maxAmount, remaining))),
+        max: formatRupiah(Math.max(rule.min, transferMaximum(bankCode, allowance.maxAmount, remaining).max)),
         perTransfer: formatRupiah(allowance.maxAmount),
         remaining: formatRupiah(remaining),
       }),

@@ -1,7 +1,5 @@
 import { formatRupiah } from "../../domain/rupiah.js";
-import { parseRupiah } from "../../domain/rupiah.js";
-import type { AmountRange } from "../../domain/limits.js";
-import { checkAmount, checkCustomerName, type InvalidReason } from "../../domain/validation.js";
+import { checkCustomerName, type InvalidReason } from "../../domain/validation.js";
 import type { Flow, FlowContext } from "../context.js";
 import { escapeHtml, quoteTyped } from "../html.js";
 import { choiceKeyboard } from "../keyboards/choices.js";
@@ -227,17 +225,6 @@ export function invalidMessage(ctx: FlowContext, invalid: InvalidReason, input: 
 export function askCustomerName(flow: Flow, ctx: FlowContext, nonce: string) {
   return askText(flow, ctx, nonce, ctx.t("bot-ask-customer-name"), (text, c) => {
     const checked = checkCustomerName(text);
-    return checked.ok ? checked : { ok: false, message: invalidMessage(c, checked, text) };
-  });
-}
-
-/** Rupiah as shop people type it (parseRupiah, never form.int: "50.000" is fifty thousand), within range. */
-export function askAmount(flow: Flow, ctx: FlowContext, nonce: string, range: AmountRange) {
-  const question = ctx.t("bot-ask-amount", { min: formatRupiah(range.min), max: formatRupiah(range.max) });
-  return askText(flow, ctx, nonce, question, (text, c) => {
-    const amount = parseRupiah(text);
-    if (amount === null) return { ok: false, message: invalidMessage(c, { reason: "amount_not_integer" }, text) };
-    const checked = checkAmount(amount, range);
     return checked.ok ? checked : { ok: false, message: invalidMessage(c, checked, text) };
   });
 }

@@ -1,15 +1,15 @@
 import { DISBURSEMENT_BANKS, DISBURSEMENT_DESCRIPTION_MAX_LENGTH, type DisbursementBank } from "../../domain/limits.js";
-import { formatRupiah, parseRupiah } from "../../domain/rupiah.js";
+import { formatRupiah, readRupiah } from "../../domain/rupiah.js";
 import {
   checkAccountNumber,
   checkCustomerName,
   checkDescription,
-  checkDisbursementAmount,
   checkEmail,
 } from "../../domain/validation.js";
 import type { DisbursementAllowance } from "../../disbursement/allowance.js";
 import type { Flow, FlowContext } from "../context.js";
 import { escapeHtml, quoteTyped } from "../html.js";
+import { refusedAmountText } from "./amount-question.js";
 import { askText, askTextOrSkip, type Reading } from "./ask.js";
 
 /** The questions of the disbursement flow. Each refusal says what was wrong and the question stays open. */
@@ -54,32 +54,52 @@ export function readHolderName(t: Translate, text: string): Reading<string> {
   }
 }
 
-/** Rupiah as typed (parseRupiah), within the bank's range, the per-transfer maximum and what is left today. */
+/** The most a transfer may send now, and which limit it is: the bank's, the one per transfer, or what is left today. */
+export interface TransferMaximum {
+  max: number;
+  limit: "per_transfer" | "bank" | "today";
+}
+
+/**
+ * The smallest of the bank's maximum, the maximum per transfer and what is left today: the "between … and …"
+ * the amount question names, and the one maximum an amount above it is refused with. On a tie the lasting
+ * limit is named (per transfer, then the bank's), so "send it tomorrow" is said only when tomorrow helps.
+ */
+export function transferMaximum(bank: DisbursementBank, maxPerTransfer: number, remainingToday: number): TransferMaximum {
+  const limits: TransferMaximum[] = [
+    { max: maxPerTransfer, limit: "per_transfer" },
+    { max: DISBURSEMENT_BANKS[bank].max, limit: "bank" },
+    { max: remainingToday, limit: "today" },
+  ];
+  return limits.reduce((smallest, next) => (next.max < smallest.max ? next : smallest));
+}
+
+/** Rupiah as typed (readRupiah), from the bank's minimum up to transferMaximum; above it, one answer names that maximum. */
 export function readAmount(
   t: Translate,
   bank: DisbursementBank,
   text: string,
-  guard: { allowance: Pick<DisbursementAllowance, "check">; remainingToday: number },
+  guard: { allowance: Pick<DisbursementAllowance, "maxAmount">; remainingToday: number },
 ): Reading<number> {
-  const bankName = DISBURSEMENT_BANKS[bank].displayName;
-  // parseRupiah refuses a sign; a minus deserves its own answer rather than "unreadable".
-  if (/^\s*[-−]/.test(text)) return refuse(t("disburse-amount-not-positive"));
-  const amount = parseRupiah(text);
-  if (amount === null) return refuse(t("disburse-amount-unreadable", { input: quoteTyped(text.trim()) }));
+  const rule = DISBURSEMENT_BANKS[bank];
+  const reading = readRupiah(text);
+  if (!reading.ok) return refuse(refusedAmountText(t, "disburse", reading, text.trim()));
+  const amount = reading.amount;
   if (amount <= 0) return refuse(t("disburse-amount-not-positive"));
-  const inRange = checkDisbursementAmount(bank, amount);
-  if (!inRange.ok) {
-    return inRange.reason === "amount_too_large"
-      ? refuse(t("disburse-amount-too-large", { bank: bankName, max: formatRupiah(inRange.max) }))
-      : refuse(t("disburse-amount-too-small", { bank: bankName, min: formatRupiah(DISBURSEMENT_BANKS[bank].min) }));
+  if (amount < rule.min) return refuse(t("disburse-amount-too-small", { bank: rule.displayName, min: formatRupiah(rule.min) }));
+  // Every limit at once: refusing with the bank's maximum first, then the one per transfer on the next
+  // try, named a maximum the question never said and took two answers to reach the one it did.
+  const most = transferMaximum(bank, guard.allowance.maxAmount, guard.remainingToday);
+  if (amount <= most.max) return { ok: true, value: amount };
+  const max = formatRupiah(most.max);
+  switch (most.limit) {
+    case "per_transfer":
+      return refuse(t("disburse-amount-above-max", { max }));
+    case "bank":
+      return refuse(t("disburse-amount-too-large", { bank: rule.displayName, max }));
+    default:
+      return refuse(t("disburse-amount-above-remaining", { remaining: max }));
   }
-  const guarded = guard.allowance.check(amount, guard.remainingToday);
-  if (!guarded.ok) {
-    return guarded.reason === "above_max"
-      ? refuse(t("disburse-amount-above-max", { max: formatRupiah(guarded.max) }))
-      : refuse(t("disburse-amount-above-remaining", { remaining: formatRupiah(guarded.remainingToday) }));
-  }
-  return { ok: true, value: amount };
 }
 
 export function readDescription(t: Translate, text: string): Reading<string> {

@@ -1,0 +1,52 @@
+import type { AmountRange } from "../../domain/limits.js";
+import { formatRupiah, readRupiah, type RupiahReading } from "../../domain/rupiah.js";
+import { checkAmount } from "../../domain/validation.js";
+import type { Flow, FlowContext } from "../context.js";
+import { escapeHtml, quoteTyped } from "../html.js";
+import { askText, invalidMessage, type Reading } from "./ask.js";
+
+/** The amount questions: a payment's (here) and a transfer's (disbursement-ask.ts) read rupiah alike. */
+
+type Translate = FlowContext["t"];
+type RefusedReading = Exclude<RupiahReading, { ok: true }>;
+
+/** Each flow says the same refusals in its own keys: the payment flows in bot.ftl, a transfer in disburse.ftl. */
+const REFUSAL_KEYS = {
+  bot: { unreadable: "bot-amount-unreadable", negative: "bot-amount-not-positive", ambiguous_m: "bot-amount-ambiguous-m" },
+  disburse: { unreadable: "disburse-amount-unreadable", negative: "disburse-amount-not-positive", ambiguous_m: "disburse-amount-ambiguous-m" },
+} as const satisfies Record<string, Record<RefusedReading["reason"], string>>;
+
+/**
+ * Why an amount as typed was refused before any range: unreadable (quoted back), negative, or a bare "M"
+ * that is juta to some and miliar to others (both amounts shown, and how to type each).
+ */
+export function refusedAmountText(t: Translate, flow: keyof typeof REFUSAL_KEYS, refused: RefusedReading, typed: string): string {
+  const keys = REFUSAL_KEYS[flow];
+  switch (refused.reason) {
+    case "negative":
+      return t(keys.negative);
+    case "ambiguous_m":
+      return t(keys.ambiguous_m, {
+        input: quoteTyped(typed.trim()),
+        number: escapeHtml(refused.number),
+        juta: formatRupiah(refused.asJuta),
+        miliar: formatRupiah(refused.asMiliar),
+      });
+    default:
+      return t(keys.unreadable, { input: quoteTyped(typed) });
+  }
+}
+
+/** A payment's amount: rupiah as shop people type it (readRupiah, never form.int), within the range. */
+export function readPaymentAmount(ctx: FlowContext, text: string, range: AmountRange): Reading<number> {
+  const reading = readRupiah(text);
+  if (!reading.ok) return { ok: false, message: refusedAmountText(ctx.t, "bot", reading, text) };
+  const checked = checkAmount(reading.amount, range);
+  return checked.ok ? checked : { ok: false, message: invalidMessage(ctx, checked, text) };
+}
+
+/** Asks a payment's amount until it is readable and within `range` (the bank's or the outlet's). */
+export function askAmount(flow: Flow, ctx: FlowContext, nonce: string, range: AmountRange) {
+  const question = ctx.t("bot-ask-amount", { min: formatRupiah(range.min), max: formatRupiah(range.max) });
+  return askText(flow, ctx, nonce, question, (text, c) => readPaymentAmount(c, text, range));
+}
