@@ -118,6 +118,9 @@ bot-cancel-maybe-made = Cancelled. If it was created just now, it is not recorde
 bot-gateway-bad-key = The payment service refused the shop's API key. Ask the shop owner or the bot's operator to check PALLAPI_KEY.
 bot-gateway-validation = The payment service refused this data: { $message }
 bot-gateway-duplicate = This payment had already been created. Check "Recent payments" before making a new one.
+# A 409 after a request of ours whose answer was lost: the gateway may hold it, nothing here recorded it, and
+# a retry with the same external_id only meets the same 409.
+bot-gateway-duplicate-unrecorded = The payment service's answer for this payment was lost, so it is not certain whether this payment was created. If it was, it is not recorded here and its number was never shown, so it cannot be paid and will expire. The safe next step: press "Cancel", then create a new payment.
 bot-gateway-unexpected = The payment service answered in a way I don't understand. Nothing was saved. Try again, or contact the bot's operator.
 bot-gateway-invalid-input = This data was not accepted: { $reason }
 bot-retry-button = 🔁 Try again

@@ -118,6 +118,9 @@ bot-cancel-maybe-made = Dibatalkan. Kalau tadi sempat dibuat, pembayaran itu tid
 bot-gateway-bad-key = Kunci API toko ditolak oleh layanan pembayaran. Minta pemilik toko atau operator bot memeriksa PALLAPI_KEY.
 bot-gateway-validation = Layanan pembayaran menolak data ini: { $message }
 bot-gateway-duplicate = Pembayaran ini ternyata sudah pernah dibuat. Cek "Pembayaran terakhir" sebelum membuat yang baru.
+# A 409 after a request of ours whose answer was lost: the gateway may hold it, nothing here recorded it, and
+# a retry with the same external_id only meets the same 409.
+bot-gateway-duplicate-unrecorded = Jawaban layanan pembayaran untuk pembayaran ini hilang, jadi belum pasti pembayaran ini sudah dibuat. Kalau sudah, pembayaran itu tidak tercatat di sini dan nomornya tidak pernah ditampilkan, jadi tidak bisa dibayar dan akan kedaluwarsa. Yang aman: tekan "Batal", lalu buat pembayaran baru.
 bot-gateway-unexpected = Layanan pembayaran memberi jawaban yang tidak dikenali. Belum ada yang disimpan. Coba lagi, atau hubungi operator bot.
 bot-gateway-invalid-input = Data ini tidak diterima: { $reason }
 bot-retry-button = 🔁 Coba lagi

@@ -63,14 +63,20 @@ function mayHaveMade(failure: Failure): boolean {
   }
 }
 
-function failureText(ctx: FlowContext, failure: Failure, doubtful: boolean): string {
+/**
+ * `recordedHere`, for a 409 DUPLICATE_EXTERNAL_ID: whether the payment with our external_id is in the store.
+ * Only then is "check recent payments" true (another press of the same summary made and recorded it). A 409
+ * after a request of ours whose answer was lost (the client's retry, "Coba lagi", or a press a restart cut
+ * off) means a gateway that ignores our idempotency key holds what that request made, recorded nowhere here.
+ */
+function failureText(ctx: FlowContext, failure: Failure, doubtful: boolean, recordedHere: boolean): string {
   switch (failure.code) {
     case "BAD_KEY":
       return ctx.t("bot-gateway-bad-key");
     case "VALIDATION":
       return ctx.t("bot-gateway-validation", { message: escapeHtml(failure.gatewayMessage ?? "-") });
     case "DUPLICATE_EXTERNAL_ID":
-      return ctx.t("bot-gateway-duplicate");
+      return ctx.t(recordedHere ? "bot-gateway-duplicate" : "bot-gateway-duplicate-unrecorded");
     case "INVALID_INPUT":
       return ctx.t("bot-gateway-invalid-input", { reason: escapeHtml(failure.reason ?? "-") });
     case "UNAVAILABLE":
@@ -146,7 +152,10 @@ export async function createWithRetry(
       // For a /cancel typed at the question below: the cancel feature cannot see this flow's state.
       await flow.external(() => deps.store.atomic.setIfAbsent(doubtKey, externalId, CONFIRM_CLAIM_TTL_MS));
     }
-    const text = failureText(current, attempt, doubtful);
+    // Not by attempt number: a first-attempt 409 may follow a press a restart cut off, which recorded nothing.
+    const recordedHere =
+      attempt.code === "DUPLICATE_EXTERNAL_ID" && (await flow.external(async () => (await deps.store.payments.get(externalId)) !== undefined));
+    const text = failureText(current, attempt, doubtful, recordedHere);
     const choices: Array<readonly [string, "retry" | "abandon"]> = [];
     if (RETRYABLE.has(attempt.code)) choices.push([current.t("bot-retry-button"), "retry"]);
     choices.push([current.t("bot-abandon-button"), "abandon"]);
