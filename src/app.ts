@@ -61,12 +61,21 @@ const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const
 
 /**
  * Shutdown budgets, inside main.ts's 10 s: taking in (long polling's current batch, callbacks and updates
- * already on the wire) gets INTAKE_GRACE_MS, the notifier's sends NOTIFIER_GRACE_MS. Whatever is still
- * running then is cut: a callback without an answer is retried by Palladium, an update by Telegram, a
- * notification comes back after its lease.
+ * already on the wire) gets INTAKE_GRACE_MS (long polling one second more to confirm). The notifier then
+ * gets the rest of STOP_BUDGET_MS, less AFTER_NOTIFIER_MS for the parts after it, and never less than
+ * NOTIFIER_MIN_GRACE_MS: usually intake stops at once and a send waiting on a slow Telegram has some 8 s
+ * to be answered; at worst 6 + 2 + 0.5 + 1 s still ends before main.ts gives up.
+ * Whatever is still running then is cut: a callback without an answer is retried by Palladium, an update
+ * by Telegram, an unanswered notification is sent again (see the notifier part below).
  */
 const INTAKE_GRACE_MS = 5_000;
-const NOTIFIER_GRACE_MS = 2_500;
+/** All of stop(): main.ts exits at 10 s, and its last log lines need a moment to flush. */
+const STOP_BUDGET_MS = 9_000;
+/** The disbursement watch, the in-process sandbox and Telegram, and the store, which stop after the notifier. */
+const AFTER_NOTIFIER_MS = 1_000;
+const NOTIFIER_MIN_GRACE_MS = 2_000;
+/** For the notifier to record what its cut sends became, once its grace is over. */
+const NOTIFIER_RECORD_MS = 500;
 
 /**
  * How each part stops. "intake" parts (the bot's long polling, the HTTP server) stop together, first, so
@@ -76,18 +85,20 @@ const NOTIFIER_GRACE_MS = 2_500;
 interface Part {
   name: string;
   intake?: boolean;
-  stop: () => Promise<void>;
+  /** `stopEndsAt`: when (ms since epoch) the whole stop must be over; most parts are quick and ignore it. */
+  stop: (stopEndsAt: number) => Promise<void>;
 }
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningApp> {
   const parts: Part[] = [];
   const keepSecret = (...secrets: (string | undefined)[]) => options.secrets?.add(...secrets);
   let stopping: Promise<void> | undefined;
-  const stopPart = async (part: Part) => {
-    await part.stop().catch((err: unknown) => logger.error({ err, part: part.name }, "stopping a part failed"));
-  };
   const stopAll = () =>
     (stopping ??= (async () => {
+      const stopEndsAt = Date.now() + STOP_BUDGET_MS;
+      const stopPart = async (part: Part) => {
+        await part.stop(stopEndsAt).catch((err: unknown) => logger.error({ err, part: part.name }, "stopping a part failed"));
+      };
       const started = parts.splice(0).reverse();
       await Promise.all(started.filter((p) => p.intake).map(stopPart));
       for (const part of started.filter((p) => !p.intake)) await stopPart(part);
@@ -175,9 +186,17 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     notifier.start();
     parts.push({
       name: "notifier",
-      async stop() {
-        // Finishes its sends and records each one delivered or released; one still hanging comes back after its lease.
-        if (!(await settlesWithin(notifier.stop(), NOTIFIER_GRACE_MS))) logger.warn("notifier sends still in flight at shutdown");
+      async stop(stopEndsAt) {
+        // The store closes after this part, so every send must have recorded its outcome by then: a message
+        // Telegram posted but that is not marked delivered is posted again by the next process. A fixed
+        // short grace (it was 2.5 s, against a 20 s send timeout) left a slow answer to land on a closed
+        // store. So the notifier gets all the budget the later parts do not need, and its stop() cuts any
+        // send still unanswered when that runs out and records it as failed (released: sent again, never
+        // lost) before resolving. The outer bound only guards against a store that no longer answers.
+        const graceMs = Math.max(NOTIFIER_MIN_GRACE_MS, stopEndsAt - AFTER_NOTIFIER_MS - Date.now());
+        if (!(await settlesWithin(notifier.stop(graceMs), graceMs + NOTIFIER_RECORD_MS))) {
+          logger.warn("notifier could not record its last sends at shutdown; they come back after their lease");
+        }
       },
     });
     // Concludes disbursement sends cut off mid-call, here or on another instance (see disbursement/watch.ts).

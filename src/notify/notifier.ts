@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Api } from "grammy";
 import { DEFAULT_LOCALE } from "../i18n.js";
+import { outcomeWithin } from "../deadline.js";
 import type { Logger } from "../logger.js";
 import type { Store } from "../store/types.js";
 import { notificationSchema, type MarkPaid, type Notification, type PaymentReceived } from "./notifications.js";
 import type { NotifierOutboxPort, OutboxEntry } from "./ports.js";
 import {
+  needsOwnNotice,
   renderDigest,
   renderDisbursementResult,
   renderPaidCaption,
@@ -67,8 +69,14 @@ export interface NotifierDeps {
 
 export interface Notifier {
   start(): void;
-  /** Stops taking new work and waits for the sends in flight to finish and be recorded. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking new work and waits for the sends in flight to be answered and recorded (delivered, or
+   * released for a retry). With `graceMs`, a send still unanswered after it is cut: it fails like a timeout
+   * and is released, so it is sent again later (Telegram may have posted it already: that repeat is the one
+   * no shutdown budget avoids). Either way it resolves only once every send has recorded its outcome, so
+   * the store may be closed right after.
+   */
+  stop(graceMs?: number): Promise<void>;
   /** Look at the outbox now (the webhook calls it after recording a callback). */
   wake(): void;
 }
@@ -87,8 +95,9 @@ interface Entry {
 /**
  * The outbox worker. Exactly-once as far as Telegram allows: an item is claimed (a lease), sent, and
  * marked delivered right after Telegram's "ok"; a failed send is released with a later notBefore, so it
- * is retried but never sent by two workers at once. The one window left is a crash (or a lost answer)
- * between Telegram accepting a message and markDelivered: the item then comes back after its lease.
+ * is retried but never sent by two workers at once. The one window left is a crash (or a lost answer, or
+ * a shutdown that cuts a send Telegram has not answered) between Telegram accepting a message and
+ * markDelivered: the item then comes back, after its lease or its retry delay.
  *
  * Retries are ours rather than @grammyjs/auto-retry's: a 429's retry_after must pause that chat in the
  * scheduler (so other chats keep flowing and the backlog can turn into a digest), and a retry must not
@@ -124,10 +133,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   let timerDueAt = Infinity;
   let ticking: Promise<void> | undefined;
   let tickRequested = false;
+  /** Aborted by stop() when its grace is over: cuts the Bot API calls still waiting for an answer. */
+  let shutdownCut = new AbortController();
 
   const laneKey = (chatId: number, lane: Lane) => `${lane}:${chatId}`;
   // grammY types its signal parameter with the abort-controller polyfill's AbortSignal; Node's is the same at runtime.
-  const timeoutSignal = () => AbortSignal.timeout(sendTimeoutMs) as unknown as Parameters<Api["sendMessage"]>[3];
+  const timeoutSignal = () =>
+    AbortSignal.any([AbortSignal.timeout(sendTimeoutMs), shutdownCut.signal]) as unknown as Parameters<Api["sendMessage"]>[3];
 
   function schedule(delayMs: number) {
     if (!running) return;
@@ -214,7 +226,12 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         nextDelay = Math.min(nextDelay, wait);
         continue;
       }
-      const payments = entries.filter((e): e is Entry & { notification: PaymentReceived } => e.notification.type === "payment-received");
+      // Only payments that read "paid, nothing to check" may share a digest; one with a warning goes alone
+      // (deliverOne, in its turn), and the digest's count and total are then of the others only. Whether the
+      // backlog calls for a digest still counts every payment: the warned ones take a message each.
+      const received = entries.filter((e): e is Entry & { notification: PaymentReceived } => e.notification.type === "payment-received");
+      const payments = received.filter((e) => !needsOwnNotice(e.notification));
+      const alone = received.length - payments.length;
       let soon = Math.min(digestThreshold, scheduler.capacityWithin(chatId, DIGEST_HORIZON_MS));
       let permit: SendPermit | undefined;
       if (sharedLimit !== undefined) {
@@ -230,7 +247,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         soon = Math.min(soon, answer.groupRemaining + 1);
       }
       const first = entries[0];
-      if (payments.length >= 2 && payments.length > soon) start(key, chatId, lane, () => deliverDigest(chatId, payments, permit));
+      if (payments.length >= 2 && payments.length + alone > soon) start(key, chatId, lane, () => deliverDigest(chatId, payments, permit));
       else if (first !== undefined) start(key, chatId, lane, () => deliverOne(first, permit));
     }
     return nextDelay;
@@ -435,15 +452,24 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     start() {
       if (running) return;
       running = true;
+      if (shutdownCut.signal.aborted) shutdownCut = new AbortController();
       schedule(0);
     },
-    async stop() {
+    async stop(graceMs = Infinity) {
       running = false;
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       timerDueAt = Infinity;
-      if (ticking !== undefined) await ticking;
-      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+      const settled = (async () => {
+        if (ticking !== undefined) await ticking;
+        while (inflight.size > 0) await Promise.allSettled([...inflight]);
+      })();
+      if (Number.isFinite(graceMs) && (await outcomeWithin(settled, graceMs)) === "late") {
+        // Cut rather than left running: a send that outlived the store could not record its outcome at all.
+        logger.warn({ sends: inflight.size }, "notifications still unanswered at shutdown: cut, they will be sent again");
+        shutdownCut.abort(new Error("the notifier is stopping"));
+      }
+      await settled;
     },
     wake() {
       schedule(0);

@@ -154,10 +154,23 @@ export function renderPaidCaption(i18n: Translator, n: MarkPaid): string {
   return differs === undefined ? caption : `${caption}\n${differs}`;
 }
 
+/**
+ * True when a payment's own notice warns the reader (⚠️): paid short or over what was asked, or the callback
+ * named another VA or code than ours. Such a payment is never folded into a digest: a digest lists only its
+ * first few and has no room for these lines, and a cashier who reads "paid" hands over the goods.
+ */
+export function needsOwnNotice(n: PaymentReceived): boolean {
+  return amountVersusAsked(n.amount, n.askedAmount).suffix !== "" || n.reportedMethod !== undefined;
+}
+
 /** How many payments a digest lists by name before "… and N more". */
 export const DIGEST_LISTED = 10;
 
-/** One message for a backlog of payments to one chat: the count, the total, and the first few. */
+/**
+ * One message for a backlog of payments to one chat: the count, the total, and the first few. The notifier
+ * passes only payments without warnings (see needsOwnNotice); the short/over marks below stay for any caller
+ * that does not.
+ */
 export function renderDigest(i18n: Translator, locale: string, payments: readonly PaymentReceived[]): string {
   const total = payments.reduce((sum, p) => sum + p.amount, 0);
   const header = i18n.t(locale, "notify-digest-header", { count: payments.length, total: formatRupiah(total) });

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type {
   BotCommand,
   CallbackQuery,
@@ -307,6 +308,13 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
         : ({ ok: false, error_code: 0, description: "connection dropped before the call ran" } as const);
       record(method, payload, uploaded, response, via);
       return { response, drop: true };
+    }
+    if (fault && "answerAfterMs" in fault) {
+      const response = await execute(method, payload, signal);
+      record(method, payload, uploaded, response, via);
+      // A client that gives up meanwhile never learns the call took effect.
+      const answered = await sleep(fault.answerAfterMs, true, { signal }).catch(() => false);
+      return { response, drop: !answered };
     }
     const response = fault ? faultResponse(fault) : await execute(method, payload, signal);
     record(method, payload, uploaded, response, via);

@@ -51,7 +51,9 @@ export type RecordedCall = {
 export type Fault =
   | { error_code: number; description?: string; parameters?: { retry_after?: number; migrate_to_chat_id?: number } }
   /** The connection is cut with no answer; with afterExecuting the call took effect first (a lost reply). */
-  | { dropConnection: true; afterExecuting?: boolean };
+  | { dropConnection: true; afterExecuting?: boolean }
+  /** The call takes effect at once, but its answer reaches the bot only after this long (a slow Telegram). */
+  | { answerAfterMs: number };
 
 export type StoredFile = {
   file_id: string;
