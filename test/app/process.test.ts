@@ -47,7 +47,12 @@ beforeAll(async () => {
   const store = await createStore({ url: folder.storeUrl });
   firstPayment = await seedPayment(store, { externalId: "pb-process-first", chatId: OWNER.id, customerName: "Siti Aminah" });
   failedTelegramPayment = await seedPayment(store, { externalId: "pb-process-drop", chatId: OWNER.id, customerName: "Joko Susilo" });
-  for (let i = 0; i < BURST; i++) burstPayments.push(await seedPayment(store, { externalId: `pb-burst-${i}`, chatId: burstCustomer(i).id, amount: 10_000 + i }));
+  for (let i = 0; i < BURST; i++) {
+    // Each made by a cashier of the shop, in her private chat.
+    const cashier = burstCustomer(i);
+    await store.access.addStaff({ userId: cashier.id, name: cashier.first_name, addedBy: OWNER.id, addedAt: new Date().toISOString() });
+    burstPayments.push(await seedPayment(store, { externalId: `pb-burst-${i}`, chatId: cashier.id, amount: 10_000 + i }));
+  }
   await store.close();
 
   port = await freePort();
