@@ -136,3 +136,12 @@ describe("the owner pays a supplier from the chat", () => {
     expect(shop.gatewayCalls()).toBe(2);
   });
 });
+
+describe("the owner's list of recent payments", () => {
+  it("names a transfer's bank as the owner chose it (CIMB Niaga, not the gateway's code)", async () => {
+    const summary = await fillTransfer(shop, OWNER, { bank: "CIMB Niaga", account: "1234567890123", holder: "Dewi Lestari", amount: "250rb", description: "Sewa kios" });
+    await shop.press(OWNER, summary, { text: "✅ Kirim Rp 250.000" });
+    const list = textOf(await shop.say(OWNER, "/payments"));
+    expect(list).toContain("↗️ Keluar CIMB Niaga 1234567890123");
+  });
+});

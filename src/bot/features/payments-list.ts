@@ -1,5 +1,7 @@
 import { Composer } from "grammy";
 import { formatJakartaTime } from "../../domain/jakarta-time.js";
+import { DISBURSEMENT_BANKS } from "../../domain/limits.js";
+import { isDisbursementBank } from "../../domain/validation.js";
 import { formatRupiah, paidAgainstAsked } from "../../domain/rupiah.js";
 import type { PaymentRecord } from "../../store/types.js";
 import type { BotContext, FeatureDeps } from "../context.js";
@@ -8,10 +10,13 @@ import { MENU } from "../keyboards/main-menu.js";
 
 export const RECENT_PAYMENTS_LIMIT = 10;
 
-/** "BCA 8808…3536" or "Alfamart 7712…": enough to tell payments apart in a list. */
+/** "BCA 8808…3536", "Alfamart 7712…", "CIMB Niaga 1234…": enough to tell payments apart in a list. */
 export function paymentMethodLabel(record: PaymentRecord): string {
   if (record.kind === "retail") return `Alfamart <code>${escapeHtml(record.paymentCode ?? "")}</code>`;
-  return `${escapeHtml(record.bankCode ?? "")} <code>${escapeHtml(record.accountNumber ?? "")}</code>`;
+  const code = record.bankCode ?? "";
+  // A transfer's bank by the name the owner chose it by (the gateway's code for CIMB Niaga is "CIMB").
+  const bank = record.kind === "disbursement" && isDisbursementBank(code) ? DISBURSEMENT_BANKS[code].displayName : code;
+  return `${escapeHtml(bank)} <code>${escapeHtml(record.accountNumber ?? "")}</code>`;
 }
 
 /**
