@@ -182,7 +182,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     // The notifier has its own Api: its retries are its own (see notify/notifier.ts), not auto-retry's.
     const notifierApi = new Api(botToken, apiRoot ? { apiRoot } : {});
     notifierApi.config.use(countTelegramCalls(metrics, "notifier"));
-    const notifier = createNotifier({ api: notifierApi, outbox, store, i18n, logger, leaseMs: config.notifierLeaseMs, onEvent: metrics.notifierEvent });
+    const notifier = createNotifier({ api: notifierApi, outbox, store, i18n, logger, ownerIds, leaseMs: config.notifierLeaseMs, onEvent: metrics.notifierEvent });
     notifier.start();
     parts.push({
       name: "notifier",

@@ -53,6 +53,7 @@ notify-disbursement-failed =
     Time: { $time }
     Ref: <code>{ $reference }</code>
 
+notify-forwarded = ↪️ Sent to you because Telegram refused the chat it was for (the bot was removed from the group, or blocked by the cashier).
 notify-disbursement-differs = ⚠️ What the bot sent: { $sent }. Palladium reports otherwise; check the Palladium dashboard.
 notify-sent-amount = amount { $amount }
 notify-sent-bank = bank { $bank }

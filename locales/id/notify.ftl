@@ -53,6 +53,7 @@ notify-disbursement-failed =
     Waktu: { $time }
     Ref: <code>{ $reference }</code>
 
+notify-forwarded = ↪️ Dikirim ke Anda karena Telegram menolak chat tujuannya (bot dikeluarkan dari grup, atau diblokir kasir).
 notify-disbursement-differs = ⚠️ Yang dikirim dari bot: { $sent }. Palladium melaporkan lain; cek dashboard Palladium.
 notify-sent-amount = jumlah { $amount }
 notify-sent-bank = bank { $bank }

@@ -26,6 +26,12 @@ const askedAmount = money.optional();
 /** The bank and number (or outlet and code) the callback named, when they are not the ones we issued. */
 const reportedMethod = paymentMethodSchema.optional();
 
+/**
+ * Set on a copy sent to an owner because Telegram refused for good the chat the notice was for (the bot
+ * was removed from the shop group, or a cashier blocked it with no group linked): says why it came to them.
+ */
+const forwarded = z.boolean().optional();
+
 /** "A customer paid": to a linked group or to the creator's chat. */
 export const paymentReceivedSchema = z.object({
   type: z.literal("payment-received"),
@@ -41,6 +47,7 @@ export const paymentReceivedSchema = z.object({
   reportedMethod,
   /** ISO 8601, the gateway's transaction time. */
   paidAt: z.string(),
+  forwarded,
 });
 
 /** The disbursement callback: to the owner who sent it and to the linked groups. */
@@ -64,6 +71,7 @@ export const disbursementResultSchema = z.object({
   sentAmount: money.optional(),
   sentBankCode: z.string().optional(),
   sentHolderName: z.string().optional(),
+  forwarded,
 });
 
 /** An outgoing transfer as its callback describes it (the status fields are absent in older items). */

@@ -62,6 +62,11 @@ export interface NotifierDeps {
   pollIntervalMs?: number;
   /** How long a claimed item stays ours; a crashed instance's items come back after it. */
   leaseMs?: number;
+  /**
+   * The shop's owners: a payment or transfer notice Telegram refuses for good in a group (the bot was
+   * removed), or in a cashier's chat when no group is linked (she blocked the bot), goes to them instead.
+   */
+  ownerIds?: readonly number[];
   /** A Bot API call that takes longer is abandoned and retried (kept well inside the lease). */
   sendTimeoutMs?: number;
   onEvent?: NotifierEventListener;
@@ -319,7 +324,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         emit("sent", { type: n.type });
       }
     } catch (error) {
-      await handleFailure([entry.item.id], n.chatId, error, entry.item.attempts);
+      await handleFailure([entry], n.chatId, error, entry.item.attempts);
     }
   }
 
@@ -349,7 +354,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       emit("digest", { count: claimed.length });
       logger.info({ chatId, count: claimed.length }, "backlog sent as one digest");
     } catch (error) {
-      await handleFailure(ids, chatId, error, Math.max(...claimed.map((p) => p.item.attempts)));
+      await handleFailure(claimed, chatId, error, Math.max(...claimed.map((p) => p.item.attempts)));
     }
   }
 
@@ -387,6 +392,34 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
+  /**
+   * A payment or transfer notice refused for good must still reach the shop. A group's (the bot removed from
+   * it) always goes to the owners; a person's (a cashier who blocked the bot) only when no group is linked,
+   * since the group heard it. The copy's id is the one an owner's own notice of that event would have
+   * (`<eventId>:chat:<ownerId>`), so an owner who already had it (the creator, say) is not told twice.
+   */
+  async function forwardToOwners(entries: readonly Entry[], chatId: number): Promise<void> {
+    const owners = (deps.ownerIds ?? []).filter((id) => id !== chatId);
+    if (owners.length === 0) return;
+    const toGroup = chatId < 0;
+    if (!toGroup && (deps.store === undefined || (await deps.store.access.listGroups()).length > 0)) return;
+    const createdAt = new Date(nowMs()).toISOString();
+    const copies = entries.flatMap(({ item, notification: n }) => {
+      if (n.type !== "payment-received" && n.type !== "disbursement-result") return [];
+      const eventId = /^(.*):chat:-?\d+$/.exec(item.id)?.[1] ?? item.id;
+      return owners.map((ownerId) => ({
+        id: `${eventId}:chat:${ownerId}`,
+        chatId: ownerId,
+        kind: item.kind,
+        createdAt,
+        payload: { ...n, chatId: ownerId, locale: DEFAULT_LOCALE, forwarded: true } satisfies Notification,
+      }));
+    });
+    if (copies.length === 0) return;
+    const added = await deps.outbox.add(copies);
+    logger.warn({ chatId, forwarded: added }, "notices Telegram refused for good were forwarded to the owners");
+  }
+
   async function editToPaid(n: MarkPaid): Promise<"edited" | "edit_skipped"> {
     const caption = renderPaidCaption(deps.i18n, n);
     try {
@@ -406,12 +439,15 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
-  async function handleFailure(ids: readonly string[], chatId: number, error: unknown, previousAttempts: number): Promise<void> {
+  async function handleFailure(entries: readonly Entry[], chatId: number, error: unknown, previousAttempts: number): Promise<void> {
+    const ids = entries.map((e) => e.item.id);
     const failure = classifySendFailure(error);
     const at = nowMs();
     if (failure.kind === "permanent" || failure.kind === "migrated") {
       emit("failed", { reason: "permanent" });
       logger.error({ chatId, items: ids.length, itemIds: ids, reason: failure.description }, "Telegram refused a notification; not retrying");
+      // Forwarded first: if we stop in between, the refused items come back and are forwarded again (a no-op).
+      await forwardToOwners(entries, chatId);
       await markDelivered(ids);
       emit("gave_up", { reason: "permanent" });
       return;

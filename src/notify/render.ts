@@ -73,6 +73,7 @@ export function renderPaymentReceived(i18n: Translator, n: PaymentReceived): str
   if (differentSender) lines.push(i18n.t(n.locale, "notify-payment-sender", { sender: escapeHtml(n.senderName ?? "") }));
   const differs = methodDiffersLine(i18n, n.locale, n.reportedMethod);
   if (differs !== undefined) lines.push(differs);
+  if (n.forwarded === true) lines.push(i18n.t(n.locale, "notify-forwarded"));
   return lines.join("\n");
 }
 
@@ -101,7 +102,10 @@ export function renderDisbursementResult(i18n: Translator, n: DisbursementResult
     n.sentBankCode === undefined ? undefined : i18n.t(n.locale, "notify-sent-bank", { bank: escapeHtml(n.sentBankCode) }),
     n.sentHolderName === undefined ? undefined : i18n.t(n.locale, "notify-sent-holder", { holder: escapeHtml(n.sentHolderName) }),
   ].filter((part) => part !== undefined);
-  return sent.length === 0 ? told : `${told}\n${i18n.t(n.locale, "notify-disbursement-differs", { sent: sent.join(", ") })}`;
+  const lines = [told];
+  if (sent.length > 0) lines.push(i18n.t(n.locale, "notify-disbursement-differs", { sent: sent.join(", ") }));
+  if (n.forwarded === true) lines.push(i18n.t(n.locale, "notify-forwarded"));
+  return lines.join("\n");
 }
 
 type DisbursementMethod = Extract<UnknownPayment["method"], { kind: "disbursement" }>;
@@ -156,11 +160,11 @@ export function renderPaidCaption(i18n: Translator, n: MarkPaid): string {
 
 /**
  * True when a payment's own notice warns the reader (⚠️): paid short or over what was asked, or the callback
- * named another VA or code than ours. Such a payment is never folded into a digest: a digest lists only its
+ * named another VA or code than ours; or says why it came to this chat (forwarded to an owner). Such a payment is never folded into a digest: a digest lists only its
  * first few and has no room for these lines, and a cashier who reads "paid" hands over the goods.
  */
 export function needsOwnNotice(n: PaymentReceived): boolean {
-  return amountVersusAsked(n.amount, n.askedAmount).suffix !== "" || n.reportedMethod !== undefined;
+  return amountVersusAsked(n.amount, n.askedAmount).suffix !== "" || n.reportedMethod !== undefined || n.forwarded === true;
 }
 
 /** How many payments a digest lists by name before "… and N more". */

@@ -105,6 +105,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       i18n,
       logger: silentLogger(),
       pollIntervalMs: 200,
+      ownerIds: [OWNER.id],
       onEvent: (name) => events.set(name, (events.get(name) ?? 0) + 1),
       ...overrides,
     });
