@@ -19,7 +19,7 @@ function formatterFor(locale: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** "25 Nov 2026 23.45 WIB" (id) / "25 Nov 2026, 23:45 WIB" (en). */
+/** "25 Nov 2026, 23.45 WIB" (id) / "25 Nov 2026, 23:45 WIB" (en). */
 export function formatJakartaTime(date: Date, locale: string): string {
   return `${formatterFor(locale).format(date)} WIB`;
 }
