@@ -5,6 +5,7 @@ import type { z } from "zod";
 import type { Logger } from "../logger.js";
 import { backoffDelay, sleep as realSleep } from "./backoff.js";
 import { disbursementForm, retailPaymentForm, virtualAccountForm } from "./check-input.js";
+import { gatewayWordsScrubber, type ScrubGatewayWords } from "./gateway-words.js";
 import {
   disbursementResponseSchema,
   gatewayErrorBodySchema,
@@ -65,6 +66,8 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const random = options.random ?? Math.random;
   const wait = options.sleep ?? realSleep;
   const log = options.logger;
+  // What the gateway says is passed on to the chat: never with the key (or any credential) in it.
+  const scrubWords = gatewayWordsScrubber(options.apiKey);
   const tell = (labels: GatewayRequestLabels, startedAt: number) => {
     try {
       options.onRequest?.(labels, performance.now() - startedAt);
@@ -132,7 +135,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       if (outcome.kind === "answer" && outcome.status < 500) {
         let result: T;
         try {
-          result = readAnswer(endpoint, externalId, outcome.status, outcome.body, schema, attempt);
+          result = readAnswer(endpoint, externalId, outcome.status, outcome.body, schema, attempt, scrubWords);
         } catch (error) {
           tell({ endpoint, status: outcome.status, errorCode: error instanceof GatewayError ? error.code : "UNEXPECTED_RESPONSE" }, startedAt);
           throw error;
@@ -189,6 +192,7 @@ function readAnswer<T>(
   body: string,
   schema: z.ZodType<T & { externalId: string }>,
   attempts: number,
+  scrubWords: ScrubGatewayWords,
 ): T {
   const json = parseJson(body);
   if (status >= 200 && status < 300) {
@@ -213,13 +217,11 @@ function readAnswer<T>(
       attempts,
     });
   }
-  const details = {
-    httpStatus: status,
-    gatewayErrorCode: error.data.error_code,
-    gatewayMessage: error.data.message,
-    attempts,
-  };
-  const said = error.data.message ? `: ${error.data.message}` : "";
+  // Scrubbed where they enter: these words reach the chat (gatewayMessage) and the error's message.
+  const gatewayErrorCode = scrubWords(error.data.error_code);
+  const gatewayMessage = error.data.message === undefined ? undefined : scrubWords(error.data.message);
+  const details = { httpStatus: status, gatewayErrorCode, gatewayMessage, attempts };
+  const said = gatewayMessage ? `: ${gatewayMessage}` : "";
   if (status === 401 || status === 403) throw new GatewayError("BAD_KEY", `${endpoint}: the API key was refused${said}`, details);
   if (status === 409) {
     throw new GatewayError("DUPLICATE_EXTERNAL_ID", `${endpoint}: external_id ${externalId} was used before${said}`, details);
@@ -228,6 +230,6 @@ function readAnswer<T>(
     throw new GatewayError("UNEXPECTED_RESPONSE", `${endpoint}: not found (check PALLAPI_BASE_URL)${said}`, details);
   }
   if (status === 429) throw new GatewayError("UNAVAILABLE", `${endpoint}: rate limited${said}`, details);
-  if (status >= 400) throw new GatewayError("VALIDATION", `${endpoint}: refused (${error.data.error_code})${said}`, details);
+  if (status >= 400) throw new GatewayError("VALIDATION", `${endpoint}: refused (${gatewayErrorCode})${said}`, details);
   throw new GatewayError("UNEXPECTED_RESPONSE", `${endpoint}: unexpected HTTP ${status}`, details);
 }

@@ -95,6 +95,7 @@ export class GatewayError extends Error {
     message: string,
     readonly details: {
       httpStatus?: number | undefined;
+      /** The gateway's own words: shown in chat, so scrubbed of the API key and any "Bearer/Basic <token>" (gateway-words.ts). */
       gatewayErrorCode?: string | undefined;
       gatewayMessage?: string | undefined;
       /** For INVALID_INPUT: which rule (see domain/validation.ts InvalidReason). */
