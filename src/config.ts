@@ -29,6 +29,11 @@ const parsedUrl = (s: string) => {
   }
 };
 
+/** This machine: localhost, 127.0.0.0/8 or ::1 (as URL.hostname writes them). */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
 /**
  * A base URL the app appends paths to: a query, a fragment or credentials in it would end up in the middle
  * of every request's URL (or in logs), so they are refused here rather than failing at the first request.
@@ -98,6 +103,9 @@ const envSchema = z.object({
     .default(60_000),
 });
 
+/** Every variable the app reads (the README's configuration table and compose.yaml name each one). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export type Config = Readonly<{
   botToken: string | undefined;
   telegramApiRoot: string | undefined;
@@ -153,6 +161,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Telegram delivers webhooks over HTTPS only; a self-hosted Bot API server (TELEGRAM_API_ROOT) takes plain HTTP.
   if (e.TELEGRAM_WEBHOOK_URL?.startsWith("http:") && !e.TELEGRAM_API_ROOT) {
     problems.push("TELEGRAM_WEBHOOK_URL: must be an https:// URL (Telegram sends webhooks over HTTPS only)");
+  }
+  // The API key travels in every gateway request: over plain http only to this machine (a local sandbox or stub).
+  const gatewayUrl = parsedUrl(e.PALLAPI_BASE_URL);
+  if (gatewayUrl?.protocol === "http:" && !isLoopbackHost(gatewayUrl.hostname)) {
+    problems.push("PALLAPI_BASE_URL: must be an https:// URL (the API key travels in every request); plain http:// only for localhost");
   }
   if (e.DISBURSE_MAX_AMOUNT > e.DISBURSE_DAILY_LIMIT) {
     problems.push("DISBURSE_MAX_AMOUNT: must not exceed DISBURSE_DAILY_LIMIT");

@@ -46,6 +46,21 @@ describe("the configuration an operator gives", () => {
     expect(loadConfig({ PALLAPI_BASE_URL: "http://127.0.0.1:4010/api/v2/" }).pallapiBaseUrl).toBe("http://127.0.0.1:4010/api/v2");
   });
 
+  it("sends the live API key only over https: a plain http:// gateway URL is refused unless it is this machine", () => {
+    const live = { PALLAPI_KEY: "pallapi_secret_live_0123456789abcdef", PALLAPI_CALLBACK_TOKEN: "callback-token-0123456789" };
+    for (const value of ["http://pallapi.com/api/v2", "http://qa.pallapi.com/api/v2", "http://10.0.0.7:4010/api/v2", "HTTP://pallapi.com/api/v2"]) {
+      expect(problemsOf({ ...live, PALLAPI_BASE_URL: value }), value).toEqual([
+        "PALLAPI_BASE_URL: must be an https:// URL (the API key travels in every request); plain http:// only for localhost",
+      ]);
+      // Without a key it would carry none today, but a key added later must not go out over it either.
+      expect(problemsOf({ PALLAPI_BASE_URL: value }), value).toHaveLength(1);
+    }
+    for (const value of ["http://127.0.0.1:4010/api/v2", "http://127.1.2.3/api/v2", "http://localhost:4010/api/v2", "http://[::1]:4010/api/v2"]) {
+      expect(loadConfig({ ...live, PALLAPI_BASE_URL: value }).pallapiBaseUrl, value).toBe(value);
+    }
+    expect(loadConfig({ ...live, PALLAPI_BASE_URL: "https://pallapi.com/api/v2" }).pallapiBaseUrl).toBe("https://pallapi.com/api/v2");
+  });
+
   it("wants an https webhook URL for Telegram itself, and takes http for a self-hosted Bot API server", () => {
     const token = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ_abc";
     expect(problemsOf({ BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: "http://bot.example.com" })).toEqual([
