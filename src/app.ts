@@ -159,6 +159,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       : undefined;
 
     const ownerIds = config.ownerIds;
+    if (ownerIds.length === 0) logger.warn("OWNER_IDS is empty: nobody can use the bot; set it to your Telegram user id");
     const bot = createBot({
       token: botToken,
       apiRoot,
