@@ -44,6 +44,8 @@ beforeAll(async () => {
     enforceRateLimits: true,
     async seed(store) {
       await store.access.linkGroup({ chatId: SHOP_GROUP, title: "Toko Sari", linkedBy: OWNER.id, linkedAt: new Date().toISOString() });
+      // The cashier who made the earlier payments is on the shop's staff, as the bot requires.
+      await store.access.addStaff({ userId: CASHIER.id, name: CASHIER.first_name, addedBy: OWNER.id, addedAt: new Date().toISOString() });
       for (const payment of [earlierPayment, ...burst, ...busyDay]) await store.payments.save(payment);
     },
   });
