@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { Api, BotError, type Bot } from "grammy";
+import { Api, BotError, type Bot, type GrammyError } from "grammy";
 import type { Update } from "grammy/types";
 import type { Config } from "./config.js";
 import { CALLBACK_EVENTS, CALLBACK_PATHS, type CallbackEvent } from "./gateway/callbacks.js";
@@ -17,6 +17,8 @@ import { createI18n } from "./i18n.js";
 import { createLocalBotApi, type LocalBotApi } from "./telegram-local/index.js";
 import type { Logger, SecretList } from "./logger.js";
 import { countTelegramCalls, createAppMetrics, type AppMetrics } from "./metrics/index.js";
+import { StartError } from "./start-error.js";
+import { telegramAtStart } from "./telegram-at-start.js";
 
 /**
  * The composition root: config -> store -> gateway (real or sandbox) -> bot -> webhook server ->
@@ -49,6 +51,15 @@ export interface StartOptions {
    * supervisor restarts it instead of it staying up, healthy to look at, and deaf.
    */
   onFatal?: (reason: string) => void;
+  /**
+   * Aborted when the process is asked to stop while it starts: a wait for a Telegram or a Redis that cannot
+   * be reached ends at once, and the start rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
+  /** How long the start's Telegram calls may take in all before the start fails. Default some 30 s. */
+  telegramStartMs?: number;
+  /** How long the first connection to a Redis STORE_URL may take before the start fails. Default some 30 s. */
+  storeConnectMs?: number;
 }
 
 /** The same secret on every instance without more configuration: derived from the bot token. */
@@ -106,7 +117,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     })());
 
   try {
-    const store = await createStore({ url: config.storeUrl, logger });
+    const store = await createStore({ url: config.storeUrl, logger, connectTimeoutMs: options.storeConnectMs, signal: options.signal });
     parts.push({ name: "store", stop: () => store.close() });
     const outbox = createOutbox(store);
     const eventLog = createCallbackEventLog(store);
@@ -175,9 +186,14 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       disburseGatewayTimeoutMs: config.pallapiTimeoutMs,
       apiTransformers: [countTelegramCalls(metrics, "bot")],
     });
+    // The start's own Telegram calls go through an Api without auto-retry, each tried within one deadline
+    // (see telegram-at-start.ts): bot.api would wait silently, for hours, for a Telegram it cannot reach.
+    const startApi = new Api(botToken, apiRoot ? { apiRoot } : {});
+    startApi.config.use(countTelegramCalls(metrics, "bot"));
+    const telegramCalls = telegramAtStart({ apiRoot, logger: logger.child({ part: "telegram-start" }), deadlineMs: options.telegramStartMs, signal: options.signal });
     // Before the server listens: with a webhook already registered, an update may arrive at once, and
-    // handleUpdate needs the bot's getMe.
-    await bot.init();
+    // handleUpdate needs the bot's getMe (bot.init() would ask it through bot.api).
+    bot.botInfo = await telegramCalls.call("getMe", (signal) => startApi.getMe(signal), tokenRefused);
 
     const i18n = createI18n();
     // The notifier has its own Api: its retries are its own (see notify/notifier.ts), not auto-retry's.
@@ -227,9 +243,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       url = await server.listen({ port: config.port, host: config.host });
     } catch (err) {
       // The offline demo should start on a busy machine too; a deployment must get the port it asked for.
-      if (!options.portFallback || (err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+      if (!options.portFallback || (err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw listenError(err, config);
       logger.warn({ port: config.port }, "port in use, the offline demo takes a free one");
-      url = await server.listen({ port: 0, host: config.host });
+      url = await server.listen({ port: 0, host: config.host }).catch((error: unknown) => Promise.reject(listenError(error, config)));
     }
     parts.push({ name: "http-server", intake: true, stop: () => server.close({ graceMs: INTAKE_GRACE_MS }) });
 
@@ -243,14 +259,17 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     if (webhookMode) {
       // Nothing to stop for updates: the server stops taking them, and Telegram retries what it could not deliver.
       // The webhook stays registered at shutdown, so the other instances (or this one, restarted) keep receiving.
-      await bot.api.setWebhook(`${config.telegramWebhookUrl}${TELEGRAM_WEBHOOK_PATH}`, {
-        secret_token: secretToken,
-        allowed_updates: [...ALLOWED_UPDATES],
-      });
+      await telegramCalls.call(
+        "setWebhook",
+        (signal) =>
+          startApi.setWebhook(`${config.telegramWebhookUrl}${TELEGRAM_WEBHOOK_PATH}`, { secret_token: secretToken, allowed_updates: [...ALLOWED_UPDATES] }, signal),
+        webhookRefused,
+      );
     } else {
       // Telegram refuses getUpdates while a webhook is set. bot.start() deletes it too, but in a retry loop
-      // of its own; done here, a Telegram that cannot be reached fails the start instead.
-      await bot.api.deleteWebhook();
+      // of its own; done here, within the start's Telegram deadline, a Telegram that cannot be reached fails
+      // the start instead.
+      await telegramCalls.call("deleteWebhook", (signal) => startApi.deleteWebhook(undefined, signal));
       let stopRequested = false;
       const polling = startLongPolling(bot, { allowedUpdates: ALLOWED_UPDATES });
       polling.ended.catch((err: unknown) => {
@@ -282,6 +301,47 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     await stopAll();
     throw err;
   }
+}
+
+/** getMe refused: the token is wrong or was revoked (Telegram answers 404 to one that is malformed). */
+function tokenRefused(error: GrammyError): StartError | undefined {
+  if (error.error_code !== 401 && error.error_code !== 404) return undefined;
+  return new StartError(
+    "telegram_refused",
+    "BOT_TOKEN",
+    `BOT_TOKEN: Telegram refused the token (${error.error_code} ${error.description}); copy it again from @BotFather (it may have been revoked)`,
+    { cause: error },
+  );
+}
+
+/** setWebhook refused (400): Telegram does not accept the URL. */
+function webhookRefused(error: GrammyError): StartError | undefined {
+  if (error.error_code !== 400) return undefined;
+  return new StartError("telegram_refused", "TELEGRAM_WEBHOOK_URL", `TELEGRAM_WEBHOOK_URL: Telegram refused the webhook (${error.description})`, {
+    cause: error,
+  });
+}
+
+/** The HTTP server could not listen: the setting to fix when the error says which (PORT or HOST). */
+function listenError(err: unknown, config: Pick<Config, "port" | "host">): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "EADDRINUSE") {
+    return new StartError("port_unusable", "PORT", `PORT: ${config.port} is already in use on ${config.host} (EADDRINUSE); stop what listens there or pick another PORT`, {
+      cause: err,
+    });
+  }
+  if (code === "EACCES") {
+    return new StartError("port_unusable", "PORT", `PORT: not allowed to listen on ${config.port} (EACCES); pick a port above 1023`, { cause: err });
+  }
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EADDRNOTAVAIL" || code === "EAI_NONAME") {
+    return new StartError(
+      "host_unusable",
+      "HOST",
+      `HOST: cannot listen on "${config.host}" (${code}); use 0.0.0.0 (every interface), 127.0.0.1, or an address of this machine`,
+      { cause: err },
+    );
+  }
+  return err;
 }
 
 /**

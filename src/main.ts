@@ -4,6 +4,7 @@ import { createLogger, createSecretList, type Logger } from "./logger.js";
 import { startApp } from "./app.js";
 import { createI18n } from "./i18n.js";
 import { DEMO_OWNER, runOfflineChat } from "./offline-demo.js";
+import { StartError } from "./start-error.js";
 
 /**
  * `npm start`: picks its mode from the environment (see README): the offline demo without BOT_TOKEN,
@@ -55,8 +56,10 @@ async function main(): Promise<void> {
   });
   startupLogger = logger;
 
-  // Signals count from the first moment: a SIGTERM during start waits for the start, then stops cleanly.
-  const starting = startApp(config, logger, { portFallback: offline, secrets, onFatal: (reason) => void shutdown(reason, 1) });
+  // Signals count from the first moment: a SIGTERM during start ends the start's waits for Telegram or Redis
+  // at once (the start then stops what it had started), and otherwise waits for the start, then stops cleanly.
+  const startCut = new AbortController();
+  const starting = startApp(config, logger, { portFallback: offline, secrets, signal: startCut.signal, onFatal: (reason) => void shutdown(reason, 1) });
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string, exitCode = 0) => {
     stopping ??= (async () => {
@@ -66,15 +69,27 @@ async function main(): Promise<void> {
         logger.flush(() => process.exit(1));
       }, SHUTDOWN_DEADLINE_MS);
       deadline.unref();
-      const running = await starting.catch(() => undefined);
+      const stopRequested = new Error(`stopped during the start (${reason})`);
+      startCut.abort(stopRequested);
+      let cutShort = false;
+      const running = await starting.catch((err: unknown) => {
+        cutShort = err === stopRequested;
+        return undefined;
+      });
       await running?.stop();
-      logger.flush(() => process.exit(running ? exitCode : 1));
+      // A start that failed by itself exits 1 (main's catch says why); one cut short by this stop ended as asked.
+      logger.flush(() => process.exit(running || cutShort ? exitCode : 1));
     })();
     return stopping;
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
-  const app = await starting;
+  // A start cut short by a stop is not a failed start: shutdown() ends the process.
+  const app = await starting.catch((err: unknown) => {
+    if (stopping) return undefined;
+    throw err;
+  });
+  if (app === undefined) return;
 
   if (offline && app.localTelegram && app.sandbox) {
     const i18n = createI18n();
@@ -89,6 +104,12 @@ let startupLogger: Logger | undefined;
 
 main().catch((err: unknown) => {
   const logger = startupLogger ?? createLogger({ level: "info", destination: pino.destination({ dest: 2, sync: true }) });
-  logger.fatal({ err }, "pallabot failed to start");
+  if (err instanceof StartError) {
+    // A setting to fix, not a bug: one line naming it; the stack only for whoever runs at debug.
+    logger.debug({ err }, "pallabot failed to start");
+    logger.fatal({ variable: err.variable, code: err.code }, err.message);
+  } else {
+    logger.fatal({ err }, "pallabot failed to start");
+  }
   logger.flush(() => process.exit(1));
 });

@@ -2,8 +2,9 @@ import { createHash, randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import Keyv from "keyv";
 import KeyvRedis from "@keyv/redis";
-import { createClient } from "@redis/client";
+import { createClient, ErrorReply } from "@redis/client";
 import { outcomeWithin } from "../deadline.js";
+import { StartError } from "../start-error.js";
 import { assertNamespaceName, codecCache, patchPayment, PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
 import { keyvRecordSerializer } from "./record-serializer.js";
 import type { AtomicOps, OnceResult, OnceUnit, PaymentRecord, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
@@ -171,13 +172,26 @@ const PING_DEADLINE_MS = 5_000;
  * can be this quiet (a ready one is pinged every PING_EVERY_MS), so this bounds a Redis that accepts the
  * connection but hangs before answering it. */
 const SOCKET_IDLE_MS = 8_000;
+/** How long the first connection may take before the start fails (STORE_URL wrong, Redis not there). */
+export const FIRST_CONNECT_MS = 30_000;
+/** While the first connection is tried, one warning at most this often (the tries themselves are faster). */
+const FIRST_CONNECT_WARN_EVERY_MS = 5_000;
 
-export async function createRedisBackend(options: {
-  url: string;
-  now: () => Date;
-  logger?: StoreLogger | undefined;
-  keyPrefix: string;
-}): Promise<Backend> {
+/** For the start: how long the first connection may take, and a stop that ends the wait. */
+export interface FirstConnectOptions {
+  /** Default FIRST_CONNECT_MS. */
+  connectTimeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export async function createRedisBackend(
+  options: {
+    url: string;
+    now: () => Date;
+    logger?: StoreLogger | undefined;
+    keyPrefix: string;
+  } & FirstConnectOptions,
+): Promise<Backend> {
   // While Redis is down the client queues commands until it reconnects, for as long as that takes:
   // callbacks hang unanswered (Palladium retries only once its own wait ends), and so do the notifier and
   // /metrics. With a timeout, each fails after a few seconds and is tried again by whoever sent it. (It
@@ -189,10 +203,17 @@ export async function createRedisBackend(options: {
     commandOptions: { timeout: COMMAND_TIMEOUT_MS },
     socket: { socketTimeout: SOCKET_IDLE_MS, reconnectStrategy: reconnectDelay },
   });
-  client.on("error", (error: unknown) => options.logger?.error({ err: error }, "redis store error"));
+  // Until the first connection is made, a failed try is a short warning (see connectFirst); after it, an error.
+  let connected = false;
+  let onFirstTryFailed: ((error: unknown) => void) | undefined;
+  client.on("error", (error: unknown) => {
+    if (connected) options.logger?.error({ err: error }, "redis store error");
+    else onFirstTryFailed?.(error);
+  });
   // Each keyv namespace's adapter listens on this one client.
   client.setMaxListeners(100);
-  await client.connect();
+  await connectFirst(client, options, (listener) => (onFirstTryFailed = listener));
+  connected = true;
   const stopWatchdog = watchConnection(client, options.logger);
   const nowMs = () => options.now().getTime();
   const prefix = options.keyPrefix;
@@ -385,6 +406,87 @@ export async function createRedisBackend(options: {
       if (client.isOpen) await client.close();
     },
   };
+}
+
+/**
+ * The first connection, bounded: node-redis's connect() keeps trying for as long as Redis is not there (the
+ * reconnect strategy never gives up, which is right once the bot runs), so the start waited forever, logging
+ * a stack every two seconds. Here the tries go on until `connectTimeoutMs`, with one warning line (no stack)
+ * at most every few seconds, then the client is destroyed and the start fails with a StartError naming
+ * STORE_URL and where it points (host:port, never the password). A stop (`signal`) ends the wait at once.
+ */
+async function connectFirst(
+  client: { connect(): Promise<unknown>; destroy(): void; readonly isOpen: boolean },
+  options: { url: string; logger?: StoreLogger | undefined } & FirstConnectOptions,
+  listen: (onFailedTry: (error: unknown) => void) => void,
+): Promise<void> {
+  const where = redisAddress(options.url);
+  const timeoutMs = options.connectTimeoutMs ?? FIRST_CONNECT_MS;
+  let lastReason: string | undefined;
+  // Redis answered, but refused us (WRONGPASS, NOAUTH): the password or user in STORE_URL, not the network.
+  let refused = false;
+  let tries = 0;
+  let lastWarnAt: number | undefined;
+  listen((error) => {
+    tries += 1;
+    lastReason = connectFailure(error);
+    refused = error instanceof ErrorReply;
+    const now = Date.now();
+    if (lastWarnAt !== undefined && now - lastWarnAt < FIRST_CONNECT_WARN_EVERY_MS) return;
+    lastWarnAt = now;
+    options.logger?.warn({ redis: where, reason: lastReason, tries }, "redis store not reachable yet; trying again");
+  });
+
+  const signal = options.signal;
+  if (signal?.aborted) throw signal.reason;
+  const connecting = client.connect();
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const cut = new Promise<"timeout" | "stopped">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    onAbort = () => resolve("stopped");
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    const outcome = await Promise.race([connecting.then(() => "connected" as const), cut]);
+    if (outcome === "connected") return;
+    // Stop trying: destroy ends node-redis's connect loop (a try under way fails and is not followed by another).
+    listen(() => undefined);
+    connecting.catch(() => undefined);
+    if (client.isOpen) client.destroy();
+    if (outcome === "stopped") throw signal?.reason;
+    throw new StartError(
+      "store_unreachable",
+      "STORE_URL",
+      refused
+        ? `STORE_URL: Redis at ${where} refused the connection (${lastReason}); check the user and password in STORE_URL`
+        : `STORE_URL: Redis at ${where} not reachable (${lastReason ?? `no answer within ${Math.round(timeoutMs / 1000)} s`})`,
+    );
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** host:port of a redis:// URL: what an operator needs to find it, without the user or password. */
+function redisAddress(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || "6379"}`;
+  } catch {
+    return "STORE_URL";
+  }
+}
+
+/** Why a try failed, in a word: the system's code (ECONNREFUSED, ENOTFOUND), Redis' reply (WRONGPASS), or the error's name. */
+function connectFailure(error: unknown): string {
+  const e = error as { code?: unknown; errors?: { code?: unknown }[]; name?: unknown; message?: unknown } | undefined;
+  if (typeof e?.code === "string") return e.code;
+  const inner = e?.errors?.find((x) => typeof x?.code === "string")?.code;
+  if (typeof inner === "string") return inner;
+  // Redis' own words start with a code: "WRONGPASS invalid username-password pair ...".
+  if (error instanceof ErrorReply) return /^[A-Z]+/.exec(error.message)?.[0] ?? "refused";
+  return typeof e?.name === "string" ? e.name : "unknown error";
 }
 
 /** The library's own backoff, minus its giving up for good on a socket timeout: here that is a Redis that
