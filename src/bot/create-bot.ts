@@ -81,9 +81,11 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
   bot.use(sequentialize((ctx: Context) => (ctx.from ? String(ctx.from.id) : ctx.chat ? `chat:${ctx.chat.id}` : undefined)));
   bot.use(groupMovedFeature(features));
   bot.use(groupLeftFeature(features));
-  bot.use(session({ initial: (): SessionData => ({}), storage: sessions, getSessionKey: sessionKeyOf }));
+  // The gate before the session: a stranger's update must not leave a session row behind (i18n reads the
+  // stored language itself, so the refusal still speaks it).
   bot.use(i18n.middleware());
   bot.use(accessGate(deps));
+  bot.use(session({ initial: (): SessionData => ({}), storage: sessions, getSessionKey: sessionKeyOf }));
   bot.use(
     conversations<BotContext, FlowContext>({
       storage: {

@@ -13,15 +13,22 @@ export const INVITE_PAYLOAD = /^inv_([A-Za-z0-9_-]{8,64})$/;
 export function isInviteStart(ctx: Context): boolean {
   if (ctx.chat?.type !== "private") return false;
   const text = ctx.message?.text ?? "";
-  const m = /^\/start(?:@\w+)?\s+(\S+)$/.exec(text);
-  return m !== null && INVITE_PAYLOAD.test(m[1] ?? "");
+  const m = /^\/start(?:@(\w+))?\s+(\S+)$/.exec(text);
+  // "/start@OtherBot ..." is another bot's command: grammY's command("start") would not take it either.
+  const forUs = m?.[1] === undefined || m[1].toLowerCase() === ctx.me.username.toLowerCase();
+  return m !== null && forUs && INVITE_PAYLOAD.test(m[2] ?? "");
 }
 
+/** How long a stranger who addresses the bot in a group is not answered again there. */
+export const STRANGER_QUIET_MS = 24 * 60 * 60 * 1000;
+
 /**
- * Sets ctx.role and stops strangers. A stranger gets one short refusal with their user id (to give the
- * owner) and nothing else works for them: the conversations and features below never see their updates.
- * In groups a stranger is answered only when they address the bot (a command or a button), so the bot
- * does not talk over a busy shop group.
+ * Sets ctx.role and stops strangers. A stranger gets a short refusal with their user id (to give the
+ * owner) and nothing else works for them: the session, conversations and features below never see their
+ * updates, so a stranger leaves nothing in the store. In a group a stranger is answered only when they
+ * address the bot (a command), and then once a day: every message in the shop group spends the group's
+ * Telegram allowance (about 20 a minute), which the shop's "paid" notices need, so a neighbour typing
+ * commands must not hold them up. A button press is answered with an alert, which costs the group nothing.
  */
 export function accessGate(deps: { ownerIds: readonly number[]; store: Store }): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
@@ -33,10 +40,13 @@ export function accessGate(deps: { ownerIds: readonly number[]; store: Store }):
       await ctx.answerCallbackQuery({ text: ctx.t("bot-access-refused-short", { userId: String(user.id) }), show_alert: true });
       return;
     }
-    const addressed = ctx.chat?.type === "private" || (ctx.message?.text?.startsWith("/") ?? false);
-    if (ctx.message && addressed) {
-      await ctx.reply(ctx.t("bot-access-refused", { userId: String(user.id) }), { parse_mode: "HTML" });
+    if (!ctx.message || ctx.chat === undefined) return;
+    if (ctx.chat.type !== "private") {
+      if (!(ctx.message.text?.startsWith("/") ?? false)) return;
+      const first = await deps.store.atomic.setIfAbsent(`stranger-answered:${ctx.chat.id}:${user.id}`, "1", STRANGER_QUIET_MS);
+      if (!first) return;
     }
+    await ctx.reply(ctx.t("bot-access-refused", { userId: String(user.id) }), { parse_mode: "HTML" });
   };
 }
 
