@@ -179,7 +179,7 @@ export function createWebhookServer(deps: WebhookServerDeps): WebhookServer {
   };
 
   const reject = (request: FastifyRequest, reply: FastifyReply, statusCode: number, reason: string) => {
-    logger.warn({ method: request.method, path: request.url.split("?")[0], statusCode, reason, ip: request.ip }, "request rejected");
+    logger.warn({ method: request.method, path: loggedPath(request), statusCode, reason, ip: request.ip }, "request rejected");
     count(request, statusCode);
     return reply.code(statusCode).send({ error: reason });
   };
@@ -192,7 +192,7 @@ export function createWebhookServer(deps: WebhookServerDeps): WebhookServer {
       return reject(request, reply, statusCode, reason);
     }
     // Our own trouble (the store is down): a 5xx makes the gateway retry later, which is what we want.
-    logger.error({ err: error, path: request.url.split("?")[0] }, "request could not be handled");
+    logger.error({ err: error, path: loggedPath(request) }, "request could not be handled");
     count(request, 503);
     return reply.code(503).send({ error: "temporarily unavailable" });
   });
@@ -316,4 +316,12 @@ function describeIssue(issues: readonly { path: readonly PropertyKey[]; message:
   if (first === undefined) return "invalid body";
   const field = first.path.map((p) => String(p)).join(".") || "body";
   return `${field}: ${first.message}`.slice(0, 200);
+}
+
+/** Our paths are short; anyone may send a 16 KiB one, and each rejected request is a log line. */
+const LOGGED_PATH_MAX = 100;
+
+function loggedPath(request: FastifyRequest): string {
+  const path = request.url.split("?")[0] ?? "";
+  return path.length > LOGGED_PATH_MAX ? `${path.slice(0, LOGGED_PATH_MAX)}…(${path.length} chars)` : path;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CALLBACK_PATHS, CALLBACK_TOKEN_HEADER } from "../../src/gateway/callbacks.js";
-import { silentLogger } from "../../src/logger.js";
+import { createLogger, silentLogger } from "../../src/logger.js";
 import { createAppMetrics } from "../../src/metrics/index.js";
 import { createWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
 import { CALLBACK_TOKEN, OWNER, startShop, type Shop } from "./shop-harness.js";
@@ -102,6 +102,24 @@ describe("GET /metrics with METRICS_TOKEN set", () => {
       expect(await answer.text()).toContain("pallabot_callbacks_received_total");
     } finally {
       await guarded.close();
+    }
+  });
+});
+
+describe("what a rejected request leaves in the log", () => {
+  it("a long path is cut to its first 100 characters: anyone may send one, and each rejection is a line", async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(line) } });
+    const receiver = createWebhookServer({ ...shopReceiver(), logger });
+    const at = await receiver.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      const long = `/callbacks/${"x".repeat(8_000)}`;
+      expect((await fetch(`${at}${long}`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } })).status).toBe(404);
+      const rejected = lines.map((l) => JSON.parse(l) as { msg: string; path?: string }).filter((l) => l.msg === "request rejected");
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0]?.path).toBe(`${long.slice(0, 100)}…(${long.length} chars)`);
+    } finally {
+      await receiver.close();
     }
   });
 });
