@@ -74,6 +74,7 @@ bot-flow-use-buttons = Please choose with the buttons above, or type /cancel to 
 bot-flow-type-text = Please type your answer, or /cancel to stop.
 bot-flow-button-expired = This button is no longer valid.
 bot-flow-button-someone-else = This button belongs to someone else.
+bot-flow-too-many-tries = That was { $count } answers in a row I could not use, so this has been stopped. Type /start to begin again.
 
 ## Creating a payment: questions
 bot-va-ask-bank = Choose the bank for the Virtual Account:

@@ -74,6 +74,7 @@ bot-flow-use-buttons = Silakan pilih dengan tombol di atas, atau ketik /cancel u
 bot-flow-type-text = Silakan ketik jawabannya, atau /cancel untuk batal.
 bot-flow-button-expired = Tombol ini sudah tidak berlaku.
 bot-flow-button-someone-else = Tombol ini untuk orang lain.
+bot-flow-too-many-tries = Sudah { $count } kali jawabannya belum bisa dipakai, jadi langkah ini dihentikan. Ketik /start untuk mulai lagi.
 
 ## Creating a payment: questions
 bot-va-ask-bank = Pilih bank untuk Virtual Account:

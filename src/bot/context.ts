@@ -47,6 +47,11 @@ export interface BotDeps {
   newInviteCode?: (() => string) | undefined;
   /** How long a staff invite link stays valid; default 24 hours. */
   inviteTtlMs?: number | undefined;
+  /**
+   * How long a flow waits for its next answer before it is dropped (the next message is then handled as if
+   * no flow were running); default FLOW_IDLE_MS, an hour.
+   */
+  flowIdleMs?: number | undefined;
   /** For invite links; default: the username from getMe. */
   botUsername?: string | undefined;
   /** Called after a payment is recorded (e.g. metrics, the offline demo). */

@@ -13,7 +13,7 @@ import type { BotContext, FeatureDeps, Flow, FlowContext } from "../context.js";
 import { escapeHtml } from "../html.js";
 import type { CancelLeftover } from "./cancel.js";
 import { MENU, mainMenuKeyboard } from "../keyboards/main-menu.js";
-import { askChoice, newFlowNonce } from "../flow/ask.js";
+import { askChoice, FLOW_IDLE_MS, newFlowNonce } from "../flow/ask.js";
 import {
   askOptionalEmail,
   askTyped,
@@ -252,7 +252,7 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     sendBoundMs: deps.disburseSendBoundMs ?? disbursementSendBoundMs({ timeoutMs: deps.disburseGatewayTimeoutMs }),
   });
   const feature = new Composer<BotContext>();
-  feature.use(createConversation<BotContext, FlowContext>(disburseFlow(deps, desk), DISBURSE));
+  feature.use(createConversation<BotContext, FlowContext>(disburseFlow(deps, desk), { id: DISBURSE, maxMillisecondsToWait: deps.flowIdleMs ?? FLOW_IDLE_MS }));
 
   const enter = async (ctx: BotContext) => {
     if (ctx.role !== "owner") {

@@ -93,10 +93,12 @@ export async function askChoice<T extends string>(
 ): Promise<{ value: T; ctx: FlowContext }> {
   const keyboard = choiceKeyboard(choices.map(([label, value]) => [label, buttonData(nonce, ctx, value)] as const));
   await ctx.reply(question, { parse_mode: "HTML", reply_markup: keyboard });
+  const wrong = wrongAnswers(flow);
   for (;;) {
     const answer = await waitInFlow(flow, nonce);
     const data = answer.callbackQuery?.data;
     if (data === undefined) {
+      await wrong(answer);
       await answer.reply(answer.t("bot-flow-use-buttons"));
       continue;
     }
@@ -137,6 +139,24 @@ async function sendTypedQuestion(ctx: FlowContext, html: string): Promise<void> 
 
 export type Reading<T> = { ok: true; value: T } | { ok: false; message: string };
 
+/**
+ * An abandoned question is dropped after FLOW_IDLE_MS (see BotDeps.flowIdleMs), and one answered wrongly
+ * this many times in a row ends the flow: a flow's stored replay log grows with every answer, and every
+ * update replays all of it, so a question must not be answerable wrongly without end.
+ */
+export const FLOW_IDLE_MS = 60 * 60 * 1000;
+export const MAX_WRONG_ANSWERS = 20;
+
+/** Counts a question's wrong answers; the last one ends the flow, saying so. */
+function wrongAnswers(flow: Flow) {
+  let count = 0;
+  return async (answer: FlowContext) => {
+    if (++count < MAX_WRONG_ANSWERS) return;
+    await answer.reply(answer.t("bot-flow-too-many-tries", { count: MAX_WRONG_ANSWERS }));
+    await flow.halt();
+  };
+}
+
 type Answered<T> = { skipped: false; value: T; ctx: FlowContext } | { skipped: true; ctx: FlowContext };
 
 /**
@@ -154,6 +174,7 @@ async function askUntilRead<T>(
   // A skip button and force_reply cannot share a message; questions with one are asked in private chats.
   if (skipLabel === undefined) await sendTypedQuestion(ctx, question);
   else await ctx.reply(question, { parse_mode: "HTML", reply_markup: choiceKeyboard([[skipLabel, buttonData(nonce, ctx, "skip")]]) });
+  const wrong = wrongAnswers(flow);
   for (;;) {
     const answer = await waitInFlow(flow, nonce);
     if (answer.callbackQuery) {
@@ -166,11 +187,13 @@ async function askUntilRead<T>(
     }
     const text = answer.message?.text;
     if (text === undefined) {
+      await wrong(answer);
       await sendTypedQuestion(answer, escapeHtml(answer.t("bot-flow-type-text")));
       continue;
     }
     const reading = read(text, answer);
     if (reading.ok) return { skipped: false, value: reading.value, ctx: answer };
+    await wrong(answer);
     await sendTypedQuestion(answer, reading.message);
   }
 }
