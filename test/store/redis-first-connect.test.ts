@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { createStore, type Store } from "../../src/store/index.js";
+import { freePort } from "../app/support.js";
 
 /**
  * The bot starts with a STORE_URL whose Redis is not there (not started yet, a wrong port, a firewall).
@@ -30,15 +31,6 @@ function captureLogger() {
   const logged: Logged[] = [];
   const at = (level: Logged["level"]) => (obj: object, msg?: string) => void logged.push({ level, obj: obj as Record<string, unknown>, msg });
   return { logger: { info: at("info"), warn: at("warn"), error: at("error") }, logged };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
 }
 
 /** Bounded: until something accepts connections on the port. */
@@ -86,7 +78,7 @@ afterEach(async () => {
 
 describe("a STORE_URL whose Redis cannot be reached at start", () => {
   it("fails within its deadline naming STORE_URL and host:port, never the password, with short warnings meanwhile", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const { logger, logged } = captureLogger();
     const opening = createStore({ url: `redis://:${PASSWORD}@127.0.0.1:${port}`, logger, connectTimeoutMs: CONNECT_WITHIN_MS });
     const outcome = await outcomeOf(opening);
@@ -111,7 +103,7 @@ describe("a STORE_URL whose Redis cannot be reached at start", () => {
   });
 
   it("ends the wait at once when the start is stopped", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const { logger, logged } = captureLogger();
     const stop = new AbortController();
     const opening = createStore({ url: `redis://127.0.0.1:${port}`, logger, connectTimeoutMs: 60_000, signal: stop.signal });
@@ -125,7 +117,7 @@ describe("a STORE_URL whose Redis cannot be reached at start", () => {
   });
 
   it("a wrong password in STORE_URL is told as such, not as a Redis out of reach", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     redisDir = mkdtempSync(join(tmpdir(), "pallabot-redis-auth-"));
     redisChild = spawn(
       "redis-server",
@@ -146,7 +138,7 @@ describe("a STORE_URL whose Redis cannot be reached at start", () => {
   });
 
   it("uses a Redis that comes up while the start waits for it", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const { logger, logged } = captureLogger();
     const opening = createStore({ url: `redis://127.0.0.1:${port}`, logger, keyPrefix: "first-connect-test", connectTimeoutMs: 20_000 });
     for (let i = 0; i < 100 && !logged.some((l) => l.level === "warn"); i++) await sleep(50);
