@@ -37,6 +37,17 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
   const cachedGroups = cachedList(() => listed<LinkedGroup>(GROUPS, groups), groupsCacheMs);
   const cachedStaff = cachedList(() => listed<StaffMember>(STAFF, staff), groupsCacheMs);
   const listGroups = async () => (await cachedGroups.read()).map((g) => ({ ...g }));
+  // Made once per copy of the list, not per callback.
+  const idsOf = new WeakMap<StaffMember[], ReadonlySet<number>>();
+  const staffIds = async () => {
+    const list = await cachedStaff.read();
+    let ids = idsOf.get(list);
+    if (ids === undefined) {
+      ids = new Set(list.map((m) => m.userId));
+      idsOf.set(list, ids);
+    }
+    return ids;
+  };
 
   async function listed<T>(index: string, keyv: ReturnType<Backend["namespace"]>): Promise<T[]> {
     const ids = await backend.index.range(index, { limit: LIST_LIMIT, newestFirst: false });
@@ -67,6 +78,7 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
       return (await staff.get<StaffMember>(String(userId))) ?? undefined;
     },
     listStaff: async () => (await cachedStaff.read()).map((m) => ({ ...m })),
+    staffIds,
 
     async createInvite(invite: Invite) {
       const ttlMs = Math.max(0, Date.parse(invite.expiresAt) - backend.now().getTime()) + INVITE_GRACE_MS;

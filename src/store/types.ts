@@ -74,6 +74,8 @@ export interface AccessRepository {
   removeStaff(userId: number): Promise<boolean>;
   getStaff(userId: number): Promise<StaffMember | undefined>;
   listStaff(): Promise<StaffMember[]>;
+  /** The staff's user ids, for a check on every paid callback: from the same short-lived copy as listStaff. */
+  staffIds(): Promise<ReadonlySet<number>>;
   createInvite(invite: Invite): Promise<void>;
   /** Atomically uses up an invite: true once, for an unexpired code; false afterwards or when expired/unknown. */
   consumeInvite(code: string, now: Date): Promise<Invite | undefined>;

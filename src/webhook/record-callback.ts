@@ -64,8 +64,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
 
   /** Who may hear of the shop's payments besides the linked groups: read before recording, like the groups. */
   async function shopPeople(): Promise<ShopPeople> {
-    const staff = await store.access.listStaff();
-    return { ownerIds: deps.ownerIds, staffIds: new Set(staff.map((m) => m.userId)) };
+    return { ownerIds: deps.ownerIds, staffIds: await store.access.staffIds() };
   }
 
   async function recipients(record: PaymentRecord): Promise<Recipient[]> {
