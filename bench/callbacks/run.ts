@@ -33,7 +33,7 @@ import { percentile } from "./stats.js";
  *      once-unit and group commit, fsynced before the 2xx): the floor of any receiver that records before it
  *      answers, whatever else it records;
  *   b. the real receiver (fastify, token check, zod, durable SQLite recording) at full speed;
- *   c. the real receiver at a steady 500 requests/s (one every 2 ms, open loop: see load.ts);
+ *   c. the real receiver at a steady 500 requests/s (one every 2 ms, open loop: see load.ts), on a store of its own;
  *   d. callback received -> Telegram sendMessage (local Bot API, notifier running), within Telegram's limits;
  *   e. Redis: one receiver instance against two on one redis-server, each instance its own process.
  *
@@ -314,16 +314,32 @@ async function main() {
   const { a, a2, a3, b } = row;
   const bServer = { p50: median(rounds.map((r) => r.bServer.p50)), p99: median(rounds.map((r) => r.bServer.p99)), loopP99: median(rounds.map((r) => r.bServer.loopP99)) };
   console.log(`   server side                p50 ${ms(bServer.p50)}  p99 ${ms(bServer.p99)}  event loop delay p99 ${ms(bServer.loopP99)}`);
-  receiverSide.start();
-  const c = await load(receiverUrl, { seconds: SECONDS, overallRate: FIXED_RATE, connections: 20 });
-  const cServer = receiverSide.stop();
+  const recordedByB = (await outbox.stats()).depth;
+  await receiver.close();
+  // Closed now, not at the end: their workers would otherwise go on checkpointing the WALs that a3 and b
+  // wrote (hundreds of megabytes) through c, d and e, and they would measure that too.
+  await store.close();
+  await oneRow.close();
+
+  // c: a steady 500/s on a store of its own, seeded like b's: what a shop's receiver does at that rate, not
+  // the aftermath of b's 100,000-odd callbacks (a WAL of hundreds of megabytes being checkpointed under it).
+  const steadyStore = await createStore({ url: `sqlite://${join(dir, "steady.sqlite")}` });
+  cleanups.push(() => steadyStore.close());
+  await seed(steadyStore, { linkGroup: true, messageIds: true });
+  const steadyOutbox = createOutbox(steadyStore);
+  const steady = benchReceiver(steadyStore, { outbox: steadyOutbox });
+  const steadySide = serverSide(steady);
+  const steadyUrl = await steady.listen({ port: 0, host: "127.0.0.1" });
+  cleanups.push(() => steady.close());
+  await load(steadyUrl, { seconds: WARMUP_SECONDS, overallRate: FIXED_RATE, connections: 20 });
+  steadySide.start();
+  const c = await load(steadyUrl, { seconds: SECONDS, overallRate: FIXED_RATE, connections: 20 });
+  const cServer = steadySide.stop();
   console.log(`c. receiver at ${FIXED_RATE}/s         ${rate(c.perSecond)}  p50 ${ms(c.p50)}  p99 ${ms(c.p99)}${problems(c)}${loadCpu(c)}`);
   console.log(`   server side                p50 ${ms(cServer.p50)}  p99 ${ms(cServer.p99)}  event loop delay p99 ${ms(cServer.loopP99)}`);
-  const recorded = (await outbox.stats()).depth;
-  await receiver.close();
-  // Closed now, not at the end: its worker would otherwise go on checkpointing the WAL that b and c wrote
-  // (hundreds of megabytes) through d and e, and they would measure that too.
-  await store.close();
+  const recorded = recordedByB + (await steadyOutbox.stats()).depth;
+  await steady.close();
+  await steadyStore.close();
 
   // d. received -> sendMessage
   const d = await notificationLatency(join(dir, "notify.sqlite"));
