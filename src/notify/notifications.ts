@@ -31,6 +31,11 @@ const reportedMethod = paymentMethodSchema.optional();
  * was removed from the shop group, or a cashier blocked it with no group linked): says why it came to them.
  */
 const forwarded = z.boolean().optional();
+/**
+ * Whether a linked group was among the recipients when the event was recorded: a person's notice refused
+ * for good then needs no forward to the owners (the shop heard it). Absent in items recorded before it.
+ */
+const groupTold = z.boolean().optional();
 
 /** "A customer paid": to a linked group or to the creator's chat. */
 export const paymentReceivedSchema = z.object({
@@ -48,6 +53,7 @@ export const paymentReceivedSchema = z.object({
   /** ISO 8601, the gateway's transaction time. */
   paidAt: z.string(),
   forwarded,
+  groupTold,
 });
 
 /** The disbursement callback: to the owner who sent it and to the linked groups. */
@@ -72,6 +78,7 @@ export const disbursementResultSchema = z.object({
   sentBankCode: z.string().optional(),
   sentHolderName: z.string().optional(),
   forwarded,
+  groupTold,
 });
 
 /** An outgoing transfer as its callback describes it (the status fields are absent in older items). */

@@ -394,18 +394,21 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   /**
    * A payment or transfer notice refused for good must still reach the shop. A group's (the bot removed from
-   * it) always goes to the owners; a person's (a cashier who blocked the bot) only when no group is linked,
-   * since the group heard it. The copy's id is the one an owner's own notice of that event would have
+   * it) always goes to the owners; a person's (a cashier who blocked the bot) only when no group was told of
+   * that event (decided when it was recorded: a group linked since then never heard of it). The copy's id is the one an owner's own notice of that event would have
    * (`<eventId>:chat:<ownerId>`), so an owner who already had it (the creator, say) is not told twice.
    */
   async function forwardToOwners(entries: readonly Entry[], chatId: number): Promise<void> {
     const owners = (deps.ownerIds ?? []).filter((id) => id !== chatId);
     if (owners.length === 0) return;
     const toGroup = chatId < 0;
-    if (!toGroup && (deps.store === undefined || (await deps.store.access.listGroups()).length > 0)) return;
+    // Items recorded before `groupTold` existed: whether a group is linked now is the best guess left.
+    const groupLinkedNow = toGroup || deps.store === undefined ? false : (await deps.store.access.listGroups()).length > 0;
     const createdAt = new Date(nowMs()).toISOString();
     const copies = entries.flatMap(({ item, notification: n }) => {
       if (n.type !== "payment-received" && n.type !== "disbursement-result") return [];
+      // A person's notice: the shop heard it already if a group was told of this event when it was recorded.
+      if (!toGroup && (n.groupTold ?? groupLinkedNow)) return [];
       const eventId = /^(.*):chat:-?\d+$/.exec(item.id)?.[1] ?? item.id;
       return owners.map((ownerId) => ({
         id: `${eventId}:chat:${ownerId}`,

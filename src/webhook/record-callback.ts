@@ -133,6 +133,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const asked = payload.amount === record.amount ? {} : { askedAmount: record.amount };
     const senderName = event === "virtual-account-paid" ? (payload as VirtualAccountPaidCallback).sender_name : undefined;
     const createdAt = deps.now().toISOString();
+    const groupTold = to.some((r) => r.chatId < 0);
     const items: OutboxItem[] = to.map((r) => ({
       id: `${eventId}:chat:${r.chatId}`,
       chatId: r.chatId,
@@ -150,6 +151,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         customerName: record.customerName,
         ...(senderName !== undefined ? { senderName } : {}),
         paidAt,
+        groupTold,
       } satisfies Notification,
     }));
     // The QR message sits in its chat; a chat no longer told of the payment (the creator left the shop) is not edited.
@@ -200,7 +202,9 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
   async function recordDisbursement(eventId: string, payload: DisbursementCallback, record: PaymentRecord): Promise<number> {
     const status = payload.status === "COMPLETED" ? "completed" : "failed";
     const createdAt = deps.now().toISOString();
-    const items: OutboxItem[] = (await recipients(record)).map((r) => ({
+    const to = await recipients(record);
+    const groupTold = to.some((r) => r.chatId < 0);
+    const items: OutboxItem[] = to.map((r) => ({
       id: `${eventId}:chat:${r.chatId}`,
       chatId: r.chatId,
       kind: "disbursement-result",
@@ -218,6 +222,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}),
         at: payload.updated,
         ...sentDiffersFrom(record, payload),
+        groupTold,
       } satisfies Notification,
     }));
     const patch = { status, ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}) } as const;

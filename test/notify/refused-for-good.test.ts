@@ -44,6 +44,19 @@ describe("a notice Telegram refuses for good", () => {
     expect(toOwner[0]).toContain("↪️");
   });
 
+  it("in the cashier's chat, when a group was linked only after the payment was recorded: the owner gets it (the group never heard)", async () => {
+    shop = await startShop({ linkGroup: false, notifier: false });
+    const va = await shop.createVirtualAccount({ amount: 125_000, name: "Agus Salim", showPhoto: false });
+    expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`)).status).toBe(200);
+    await shop.sandbox.callbacksSettled();
+    await shop.store.access.linkGroup({ chatId: SHOP_GROUP, title: "Toko Maju Jaya", linkedBy: OWNER.id, linkedAt: new Date().toISOString() });
+    shop.telegram.blockBot(CASHIER);
+    shop.startNotifier();
+    await shop.settle();
+    expect(toldAbout(shop, SHOP_GROUP, va.externalId)).toHaveLength(0);
+    expect(toldAbout(shop, OWNER.id, va.externalId)).toHaveLength(1);
+  });
+
   it("in the cashier's chat while the group heard it: the owner is not told privately", async () => {
     shop = await startShop();
     shop.telegram.blockBot(CASHIER);
