@@ -486,7 +486,9 @@ function connectFailure(error: unknown): string {
   if (typeof inner === "string") return inner;
   // Redis' own words start with a code: "WRONGPASS invalid username-password pair ...".
   if (error instanceof ErrorReply) return /^[A-Z]+/.exec(error.message)?.[0] ?? "refused";
-  return typeof e?.name === "string" ? e.name : "unknown error";
+  // The client's own errors (a connection or socket timeout) keep the plain name "Error": their message says it.
+  if (typeof e?.name === "string" && e.name !== "Error") return e.name;
+  return typeof e?.message === "string" && e.message !== "" ? (e.message.split(/\.\s/)[0] ?? e.message).slice(0, 80) : "unknown error";
 }
 
 /** The library's own backoff, minus its giving up for good on a socket timeout: here that is a Redis that
