@@ -42,3 +42,34 @@ describe("/cancel typed at a transfer's summary", () => {
     expect((await shop.store.payments.get(externalId))?.status).toBe("pending");
   });
 });
+
+describe("more than one transfer summary", () => {
+  const draftState = async (summary: import("grammy/types").Message) => {
+    const data = (summary.reply_markup?.inline_keyboard[0]?.[0] as { callback_data?: string } | undefined)?.callback_data ?? "";
+    return ((await shop.store.namespace("disbursement-drafts").get(data.split(":")[2] ?? "")) as { state?: string } | undefined)?.state;
+  };
+  const buttonsOf = (summary: import("grammy/types").Message) =>
+    shop.telegram.messagesIn(OWNER.id).find((m) => m.message_id === summary.message_id)?.reply_markup?.inline_keyboard ?? [];
+
+  it("/cancel ends every summary still waiting, not only the last one", async () => {
+    const first = await fillTransfer(shop, OWNER, SUPPLIER);
+    const second = await fillTransfer(shop, OWNER, { ...SUPPLIER, amount: "2jt" });
+    expect(await draftState(first)).toBe("awaiting");
+    expect(textOf(await shop.say(OWNER, "/cancel"))).toBe("Dibatalkan. Tidak ada uang yang dikirim.");
+    expect(await draftState(first)).toBe("cancelled");
+    expect(await draftState(second)).toBe("cancelled");
+    expect(buttonsOf(first)).toHaveLength(0);
+    expect(buttonsOf(second)).toHaveLength(0);
+    expect(shop.gatewayCalls()).toBe(0);
+  });
+
+  it("/cancel during a new transfer's questions ends that flow and the summary still waiting", async () => {
+    const waiting = await fillTransfer(shop, OWNER, SUPPLIER);
+    await shop.say(OWNER, "/kirimdana");
+    const said = textOf(await shop.say(OWNER, "/cancel"));
+    expect(said).toContain("Dibatalkan. Tidak ada yang dibuat.");
+    expect(said).toContain("Dibatalkan. Tidak ada uang yang dikirim.");
+    expect(await draftState(waiting)).toBe("cancelled");
+    expect(shop.gatewayCalls()).toBe(0);
+  });
+});

@@ -10,8 +10,8 @@ import { mainMenuKeyboard } from "../keyboards/main-menu.js";
 export type CancelLeftover = (ctx: BotContext) => Promise<string | undefined>;
 
 /**
- * /cancel leaves any flow at once; with no flow running, it ends what a finished flow left waiting (the
- * owner was told at every question that /cancel stops the transfer, and the summary is still part of it).
+ * /cancel leaves any flow at once, and ends what a finished flow left waiting (the owner was told at every
+ * question that /cancel stops the transfer, and the summary is still part of it).
  * It must sit after conversations() and before the createConversation calls, or the active flow would read
  * "/cancel" as its answer.
  */
@@ -20,11 +20,16 @@ export function cancelFeature(deps: Pick<FeatureDeps, "store">, leftovers: reado
   feature.command("cancel", async (ctx) => {
     const active = Object.keys(ctx.conversation.active()).length > 0;
     await ctx.conversation.exitAll();
-    // Left at "Coba lagi" after an unanswered create: it may exist, so "nothing was created" would be untrue.
+    // Left at "Coba lagi" after an unanswered create: it may exist, so "nothing was created" would be untrue,
+    // also when the flow itself is gone (dropped after its idle time).
     const doubtful = (await deps.store.atomic.take(doubtfulCreateKey(ctx.chatId ?? 0, ctx.from?.id ?? 0))) !== undefined;
-    let text = active ? ctx.t(doubtful ? "bot-cancel-maybe-made" : "bot-cancel-done") : undefined;
-    for (const leftover of leftovers) text ??= await leftover(ctx);
-    await ctx.reply(text ?? ctx.t("bot-cancel-nothing"), { reply_markup: mainMenuKeyboard(ctx.t, ctx.role) });
+    const said: string[] = active || doubtful ? [ctx.t(doubtful ? "bot-cancel-maybe-made" : "bot-cancel-done")] : [];
+    // What earlier flows left waiting goes too, whether or not a flow was running.
+    for (const leftover of leftovers) {
+      const text = await leftover(ctx);
+      if (text !== undefined) said.push(text);
+    }
+    await ctx.reply(said.length > 0 ? said.join("\n") : ctx.t("bot-cancel-nothing"), { reply_markup: mainMenuKeyboard(ctx.t, ctx.role) });
   });
   return feature;
 }

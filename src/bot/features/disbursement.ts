@@ -158,13 +158,15 @@ function disburseFlow(deps: FeatureDeps, desk: DisbursementDesk) {
       .row()
       .text(last.t("disburse-cancel-button"), pressData("no", draft.draftId));
     const shown = await last.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
-    await flow.external(() => rememberOpenSummary(deps.store, { chatId, ownerId, draftId: draft.draftId, messageId: shown.message_id }, desk.confirmTtlMs));
+    await flow.external(() =>
+      rememberOpenSummary(deps.store, { chatId, ownerId, draftId: draft.draftId, messageId: shown.message_id }, desk.confirmTtlMs, deps.now().getTime()),
+    );
     // The flow ends here: the buttons are answered by the press handler against the saved draft.
   };
 }
 
-/** The owner's latest summary in a chat, for /cancel: a flow that ended with buttons still to press. */
-const openSummaryKey = (chatId: number, ownerId: number) => `transfer-summary-open:${chatId}:${ownerId}`;
+/** The owner's summaries in a chat whose buttons may still be pressed, for /cancel: flows that ended with a choice left. */
+const openSummaryKey = (chatId: number, ownerId: number) => `transfer-summaries-open:${chatId}:${ownerId}`;
 
 interface OpenSummary {
   chatId: number;
@@ -173,11 +175,22 @@ interface OpenSummary {
   messageId: number;
 }
 
-/** Kept as long as its confirm button is good: past that, the press pays nothing anyway. */
-async function rememberOpenSummary(store: Store, open: OpenSummary, ttlMs: number): Promise<void> {
+type RememberedSummary = Pick<OpenSummary, "draftId" | "messageId"> & { untilMs: number };
+
+/**
+ * Added to the owner's open summaries in this chat, each kept as long as its confirm button is good (past
+ * that the press pays nothing anyway). One person's updates are handled one at a time, so the read and the
+ * write back do not race.
+ */
+async function rememberOpenSummary(store: Store, open: OpenSummary, ttlMs: number, nowMs: number): Promise<void> {
   const key = openSummaryKey(open.chatId, open.ownerId);
-  await store.atomic.delete(key);
-  await store.atomic.setIfAbsent(key, JSON.stringify({ draftId: open.draftId, messageId: open.messageId }), ttlMs);
+  const kept = parseSummaries(await store.atomic.take(key)).filter((s) => s.untilMs > nowMs);
+  const list: RememberedSummary[] = [...kept, { draftId: open.draftId, messageId: open.messageId, untilMs: nowMs + ttlMs }];
+  await store.atomic.setIfAbsent(key, JSON.stringify(list), ttlMs);
+}
+
+function parseSummaries(raw: string | undefined): RememberedSummary[] {
+  return raw === undefined ? [] : (JSON.parse(raw) as RememberedSummary[]);
 }
 
 function refusalText(ctx: BotContext, refusal: PressRefusal): string {
@@ -312,19 +325,20 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
   });
 
   /**
-   * /cancel with the owner's summary still waiting: cancelled exactly as its ✖ Batal button would (the same
-   * race against confirm, so it is either cancelled or sent), and its buttons taken off. A summary already
-   * pressed is not this command's business: it says nothing is running.
+   * /cancel with the owner's summaries still waiting: each is cancelled exactly as its ✖ Batal button would
+   * (the same race against confirm, so it is either cancelled or sent), and its buttons taken off. A summary
+   * already pressed is not this command's business: with nothing else, it says nothing is running.
    */
   const cancelOpenSummary: CancelLeftover = async (ctx) => {
     if (ctx.role !== "owner" || ctx.chatId === undefined || ctx.from === undefined) return undefined;
-    const raw = await deps.store.atomic.take(openSummaryKey(ctx.chatId, ctx.from.id));
-    if (raw === undefined) return undefined;
-    const open = JSON.parse(raw) as Pick<OpenSummary, "draftId" | "messageId">;
-    const cancelled = await desk.cancel(open.draftId, ctx.from.id);
-    if (!cancelled.ok) return undefined;
-    await ctx.api.editMessageReplyMarkup(ctx.chatId, open.messageId, { reply_markup: undefined }).catch(() => undefined);
-    return ctx.t("disburse-cancelled");
+    const open = parseSummaries(await deps.store.atomic.take(openSummaryKey(ctx.chatId, ctx.from.id)));
+    let cancelled = 0;
+    for (const summary of open) {
+      if (!(await desk.cancel(summary.draftId, ctx.from.id)).ok) continue;
+      cancelled++;
+      await ctx.api.editMessageReplyMarkup(ctx.chatId, summary.messageId, { reply_markup: undefined }).catch(() => undefined);
+    }
+    return cancelled > 0 ? ctx.t("disburse-cancelled") : undefined;
   };
   return { feature, cancelOpenSummary };
 }
