@@ -116,6 +116,7 @@ bot-gateway-unavailable = The payment service can't be reached right now. Nothin
 # After a timeout, a dropped connection or a 5xx the gateway may have made it: never say it did not.
 bot-gateway-no-answer = The payment service did not answer, so it is not certain whether this payment was created. "Try again" is safe: it cannot create a second one.
 bot-cancel-maybe-made = Cancelled. If it was created just now, it is not recorded here and will expire unpaid.
+bot-cancel-recorded = Closed. This payment is already recorded in "Recent payments" and the customer can still pay it.
 bot-gateway-bad-key = The payment service refused the shop's API key. Ask the shop owner or the bot's operator to check PALLAPI_KEY.
 bot-gateway-validation = The payment service refused this data: { $message }
 bot-gateway-duplicate = This payment had already been created. Check "Recent payments" before making a new one.

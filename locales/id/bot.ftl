@@ -116,6 +116,7 @@ bot-gateway-unavailable = Layanan pembayaran sedang tidak bisa dihubungi. Belum 
 # After a timeout, a dropped connection or a 5xx the gateway may have made it: never say it did not.
 bot-gateway-no-answer = Layanan pembayaran tidak menjawab, jadi belum pasti pembayaran ini sudah dibuat atau belum. "Coba lagi" aman: tidak akan membuat yang kedua.
 bot-cancel-maybe-made = Dibatalkan. Kalau tadi sempat dibuat, pembayaran itu tidak tercatat di sini dan akan kedaluwarsa tanpa dibayar.
+bot-cancel-recorded = Ditutup. Pembayaran ini sudah tercatat di "Pembayaran terakhir" dan masih bisa dibayar pelanggan.
 bot-gateway-bad-key = Kunci API toko ditolak oleh layanan pembayaran. Minta pemilik toko atau operator bot memeriksa PALLAPI_KEY.
 bot-gateway-validation = Layanan pembayaran menolak data ini: { $message }
 bot-gateway-duplicate = Pembayaran ini ternyata sudah pernah dibuat. Cek "Pembayaran terakhir" sebelum membuat yang baru.

@@ -25,8 +25,9 @@ import { keyvStorageAdapter } from "./storage-adapter.js";
 /**
  * Bump when a flow's steps change: state saved by the old code is then dropped instead of replayed wrongly.
  * 2: the create flows claim a summary with its external_id and mark a doubtful create.
+ * 3: every wait reads the clock before and after (the idle limit), which the replay log records.
  */
-export const CONVERSATION_VERSION = 2;
+export const CONVERSATION_VERSION = 3;
 
 const DAY_MS = 24 * 3600_000;
 

@@ -122,6 +122,8 @@ describe("a 409 on the very first request of a confirmed summary", () => {
     world.sandbox.injectFault(DUPLICATE);
     const told = await world.press(CASHIER, summary, { text: "✅ Buat sekarang" });
     expect(textOf(told)).toContain('Pembayaran ini ternyata sudah pernah dibuat. Cek "Pembayaran terakhir"');
+    // Closing the question does not take that back: the payment is there and can be paid.
+    expect(textOf(await world.press(CASHIER, told, { text: "✖ Batal" }))).toContain('sudah tercatat di "Pembayaran terakhir" dan masih bisa dibayar');
     expect(textOf(await world.say(CASHIER, "/pembayaran"))).toContain("Siti Aminah");
   });
 

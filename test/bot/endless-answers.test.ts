@@ -41,3 +41,33 @@ describe("a question nobody answers", () => {
     expect(textOf(await world.say(CASHIER, "Siti Aminah"))).toContain("nominal");
   });
 });
+
+describe("what the limits leave alone, and what they also count", () => {
+  it("'Coba lagi' after an outage still works past the idle time: the bot promised it was safe", async () => {
+    world = await startWorld({ staff: [CASHIER], botDeps: { flowIdleMs: 300 } });
+    await askedForName(world);
+    await world.say(CASHIER, "Siti Aminah");
+    const askSingle = await world.say(CASHIER, "150rb");
+    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+    world.sandbox.injectFault({ endpoint: "create-virtual-account", when: "after", status: 503, times: 2 });
+    const down = await world.press(CASHIER, summary, { text: "✅ Buat sekarang" });
+    expect(textOf(down)).toContain("Coba lagi");
+    await sleep(600);
+    world.telegram.pressButton(CASHIER, down, { text: "🔁 Coba lagi" });
+    await world.telegram.waitForBotMessage(CASHIER.id, { text: "diteruskan ke pelanggan", timeoutMs: 5_000 });
+    expect((await world.store.payments.listRecent({ limit: 5 })).map((p) => p.customerName)).toEqual(["Siti Aminah"]);
+  });
+
+  it("presses of the flow's own old buttons count as wrong answers too", async () => {
+    world = await startWorld({ staff: [CASHIER] });
+    const askBank = await world.say(CASHIER, "/va");
+    await world.press(CASHIER, askBank, { text: "BCA" });
+    for (let i = 1; i <= 20; i++) {
+      const mark = world.telegram.mark();
+      world.telegram.pressButton(CASHIER, askBank, { text: "BCA" });
+      await world.telegram.waitFor((c) => c.method === "answerCallbackQuery", { since: mark });
+    }
+    await world.telegram.waitForBotMessage(CASHIER.id, { text: "Sudah 20 kali", since: 0 });
+    expect(textOf(await world.say(CASHIER, "Siti Aminah"))).not.toContain("nominal");
+  });
+});

@@ -73,8 +73,8 @@ async function asksForAnotherRolesTool(flow: Flow, ctx: FlowContext): Promise<bo
  * A look-up, a tool the person's role may not use (refused by its handler), and other buttons (a payment's
  * "simulate", a language choice) pass through to their handlers, and the flow keeps waiting where it was.
  */
-export async function waitInFlow(flow: Flow, nonce: string): Promise<FlowContext> {
-  const ctx = await flow.wait();
+export async function waitInFlow(flow: Flow, nonce: string, options: WaitOptions = {}): Promise<FlowContext> {
+  const ctx = await flow.wait(options.waitAsLongAsNeeded ? { maxMilliseconds: Number.POSITIVE_INFINITY } : {});
   const data = ctx.callbackQuery?.data;
   if (asksFor(ctx, LOOK_UP_COMMANDS, LOOK_UP_BUTTONS)) await flow.skip({ next: true });
   if (await asksForAnotherRolesTool(flow, ctx)) await flow.skip({ next: true });
@@ -84,18 +84,24 @@ export async function waitInFlow(flow: Flow, nonce: string): Promise<FlowContext
 }
 
 /** Asks with buttons and returns the chosen value; typing instead is answered with a nudge. */
+export interface WaitOptions {
+  /** Exempt from the flow's idle limit (FLOW_IDLE_MS): a question whose answer may rightly come hours later. */
+  waitAsLongAsNeeded?: boolean;
+}
+
 export async function askChoice<T extends string>(
   flow: Flow,
   ctx: FlowContext,
   nonce: string,
   question: string,
   choices: ReadonlyArray<readonly [label: string, value: T]>,
+  options: WaitOptions = {},
 ): Promise<{ value: T; ctx: FlowContext }> {
   const keyboard = choiceKeyboard(choices.map(([label, value]) => [label, buttonData(nonce, ctx, value)] as const));
   await ctx.reply(question, { parse_mode: "HTML", reply_markup: keyboard });
   const wrong = wrongAnswers(flow);
   for (;;) {
-    const answer = await waitInFlow(flow, nonce);
+    const answer = await waitInFlow(flow, nonce, options);
     const data = answer.callbackQuery?.data;
     if (data === undefined) {
       await wrong(answer);
@@ -106,6 +112,7 @@ export async function askChoice<T extends string>(
     const chosen = choices.find(([, v]) => v === value);
     if (!chosen) {
       await answer.answerCallbackQuery({ text: answer.t("bot-flow-button-expired") });
+      await wrong(answer);
       continue;
     }
     await answer.answerCallbackQuery();
@@ -183,6 +190,7 @@ async function askUntilRead<T>(
         return { skipped: true, ctx: answer };
       }
       await answer.answerCallbackQuery({ text: answer.t("bot-flow-button-expired") });
+      await wrong(answer);
       continue;
     }
     const text = answer.message?.text;

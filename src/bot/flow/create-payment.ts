@@ -155,15 +155,22 @@ export async function createWithRetry(
     // Not by attempt number: a first-attempt 409 may follow a press a restart cut off, which recorded nothing.
     const recordedHere =
       attempt.code === "DUPLICATE_EXTERNAL_ID" && (await flow.external(async () => (await deps.store.payments.get(externalId)) !== undefined));
+    // Recorded here under our external_id: that is the one payment this external_id can ever make, so
+    // there is nothing left to doubt.
+    if (recordedHere && doubtful) {
+      doubtful = false;
+      await flow.external(() => deps.store.atomic.delete(doubtKey));
+    }
     const text = failureText(current, attempt, doubtful, recordedHere);
     const choices: Array<readonly [string, "retry" | "abandon"]> = [];
     if (RETRYABLE.has(attempt.code)) choices.push([current.t("bot-retry-button"), "retry"]);
     choices.push([current.t("bot-abandon-button"), "abandon"]);
-    const answer = await askChoice(flow, current, nonce, text, choices);
+    // No idle limit here: "Coba lagi" was promised safe, and a cashier may wait out an outage for hours.
+    const answer = await askChoice(flow, current, nonce, text, choices, { waitAsLongAsNeeded: true });
     current = answer.ctx;
     if (answer.value === "abandon") {
       if (doubtful) await flow.external(() => deps.store.atomic.delete(doubtKey));
-      await current.reply(current.t(doubtful ? "bot-cancel-maybe-made" : "bot-cancel-done"));
+      await current.reply(current.t(recordedHere ? "bot-cancel-recorded" : doubtful ? "bot-cancel-maybe-made" : "bot-cancel-done"));
       return undefined;
     }
   }
