@@ -42,7 +42,7 @@ bot-staff-removed-notice = Akses Anda sebagai kasir sudah dicabut oleh pemilik t
 ## Groups
 bot-group-linked = Grup "{ $title }" terhubung. Notifikasi pembayaran toko akan dikirim ke sini.
 bot-group-unlinked = Grup ini tidak lagi menerima notifikasi toko.
-bot-group-removed-notice = ⚠️ Bot dikeluarkan dari grup "{ $title }", jadi notifikasi pembayaran toko tidak bisa lagi dikirim ke sana (untuk sementara hanya ke kasir yang membuat pembayaran). Untuk menyambungkan lagi: tambahkan bot ke grup, lalu ketik /linkgroup di grup itu.
+bot-group-removed-notice = ⚠️ Bot dikeluarkan dari grup "{ $title }", jadi notifikasi pembayaran toko tidak bisa lagi dikirim ke sana. Untuk menyambungkan lagi: tambahkan bot ke grup, lalu ketik /linkgroup di grup itu.
 bot-group-not-linked = Grup ini memang belum terhubung.
 bot-group-only = Perintah ini hanya bisa dipakai di dalam grup.
 
