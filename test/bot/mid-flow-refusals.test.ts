@@ -119,3 +119,25 @@ describe("two cashiers make payments side by side in the shop group", () => {
     expect(await alertOnPress(CASHIER, oldBank, { text: "BCA" })).toBe(i18n.t("id", "bot-flow-button-expired"));
   });
 });
+
+describe("a tool refused in this chat, whoever asks", () => {
+  it("the owner tapping 'Kirim dana' in the group mid-flow is told to use a private chat, and her flow keeps waiting", async () => {
+    const world = await startWorld({});
+    try {
+      const group = { id: -100_777, type: "supergroup" as const, title: "Toko Wati" };
+      world.telegram.addBotToGroup(group, OWNER);
+      const menu = await world.say(OWNER, "/start", group);
+      const askBank = await world.say(OWNER, "/va", group);
+      const askName = await world.press(OWNER, askBank, { text: "BCA" });
+      let mark = world.telegram.mark();
+      world.telegram.sendText(OWNER, group, "Siti Aminah", { replyToMessageId: askName.message_id });
+      const askAmount = await world.telegram.waitForBotMessage(group.id, { since: mark });
+      expect(textOf(await world.press(OWNER, menu, { text: "💸 Kirim dana" }))).toContain("chat pribadi");
+      mark = world.telegram.mark();
+      world.telegram.sendText(OWNER, group, "150rb", { replyToMessageId: askAmount.message_id });
+      expect(textOf(await world.telegram.waitForBotMessage(group.id, { since: mark }))).toContain("sekali bayar");
+    } finally {
+      await world.close();
+    }
+  });
+});

@@ -68,26 +68,40 @@ async function asksForAnotherRolesTool(flow: Flow, ctx: FlowContext): Promise<bo
 }
 
 /**
+ * Tools refused in this kind of chat whoever asks (money is sent from a private chat only; a group is linked
+ * from inside it): refused by their feature, and no change of mind either.
+ */
+const PRIVATE_ONLY_COMMANDS: ReadonlySet<string> = new Set(["disburse", "kirimdana"]);
+const PRIVATE_ONLY_BUTTONS: ReadonlySet<string> = new Set([MENU.disburse]);
+const GROUP_ONLY_COMMANDS: ReadonlySet<string> = new Set(["linkgroup", "unlinkgroup"]);
+
+function asksForAToolRefusedHere(ctx: FlowContext): boolean {
+  return ctx.chat?.type === "private" ? asksFor(ctx, GROUP_ONLY_COMMANDS, new Set()) : asksFor(ctx, PRIVATE_ONLY_COMMANDS, PRIVATE_ONLY_BUTTONS);
+}
+
+/**
  * The next update for this flow. Any other main-menu button or command leaves the flow and is handled as
  * if no flow were running (the merchant changed their mind; /cancel is caught before flows ever see it).
- * A look-up, a tool the person's role may not use (refused by its handler), and other buttons (a payment's
+ * A look-up, a tool the person's role or this chat may not use (refused by its handler), and other buttons (a payment's
  * "simulate", a language choice) pass through to their handlers, and the flow keeps waiting where it was.
  */
 export async function waitInFlow(flow: Flow, nonce: string, options: WaitOptions = {}): Promise<FlowContext> {
   const ctx = await flow.wait(options.waitAsLongAsNeeded ? { maxMilliseconds: Number.POSITIVE_INFINITY } : {});
   const data = ctx.callbackQuery?.data;
   if (asksFor(ctx, LOOK_UP_COMMANDS, LOOK_UP_BUTTONS)) await flow.skip({ next: true });
+  if (asksForAToolRefusedHere(ctx)) await flow.skip({ next: true });
   if (await asksForAnotherRolesTool(flow, ctx)) await flow.skip({ next: true });
   if (data?.startsWith("menu:") || ctx.message?.text?.startsWith("/")) await flow.halt({ next: true });
   if (data !== undefined && choiceOf(data, nonce) === undefined) await flow.skip({ next: true });
   return ctx;
 }
 
-/** Asks with buttons and returns the chosen value; typing instead is answered with a nudge. */
 export interface WaitOptions {
   /** Exempt from the flow's idle limit (FLOW_IDLE_MS): a question whose answer may rightly come hours later. */
   waitAsLongAsNeeded?: boolean;
 }
+
+/** Asks with buttons and returns the chosen value; typing instead is answered with a nudge. */
 
 export async function askChoice<T extends string>(
   flow: Flow,
