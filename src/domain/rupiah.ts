@@ -41,7 +41,12 @@ export type RupiahReading =
   /** A readable amount with a minus sign before it ("-5000", "Rp -5.000", "−50rb"). */
   | { ok: false; reason: "negative" }
   /** "2M", "1,5m": whole rupiah both as juta and as miliar; `number` is the number as typed ("1,5"). */
-  | { ok: false; reason: "ambiguous_m"; number: string; asJuta: number; asMiliar: number };
+  | { ok: false; reason: "ambiguous_m"; number: string; asJuta: number; asMiliar: number }
+  /**
+   * "1,500rb", "1.500k": one group of three digits before a suffix is a decimal to some ("1,5 ribu") and
+   * thousands to others ("1.500 ribu"), a thousand times apart: the two readings, smaller first.
+   */
+  | { ok: false; reason: "ambiguous_separator"; smaller: number; larger: number };
 
 const UNREADABLE = { ok: false, reason: "unreadable" } as const;
 
@@ -57,7 +62,7 @@ export function readRupiah(input: string): RupiahReading {
   const signed = /^(rp\.?\s*)?[-\u2212]\s*(.*)$/is.exec(text);
   if (signed) {
     const unsigned = readUnsigned(`${signed[1] ?? ""}${signed[2] ?? ""}`);
-    return unsigned.ok || unsigned.reason === "ambiguous_m" ? { ok: false, reason: "negative" } : UNREADABLE;
+    return unsigned.ok || unsigned.reason !== "unreadable" ? { ok: false, reason: "negative" } : UNREADABLE;
   }
   return readUnsigned(text);
 }
@@ -83,7 +88,15 @@ function readUnsigned(typed: string): RupiahReading {
     return { ok: false, reason: "ambiguous_m", number: numberPart, asJuta: asJuta.amount, asMiliar: asMiliar.amount };
   }
   const multiplier = MULTIPLIERS[suffix];
-  return multiplier === undefined ? UNREADABLE : wholeRupiah(readTimes(numberPart, multiplier));
+  if (multiplier === undefined) return UNREADABLE;
+  const oneGroup = /^(\d{1,3})[.,](\d{3})$/.exec(numberPart);
+  if (oneGroup && multiplier >= 1_000) {
+    const [, whole = "", three = ""] = oneGroup;
+    const larger = Number(`${whole}${three}`) * multiplier;
+    const smaller = readTimes(`${whole},${three}`, multiplier);
+    if (smaller !== null && Number.isSafeInteger(larger) && smaller !== larger) return { ok: false, reason: "ambiguous_separator", smaller, larger };
+  }
+  return wholeRupiah(readTimes(numberPart, multiplier));
 }
 
 function wholeRupiah(amount: number | null): RupiahReading {

@@ -66,3 +66,19 @@ describe("a negative amount", () => {
     expect(vaCreates()).toBe(0);
   });
 });
+
+describe("a thousands group before a suffix", () => {
+  it("'1,500rb' is asked again with both readings, not taken as Rp 1.500", async () => {
+    const w = await startWorld({ staff: [CASHIER] });
+    try {
+      const askBank = await w.say(CASHIER, "/va");
+      await w.press(CASHIER, askBank, { text: "BCA" });
+      await w.say(CASHIER, "Siti Aminah");
+      const told = textOf(await w.say(CASHIER, "1,500rb"));
+      expect(told).toContain("Rp 1.500 atau Rp 1.500.000");
+      expect(textOf(await w.say(CASHIER, "1,5jt"))).toContain("sekali bayar");
+    } finally {
+      await w.close();
+    }
+  });
+});

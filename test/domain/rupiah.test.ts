@@ -19,7 +19,6 @@ describe("amounts as shop people type them", () => {
     ["2 JT", 2_000_000],
     [",5jt", 500_000],
     ["1,999999jt", 1_999_999],
-    ["12,345rb", 12_345],
   ])("reads %j as %d", (typed, amount) => {
     expect(parseRupiah(typed)).toBe(amount);
   });
@@ -42,6 +41,17 @@ describe("amounts as shop people type them", () => {
     ["1.500m", "1.500", 1_500_000_000],
   ])("refuses %j as ambiguous, with the number typed (%j) and both readings (%d as juta)", (typed, number, asJuta) => {
     expect(readRupiah(typed)).toEqual({ ok: false, reason: "ambiguous_m", number, asJuta, asMiliar: asJuta * 1000 });
+    expect(parseRupiah(typed)).toBeNull();
+  });
+
+  it.each([
+    ["1,500rb", 1_500, 1_500_000],
+    ["1.500rb", 1_500, 1_500_000],
+    ["25,000k", 25_000, 25_000_000],
+    ["12,345rb", 12_345, 12_345_000],
+    ["2,250jt", 2_250_000, 2_250_000_000],
+  ])("refuses %j as ambiguous: one group of three digits before a suffix is %d to some and %d to others", (typed, smaller, larger) => {
+    expect(readRupiah(typed)).toEqual({ ok: false, reason: "ambiguous_separator", smaller, larger });
     expect(parseRupiah(typed)).toBeNull();
   });
 

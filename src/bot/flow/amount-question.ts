@@ -12,8 +12,18 @@ type RefusedReading = Exclude<RupiahReading, { ok: true }>;
 
 /** Each flow says the same refusals in its own keys: the payment flows in bot.ftl, a transfer in disburse.ftl. */
 const REFUSAL_KEYS = {
-  bot: { unreadable: "bot-amount-unreadable", negative: "bot-amount-not-positive", ambiguous_m: "bot-amount-ambiguous-m" },
-  disburse: { unreadable: "disburse-amount-unreadable", negative: "disburse-amount-not-positive", ambiguous_m: "disburse-amount-ambiguous-m" },
+  bot: {
+    unreadable: "bot-amount-unreadable",
+    negative: "bot-amount-not-positive",
+    ambiguous_m: "bot-amount-ambiguous-m",
+    ambiguous_separator: "bot-amount-ambiguous-separator",
+  },
+  disburse: {
+    unreadable: "disburse-amount-unreadable",
+    negative: "disburse-amount-not-positive",
+    ambiguous_m: "disburse-amount-ambiguous-m",
+    ambiguous_separator: "disburse-amount-ambiguous-separator",
+  },
 } as const satisfies Record<string, Record<RefusedReading["reason"], string>>;
 
 /**
@@ -32,6 +42,8 @@ export function refusedAmountText(t: Translate, flow: keyof typeof REFUSAL_KEYS,
         juta: formatRupiah(refused.asJuta),
         miliar: formatRupiah(refused.asMiliar),
       });
+    case "ambiguous_separator":
+      return t(keys.ambiguous_separator, { input: quoteTyped(typed.trim()), smaller: formatRupiah(refused.smaller), larger: formatRupiah(refused.larger) });
     default:
       return t(keys.unreadable, { input: quoteTyped(typed) });
   }
