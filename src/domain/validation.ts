@@ -60,17 +60,19 @@ export function checkDisbursementAmount(bank: DisbursementBank, amount: number):
   return checkAmount(amount, DISBURSEMENT_BANKS[bank]);
 }
 
-/**
- * Trims and collapses spaces, reads typographic apostrophes and dashes as ' and -, then applies the banks'
- * name rules. The value is the name to store and send.
- */
-export function checkCustomerName(input: string): Checked<string> {
-  const name = input
+/** A name as typed, trimmed, its spaces collapsed and its typographic apostrophes and dashes read as ' and -. */
+export function normalizeName(input: string): string {
+  return input
     .normalize("NFC")
     .replace(CUSTOMER_NAME.apostropheLookalikes, "'")
     .replace(CUSTOMER_NAME.hyphenLookalikes, "-")
     .trim()
     .replace(/\s+/g, " ");
+}
+
+/** normalizeName, then the banks' name rules. The value is the name to store and send. */
+export function checkCustomerName(input: string): Checked<string> {
+  const name = normalizeName(input);
   if (name.length < CUSTOMER_NAME.minLength) return fail({ reason: "name_empty" });
   if (name.length > CUSTOMER_NAME.maxLength) return fail({ reason: "name_too_long", max: CUSTOMER_NAME.maxLength });
   // Punctuation alone (".", "-") names nobody: a bank shows this name to the payer.

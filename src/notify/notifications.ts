@@ -128,6 +128,12 @@ export const notificationSchema = z.discriminatedUnion("type", [
 ]);
 
 export type Notification = z.infer<typeof notificationSchema>;
+
+/** The outbox id of one chat's notice of one event: the same event to the same chat is always one item. */
+export const chatItemId = (eventId: string, chatId: number): string => `${eventId}:chat:${chatId}`;
+
+/** The event a chatItemId names; the id itself for an id made otherwise. */
+export const eventIdOfChatItem = (id: string): string => /^(.*):chat:-?\d+$/.exec(id)?.[1] ?? id;
 export type PaymentReceived = z.infer<typeof paymentReceivedSchema>;
 export type DisbursementResult = z.infer<typeof disbursementResultSchema>;
 export type UnknownPayment = z.infer<typeof unknownPaymentSchema>;

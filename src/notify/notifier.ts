@@ -4,7 +4,7 @@ import { DEFAULT_LOCALE } from "../i18n.js";
 import { outcomeWithin } from "../deadline.js";
 import type { Logger } from "../logger.js";
 import type { Store } from "../store/types.js";
-import { notificationSchema, type MarkPaid, type Notification, type PaymentReceived } from "./notifications.js";
+import { chatItemId, eventIdOfChatItem, notificationSchema, type MarkPaid, type Notification, type PaymentReceived } from "./notifications.js";
 import type { NotifierOutboxPort, OutboxEntry } from "./ports.js";
 import {
   needsOwnNotice,
@@ -409,9 +409,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (n.type !== "payment-received" && n.type !== "disbursement-result") return [];
       // A person's notice: the shop heard it already if a group was told of this event when it was recorded.
       if (!toGroup && (n.groupTold ?? groupLinkedNow)) return [];
-      const eventId = /^(.*):chat:-?\d+$/.exec(item.id)?.[1] ?? item.id;
+      const eventId = eventIdOfChatItem(item.id);
       return owners.map((ownerId) => ({
-        id: `${eventId}:chat:${ownerId}`,
+        id: chatItemId(eventId, ownerId),
         chatId: ownerId,
         kind: item.kind,
         createdAt,

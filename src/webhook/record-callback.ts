@@ -10,9 +10,9 @@ import {
 } from "../gateway/callbacks.js";
 import type { OutboxItem } from "../store/outbox.js";
 import { releaseDisbursementAllowance, retakeDisbursementAllowance } from "../disbursement/index.js";
-import { CUSTOMER_NAME } from "../domain/limits.js";
+import { normalizeName } from "../domain/validation.js";
 import type { PaymentKind, PaymentPatch, PaymentRecord, QueuedWrite, Store } from "../store/types.js";
-import type { Notification, PaymentMethod } from "../notify/notifications.js";
+import { chatItemId, type Notification, type PaymentMethod } from "../notify/notifications.js";
 import type { CallbackEventLogPort, CallbackEventRecord, OutboxPort } from "./ports.js";
 
 export type RecordOutcome =
@@ -135,7 +135,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const createdAt = deps.now().toISOString();
     const groupTold = to.some((r) => r.chatId < 0);
     const items: OutboxItem[] = to.map((r) => ({
-      id: `${eventId}:chat:${r.chatId}`,
+      id: chatItemId(eventId, r.chatId),
       chatId: r.chatId,
       kind: "payment-received",
       createdAt,
@@ -205,7 +205,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const to = await recipients(record);
     const groupTold = to.some((r) => r.chatId < 0);
     const items: OutboxItem[] = to.map((r) => ({
-      id: `${eventId}:chat:${r.chatId}`,
+      id: chatItemId(eventId, r.chatId),
       chatId: r.chatId,
       kind: "disbursement-result",
       createdAt,
@@ -417,13 +417,7 @@ function sentDiffersFrom(record: PaymentRecord, payload: DisbursementCallback): 
 }
 
 function comparableName(name: string): string {
-  return name
-    .normalize("NFKC")
-    .replace(CUSTOMER_NAME.apostropheLookalikes, "'")
-    .replace(CUSTOMER_NAME.hyphenLookalikes, "-")
-    .replace(/\s+/g, " ")
-    .trim()
-    .toLowerCase();
+  return normalizeName(name.normalize("NFKC")).toLowerCase();
 }
 
 type PaidOrDisbursement = VirtualAccountPaidCallback | RetailOutletPaidCallback | DisbursementCallback;
