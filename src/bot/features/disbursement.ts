@@ -13,7 +13,7 @@ import type { BotContext, FeatureDeps, Flow, FlowContext } from "../context.js";
 import { escapeHtml } from "../html.js";
 import type { CancelLeftover } from "./cancel.js";
 import { MENU, mainMenuKeyboard } from "../keyboards/main-menu.js";
-import { askChoice, FLOW_IDLE_MS, newFlowNonce } from "../flow/ask.js";
+import { askChoice, flowConfig, newFlowNonce } from "../flow/ask.js";
 import {
   askOptionalEmail,
   askTyped,
@@ -265,7 +265,7 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     sendBoundMs: deps.disburseSendBoundMs ?? disbursementSendBoundMs({ timeoutMs: deps.disburseGatewayTimeoutMs }),
   });
   const feature = new Composer<BotContext>();
-  feature.use(createConversation<BotContext, FlowContext>(disburseFlow(deps, desk), { id: DISBURSE, maxMillisecondsToWait: deps.flowIdleMs ?? FLOW_IDLE_MS }));
+  feature.use(createConversation<BotContext, FlowContext>(disburseFlow(deps, desk), flowConfig(DISBURSE, deps)));
 
   const enter = async (ctx: BotContext) => {
     if (ctx.role !== "owner") {

@@ -4,7 +4,7 @@ import { VIRTUAL_ACCOUNT_BANKS, VIRTUAL_ACCOUNT_BANK_CODES, type VirtualAccountB
 import { formatRupiah } from "../../domain/rupiah.js";
 import type { BotContext, FeatureDeps, Flow, FlowContext, Role } from "../context.js";
 import { askAmount } from "../flow/amount-question.js";
-import { askChoice, askCustomerName, FLOW_IDLE_MS } from "../flow/ask.js";
+import { askChoice, askCustomerName, flowConfig } from "../flow/ask.js";
 import { answerWithPayment, confirmSummary, createWithRetry, startCreateFlow } from "../flow/create-payment.js";
 import { escapeHtml } from "../html.js";
 import { MENU } from "../keyboards/main-menu.js";
@@ -67,7 +67,7 @@ export function createVirtualAccountFlow(deps: FeatureDeps) {
 
 export function virtualAccountFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
-  feature.use(createConversation<BotContext, FlowContext>(createVirtualAccountFlow(deps), { id: CREATE_VIRTUAL_ACCOUNT, maxMillisecondsToWait: deps.flowIdleMs ?? FLOW_IDLE_MS }));
+  feature.use(createConversation<BotContext, FlowContext>(createVirtualAccountFlow(deps), flowConfig(CREATE_VIRTUAL_ACCOUNT, deps)));
   const enter = async (ctx: BotContext) => {
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await ctx.conversation.exitAll();

@@ -168,6 +168,11 @@ export type Reading<T> = { ok: true; value: T } | { ok: false; message: string }
 export const FLOW_IDLE_MS = 60 * 60 * 1000;
 export const MAX_WRONG_ANSWERS = 20;
 
+/** Every flow's createConversation options: its id, and how long it waits for an answer (BotDeps.flowIdleMs). */
+export function flowConfig(id: string, deps: { flowIdleMs?: number | undefined }) {
+  return { id, maxMillisecondsToWait: deps.flowIdleMs ?? FLOW_IDLE_MS };
+}
+
 /** Counts a question's wrong answers; the last one ends the flow, saying so. */
 function wrongAnswers(flow: Flow) {
   let count = 0;
