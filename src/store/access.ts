@@ -34,20 +34,14 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
   // Linked groups and staff are read on every paid callback (who hears of it) and change a few times a year:
   // keep them in memory for a moment. A change through this store drops the copy at once (a read that
   // started before it is not kept); another store or instance on the same data is seen within groupsCacheMs.
-  const cachedGroups = cachedList(() => listed<LinkedGroup>(GROUPS, groups), groupsCacheMs);
-  const cachedStaff = cachedList(() => listed<StaffMember>(STAFF, staff), groupsCacheMs);
+  const cachedGroups = cached(() => listed<LinkedGroup>(GROUPS, groups), groupsCacheMs);
+  // The staff's ids are made with each copy of the list, not on every callback that asks.
+  const cachedStaff = cached(async () => {
+    const list = await listed<StaffMember>(STAFF, staff);
+    return { list, ids: new Set(list.map((m) => m.userId)) as ReadonlySet<number> };
+  }, groupsCacheMs);
   const listGroups = async () => (await cachedGroups.read()).map((g) => ({ ...g }));
-  // Made once per copy of the list, not per callback.
-  const idsOf = new WeakMap<StaffMember[], ReadonlySet<number>>();
-  const staffIds = async () => {
-    const list = await cachedStaff.read();
-    let ids = idsOf.get(list);
-    if (ids === undefined) {
-      ids = new Set(list.map((m) => m.userId));
-      idsOf.set(list, ids);
-    }
-    return ids;
-  };
+  const staffIds = async () => (await cachedStaff.read()).ids;
 
   async function listed<T>(index: string, keyv: ReturnType<Backend["namespace"]>): Promise<T[]> {
     const ids = await backend.index.range(index, { limit: LIST_LIMIT, newestFirst: false });
@@ -77,7 +71,7 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
     async getStaff(userId) {
       return (await staff.get<StaffMember>(String(userId))) ?? undefined;
     },
-    listStaff: async () => (await cachedStaff.read()).map((m) => ({ ...m })),
+    listStaff: async () => (await cachedStaff.read()).list.map((m) => ({ ...m })),
     staffIds,
 
     async createInvite(invite: Invite) {
@@ -132,24 +126,24 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
 }
 
 /**
- * A list read through a short-lived copy: concurrent readers share one load, and `forget` drops the copy
+ * A value read through a short-lived copy: concurrent readers share one load, and `forget` drops the copy
  * and any load already under way (its result would predate the change). `ms` <= 0 loads every time.
  */
-function cachedList<T>(load: () => Promise<T[]>, ms: number) {
-  let cached: { list: T[]; until: number } | undefined;
-  let loading: Promise<T[]> | undefined;
+function cached<T>(load: () => Promise<T>, ms: number) {
+  let copy: { value: T; until: number } | undefined;
+  let loading: Promise<T> | undefined;
   let generation = 0;
   return {
-    async read(): Promise<T[]> {
+    async read(): Promise<T> {
       if (ms <= 0) return load();
-      if (cached !== undefined && cached.until > Date.now()) return cached.list;
+      if (copy !== undefined && copy.until > Date.now()) return copy.value;
       if (loading === undefined) {
         const started = generation;
         const current = load().then(
-          (list) => {
-            if (started === generation) cached = { list, until: Date.now() + ms };
+          (value) => {
+            if (started === generation) copy = { value, until: Date.now() + ms };
             if (loading === current) loading = undefined;
-            return list;
+            return value;
           },
           (error: unknown) => {
             if (loading === current) loading = undefined;
@@ -162,7 +156,7 @@ function cachedList<T>(load: () => Promise<T[]>, ms: number) {
     },
     forget() {
       generation++;
-      cached = undefined;
+      copy = undefined;
       loading = undefined;
     },
   };
