@@ -164,7 +164,7 @@ export function renderPaidCaption(i18n: Translator, n: MarkPaid): string {
  * first few and has no room for these lines, and a cashier who reads "paid" hands over the goods.
  */
 export function needsOwnNotice(n: PaymentReceived): boolean {
-  return amountVersusAsked(n.amount, n.askedAmount).suffix !== "" || n.reportedMethod !== undefined || n.forwarded === true;
+  return paidAgainstAsked(n.amount, n.askedAmount) !== undefined || n.reportedMethod !== undefined || n.forwarded === true;
 }
 
 /** How many payments a digest lists by name before "… and N more". */
