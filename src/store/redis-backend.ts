@@ -440,32 +440,22 @@ async function connectFirst(
   const signal = options.signal;
   if (signal?.aborted) throw signal.reason;
   const connecting = client.connect();
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const cut = new Promise<"timeout" | "stopped">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    onAbort = () => resolve("stopped");
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-  try {
-    const outcome = await Promise.race([connecting.then(() => "connected" as const), cut]);
-    if (outcome === "connected") return;
-    // Stop trying: destroy ends node-redis's connect loop (a try under way fails and is not followed by another).
-    listen(() => undefined);
-    connecting.catch(() => undefined);
-    if (client.isOpen) client.destroy();
-    if (outcome === "stopped") throw signal?.reason;
-    throw new StartError(
-      "store_unreachable",
-      "STORE_URL",
-      refused
-        ? `STORE_URL: Redis at ${where} refused the connection (${lastReason}); check the user and password in STORE_URL`
-        : `STORE_URL: Redis at ${where} not reachable (${lastReason ?? `no answer within ${Math.round(timeoutMs / 1000)} s`})`,
-    );
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener("abort", onAbort);
-  }
+  const outcome = await outcomeWithin(connecting, timeoutMs, signal);
+  if (outcome === "resolved") return;
+  // The client gave up by itself: its own error says why.
+  if (outcome === "rejected") await connecting;
+  // Stop trying: destroy ends node-redis's connect loop (a try under way fails and is not followed by another).
+  listen(() => undefined);
+  connecting.catch(() => undefined);
+  if (client.isOpen) client.destroy();
+  if (outcome === "stopped") throw signal?.reason;
+  throw new StartError(
+    "store_unreachable",
+    "STORE_URL",
+    refused
+      ? `STORE_URL: Redis at ${where} refused the connection (${lastReason}); check the user and password in STORE_URL`
+      : `STORE_URL: Redis at ${where} not reachable (${lastReason ?? `no answer within ${Math.round(timeoutMs / 1000)} s`})`,
+  );
 }
 
 /** host:port of a redis:// URL: what an operator needs to find it, without the user or password. */
