@@ -7,6 +7,7 @@ import { createGatewayClient } from "./gateway/client.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
 import { createStore, createCallbackEventLog, createOutbox, type PaymentRecord, type Store } from "./store/index.js";
 import { createBot } from "./bot/create-bot.js";
+import { paidMessageButtons } from "./bot/payment-message.js";
 import { disbursementWatch } from "./bot/features/disbursement.js";
 import type { BotContext } from "./bot/context.js";
 import { createWebhookServer, type TelegramUpdate } from "./webhook/server.js";
@@ -199,7 +200,17 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     // The notifier has its own Api: its retries are its own (see notify/notifier.ts), not auto-retry's.
     const notifierApi = new Api(botToken, apiRoot ? { apiRoot } : {});
     notifierApi.config.use(countTelegramCalls(metrics, "notifier"));
-    const notifier = createNotifier({ api: notifierApi, outbox, store, i18n, logger, ownerIds, leaseMs: config.notifierLeaseMs, onEvent: metrics.notifierEvent });
+    const notifier = createNotifier({
+      api: notifierApi,
+      outbox,
+      store,
+      i18n,
+      logger,
+      ownerIds,
+      leaseMs: config.notifierLeaseMs,
+      onEvent: metrics.notifierEvent,
+      paidMessageButtons: paidMessageButtons(i18n, { canSimulate: simulatePayment !== undefined, now: () => new Date() }),
+    });
     notifier.start();
     parts.push({
       name: "notifier",

@@ -1,3 +1,4 @@
+import { awaitsPayment } from "./bot/payment-message.js";
 import { formatRupiah } from "./domain/rupiah.js";
 import type { Sandbox } from "./sandbox/index.js";
 import type { PaymentRecord, Store } from "./store/index.js";
@@ -35,12 +36,15 @@ export async function runOfflineChat(deps: {
   const t = (key: string, vars?: Record<string, string | number>) => deps.i18n.t("id", key, vars);
   const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+  // A multi-use VA stays payable after its first payment, until it expires: "pay" pays it again.
+  const expired = (p: PaymentRecord) => p.expiresAt !== undefined && Date.parse(p.expiresAt) <= Date.now();
+
   const playTheCustomer = async (line: string, io: TerminalChatIo): Promise<boolean> => {
     const [word, ref] = line.trim().split(/\s+/);
     if (word?.toLowerCase() !== "pay") return false;
     const payment = ref
       ? await deps.store.payments.get(ref)
-      : (await deps.store.payments.listRecent({ limit: 10 })).find((p) => p.kind !== "disbursement" && p.status === "pending");
+      : (await deps.store.payments.listRecent({ limit: 10 })).find((p) => p.kind !== "disbursement" && awaitsPayment(p) && !expired(p));
     if (!payment) {
       io.print(t("demo-pay-nothing"));
       return true;

@@ -165,6 +165,9 @@ bot-status-paid-short = ⚠️ Paid short
 bot-status-paid-over = ⚠️ Overpaid
 bot-list-amount-short = { $paid } of { $asked } ({ $difference } short)
 bot-list-amount-over = { $paid } of { $asked } ({ $difference } over)
+# A multi-use VA: paid how many times and how much in all (it stays open, so not "paid").
+bot-status-reusable = ♻️ Paid { $count }×
+bot-list-amount-reusable = { $amount } each, { $total } in all
 
 ## Sandbox
 bot-simulate-button = 🧪 Simulate payment

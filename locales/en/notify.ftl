@@ -9,6 +9,8 @@ notify-payment-received =
     Time: { $time }
     Ref: <code>{ $reference }</code>
 notify-payment-sender = Paid by: { $sender }
+# A multi-use VA's payments so far: the shop counts them, and the VA stays open.
+notify-payment-reusable = ♻️ Payment no. { $count } to this multi-use VA · { $total } in all
 # A payment of another amount than the one asked: the cashier must see it before handing over the goods.
 notify-payment-short =
     ⚠️ <b>Short payment</b>
@@ -143,3 +145,6 @@ notify-paid-caption-over =
     Method: { $method }
     Customer: { $customer }
     Time: { $time }
+notify-paid-caption-reusable = ♻️ Multi-use VA: paid <b>{ $count }×</b>, <b>{ $total }</b> in all. It can still be paid until { $expiresAt }.
+notify-paid-caption-reusable-open = ♻️ Multi-use VA: paid <b>{ $count }×</b>, <b>{ $total }</b> in all. It can still be paid.
+notify-paid-caption-reusable-closed = ♻️ Multi-use VA: paid <b>{ $count }×</b>, <b>{ $total }</b> in all. It has expired.

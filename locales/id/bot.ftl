@@ -165,6 +165,9 @@ bot-status-paid-short = ⚠️ Kurang bayar
 bot-status-paid-over = ⚠️ Lebih bayar
 bot-list-amount-short = { $paid } dari { $asked } (kurang { $difference })
 bot-list-amount-over = { $paid } dari { $asked } (lebih { $difference })
+# A multi-use VA: paid how many times and how much in all (it stays open, so not "paid").
+bot-status-reusable = ♻️ Dibayar { $count }×
+bot-list-amount-reusable = { $amount } per bayar, total { $total }
 
 ## Sandbox
 bot-simulate-button = 🧪 Simulasikan pembayaran

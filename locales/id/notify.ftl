@@ -9,6 +9,8 @@ notify-payment-received =
     Waktu: { $time }
     Ref: <code>{ $reference }</code>
 notify-payment-sender = Dikirim oleh: { $sender }
+# A multi-use VA's payments so far: the shop counts them, and the VA stays open.
+notify-payment-reusable = ♻️ Pembayaran ke-{ $count } ke VA berulang ini · total { $total }
 # A payment of another amount than the one asked: the cashier must see it before handing over the goods.
 notify-payment-short =
     ⚠️ <b>Pembayaran kurang</b>
@@ -143,3 +145,6 @@ notify-paid-caption-over =
     Metode: { $method }
     Pelanggan: { $customer }
     Waktu: { $time }
+notify-paid-caption-reusable = ♻️ VA berulang: sudah dibayar <b>{ $count }×</b>, total <b>{ $total }</b>. Masih bisa dibayar lagi sampai { $expiresAt }.
+notify-paid-caption-reusable-open = ♻️ VA berulang: sudah dibayar <b>{ $count }×</b>, total <b>{ $total }</b>. Masih bisa dibayar lagi.
+notify-paid-caption-reusable-closed = ♻️ VA berulang: sudah dibayar <b>{ $count }×</b>, total <b>{ $total }</b>. Masa berlakunya sudah habis.

@@ -3,6 +3,7 @@ import bwipjs from "bwip-js";
 import QRCode from "qrcode";
 import { formatJakartaTime } from "../domain/jakarta-time.js";
 import { formatRupiah } from "../domain/rupiah.js";
+import type { MarkPaid } from "../notify/notifications.js";
 import type { PaymentRecord } from "../store/types.js";
 import { escapeHtml } from "./html.js";
 
@@ -74,20 +75,48 @@ export function paymentCaption(record: PaymentRecord, t: Translate, options: { l
 /** Callback data of the "simulate payment" button; the external_id is ours and short enough for 64 bytes. */
 export const SIMULATE_PAYMENT_PREFIX = "sim:";
 
+type PayableFields = Pick<PaymentRecord, "status" | "kind" | "isSingleUse">;
+
+/** A multi-use VA: the customer may pay it again and again until it expires. */
+export function isReusableVirtualAccount(record: Pick<PaymentRecord, "kind" | "isSingleUse">): boolean {
+  return record.kind === "virtual_account" && record.isSingleUse === false;
+}
+
+/** Whether a customer can still pay it, as far as its status says: not paid yet, or a multi-use VA. */
+export function awaitsPayment(record: PayableFields): boolean {
+  return record.status === "pending" || (record.status === "paid" && isReusableVirtualAccount(record));
+}
+
 /**
  * The buttons under a payment message. Empty today except in sandbox mode; the notifier and later
  * features add theirs here (it is the one place that knows what a payment message carries).
  */
 export function paymentMessageKeyboard(
-  record: Pick<PaymentRecord, "externalId" | "status">,
+  record: Pick<PaymentRecord, "externalId"> & PayableFields,
   t: Translate,
   options: { canSimulate: boolean },
 ): InlineKeyboard | undefined {
   const keyboard = new InlineKeyboard();
   let buttons = 0;
-  if (options.canSimulate && record.status === "pending") {
+  if (options.canSimulate && awaitsPayment(record)) {
     keyboard.text(t("bot-simulate-button"), `${SIMULATE_PAYMENT_PREFIX}${record.externalId}`);
     buttons++;
   }
   return buttons > 0 ? keyboard : undefined;
+}
+
+/**
+ * For the notifier: the buttons a paid payment's message keeps. A multi-use VA not yet expired can be paid
+ * again, so it keeps "simulate payment" (sandbox mode); every other paid message loses its buttons.
+ */
+export function paidMessageButtons(
+  i18n: { t(locale: string, key: string, variables?: Record<string, string | number>): string },
+  options: { canSimulate: boolean; now: () => Date },
+): (paid: MarkPaid) => InlineKeyboard | undefined {
+  return (paid) => {
+    if (paid.reusable === undefined || paid.externalId === undefined) return undefined;
+    if (paid.reusable.expiresAt !== undefined && Date.parse(paid.reusable.expiresAt) <= options.now().getTime()) return undefined;
+    const record = { externalId: paid.externalId, status: "paid", kind: "virtual_account", isSingleUse: false } as const;
+    return paymentMessageKeyboard(record, (key, variables) => i18n.t(paid.locale, key, variables), { canSimulate: options.canSimulate });
+  };
 }

@@ -37,6 +37,14 @@ const forwarded = z.boolean().optional();
  */
 const groupTold = z.boolean().optional();
 
+/**
+ * A multi-use VA's payments so far, this one included, and until when it can still be paid: its paid notice
+ * and its QR message must not read as if the VA were done. Absent for any other payment (and in older items).
+ */
+const reusable = z
+  .object({ count: z.number().int().positive().safe(), total: money, expiresAt: z.string().optional() })
+  .optional();
+
 /** "A customer paid": to a linked group or to the creator's chat. */
 export const paymentReceivedSchema = z.object({
   type: z.literal("payment-received"),
@@ -52,6 +60,7 @@ export const paymentReceivedSchema = z.object({
   reportedMethod,
   /** ISO 8601, the gateway's transaction time. */
   paidAt: z.string(),
+  reusable,
   forwarded,
   groupTold,
 });
@@ -118,6 +127,9 @@ export const markPaidSchema = z.object({
   paidAt: z.string(),
   askedAmount,
   reportedMethod,
+  /** Ours (absent in older items): the buttons a multi-use VA's message keeps name it. */
+  externalId: z.string().optional(),
+  reusable,
 });
 
 export const notificationSchema = z.discriminatedUnion("type", [

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Api } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
 import { DEFAULT_LOCALE } from "../i18n.js";
 import { outcomeWithin } from "../deadline.js";
 import type { Logger } from "../logger.js";
@@ -70,6 +71,11 @@ export interface NotifierDeps {
   /** A Bot API call that takes longer is abandoned and retried (kept well inside the lease). */
   sendTimeoutMs?: number;
   onEvent?: NotifierEventListener;
+  /**
+   * The buttons a payment's message keeps once it is marked paid: a multi-use VA can be paid again, so in
+   * sandbox mode it keeps its "simulate payment" button. Unset, or undefined for a notice: the edit removes them.
+   */
+  paidMessageButtons?: (n: MarkPaid) => InlineKeyboardMarkup | undefined;
 }
 
 export interface Notifier {
@@ -425,16 +431,18 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   async function editToPaid(n: MarkPaid): Promise<"edited" | "edit_skipped"> {
     const caption = renderPaidCaption(deps.i18n, n);
+    // Without reply_markup the edit also removes the payment's buttons (e.g. "simulate payment").
+    const buttons = deps.paidMessageButtons?.(n);
+    const markup = buttons === undefined ? {} : { reply_markup: buttons };
     try {
-      // No reply_markup: the edit also removes the payment's buttons (e.g. "simulate payment").
-      await deps.api.editMessageCaption(n.chatId, n.messageId, { caption, parse_mode: "HTML" }, timeoutSignal());
+      await deps.api.editMessageCaption(n.chatId, n.messageId, { caption, parse_mode: "HTML", ...markup }, timeoutSignal());
       return "edited";
     } catch (error) {
       if (isSettledEditFailure(error)) return "edit_skipped";
       if (!isNoCaptionFailure(error)) throw error;
     }
     try {
-      await deps.api.editMessageText(n.chatId, n.messageId, caption, { parse_mode: "HTML" }, timeoutSignal());
+      await deps.api.editMessageText(n.chatId, n.messageId, caption, { parse_mode: "HTML", ...markup }, timeoutSignal());
       return "edited";
     } catch (error) {
       if (isSettledEditFailure(error)) return "edit_skipped";

@@ -73,8 +73,24 @@ export function renderPaymentReceived(i18n: Translator, n: PaymentReceived): str
   if (differentSender) lines.push(i18n.t(n.locale, "notify-payment-sender", { sender: escapeHtml(n.senderName ?? "") }));
   const differs = methodDiffersLine(i18n, n.locale, n.reportedMethod);
   if (differs !== undefined) lines.push(differs);
+  if (n.reusable !== undefined) {
+    lines.push(i18n.t(n.locale, "notify-payment-reusable", { count: n.reusable.count, total: formatRupiah(n.reusable.total) }));
+  }
   if (n.forwarded === true) lines.push(i18n.t(n.locale, "notify-forwarded"));
   return lines.join("\n");
+}
+
+/**
+ * A multi-use VA's message after a payment: paid how many times, how much in all, and that it can still be
+ * paid (until its expiry), so nobody takes "paid" for "closed" and stops handing the number out.
+ */
+function reusableCaptionLine(i18n: Translator, locale: string, reusable: NonNullable<MarkPaid["reusable"]>, paidAt: string): string {
+  const vars = { count: reusable.count, total: formatRupiah(reusable.total) };
+  if (reusable.expiresAt === undefined) return i18n.t(locale, "notify-paid-caption-reusable-open", vars);
+  const expires = Date.parse(reusable.expiresAt);
+  const paid = Date.parse(paidAt);
+  if (!Number.isNaN(expires) && !Number.isNaN(paid) && expires <= paid) return i18n.t(locale, "notify-paid-caption-reusable-closed", vars);
+  return i18n.t(locale, "notify-paid-caption-reusable", { ...vars, expiresAt: time(reusable.expiresAt, locale) });
 }
 
 /** The failure code in the owner's words; an unknown code is shown as it came, so support can look it up. */
@@ -154,8 +170,11 @@ export function renderPaidCaption(i18n: Translator, n: MarkPaid): string {
     customer: escapeHtml(n.customerName),
     time: time(n.paidAt, n.locale),
   });
+  const lines = [caption];
   const differs = methodDiffersLine(i18n, n.locale, n.reportedMethod);
-  return differs === undefined ? caption : `${caption}\n${differs}`;
+  if (differs !== undefined) lines.push(differs);
+  if (n.reusable !== undefined) lines.push(reusableCaptionLine(i18n, n.locale, n.reusable, n.paidAt));
+  return lines.join("\n");
 }
 
 /**

@@ -34,6 +34,13 @@ export interface PaymentRecord {
   updatedAt: string;
   paidAt?: string | undefined;
   paidAmount?: number | undefined;
+  /**
+   * How many payments were received and their sum, in rupiah: a multi-use VA is paid again and again, and the
+   * shop asks "how many times, how much in all". Absent in records paid before they were kept (one payment,
+   * paidAmount, then).
+   */
+  paidCount?: number | undefined;
+  paidTotal?: number | undefined;
   failureCode?: string | undefined;
 }
 

@@ -12,7 +12,7 @@ import type { OutboxItem } from "../store/outbox.js";
 import { releaseDisbursementAllowance, retakeDisbursementAllowance } from "../disbursement/index.js";
 import { normalizeName } from "../domain/validation.js";
 import type { PaymentKind, PaymentPatch, PaymentRecord, QueuedWrite, Store } from "../store/types.js";
-import { chatItemId, type Notification, type PaymentMethod } from "../notify/notifications.js";
+import { chatItemId, type Notification, type PaymentMethod, type PaymentReceived } from "../notify/notifications.js";
 import type { CallbackEventLogPort, CallbackEventRecord, OutboxPort } from "./ports.js";
 
 export type RecordOutcome =
@@ -126,6 +126,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     payload: VirtualAccountPaidCallback | RetailOutletPaidCallback,
     record: PaymentRecord,
     to: ReadonlyArray<Recipient>,
+    counting: Counting,
   ): OutboxItem[] {
     const paidAt = payload.transaction_timestamp;
     const { method, otherReported } = methodsOf(record, payload);
@@ -134,6 +135,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const senderName = event === "virtual-account-paid" ? (payload as VirtualAccountPaidCallback).sender_name : undefined;
     const createdAt = deps.now().toISOString();
     const groupTold = to.some((r) => r.chatId < 0);
+    const tally = counting === "count" ? reusableTally(record, payload.amount) : undefined;
+    const reusable = tally === undefined ? {} : { reusable: tally };
     const items: OutboxItem[] = to.map((r) => ({
       id: chatItemId(eventId, r.chatId),
       chatId: r.chatId,
@@ -151,6 +154,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         customerName: record.customerName,
         ...(senderName !== undefined ? { senderName } : {}),
         paidAt,
+        ...reusable,
         groupTold,
       } satisfies Notification,
     }));
@@ -172,6 +176,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
           ...differs,
           customerName: record.customerName,
           paidAt,
+          externalId: record.externalId,
+          ...reusable,
         } satisfies Notification,
       });
     }
@@ -189,11 +195,11 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const markPaid = () =>
       store.withLock(`paid-callback:${record.externalId}`, async () => {
         const current = (await store.payments.get(record.externalId)) ?? record;
-        const patch = paidPatch(current, payload);
+        const patch = paidPatch(current, payload, "leave");
         if (patch !== undefined) await store.payments.update(record.externalId, patch);
       });
     warnIfOtherMethod(event, eventId, payload, record);
-    const items = paidItems(eventId, event, payload, record, await recipients(record));
+    const items = paidItems(eventId, event, payload, record, await recipients(record), "leave");
     // Both idempotent, so their order does not matter; both finish before the dedupe mark.
     await Promise.all([markPaid(), outbox.add(items)]);
     return items.length;
@@ -309,10 +315,10 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
           };
         }
         recorded = payment;
-        const items = paidItems(eventId, event, paid, payment, recipientsOf(payment, groups, people));
+        const items = paidItems(eventId, event, paid, payment, recipientsOf(payment, groups, people), "count");
         return {
           record: eventRecord(true),
-          paymentPatch: paidPatch(payment, paid),
+          paymentPatch: paidPatch(payment, paid, "count"),
           queued: [prepareFn(items)],
           result: { kind: "recorded", eventId, notifications: items.length },
         };
@@ -396,12 +402,41 @@ function recipientsOf(record: PaymentRecord, groups: ReadonlyArray<{ chatId: num
  * The payment's change for a paid callback, or undefined when there is none to make. A multi-use VA is paid
  * many times (one payment_id each); a late retry of an earlier payment must not roll paidAt back over a newer one.
  */
-function paidPatch(current: PaymentRecord, payload: VirtualAccountPaidCallback | RetailOutletPaidCallback): PaymentPatch | undefined {
+function paidPatch(current: PaymentRecord, payload: VirtualAccountPaidCallback | RetailOutletPaidCallback, counting: Counting): PaymentPatch | undefined {
   const paidAt = payload.transaction_timestamp;
   const newer = current.paidAt === undefined || Date.parse(paidAt) >= Date.parse(current.paidAt);
-  if (current.status === "paid" && !newer) return undefined;
-  return { status: "paid", ...(newer ? { paidAt, paidAmount: payload.amount } : {}) };
+  const tally = counting === "count" ? tallyAfter(current, payload.amount) : {};
+  if (current.status === "paid" && !newer && counting !== "count") return undefined;
+  return { status: "paid", ...(newer ? { paidAt, paidAmount: payload.amount } : {}), ...tally };
 }
+
+/**
+ * Whether this recording may add the payment to the payment's count and sum: only where the dedupe mark is
+ * written in the same unit as the payment (`count`), so a retried callback never counts twice. The
+ * crash-ordered path writes the mark last, and a retry after a crash there redoes the payment's change.
+ */
+type Counting = "count" | "leave";
+
+/**
+ * The payment's count and sum once this payment is added. (A record paid before the tally was kept counts its
+ * one payment, paidAmount.)
+ */
+function tallyAfter(current: PaymentRecord, amount: number): { paidCount: number; paidTotal: number } {
+  const before = current.status === "paid" ? { count: 1, total: current.paidAmount ?? 0 } : { count: 0, total: 0 };
+  return { paidCount: (current.paidCount ?? before.count) + 1, paidTotal: (current.paidTotal ?? before.total) + amount };
+}
+
+/**
+ * For a VA the customer may pay again and again (multi-use): how many times and how much so far, after this
+ * payment, and until when it can still be paid. Undefined for any other payment.
+ */
+function reusableTally(record: PaymentRecord, amount: number): Reusable | undefined {
+  if (record.kind !== "virtual_account" || record.isSingleUse !== false) return undefined;
+  const { paidCount, paidTotal } = tallyAfter(record, amount);
+  return { count: paidCount, total: paidTotal, ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}) };
+}
+
+type Reusable = NonNullable<PaymentReceived["reusable"]>;
 
 /**
  * What the owner sent, for each of amount, bank and holder the transfer result reports otherwise. A bank

@@ -132,6 +132,35 @@ describe("the offline demo: npm start with no configuration", () => {
     await quit(session);
   }, 90_000);
 
+  it("lets a multi-use VA be paid again with 'pay', counting each payment in the chat and in the list", async () => {
+    const session = await startDemo("multi-use");
+    await session.type("/start", "Mau buat apa?");
+    await session.type("1", "Pilih bank");
+    await session.type("1", "nama pelanggan");
+    await session.type("Warung Bu Tini", "nominal");
+    await session.type("25rb", "sekali bayar");
+    expect(await session.type("2", "Periksa dulu")).toContain("bisa berulang");
+    await session.type("1", "Cara bayar");
+
+    await session.type("pay", "Pembayaran ke-1 ke VA berulang ini · total Rp 25.000");
+    await session.waitFor("sudah dibayar 1×", 0);
+    // Paid once, still open: "pay" finds it again.
+    const from = session.transcript.length;
+    session.child.stdin.write("pay\n");
+    await session.waitFor("Pembayaran ke-2 ke VA berulang ini · total Rp 50.000", from);
+    await session.waitFor("sudah dibayar 2×, total Rp 50.000. Masih bisa dibayar lagi", from);
+    expect(await session.type("/pembayaran", "Pembayaran terakhir")).toBeDefined();
+    await session.waitFor("♻️ Dibayar 2× BNI", from);
+    await session.waitFor("Rp 25.000 per bayar, total Rp 50.000 · Warung Bu Tini", from);
+    // The edited QR message kept its button: pressing it pays a third time.
+    await session.type("1", "Pembayaran ke-3 ke VA berulang ini · total Rp 75.000");
+    await session.waitFor("sudah dibayar 3×", from);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(session.transcript.match(/Pembayaran ke-\d/g)).toEqual(["Pembayaran ke-1", "Pembayaran ke-2", "Pembayaran ke-3"]);
+
+    await quit(session);
+  }, 90_000);
+
   it("lets the owner play the bank: 'bank' completes the transfer and the 'sent' notification arrives", async () => {
     const session = await startDemo("transfer-completed");
     // A description that is a word of the demo's own reaches the bot, not the demo.

@@ -6,6 +6,7 @@ import { formatRupiah, paidAgainstAsked } from "../../domain/rupiah.js";
 import type { PaymentRecord } from "../../store/types.js";
 import type { BotContext, FeatureDeps } from "../context.js";
 import { escapeHtml } from "../html.js";
+import { isReusableVirtualAccount } from "../payment-message.js";
 import { MENU } from "../keyboards/main-menu.js";
 
 export const RECENT_PAYMENTS_LIMIT = 10;
@@ -38,6 +39,36 @@ function paidVersusAsked(record: PaymentRecord): ReturnType<typeof paidAgainstAs
   return record.status === "paid" && record.paidAmount !== undefined ? paidAgainstAsked(record.paidAmount, record.amount) : undefined;
 }
 
+/** A paid multi-use VA's payments so far (a record paid before they were counted has its one payment). */
+function reusableTally(record: PaymentRecord): { count: number; total: number } | undefined {
+  if (record.status !== "paid" || !isReusableVirtualAccount(record)) return undefined;
+  return { count: record.paidCount ?? 1, total: record.paidTotal ?? record.paidAmount ?? record.amount };
+}
+
+/** A list line's status and amount: a short or over payment first, then a multi-use VA's count, then the status. */
+function statusAndAmount(ctx: BotContext, r: PaymentRecord, nowMs: number): { status: string; amount: string } {
+  const versus = paidVersusAsked(r);
+  if (versus !== undefined) {
+    return {
+      status: ctx.t(`bot-status-paid-${versus.kind}`),
+      amount: ctx.t(`bot-list-amount-${versus.kind}`, {
+        paid: formatRupiah(r.paidAmount ?? 0),
+        asked: formatRupiah(r.amount),
+        difference: formatRupiah(versus.difference),
+      }),
+    };
+  }
+  const tally = reusableTally(r);
+  if (tally !== undefined) {
+    // "Lunas" would read as closed; a multi-use VA stays open, and the shop wants how often and how much.
+    return {
+      status: ctx.t("bot-status-reusable", { count: tally.count }),
+      amount: ctx.t("bot-list-amount-reusable", { amount: formatRupiah(r.amount), total: formatRupiah(tally.total) }),
+    };
+  }
+  return { status: ctx.t(`bot-status-${shownStatus(r, nowMs)}`), amount: formatRupiah(r.amount) };
+}
+
 /** Recent payments with their status: staff see their own, owners the whole shop's. */
 export function paymentsListFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
@@ -56,23 +87,14 @@ export function paymentsListFeature(deps: FeatureDeps) {
     }
     const locale = await ctx.i18n.getLocale();
     const now = deps.now().getTime();
-    const lines = records.map((r) => {
-      const versus = paidVersusAsked(r);
-      return ctx.t("bot-list-entry", {
-        status: ctx.t(versus === undefined ? `bot-status-${shownStatus(r, now)}` : `bot-status-paid-${versus.kind}`),
+    const lines = records.map((r) =>
+      ctx.t("bot-list-entry", {
+        ...statusAndAmount(ctx, r, now),
         method: r.kind === "disbursement" ? ctx.t("disburse-list-outgoing", { method: paymentMethodLabel(r) }) : paymentMethodLabel(r),
-        amount:
-          versus === undefined
-            ? formatRupiah(r.amount)
-            : ctx.t(`bot-list-amount-${versus.kind}`, {
-                paid: formatRupiah(r.paidAmount ?? 0),
-                asked: formatRupiah(r.amount),
-                difference: formatRupiah(versus.difference),
-              }),
         name: escapeHtml(r.customerName),
         createdAt: formatJakartaTime(new Date(r.createdAt), locale),
-      });
-    });
+      }),
+    );
     await ctx.reply([ctx.t(everyone ? "bot-list-title-all" : "bot-list-title-own"), ...lines].join("\n"), { parse_mode: "HTML" });
   };
   feature.command(["payments", "pembayaran"], list);

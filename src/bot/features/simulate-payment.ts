@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
 import type { BotContext, FeatureDeps } from "../context.js";
-import { SIMULATE_PAYMENT_PREFIX } from "../payment-message.js";
+import { awaitsPayment, SIMULATE_PAYMENT_PREFIX } from "../payment-message.js";
 
 /**
  * Sandbox only: the payment message's "simulate payment" button plays the customer. The paid message
@@ -12,7 +12,7 @@ export function simulatePaymentFeature(deps: FeatureDeps) {
   if (!simulate) return feature;
   feature.callbackQuery(new RegExp(`^${SIMULATE_PAYMENT_PREFIX}(.+)$`), async (ctx) => {
     const record = await deps.store.payments.get(ctx.match[1] ?? "");
-    if (!record || record.status !== "pending") {
+    if (!record || !awaitsPayment(record)) {
       await ctx.answerCallbackQuery({ text: ctx.t("bot-flow-button-expired") });
       return;
     }

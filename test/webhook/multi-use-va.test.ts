@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captionNow, CASHIER, SHOP_GROUP, startShop, toldAbout, type Shop } from "./shop-harness.js";
+import { postCallback, virtualAccountPaid } from "./signed-callbacks.js";
+
+/**
+ * A multi-use VA ("bisa berulang") is the number a regular customer pays into again and again: each payment
+ * is told, counted and summed, and its QR message must not read as if the VA were finished.
+ */
+
+let shop: Shop;
+beforeAll(async () => {
+  shop = await startShop();
+});
+afterAll(async () => {
+  await shop.close();
+});
+
+const told = (chatId: number, externalId: string) => toldAbout(shop, chatId, externalId);
+const captionOf = (chatId: number, messageId: number | undefined) => captionNow(shop, chatId, messageId);
+
+describe("a multi-use VA paid again and again", () => {
+  it("each payment is told with its number and the running total, and the QR message stays open", async () => {
+    const va = await shop.createVirtualAccount({ amount: 50_000, name: "Warung Bu Tini", isSingleUse: false });
+    expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`, { amount: 50_000 })).status).toBe(200);
+    await shop.settle();
+    expect(captionOf(CASHIER.id, va.messageId)).toContain("VA berulang: sudah dibayar 1×, total Rp 50.000. Masih bisa dibayar lagi sampai");
+
+    expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`, { amount: 50_000 })).status).toBe(200);
+    await shop.settle();
+
+    for (const chatId of [SHOP_GROUP, CASHIER.id]) {
+      const [first, second, ...more] = told(chatId, va.externalId);
+      expect(more).toHaveLength(0);
+      expect(first).toContain("♻️ Pembayaran ke-1 ke VA berulang ini · total Rp 50.000");
+      expect(second).toContain("♻️ Pembayaran ke-2 ke VA berulang ini · total Rp 100.000");
+    }
+    const caption = captionOf(CASHIER.id, va.messageId);
+    expect(caption).toContain("VA berulang: sudah dibayar 2×, total Rp 100.000");
+    expect(caption).toMatch(/Masih bisa dibayar lagi sampai \d{1,2} \w+ \d{4}, \d{2}\.\d{2} WIB/);
+    expect(await shop.store.payments.get(va.externalId)).toMatchObject({ status: "paid", paidCount: 2, paidTotal: 100_000, paidAmount: 50_000 });
+  });
+
+  it("a payment delivered again by the gateway is not counted again", async () => {
+    const va = await shop.createVirtualAccount({ amount: 75_000, name: "Pak Harun", isSingleUse: false });
+    const payment = virtualAccountPaid(va, { amount: 75_000, account_number: va.accountNumber });
+    for (let i = 0; i < 3; i++) expect((await postCallback(shop.webhookUrl, "virtual-account-paid", payment)).status).toBe(200);
+    await shop.settle();
+    expect(await shop.store.payments.get(va.externalId)).toMatchObject({ paidCount: 1, paidTotal: 75_000 });
+    expect(told(SHOP_GROUP, va.externalId)).toHaveLength(1);
+    expect(captionOf(CASHIER.id, va.messageId)).toContain("sudah dibayar 1×, total Rp 75.000");
+  });
+
+  it("a single-use VA reads PAID with no word of paying again", async () => {
+    const va = await shop.createVirtualAccount({ amount: 60_000, name: "Sekali Saja" });
+    expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`)).status).toBe(200);
+    await shop.settle();
+    const caption = captionOf(CASHIER.id, va.messageId);
+    expect(caption).toContain("SUDAH DIBAYAR");
+    expect(caption).not.toContain("berulang");
+    expect(told(SHOP_GROUP, va.externalId)[0]).not.toContain("♻️");
+  });
+
+  it("an English-speaking cashier reads the count in English", async () => {
+    const va = await shop.createVirtualAccount({ amount: 40_000, name: "Tom Baker", isSingleUse: false, locale: "en" });
+    expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`, { amount: 40_000 })).status).toBe(200);
+    await shop.settle();
+    expect(told(CASHIER.id, va.externalId)[0]).toContain("♻️ Payment no. 1 to this multi-use VA · Rp 40.000 in all");
+    expect(captionOf(CASHIER.id, va.messageId)).toContain("Multi-use VA: paid 1×, Rp 40.000 in all. It can still be paid until");
+  });
+});
