@@ -38,6 +38,8 @@ async function main(): Promise<void> {
       ownerIds: [...new Set([...config.ownerIds, DEMO_OWNER.id])],
       logLevel: process.env.LOG_LEVEL ? config.logLevel : "warn",
       storeUrl: process.env.STORE_URL?.trim() ? config.storeUrl : DEMO_STORE_URL,
+      // Its sandbox, callbacks and /metrics are for this machine only: nobody on the café's Wi-Fi needs them.
+      host: process.env.HOST?.trim() ? config.host : "127.0.0.1",
     };
   }
   // The app adds the secrets it makes at start (the derived webhook secret, the sandbox's key and token).

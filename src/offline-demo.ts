@@ -112,6 +112,15 @@ export async function runOfflineChat(deps: {
     user: DEMO_OWNER,
     signal: deps.signal,
     commandsHelp: [t("demo-help-pay"), t("demo-help-transfer")],
+    words: {
+      // Ids as they are written, not as numbers ("700.000.001" in Indonesian).
+      greeting: (v) => t("demo-terminal-greeting", { ...v, userId: String(v.userId) }),
+      help: [1, 2, 3, 4].map((n) => t(`demo-terminal-help-${n}`)),
+      edited: t("demo-terminal-edited"),
+      deleted: (v) => t("demo-terminal-deleted", { ...v, messageId: String(v.messageId) }),
+      inChat: (v) => t("demo-terminal-in-chat", v),
+      cannotPress: (v) => t("demo-terminal-cannot-press", v),
+    },
     onCommand: async (line, io) => (await playTheCustomer(line, io)) || (await playTheBank(line, io)),
   });
 }

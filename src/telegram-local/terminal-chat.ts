@@ -27,6 +27,35 @@ export type TerminalChatOptions = {
   /** ANSI styles for bold, code and links. Default: when the output is a terminal. */
   color?: boolean;
   signal?: AbortSignal;
+  /** The terminal's own words, in the user's language (the offline demo's are Indonesian). Default: English. */
+  words?: TerminalWords;
+};
+
+/** What the terminal itself says, around the bot's messages. */
+export interface TerminalWords {
+  greeting(v: { bot: string; user: string; userId: number }): string;
+  /** The lines "?" shows before commandsHelp. */
+  help: readonly string[];
+  /** After a message's header when the bot edited it. */
+  edited: string;
+  deleted(v: { bot: string; messageId: number }): string;
+  /** A watched chat's label in a message's header. */
+  inChat(v: { chat: string }): string;
+  cannotPress(v: { button: string }): string;
+}
+
+export const ENGLISH_TERMINAL_WORDS: TerminalWords = {
+  greeting: ({ bot, user, userId }) => `Chatting with @${bot} as ${user} (user id ${userId}). "?" shows help.`,
+  help: [
+    "Type a message and press Enter to send it.",
+    "A number presses that button of the last message with buttons; M.N presses button N of message #M.",
+    "A line that names no button (an amount such as 150.000) is sent as text.",
+    "Start a line with \\ to send a number as text. quit or exit (or Ctrl-D) leaves.",
+  ],
+  edited: "edited",
+  deleted: ({ bot, messageId }) => `${bot} deleted message #${messageId}`,
+  inChat: ({ chat }) => `in ${chat}`,
+  cannotPress: ({ button }) => `the button "${button}" cannot be pressed in this terminal`,
 };
 
 type Keyboard =
@@ -35,6 +64,7 @@ type Keyboard =
 
 export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> {
   const { api, input, output, user } = opts;
+  const words = opts.words ?? ENGLISH_TERMINAL_WORDS;
   const chat = opts.chat ?? privateChat(user);
   const shown = new Set([chat.id, ...(opts.watchChats ?? [])]);
   const isTerminal = (output as { isTTY?: boolean }).isTTY === true;
@@ -59,7 +89,7 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
 
   let lastKeyboard: Keyboard | undefined;
   const header = (chatId: number, messageId: number, note = "") => {
-    const where = chatId === chat.id ? "" : ` in ${chatTitle(api, chatId)}`;
+    const where = chatId === chat.id ? "" : ` ${words.inChat({ chat: chatTitle(api, chatId) })}`;
     return `── ${api.bot.first_name}${where} · #${messageId}${note} ──`;
   };
 
@@ -80,13 +110,13 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
         later(async () => {
           const body = await renderMessage(message, api.fileById, color);
           const keyboard = replyKeyboard ? `\nkeyboard:\n${renderButtons(replyKeyboard.keyboard)}` : "";
-          const note = activity.kind === "edited" ? " (edited)" : "";
+          const note = activity.kind === "edited" ? ` (${words.edited})` : "";
           return `${header(chatId, message.message_id, note)}\n${body}${keyboard}`;
         });
         return;
       }
       case "deleted":
-        later(async () => `(${api.bot.first_name} deleted message #${activity.messageId})`);
+        later(async () => `(${words.deleted({ bot: api.bot.first_name, messageId: activity.messageId })})`);
         return;
       case "callback-answered":
         if (activity.text) later(async () => `  ${activity.showAlert ? "[!]" : "(i)"} ${activity.text}`);
@@ -97,14 +127,8 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
   };
   const unsubscribe = api.on("activity", onActivity);
 
-  const help = [
-    "Type a message and press Enter to send it.",
-    "A number presses that button of the last message with buttons; M.N presses button N of message #M.",
-    "A line that names no button (an amount such as 150.000) is sent as text.",
-    "Start a line with \\ to send a number as text. quit or exit (or Ctrl-D) leaves.",
-    ...(opts.commandsHelp ?? []),
-  ].join("\n");
-  print(`Chatting with @${api.bot.username} as ${user.first_name} (user id ${user.id}). "?" shows help.`);
+  const help = [...words.help, ...(opts.commandsHelp ?? [])].join("\n");
+  print(words.greeting({ bot: api.bot.username, user: user.first_name, userId: user.id }));
 
   const press = (line: string): boolean => {
     const match = /^(?:(\d+)\.)?(\d+)$/.exec(line);
@@ -136,7 +160,7 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
     } else if ("url" in button && button.url !== undefined) {
       print(`(link: ${button.url})`);
     } else {
-      print(`(the button "${button.text}" cannot be pressed in this terminal)`);
+      print(`(${words.cannotPress({ button: button.text })})`);
     }
     return true;
   };

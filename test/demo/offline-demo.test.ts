@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -86,6 +86,8 @@ describe("the offline demo: npm start with no configuration", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const ports = new Map<TypedSession, number>();
+
   /** `npm start`'s program with an empty environment but for a port and a store of its own. */
   async function startDemo(name: string): Promise<TypedSession> {
     const port = await freePort();
@@ -94,6 +96,7 @@ describe("the offline demo: npm start with no configuration", () => {
     children.push(child);
     const session = new TypedSession(child);
     await session.waitFor("Demo offline pallabot", 0, 30_000);
+    ports.set(session, port);
     return session;
   }
 
@@ -195,10 +198,20 @@ describe("the offline demo: npm start with no configuration", () => {
     await quit(session);
   }, 90_000);
 
-  it("says so when no transfer is waiting for the bank, and lists 'bank' in the help", async () => {
+  it("says so when no transfer is waiting for the bank, and lists 'bank' in its Indonesian help", async () => {
     const session = await startDemo("transfer-nothing");
     expect(await session.type("bank", "Tidak ada transfer")).toContain("Kirim dana dulu dengan /kirimdana");
-    expect(await session.type("?", "bank [gagal]")).toContain("pay [external_id]");
+    const help = await session.type("?", "bank [gagal]");
+    expect(help).toContain("pay [external_id]");
+    // The terminal speaks the demo's language too, not only the bot.
+    expect(help).toContain("Ketik pesan lalu tekan Enter untuk mengirimnya.");
+    expect(session.transcript).toMatch(/Anda mengobrol dengan @\w+ sebagai Pemilik Toko \(user id 700000001\)/);
+    expect(session.transcript).not.toContain("Chatting with");
+
+    // Its server (sandbox, callbacks, /metrics) listens on this machine only, not on every interface.
+    const port = ports.get(session)!.toString(16).toUpperCase().padStart(4, "0");
+    const listening = readFileSync("/proc/net/tcp", "utf8").split("\n").filter((l) => l.includes(`:${port} 00000000:0000 0A`));
+    expect(listening.map((l) => l.trim().split(/\s+/)[1])).toEqual([`0100007F:${port}`]);
 
     await quit(session);
   }, 60_000);
