@@ -50,6 +50,20 @@ describe("a multi-use VA paid again and again", () => {
     expect(captionOf(CASHIER.id, va.messageId)).toContain("sudah dibayar 1×, total Rp 75.000");
   });
 
+  it("the first payment's edit, refused by Telegram for a while, does not put an older count back on the message", async () => {
+    const va = await shop.createVirtualAccount({ amount: 30_000, name: "Bu Rahma", isSingleUse: false });
+    shop.telegram.failNext("editMessageCaption", 1, { error_code: 502, description: "Bad Gateway" });
+    const at = Date.now();
+    const first = virtualAccountPaid(va, { amount: 30_000, account_number: va.accountNumber, transaction_timestamp: new Date(at).toISOString() });
+    const second = virtualAccountPaid(va, { amount: 30_000, account_number: va.accountNumber, transaction_timestamp: new Date(at + 1_000).toISOString() });
+    expect((await postCallback(shop.webhookUrl, "virtual-account-paid", first)).status).toBe(200);
+    expect((await postCallback(shop.webhookUrl, "virtual-account-paid", second)).status).toBe(200);
+    await shop.settle(30_000);
+    const edits = shop.telegram.callsTo("editMessageCaption").filter((c) => Number(c.payload.message_id) === va.messageId);
+    expect(edits.map((c) => c.response.ok)).toEqual([false, true, true]);
+    expect(captionOf(CASHIER.id, va.messageId)).toContain("sudah dibayar 2×, total Rp 60.000");
+  });
+
   it("a single-use VA reads PAID with no word of paying again", async () => {
     const va = await shop.createVirtualAccount({ amount: 60_000, name: "Sekali Saja" });
     expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`)).status).toBe(200);
