@@ -255,7 +255,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     } catch (err) {
       // The offline demo should start on a busy machine too; a deployment must get the port it asked for.
       if (!options.portFallback || (err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw listenError(err, config);
-      logger.warn({ port: config.port }, "port in use, the offline demo takes a free one");
+      // Info, not warn: the demo says so in its chat (main.ts), and its terminal shows only warnings.
+      logger.info({ port: config.port }, "port in use, the offline demo takes a free one");
       url = await server.listen({ port: 0, host: config.host }).catch((error: unknown) => Promise.reject(listenError(error, config)));
     }
     parts.push({ name: "http-server", intake: true, stop: () => server.close({ graceMs: INTAKE_GRACE_MS }) });

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,8 +89,8 @@ describe("the offline demo: npm start with no configuration", () => {
   const ports = new Map<TypedSession, number>();
 
   /** `npm start`'s program with an empty environment but for a port and a store of its own. */
-  async function startDemo(name: string): Promise<TypedSession> {
-    const port = await freePort();
+  async function startDemo(name: string, options: { port?: number } = {}): Promise<TypedSession> {
+    const port = options.port ?? (await freePort());
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), STORE_URL: `sqlite://${join(dir, `${name}.sqlite`)}` };
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: repoRoot, env });
     children.push(child);
@@ -163,6 +163,24 @@ describe("the offline demo: npm start with no configuration", () => {
 
     await quit(session);
   }, 90_000);
+
+  it("says in words, not in a log line, that its port was taken and which one it uses instead", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const session = await startDemo("port-taken", { port });
+      const said = await session.waitFor(/Port \d+ sudah dipakai program lain, jadi demo memakai port \d+\./, 0);
+      const [, wanted, used] = /Port (\d+) sudah dipakai program lain, jadi demo memakai port (\d+)/.exec(session.transcript.slice(said)) ?? [];
+      expect(Number(wanted)).toBe(port);
+      expect(Number(used)).not.toBe(port);
+      expect(session.transcript).not.toContain('{"level"');
+      expect(await session.type("/start", "Mau buat apa?")).toContain("Buat Virtual Account");
+      await quit(session);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
+  }, 60_000);
 
   it("lets the owner play the bank: 'bank' completes the transfer and the 'sent' notification arrives", async () => {
     const session = await startDemo("transfer-completed");
