@@ -36,15 +36,22 @@ export async function runOfflineChat(deps: {
   const t = (key: string, vars?: Record<string, string | number>) => deps.i18n.t("id", key, vars);
   const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-  // A multi-use VA stays payable after its first payment, until it expires: "pay" pays it again.
-  const expired = (p: PaymentRecord) => p.expiresAt !== undefined && Date.parse(p.expiresAt) <= Date.now();
+  /**
+   * What "pay" pays: the newest bill not paid yet, else the newest multi-use VA still open (it stays payable
+   * after its first payment, until it expires).
+   */
+  const waitingForTheCustomer = async (): Promise<PaymentRecord | undefined> => {
+    const now = Date.now();
+    const open = (await deps.store.payments.listRecent({ limit: 10 })).filter((p) => p.kind !== "disbursement" && awaitsPayment(p, now));
+    return open.find((p) => p.status === "pending") ?? open[0];
+  };
 
   const playTheCustomer = async (line: string, io: TerminalChatIo): Promise<boolean> => {
     const [word, ref] = line.trim().split(/\s+/);
     if (word?.toLowerCase() !== "pay") return false;
     const payment = ref
       ? await deps.store.payments.get(ref)
-      : (await deps.store.payments.listRecent({ limit: 10 })).find((p) => p.kind !== "disbursement" && awaitsPayment(p) && !expired(p));
+      : await waitingForTheCustomer();
     if (!payment) {
       io.print(t("demo-pay-nothing"));
       return true;

@@ -37,6 +37,7 @@ notify-method-retail = { $outlet }, code <code>{ $code }</code>
 
 notify-digest-header = ✅ <b>{ $count } payments received</b>, <b>{ $total }</b> in all:
 notify-digest-line = • { $amount } · { $customer } · { $method } · { $time }
+notify-digest-reusable = ♻️ no. { $count }
 notify-digest-amount-short = { $amount } ⚠️ { $difference } short of { $asked }
 notify-digest-amount-over = { $amount } ⚠️ { $difference } over { $asked }
 notify-digest-more = … and { $count } more
@@ -145,6 +146,15 @@ notify-paid-caption-over =
     Method: { $method }
     Customer: { $customer }
     Time: { $time }
-notify-paid-caption-reusable = ♻️ Multi-use VA: paid <b>{ $count }×</b>, <b>{ $total }</b> in all. It can still be paid until { $expiresAt }.
-notify-paid-caption-reusable-open = ♻️ Multi-use VA: paid <b>{ $count }×</b>, <b>{ $total }</b> in all. It can still be paid.
-notify-paid-caption-reusable-closed = ♻️ Multi-use VA: paid <b>{ $count }×</b>, <b>{ $total }</b> in all. It has expired.
+# A multi-use VA's message: the VA as it is now, which stays open until it expires.
+notify-paid-caption-reusable =
+    ♻️ <b>MULTI-USE VA · paid { $count }×</b>
+    Total: <b>{ $total }</b>
+    Latest: <b>{ $amount }</b>, { $time }
+    Method: { $method }
+    Customer: { $customer }
+notify-paid-caption-reusable-short = ⚠️ The latest is <b>{ $difference }</b> short of the { $asked } asked
+notify-paid-caption-reusable-over = ⚠️ The latest is <b>{ $difference }</b> more than the { $asked } asked
+notify-paid-caption-reusable-until = It can still be paid until { $expiresAt }.
+notify-paid-caption-reusable-open = It can still be paid.
+notify-paid-caption-reusable-closed = It has expired: it can no longer be paid.

@@ -167,7 +167,10 @@ bot-list-amount-short = { $paid } dari { $asked } (kurang { $difference })
 bot-list-amount-over = { $paid } dari { $asked } (lebih { $difference })
 # A multi-use VA: paid how many times and how much in all (it stays open, so not "paid").
 bot-status-reusable = ♻️ Dibayar { $count }×
-bot-list-amount-reusable = { $amount } per bayar, total { $total }
+bot-status-reusable-expired = ⌛ Dibayar { $count }×, kedaluwarsa
+bot-list-amount-reusable = tagihan { $amount }, total { $total }
+bot-list-amount-reusable-short = tagihan { $amount }, total { $total } (⚠️ terakhir kurang { $difference })
+bot-list-amount-reusable-over = tagihan { $amount }, total { $total } (⚠️ terakhir lebih { $difference })
 
 ## Sandbox
 bot-simulate-button = 🧪 Simulasikan pembayaran

@@ -37,6 +37,7 @@ notify-method-retail = { $outlet }, kode <code>{ $code }</code>
 
 notify-digest-header = ✅ <b>{ $count } pembayaran diterima</b>, total <b>{ $total }</b>:
 notify-digest-line = • { $amount } · { $customer } · { $method } · { $time }
+notify-digest-reusable = ♻️ ke-{ $count }
 notify-digest-amount-short = { $amount } ⚠️ kurang { $difference } dari { $asked }
 notify-digest-amount-over = { $amount } ⚠️ lebih { $difference } dari { $asked }
 notify-digest-more = … dan { $count } pembayaran lainnya
@@ -145,6 +146,15 @@ notify-paid-caption-over =
     Metode: { $method }
     Pelanggan: { $customer }
     Waktu: { $time }
-notify-paid-caption-reusable = ♻️ VA berulang: sudah dibayar <b>{ $count }×</b>, total <b>{ $total }</b>. Masih bisa dibayar lagi sampai { $expiresAt }.
-notify-paid-caption-reusable-open = ♻️ VA berulang: sudah dibayar <b>{ $count }×</b>, total <b>{ $total }</b>. Masih bisa dibayar lagi.
-notify-paid-caption-reusable-closed = ♻️ VA berulang: sudah dibayar <b>{ $count }×</b>, total <b>{ $total }</b>. Masa berlakunya sudah habis.
+# A multi-use VA's message: the VA as it is now, which stays open until it expires.
+notify-paid-caption-reusable =
+    ♻️ <b>VA BERULANG · sudah dibayar { $count }×</b>
+    Total: <b>{ $total }</b>
+    Terakhir: <b>{ $amount }</b>, { $time }
+    Metode: { $method }
+    Pelanggan: { $customer }
+notify-paid-caption-reusable-short = ⚠️ Yang terakhir kurang <b>{ $difference }</b> dari tagihan { $asked }
+notify-paid-caption-reusable-over = ⚠️ Yang terakhir lebih <b>{ $difference }</b> dari tagihan { $asked }
+notify-paid-caption-reusable-until = Masih bisa dibayar lagi sampai { $expiresAt }.
+notify-paid-caption-reusable-open = Masih bisa dibayar lagi.
+notify-paid-caption-reusable-closed = Masa berlakunya sudah habis: tidak bisa dibayar lagi.

@@ -75,16 +75,27 @@ export function paymentCaption(record: PaymentRecord, t: Translate, options: { l
 /** Callback data of the "simulate payment" button; the external_id is ours and short enough for 64 bytes. */
 export const SIMULATE_PAYMENT_PREFIX = "sim:";
 
-type PayableFields = Pick<PaymentRecord, "status" | "kind" | "isSingleUse">;
+type PayableFields = Pick<PaymentRecord, "status" | "kind" | "isSingleUse" | "expiresAt">;
 
 /** A multi-use VA: the customer may pay it again and again until it expires. */
 export function isReusableVirtualAccount(record: Pick<PaymentRecord, "kind" | "isSingleUse">): boolean {
   return record.kind === "virtual_account" && record.isSingleUse === false;
 }
 
-/** Whether a customer can still pay it, as far as its status says: not paid yet, or a multi-use VA. */
-export function awaitsPayment(record: PayableFields): boolean {
-  return record.status === "pending" || (record.status === "paid" && isReusableVirtualAccount(record));
+/** Past its expiry: the gateway takes no payment for it any more (it sends no callback when that happens). */
+export function isExpired(record: Pick<PaymentRecord, "expiresAt">, nowMs: number): boolean {
+  return record.expiresAt !== undefined && Date.parse(record.expiresAt) <= nowMs;
+}
+
+/** Whether a customer can still pay it: not expired, and not paid yet or a multi-use VA. */
+export function awaitsPayment(record: PayableFields, nowMs: number): boolean {
+  const open = record.status === "pending" || (record.status === "paid" && isReusableVirtualAccount(record));
+  return open && !isExpired(record, nowMs);
+}
+
+/** The sandbox's "simulate payment" button, which plays the customer paying this payment. */
+function simulateButton(externalId: string, t: Translate): InlineKeyboard {
+  return new InlineKeyboard().text(t("bot-simulate-button"), `${SIMULATE_PAYMENT_PREFIX}${externalId}`);
 }
 
 /**
@@ -94,15 +105,9 @@ export function awaitsPayment(record: PayableFields): boolean {
 export function paymentMessageKeyboard(
   record: Pick<PaymentRecord, "externalId"> & PayableFields,
   t: Translate,
-  options: { canSimulate: boolean },
+  options: { canSimulate: boolean; nowMs: number },
 ): InlineKeyboard | undefined {
-  const keyboard = new InlineKeyboard();
-  let buttons = 0;
-  if (options.canSimulate && awaitsPayment(record)) {
-    keyboard.text(t("bot-simulate-button"), `${SIMULATE_PAYMENT_PREFIX}${record.externalId}`);
-    buttons++;
-  }
-  return buttons > 0 ? keyboard : undefined;
+  return options.canSimulate && awaitsPayment(record, options.nowMs) ? simulateButton(record.externalId, t) : undefined;
 }
 
 /**
@@ -114,9 +119,8 @@ export function paidMessageButtons(
   options: { canSimulate: boolean; now: () => Date },
 ): (paid: MarkPaid) => InlineKeyboard | undefined {
   return (paid) => {
-    if (paid.reusable === undefined || paid.externalId === undefined) return undefined;
-    if (paid.reusable.expiresAt !== undefined && Date.parse(paid.reusable.expiresAt) <= options.now().getTime()) return undefined;
-    const record = { externalId: paid.externalId, status: "paid", kind: "virtual_account", isSingleUse: false } as const;
-    return paymentMessageKeyboard(record, (key, variables) => i18n.t(paid.locale, key, variables), { canSimulate: options.canSimulate });
+    if (!options.canSimulate || paid.reusable === undefined || paid.externalId === undefined) return undefined;
+    if (isExpired(paid.reusable, options.now().getTime())) return undefined;
+    return simulateButton(paid.externalId, (key, variables) => i18n.t(paid.locale, key, variables));
   };
 }

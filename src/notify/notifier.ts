@@ -4,6 +4,7 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import { DEFAULT_LOCALE } from "../i18n.js";
 import { outcomeWithin } from "../deadline.js";
 import type { Logger } from "../logger.js";
+import { paidSoFar } from "../store/payments.js";
 import type { Store } from "../store/types.js";
 import { chatItemId, eventIdOfChatItem, notificationSchema, type MarkPaid, type Notification, type PaymentReceived } from "./notifications.js";
 import type { NotifierOutboxPort, OutboxEntry } from "./ports.js";
@@ -430,7 +431,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   }
 
   async function editToPaid(n: MarkPaid): Promise<"edited" | "edit_skipped"> {
-    const caption = renderPaidCaption(deps.i18n, n);
+    // A multi-use VA's message is edited at every payment. An edit that waited (Telegram refused it, a restart,
+    // another instance took the next one) must not put an older count back over a newer one: the newer
+    // payment's own edit is sent, or was.
+    if (n.reusable !== undefined && n.externalId !== undefined && deps.store !== undefined) {
+      const payment = await deps.store.payments.get(n.externalId);
+      if (payment !== undefined && paidSoFar(payment).count > n.reusable.count) return "edit_skipped";
+    }
+    const caption = renderPaidCaption(deps.i18n, n, now());
     // Without reply_markup the edit also removes the payment's buttons (e.g. "simulate payment").
     const buttons = deps.paidMessageButtons?.(n);
     const markup = buttons === undefined ? {} : { reply_markup: buttons };

@@ -80,19 +80,6 @@ export function renderPaymentReceived(i18n: Translator, n: PaymentReceived): str
   return lines.join("\n");
 }
 
-/**
- * A multi-use VA's message after a payment: paid how many times, how much in all, and that it can still be
- * paid (until its expiry), so nobody takes "paid" for "closed" and stops handing the number out.
- */
-function reusableCaptionLine(i18n: Translator, locale: string, reusable: NonNullable<MarkPaid["reusable"]>, paidAt: string): string {
-  const vars = { count: reusable.count, total: formatRupiah(reusable.total) };
-  if (reusable.expiresAt === undefined) return i18n.t(locale, "notify-paid-caption-reusable-open", vars);
-  const expires = Date.parse(reusable.expiresAt);
-  const paid = Date.parse(paidAt);
-  if (!Number.isNaN(expires) && !Number.isNaN(paid) && expires <= paid) return i18n.t(locale, "notify-paid-caption-reusable-closed", vars);
-  return i18n.t(locale, "notify-paid-caption-reusable", { ...vars, expiresAt: time(reusable.expiresAt, locale) });
-}
-
 /** The failure code in the owner's words; an unknown code is shown as it came, so support can look it up. */
 export function renderFailureReason(i18n: Translator, locale: string, code: string | undefined): string {
   if (code === undefined || code === "") return i18n.t(locale, "notify-failure-none");
@@ -161,7 +148,8 @@ function renderUnknownDisbursement(i18n: Translator, n: UnknownPayment, method: 
   return i18n.t(n.locale, "notify-unknown-disbursement-failed", { ...vars, reason });
 }
 
-export function renderPaidCaption(i18n: Translator, n: MarkPaid): string {
+export function renderPaidCaption(i18n: Translator, n: MarkPaid, now: Date = new Date()): string {
+  if (n.reusable !== undefined) return renderReusableCaption(i18n, n, n.reusable, now);
   const versus = amountVersusAsked(n.amount, n.askedAmount);
   const caption = i18n.t(n.locale, `notify-paid-caption${versus.suffix}`, {
     amount: formatRupiah(n.amount),
@@ -170,10 +158,34 @@ export function renderPaidCaption(i18n: Translator, n: MarkPaid): string {
     customer: escapeHtml(n.customerName),
     time: time(n.paidAt, n.locale),
   });
-  const lines = [caption];
+  const differs = methodDiffersLine(i18n, n.locale, n.reportedMethod);
+  return differs === undefined ? caption : `${caption}\n${differs}`;
+}
+
+/**
+ * A multi-use VA's message after a payment: the VA as it is now (paid how many times, how much in all, its
+ * newest payment) and whether it can still be paid, so nobody takes "paid" for "closed" and stops handing the
+ * number out. Whether it can is decided when the edit is sent (`now`): an edit that waited past the expiry says so.
+ */
+function renderReusableCaption(i18n: Translator, n: MarkPaid, reusable: NonNullable<MarkPaid["reusable"]>, now: Date): string {
+  const lines = [
+    i18n.t(n.locale, "notify-paid-caption-reusable", {
+      count: reusable.count,
+      total: formatRupiah(reusable.total),
+      amount: formatRupiah(n.amount),
+      time: time(n.paidAt, n.locale),
+      method: renderMethod(i18n, n.locale, n.method),
+      customer: escapeHtml(n.customerName),
+    }),
+  ];
+  const versus = amountVersusAsked(n.amount, n.askedAmount);
+  if (versus.suffix !== "") lines.push(i18n.t(n.locale, `notify-paid-caption-reusable${versus.suffix}`, versus.vars));
   const differs = methodDiffersLine(i18n, n.locale, n.reportedMethod);
   if (differs !== undefined) lines.push(differs);
-  if (n.reusable !== undefined) lines.push(reusableCaptionLine(i18n, n.locale, n.reusable, n.paidAt));
+  const expires = reusable.expiresAt === undefined ? Number.NaN : Date.parse(reusable.expiresAt);
+  if (Number.isNaN(expires)) lines.push(i18n.t(n.locale, "notify-paid-caption-reusable-open"));
+  else if (expires <= now.getTime()) lines.push(i18n.t(n.locale, "notify-paid-caption-reusable-closed"));
+  else lines.push(i18n.t(n.locale, "notify-paid-caption-reusable-until", { expiresAt: time(reusable.expiresAt ?? "", n.locale) }));
   return lines.join("\n");
 }
 
@@ -201,13 +213,16 @@ export function renderDigest(i18n: Translator, locale: string, payments: readonl
     const versus = amountVersusAsked(p.amount, p.askedAmount);
     return versus.suffix === "" ? formatRupiah(p.amount) : i18n.t(locale, `notify-digest-amount${versus.suffix}`, { amount: formatRupiah(p.amount), ...versus.vars });
   };
-  const line = (p: PaymentReceived) =>
-    i18n.t(locale, "notify-digest-line", {
+  const line = (p: PaymentReceived) => {
+    const told = i18n.t(locale, "notify-digest-line", {
       amount: amount(p),
       customer: escapeHtml(p.customerName),
       method: renderMethod(i18n, locale, p.method),
       time: time(p.paidAt, locale),
     });
+    // Seven payments into one multi-use VA would otherwise read as seven copies of one line.
+    return p.reusable === undefined ? told : `${told} · ${i18n.t(locale, "notify-digest-reusable", { count: p.reusable.count })}`;
+  };
   // Listing fewer rather than cutting the text keeps the HTML well formed (a cut tag fails the whole send).
   for (let listed = Math.min(DIGEST_LISTED, payments.length); listed >= 0; listed--) {
     const lines = [header, ...payments.slice(0, listed).map(line)];

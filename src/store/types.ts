@@ -35,9 +35,9 @@ export interface PaymentRecord {
   paidAt?: string | undefined;
   paidAmount?: number | undefined;
   /**
-   * How many payments were received and their sum, in rupiah: a multi-use VA is paid again and again, and the
-   * shop asks "how many times, how much in all". Absent in records paid before they were kept (one payment,
-   * paidAmount, then).
+   * How many payments were received and their sum, in rupiah, kept for every paid payment: a multi-use VA is
+   * paid again and again, and the shop asks "how many times, how much in all". Absent in records paid before
+   * they were kept (read them with `paidSoFar`).
    */
   paidCount?: number | undefined;
   paidTotal?: number | undefined;

@@ -11,6 +11,7 @@ import {
 import type { OutboxItem } from "../store/outbox.js";
 import { releaseDisbursementAllowance, retakeDisbursementAllowance } from "../disbursement/index.js";
 import { normalizeName } from "../domain/validation.js";
+import { paidSoFar } from "../store/payments.js";
 import type { PaymentKind, PaymentPatch, PaymentRecord, QueuedWrite, Store } from "../store/types.js";
 import { chatItemId, type Notification, type PaymentMethod, type PaymentReceived } from "../notify/notifications.js";
 import type { CallbackEventLogPort, CallbackEventRecord, OutboxPort } from "./ports.js";
@@ -135,8 +136,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const senderName = event === "virtual-account-paid" ? (payload as VirtualAccountPaidCallback).sender_name : undefined;
     const createdAt = deps.now().toISOString();
     const groupTold = to.some((r) => r.chatId < 0);
-    const tally = counting === "count" ? reusableTally(record, payload.amount) : undefined;
-    const reusable = tally === undefined ? {} : { reusable: tally };
+    const after = counting === "count" ? reusableAfter(record, payload) : undefined;
+    const reusable = after === undefined ? {} : { reusable: after.tally };
     const items: OutboxItem[] = to.map((r) => ({
       id: chatItemId(eventId, r.chatId),
       chatId: r.chatId,
@@ -160,6 +161,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     }));
     // The QR message sits in its chat; a chat no longer told of the payment (the creator left the shop) is not edited.
     if (record.messageId !== undefined && to.some((r) => r.madeIn)) {
+      // A multi-use VA's message shows the VA as it is now: its newest payment, which may be an earlier callback's.
+      const shown = after?.newest ?? { amount: payload.amount, paidAt };
       items.push({
         id: `${eventId}:edit`,
         chatId: record.chatId,
@@ -170,12 +173,12 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
           chatId: record.chatId,
           messageId: record.messageId,
           locale: record.locale ?? DEFAULT_LOCALE,
-          amount: payload.amount,
-          ...asked,
+          amount: shown.amount,
+          ...(shown.amount === record.amount ? {} : { askedAmount: record.amount }),
           method,
           ...differs,
           customerName: record.customerName,
-          paidAt,
+          paidAt: shown.paidAt,
           externalId: record.externalId,
           ...reusable,
         } satisfies Notification,
@@ -405,9 +408,9 @@ function recipientsOf(record: PaymentRecord, groups: ReadonlyArray<{ chatId: num
 function paidPatch(current: PaymentRecord, payload: VirtualAccountPaidCallback | RetailOutletPaidCallback, counting: Counting): PaymentPatch | undefined {
   const paidAt = payload.transaction_timestamp;
   const newer = current.paidAt === undefined || Date.parse(paidAt) >= Date.parse(current.paidAt);
-  const tally = counting === "count" ? tallyAfter(current, payload.amount) : {};
-  if (current.status === "paid" && !newer && counting !== "count") return undefined;
-  return { status: "paid", ...(newer ? { paidAt, paidAmount: payload.amount } : {}), ...tally };
+  if (counting === "leave") return current.status === "paid" && !newer ? undefined : { status: "paid", ...(newer ? { paidAt, paidAmount: payload.amount } : {}) };
+  const before = paidSoFar(current);
+  return { status: "paid", ...(newer ? { paidAt, paidAmount: payload.amount } : {}), paidCount: before.count + 1, paidTotal: before.total + payload.amount };
 }
 
 /**
@@ -418,22 +421,18 @@ function paidPatch(current: PaymentRecord, payload: VirtualAccountPaidCallback |
 type Counting = "count" | "leave";
 
 /**
- * The payment's count and sum once this payment is added. (A record paid before the tally was kept counts its
- * one payment, paidAmount.)
+ * For a VA the customer may pay again and again (multi-use), its state once this payment is in: how many
+ * payments and how much, the newest payment (callbacks come out of order: the message shows the latest one,
+ * not this one), and until when it can be paid. Undefined for any other payment.
  */
-function tallyAfter(current: PaymentRecord, amount: number): { paidCount: number; paidTotal: number } {
-  const before = current.status === "paid" ? { count: 1, total: current.paidAmount ?? 0 } : { count: 0, total: 0 };
-  return { paidCount: (current.paidCount ?? before.count) + 1, paidTotal: (current.paidTotal ?? before.total) + amount };
-}
-
-/**
- * For a VA the customer may pay again and again (multi-use): how many times and how much so far, after this
- * payment, and until when it can still be paid. Undefined for any other payment.
- */
-function reusableTally(record: PaymentRecord, amount: number): Reusable | undefined {
+function reusableAfter(record: PaymentRecord, payload: VirtualAccountPaidCallback | RetailOutletPaidCallback): { tally: Reusable; newest: { amount: number; paidAt: string } } | undefined {
   if (record.kind !== "virtual_account" || record.isSingleUse !== false) return undefined;
-  const { paidCount, paidTotal } = tallyAfter(record, amount);
-  return { count: paidCount, total: paidTotal, ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}) };
+  const patch = paidPatch(record, payload, "count");
+  const after = { ...record, ...patch };
+  return {
+    tally: { count: after.paidCount ?? 1, total: after.paidTotal ?? payload.amount, ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}) },
+    newest: { amount: after.paidAmount ?? payload.amount, paidAt: after.paidAt ?? payload.transaction_timestamp },
+  };
 }
 
 type Reusable = NonNullable<PaymentReceived["reusable"]>;

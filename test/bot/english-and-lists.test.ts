@@ -91,4 +91,26 @@ describe("English, lists and the sandbox button", () => {
     expect(answered.payload.text).toBe("Pembayaran simulasi dikirim.");
     expect(simulated.map((r) => r.paymentCode)).toEqual([world.sandbox.objects().retail_payments[0]?.payment_code]);
   });
+
+  it("the button pays a multi-use VA again after its first payment, and is refused once the VA has expired", async () => {
+    await world.press(CASHIER, await world.say(CASHIER, "/va"), { text: "BNI" });
+    await world.say(CASHIER, "Warung Bu Tini");
+    const summary = await world.press(CASHIER, await world.say(CASHIER, "25rb"), { text: "Bisa berulang" });
+    world.telegram.pressButton(CASHIER, summary, { text: "✅ Buat sekarang" });
+    const message = ((await world.nextPhoto(CASHIER.id)).response as { result: import("grammy/types").Message }).result;
+    await world.telegram.waitForBotMessage(CASHIER.id, { text: "diteruskan ke pelanggan" });
+    const [va] = await world.store.payments.listRecent({ limit: 1 });
+    await world.store.payments.update(va!.externalId, { status: "paid", paidAmount: 25_000, paidCount: 1, paidTotal: 25_000 });
+
+    world.telegram.pressButton(CASHIER, message, { text: "🧪 Simulasikan pembayaran" });
+    expect((await world.telegram.waitFor("answerCallbackQuery")).payload.text).toBe("Pembayaran simulasi dikirim.");
+    expect(simulated.map((r) => r.externalId)).toEqual([va!.externalId]);
+
+    await world.store.payments.update(va!.externalId, { expiresAt: new Date(Date.now() - 1_000).toISOString() });
+    const answers = world.telegram.callsTo("answerCallbackQuery").length;
+    world.telegram.pressButton(CASHIER, message, { text: "🧪 Simulasikan pembayaran" });
+    for (let i = 0; i < 100 && world.telegram.callsTo("answerCallbackQuery").length === answers; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(world.telegram.callsTo("answerCallbackQuery").at(-1)?.payload.text).toBe("Tombol ini sudah tidak berlaku.");
+    expect(simulated).toHaveLength(1);
+  });
 });

@@ -151,10 +151,10 @@ describe("the offline demo: npm start with no configuration", () => {
     const from = session.transcript.length;
     session.child.stdin.write("pay\n");
     await session.waitFor("Pembayaran ke-2 ke VA berulang ini · total Rp 50.000", from);
-    await session.waitFor("sudah dibayar 2×, total Rp 50.000. Masih bisa dibayar lagi", from);
+    await session.waitFor(/sudah dibayar 2×\nTotal: Rp 50\.000[^]*Masih bisa dibayar lagi/, from);
     expect(await session.type("/pembayaran", "Pembayaran terakhir")).toBeDefined();
     await session.waitFor("♻️ Dibayar 2× BNI", from);
-    await session.waitFor("Rp 25.000 per bayar, total Rp 50.000 · Warung Bu Tini", from);
+    await session.waitFor("tagihan Rp 25.000, total Rp 50.000 · Warung Bu Tini", from);
     // The edited QR message kept its button: pressing it pays a third time.
     await session.type("1", "Pembayaran ke-3 ke VA berulang ini · total Rp 75.000");
     await session.waitFor("sudah dibayar 3×", from);

@@ -31,6 +31,15 @@ describe("a backlog digest with a short payment in it", () => {
   });
 });
 
+describe("a backlog digest of payments into one multi-use VA", () => {
+  it("numbers each payment instead of listing the same line again and again", () => {
+    const payments = [1, 2, 3].map((count) => ({ ...received(25_000, undefined, "Bu Tini"), reusable: { count, total: 25_000 * count } }));
+    const lines = plain(renderDigest(i18n, "id", payments)).split("\n").slice(1);
+    expect(lines.map((l) => l.split(" · ").at(-1))).toEqual(["♻️ ke-1", "♻️ ke-2", "♻️ ke-3"]);
+    expect(plain(renderDigest(i18n, "en", payments))).toContain("· ♻️ no. 3");
+  });
+});
+
 describe("notices in English", () => {
   it("an overpayment", () => {
     const text = plain(renderPaymentReceived(i18n, { ...received(200_000, 150_000, "Tom"), locale: "en" }));

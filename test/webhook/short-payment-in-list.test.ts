@@ -4,7 +4,7 @@ import { createCallbackEventLog, createOutbox } from "../../src/store/index.js";
 import { createWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
 import { CASHIER, OWNER, startWorld, textOf, type World } from "../bot/world.js";
 import { CALLBACK_TOKEN } from "./shop-harness.js";
-import { postCallback, retailOutletPaid } from "./signed-callbacks.js";
+import { postCallback, retailOutletPaid, virtualAccountPaid } from "./signed-callbacks.js";
 
 /**
  * The cashier makes an Alfamart code in the bot, the customer pays part of it, and /pembayaran must not
@@ -34,7 +34,11 @@ afterEach(async () => {
 async function makeAlfamartCode(user: typeof CASHIER, name: string, amount: string) {
   await world.say(user, "/alfamart");
   await world.say(user, name);
-  const summary = await world.say(user, amount);
+  return confirm(user, await world.say(user, amount));
+}
+
+/** Presses "create now" on a payment's summary and returns the payment the bot saved. */
+async function confirm(user: typeof CASHIER, summary: Awaited<ReturnType<World["say"]>>) {
   world.telegram.pressButton(user, summary, { text: "✅ Buat sekarang" });
   await world.telegram.waitForBotMessage(user.id, { text: "diteruskan ke pelanggan" });
   const [record] = await world.store.payments.listRecent({ limit: 1, createdBy: user.id });
@@ -66,5 +70,34 @@ describe("the payments list after a short payment", () => {
     expect((await postCallback(webhookUrl, "retail-outlet-paid", retailOutletPaid(over, { amount: 60_000 }))).status).toBe(200);
     const list = textOf(await world.say(OWNER, "/pembayaran"));
     expect(list).toMatch(/⚠️ Lebih bayar Alfamart \w+ · Rp 60\.000 dari Rp 50\.000 \(lebih Rp 10\.000\) · Andi Lebih/);
+  });
+});
+
+async function makeMultiUseVa(user: typeof CASHIER, name: string, amount: string) {
+  await world.press(user, await world.say(user, "/va"), { text: "BCA" });
+  await world.say(user, name);
+  return confirm(user, await world.press(user, await world.say(user, amount), { text: "Bisa berulang" }));
+}
+
+describe("the payments list and a multi-use VA", () => {
+  it("counts its payments and their total, and still says so when the latest one was short", async () => {
+    const va = await makeMultiUseVa(CASHIER, "Warung Bu Tini", "25rb");
+    for (const amount of [25_000, 25_000]) {
+      expect((await postCallback(webhookUrl, "virtual-account-paid", virtualAccountPaid(va, { amount, account_number: va.accountNumber }))).status).toBe(200);
+    }
+    const line = async () => (textOf(await world.say(CASHIER, "/pembayaran")).split("\n").find((l) => l.includes("Warung Bu Tini")) ?? "");
+    expect(await line()).toMatch(/^♻️ Dibayar 2× BCA \d+ · tagihan Rp 25\.000, total Rp 50\.000 · Warung Bu Tini/);
+
+    expect((await postCallback(webhookUrl, "virtual-account-paid", virtualAccountPaid(va, { amount: 20_000, account_number: va.accountNumber }))).status).toBe(200);
+    expect(await line()).toMatch(/^♻️ Dibayar 3× BCA \d+ · tagihan Rp 25\.000, total Rp 70\.000 \(⚠️ terakhir kurang Rp 5\.000\) · Warung Bu Tini/);
+
+    // Past its expiry it can no longer be paid: the count stays, the status says it has closed.
+    await world.store.payments.update(va.externalId, { expiresAt: new Date(Date.now() - 60_000).toISOString() });
+    expect(await line()).toMatch(/^⌛ Dibayar 3×, kedaluwarsa BCA/);
+
+    const choose = await world.say(CASHIER, "/language");
+    await world.press(CASHIER, choose, { text: "🇬🇧 English" });
+    const english = textOf(await world.say(CASHIER, "/payments"));
+    expect(english).toMatch(/⌛ Paid 3×, expired BCA \d+ · asks Rp 25\.000, Rp 70\.000 in all \(⚠️ the latest Rp 5\.000 short\) · Warung Bu Tini/);
   });
 });

@@ -6,7 +6,8 @@ import { formatRupiah, paidAgainstAsked } from "../../domain/rupiah.js";
 import type { PaymentRecord } from "../../store/types.js";
 import type { BotContext, FeatureDeps } from "../context.js";
 import { escapeHtml } from "../html.js";
-import { isReusableVirtualAccount } from "../payment-message.js";
+import { isExpired, isReusableVirtualAccount } from "../payment-message.js";
+import { paidSoFar } from "../../store/payments.js";
 import { MENU } from "../keyboards/main-menu.js";
 
 export const RECENT_PAYMENTS_LIMIT = 10;
@@ -26,8 +27,7 @@ export function paymentMethodLabel(record: PaymentRecord): string {
  * callback would still mark it paid).
  */
 export function shownStatus(record: PaymentRecord, nowMs: number): PaymentRecord["status"] {
-  const expired = record.status === "pending" && record.expiresAt !== undefined && Date.parse(record.expiresAt) <= nowMs;
-  return expired ? "expired" : record.status;
+  return record.status === "pending" && isExpired(record, nowMs) ? "expired" : record.status;
 }
 
 /**
@@ -39,15 +39,23 @@ function paidVersusAsked(record: PaymentRecord): ReturnType<typeof paidAgainstAs
   return record.status === "paid" && record.paidAmount !== undefined ? paidAgainstAsked(record.paidAmount, record.amount) : undefined;
 }
 
-/** A paid multi-use VA's payments so far (a record paid before they were counted has its one payment). */
-function reusableTally(record: PaymentRecord): { count: number; total: number } | undefined {
-  if (record.status !== "paid" || !isReusableVirtualAccount(record)) return undefined;
-  return { count: record.paidCount ?? 1, total: record.paidTotal ?? record.paidAmount ?? record.amount };
-}
-
-/** A list line's status and amount: a short or over payment first, then a multi-use VA's count, then the status. */
+/** A list line's status and amount: a multi-use VA's count first, then a short or over payment, then the status. */
 function statusAndAmount(ctx: BotContext, r: PaymentRecord, nowMs: number): { status: string; amount: string } {
   const versus = paidVersusAsked(r);
+  if (r.status === "paid" && isReusableVirtualAccount(r)) {
+    // "Lunas" would read as closed; a multi-use VA stays open until it expires, and the shop wants how often
+    // and how much in all (with a word on the latest payment when it was not the amount asked).
+    const { count, total } = paidSoFar(r);
+    const suffix = versus === undefined ? "" : `-${versus.kind}`;
+    return {
+      status: ctx.t(isExpired(r, nowMs) ? "bot-status-reusable-expired" : "bot-status-reusable", { count }),
+      amount: ctx.t(`bot-list-amount-reusable${suffix}`, {
+        amount: formatRupiah(r.amount),
+        total: formatRupiah(total),
+        difference: formatRupiah(versus?.difference ?? 0),
+      }),
+    };
+  }
   if (versus !== undefined) {
     return {
       status: ctx.t(`bot-status-paid-${versus.kind}`),
@@ -56,14 +64,6 @@ function statusAndAmount(ctx: BotContext, r: PaymentRecord, nowMs: number): { st
         asked: formatRupiah(r.amount),
         difference: formatRupiah(versus.difference),
       }),
-    };
-  }
-  const tally = reusableTally(r);
-  if (tally !== undefined) {
-    // "Lunas" would read as closed; a multi-use VA stays open, and the shop wants how often and how much.
-    return {
-      status: ctx.t("bot-status-reusable", { count: tally.count }),
-      amount: ctx.t("bot-list-amount-reusable", { amount: formatRupiah(r.amount), total: formatRupiah(tally.total) }),
     };
   }
   return { status: ctx.t(`bot-status-${shownStatus(r, nowMs)}`), amount: formatRupiah(r.amount) };

@@ -12,7 +12,7 @@ export function simulatePaymentFeature(deps: FeatureDeps) {
   if (!simulate) return feature;
   feature.callbackQuery(new RegExp(`^${SIMULATE_PAYMENT_PREFIX}(.+)$`), async (ctx) => {
     const record = await deps.store.payments.get(ctx.match[1] ?? "");
-    if (!record || !awaitsPayment(record)) {
+    if (!record || !awaitsPayment(record, deps.now().getTime())) {
       await ctx.answerCallbackQuery({ text: ctx.t("bot-flow-button-expired") });
       return;
     }

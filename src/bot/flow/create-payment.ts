@@ -207,7 +207,7 @@ export async function answerWithPayment(
   });
   const png = await paymentQrPng(record);
   const caption = paymentCaption(record, ctx.t, { locale, sandboxMode: deps.sandboxMode });
-  const keyboard = paymentMessageKeyboard(record, ctx.t, { canSimulate: deps.simulatePayment !== undefined });
+  const keyboard = paymentMessageKeyboard(record, ctx.t, { canSimulate: deps.simulatePayment !== undefined, nowMs: deps.now().getTime() });
   const markup = { parse_mode: "HTML" as const, ...(keyboard ? { reply_markup: keyboard } : {}) };
   // The payment exists from here on: if Telegram will not take the picture, the cashier still gets the
   // number to give the customer, as text (the notifier edits a text message as it edits a caption).
