@@ -11,6 +11,8 @@ notify-payment-received =
 notify-payment-sender = Dikirim oleh: { $sender }
 # A multi-use VA's payments so far: the shop counts them, and the VA stays open.
 notify-payment-reusable = ♻️ Pembayaran ke-{ $count } ke VA berulang ini · total { $total }
+# A bill (an Alfamart code: multi-use at the gateway) paid more than once: money the customer may be owed.
+notify-payment-repeated = ⚠️ Tagihan ini sudah dibayar <b>{ $count }×</b>, total <b>{ $total }</b>: periksa apakah pelanggan membayar dua kali.
 # A payment of another amount than the one asked: the cashier must see it before handing over the goods.
 notify-payment-short =
     ⚠️ <b>Pembayaran kurang</b>

@@ -45,6 +45,12 @@ const reusable = z
   .object({ count: z.number().int().positive().safe(), total: money, expiresAt: z.string().optional() })
   .optional();
 
+/**
+ * A bill (not a multi-use VA) paid again: its payments so far, this one included. The shop must see it: a
+ * customer who paid twice is owed money back. Absent for a first payment (and in older items).
+ */
+const repeated = z.object({ count: z.number().int().min(2).safe(), total: money }).optional();
+
 /** "A customer paid": to a linked group or to the creator's chat. */
 export const paymentReceivedSchema = z.object({
   type: z.literal("payment-received"),
@@ -61,6 +67,7 @@ export const paymentReceivedSchema = z.object({
   /** ISO 8601, the gateway's transaction time. */
   paidAt: z.string(),
   reusable,
+  repeated,
   forwarded,
   groupTold,
 });
@@ -130,6 +137,7 @@ export const markPaidSchema = z.object({
   /** Ours (absent in older items): the buttons a multi-use VA's message keeps name it. */
   externalId: z.string().optional(),
   reusable,
+  repeated,
 });
 
 export const notificationSchema = z.discriminatedUnion("type", [

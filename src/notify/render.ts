@@ -76,6 +76,8 @@ export function renderPaymentReceived(i18n: Translator, n: PaymentReceived): str
   if (n.reusable !== undefined) {
     lines.push(i18n.t(n.locale, "notify-payment-reusable", { count: n.reusable.count, total: formatRupiah(n.reusable.total) }));
   }
+  const again = paidAgainLine(i18n, n.locale, n.repeated);
+  if (again !== undefined) lines.push(again);
   if (n.forwarded === true) lines.push(i18n.t(n.locale, "notify-forwarded"));
   return lines.join("\n");
 }
@@ -158,8 +160,17 @@ export function renderPaidCaption(i18n: Translator, n: MarkPaid, now: Date = new
     customer: escapeHtml(n.customerName),
     time: time(n.paidAt, n.locale),
   });
+  const lines = [caption];
   const differs = methodDiffersLine(i18n, n.locale, n.reportedMethod);
-  return differs === undefined ? caption : `${caption}\n${differs}`;
+  if (differs !== undefined) lines.push(differs);
+  const again = paidAgainLine(i18n, n.locale, n.repeated);
+  if (again !== undefined) lines.push(again);
+  return lines.join("\n");
+}
+
+/** The warning that a bill was paid more than once (see `repeated`): the customer may be owed money back. */
+function paidAgainLine(i18n: Translator, locale: string, repeated: PaymentReceived["repeated"]): string | undefined {
+  return repeated === undefined ? undefined : i18n.t(locale, "notify-payment-repeated", { count: repeated.count, total: formatRupiah(repeated.total) });
 }
 
 /**
@@ -190,12 +201,12 @@ function renderReusableCaption(i18n: Translator, n: MarkPaid, reusable: NonNulla
 }
 
 /**
- * True when a payment's own notice warns the reader (⚠️): paid short or over what was asked, or the callback
- * named another VA or code than ours; or says why it came to this chat (forwarded to an owner). Such a payment is never folded into a digest: a digest lists only its
+ * True when a payment's own notice warns the reader (⚠️): paid short or over what was asked, paid again, or the
+ * callback named another VA or code than ours; or says why it came to this chat (forwarded to an owner). Such a payment is never folded into a digest: a digest lists only its
  * first few and has no room for these lines, and a cashier who reads "paid" hands over the goods.
  */
 export function needsOwnNotice(n: PaymentReceived): boolean {
-  return paidAgainstAsked(n.amount, n.askedAmount) !== undefined || n.reportedMethod !== undefined || n.forwarded === true;
+  return paidAgainstAsked(n.amount, n.askedAmount) !== undefined || n.reportedMethod !== undefined || n.forwarded === true || n.repeated !== undefined;
 }
 
 /** How many payments a digest lists by name before "… and N more". */

@@ -137,7 +137,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const createdAt = deps.now().toISOString();
     const groupTold = to.some((r) => r.chatId < 0);
     const after = counting === "count" ? reusableAfter(record, payload) : undefined;
-    const reusable = after === undefined ? {} : { reusable: after.tally };
+    const again = counting === "count" && after === undefined ? paidAgain(record, payload.amount) : undefined;
+    const reusable = after !== undefined ? { reusable: after.tally } : again !== undefined ? { repeated: again } : {};
     const items: OutboxItem[] = to.map((r) => ({
       id: chatItemId(eventId, r.chatId),
       chatId: r.chatId,
@@ -436,6 +437,16 @@ function reusableAfter(record: PaymentRecord, payload: VirtualAccountPaidCallbac
 }
 
 type Reusable = NonNullable<PaymentReceived["reusable"]>;
+
+/**
+ * A bill paid more than once (an Alfamart code is multi-use at the gateway, though the shop made it for one
+ * bill: a customer paying twice at the till is money to give back): its count and sum after this payment.
+ * Undefined for a first payment.
+ */
+function paidAgain(record: PaymentRecord, amount: number): { count: number; total: number } | undefined {
+  const before = paidSoFar(record);
+  return before.count === 0 ? undefined : { count: before.count + 1, total: before.total + amount };
+}
 
 /**
  * What the owner sent, for each of amount, bank and holder the transfer result reports otherwise. A bank

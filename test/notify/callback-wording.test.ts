@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createI18n } from "../../src/i18n.js";
 import type { PaymentReceived, UnknownPayment } from "../../src/notify/notifications.js";
 import { notificationSchema } from "../../src/notify/notifications.js";
-import { renderDigest, renderPaymentReceived, renderUnknownPayment } from "../../src/notify/render.js";
+import { needsOwnNotice, renderDigest, renderPaymentReceived, renderUnknownPayment } from "../../src/notify/render.js";
 
 /**
  * The words of the notices the owners and the group read when a callback does not simply say "paid in
@@ -37,6 +37,16 @@ describe("a backlog digest of payments into one multi-use VA", () => {
     const lines = plain(renderDigest(i18n, "id", payments)).split("\n").slice(1);
     expect(lines.map((l) => l.split(" · ").at(-1))).toEqual(["♻️ ke-1", "♻️ ke-2", "♻️ ke-3"]);
     expect(plain(renderDigest(i18n, "en", payments))).toContain("· ♻️ no. 3");
+  });
+});
+
+describe("a bill paid twice", () => {
+  it("is never folded into a digest, and warns in Indonesian and English", () => {
+    const again = { ...received(30_000, undefined, "Bu Sinta"), repeated: { count: 2, total: 60_000 } };
+    expect(needsOwnNotice(again)).toBe(true);
+    expect(needsOwnNotice(received(30_000, undefined, "Bu Sinta"))).toBe(false);
+    expect(plain(renderPaymentReceived(i18n, again))).toContain("⚠️ Tagihan ini sudah dibayar 2×, total Rp 60.000");
+    expect(plain(renderPaymentReceived(i18n, { ...again, locale: "en" }))).toContain("⚠️ This bill has now been paid 2×, Rp 60.000 in all");
   });
 });
 

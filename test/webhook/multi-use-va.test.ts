@@ -123,3 +123,23 @@ describe("a multi-use VA paid again and again", () => {
     expect(caption).toContain("It can still be paid until");
   });
 });
+
+describe("an Alfamart code paid twice", () => {
+  it("the second payment is told with a warning, alone, and the code's message says so too", async () => {
+    const code = await shop.createRetailPayment({ amount: 30_000, name: "Bu Sinta" });
+    for (let i = 0; i < 2; i++) {
+      expect((await shop.simulate(`/sandbox/simulate/retail-payments/${code.externalId}/pay`)).status).toBe(200);
+      await shop.settle();
+    }
+    for (const chatId of [SHOP_GROUP, CASHIER.id]) {
+      const [first, second, ...more] = told(chatId, code.externalId);
+      expect(more).toHaveLength(0);
+      expect(first).not.toContain("⚠️");
+      expect(second).toContain("⚠️ Tagihan ini sudah dibayar 2×, total Rp 60.000: periksa apakah pelanggan membayar dua kali.");
+    }
+    const caption = captionOf(CASHIER.id, code.messageId);
+    expect(caption).toContain("SUDAH DIBAYAR");
+    expect(caption).toContain("⚠️ Tagihan ini sudah dibayar 2×, total Rp 60.000");
+    expect(await shop.store.payments.get(code.externalId)).toMatchObject({ paidCount: 2, paidTotal: 60_000 });
+  });
+});

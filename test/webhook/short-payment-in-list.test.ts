@@ -65,6 +65,14 @@ describe("the payments list after a short payment", () => {
     expect(english).toMatch(/⚠️ Paid short Alfamart \w+ · Rp 40\.000 of Rp 50\.000 \(Rp 10\.000 short\) · Siti Aminah/);
   });
 
+  it("a code paid twice at the till says so, with the total, instead of Lunas", async () => {
+    const twice = await makeAlfamartCode(CASHIER, "Bu Sinta", "30rb");
+    for (let i = 0; i < 2; i++) expect((await postCallback(webhookUrl, "retail-outlet-paid", retailOutletPaid(twice, { amount: 30_000 }))).status).toBe(200);
+    const list = textOf(await world.say(CASHIER, "/pembayaran"));
+    expect(list).toMatch(/⚠️ Dibayar 2× Alfamart \w+ · tagihan Rp 30\.000, total Rp 60\.000 · Bu Sinta/);
+    expect(list).not.toContain("Lunas");
+  });
+
   it("an overpaid code says by how much", async () => {
     const over = await makeAlfamartCode(OWNER, "Andi Lebih", "50rb");
     expect((await postCallback(webhookUrl, "retail-outlet-paid", retailOutletPaid(over, { amount: 60_000 }))).status).toBe(200);

@@ -39,7 +39,10 @@ function paidVersusAsked(record: PaymentRecord): ReturnType<typeof paidAgainstAs
   return record.status === "paid" && record.paidAmount !== undefined ? paidAgainstAsked(record.paidAmount, record.amount) : undefined;
 }
 
-/** A list line's status and amount: a multi-use VA's count first, then a short or over payment, then the status. */
+/**
+ * A list line's status and amount: a multi-use VA's count first, then a bill paid more than once, then a short
+ * or over payment, then the status.
+ */
 function statusAndAmount(ctx: BotContext, r: PaymentRecord, nowMs: number): { status: string; amount: string } {
   const versus = paidVersusAsked(r);
   if (r.status === "paid" && isReusableVirtualAccount(r)) {
@@ -54,6 +57,14 @@ function statusAndAmount(ctx: BotContext, r: PaymentRecord, nowMs: number): { st
         total: formatRupiah(total),
         difference: formatRupiah(versus?.difference ?? 0),
       }),
+    };
+  }
+  const paid = paidSoFar(r);
+  if (r.status === "paid" && paid.count > 1) {
+    // A bill paid twice (an Alfamart code paid again at the till): the customer may be owed money back.
+    return {
+      status: ctx.t("bot-status-paid-repeated", { count: paid.count }),
+      amount: ctx.t("bot-list-amount-reusable", { amount: formatRupiah(r.amount), total: formatRupiah(paid.total) }),
     };
   }
   if (versus !== undefined) {
