@@ -163,8 +163,8 @@ bot-status-failed = ❌ Failed
 bot-status-expired = ⌛ Expired
 bot-status-paid-short = ⚠️ Paid short
 bot-status-paid-over = ⚠️ Overpaid
-# A bill paid more than once (an Alfamart code paid again): the customer may be owed money back.
-bot-status-paid-repeated = ⚠️ Paid { $count }×
+# A bill paid in more than one payment (the rest paid later, or paid twice at the till).
+bot-list-paid-times = (paid { $count }×)
 bot-list-amount-short = { $paid } of { $asked } ({ $difference } short)
 bot-list-amount-over = { $paid } of { $asked } ({ $difference } over)
 # A multi-use VA: paid how many times and how much in all (it stays open, so not "paid").

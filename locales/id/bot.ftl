@@ -163,8 +163,8 @@ bot-status-failed = ❌ Gagal
 bot-status-expired = ⌛ Kedaluwarsa
 bot-status-paid-short = ⚠️ Kurang bayar
 bot-status-paid-over = ⚠️ Lebih bayar
-# A bill paid more than once (an Alfamart code paid again): the customer may be owed money back.
-bot-status-paid-repeated = ⚠️ Dibayar { $count }×
+# A bill paid in more than one payment (the rest paid later, or paid twice at the till).
+bot-list-paid-times = (dibayar { $count }×)
 bot-list-amount-short = { $paid } dari { $asked } (kurang { $difference })
 bot-list-amount-over = { $paid } dari { $asked } (lebih { $difference })
 # A multi-use VA: paid how many times and how much in all (it stays open, so not "paid").

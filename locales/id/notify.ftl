@@ -11,8 +11,10 @@ notify-payment-received =
 notify-payment-sender = Dikirim oleh: { $sender }
 # A multi-use VA's payments so far: the shop counts them, and the VA stays open.
 notify-payment-reusable = ♻️ Pembayaran ke-{ $count } ke VA berulang ini · total { $total }
-# A bill (an Alfamart code: multi-use at the gateway) paid more than once: money the customer may be owed.
-notify-payment-repeated = ⚠️ Tagihan ini sudah dibayar <b>{ $count }×</b>, total <b>{ $total }</b>: periksa apakah pelanggan membayar dua kali.
+# A bill (an Alfamart code: multi-use at the gateway) paid more than once, judged by its total.
+notify-payment-repeated = ✅ Tagihan ini kini lunas: { $count } pembayaran, total <b>{ $total }</b>.
+notify-payment-repeated-short = ⚠️ Tagihan ini sudah dibayar { $count }×, total <b>{ $total }</b>: masih kurang <b>{ $difference }</b> dari tagihan { $asked }.
+notify-payment-repeated-over = ⚠️ Tagihan ini sudah dibayar <b>{ $count }×</b>, total <b>{ $total }</b>: lebih <b>{ $difference }</b> dari tagihan { $asked }. Periksa apakah pelanggan membayar dua kali.
 # A payment of another amount than the one asked: the cashier must see it before handing over the goods.
 notify-payment-short =
     ⚠️ <b>Pembayaran kurang</b>

@@ -46,10 +46,11 @@ const reusable = z
   .optional();
 
 /**
- * A bill (not a multi-use VA) paid again: its payments so far, this one included. The shop must see it: a
- * customer who paid twice is owed money back. Absent for a first payment (and in older items).
+ * A bill (not a multi-use VA) paid again: its payments so far, this one included, and what it asked. Their sum
+ * against the bill is what the shop must see: the rest of a short payment, or money paid twice (owed back).
+ * Absent for a first payment (and in older items).
  */
-const repeated = z.object({ count: z.number().int().min(2).safe(), total: money }).optional();
+const repeated = z.object({ count: z.number().int().min(2).safe(), total: money, asked: money }).optional();
 
 /** "A customer paid": to a linked group or to the creator's chat. */
 export const paymentReceivedSchema = z.object({

@@ -168,9 +168,14 @@ export function renderPaidCaption(i18n: Translator, n: MarkPaid, now: Date = new
   return lines.join("\n");
 }
 
-/** The warning that a bill was paid more than once (see `repeated`): the customer may be owed money back. */
+/**
+ * A bill paid more than once (see `repeated`), judged by its total: now paid in full, still short, or paid
+ * over (twice, most likely: money the customer is owed back).
+ */
 function paidAgainLine(i18n: Translator, locale: string, repeated: PaymentReceived["repeated"]): string | undefined {
-  return repeated === undefined ? undefined : i18n.t(locale, "notify-payment-repeated", { count: repeated.count, total: formatRupiah(repeated.total) });
+  if (repeated === undefined) return undefined;
+  const versus = amountVersusAsked(repeated.total, repeated.asked);
+  return i18n.t(locale, `notify-payment-repeated${versus.suffix}`, { count: repeated.count, total: formatRupiah(repeated.total), ...versus.vars });
 }
 
 /**

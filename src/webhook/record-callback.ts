@@ -132,13 +132,14 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const paidAt = payload.transaction_timestamp;
     const { method, otherReported } = methodsOf(record, payload);
     const differs = otherReported === undefined ? {} : { reportedMethod: otherReported };
-    const asked = payload.amount === record.amount ? {} : { askedAmount: record.amount };
     const senderName = event === "virtual-account-paid" ? (payload as VirtualAccountPaidCallback).sender_name : undefined;
     const createdAt = deps.now().toISOString();
     const groupTold = to.some((r) => r.chatId < 0);
     const after = counting === "count" ? reusableAfter(record, payload) : undefined;
     const again = counting === "count" && after === undefined ? paidAgain(record, payload.amount) : undefined;
     const reusable = after !== undefined ? { reusable: after.tally } : again !== undefined ? { repeated: again } : {};
+    // A bill paid in more than one payment is judged by its total (see `repeated`), not by this payment alone.
+    const asked = payload.amount === record.amount || again !== undefined ? {} : { askedAmount: record.amount };
     const items: OutboxItem[] = to.map((r) => ({
       id: chatItemId(eventId, r.chatId),
       chatId: r.chatId,
@@ -440,12 +441,13 @@ type Reusable = NonNullable<PaymentReceived["reusable"]>;
 
 /**
  * A bill paid more than once (an Alfamart code is multi-use at the gateway, though the shop made it for one
- * bill: a customer paying twice at the till is money to give back): its count and sum after this payment.
+ * bill): its count and sum after this payment, and what it asked. The sum against the bill says what happened:
+ * the rest of a short payment (now paid in full, or still short), or money paid twice, to give back.
  * Undefined for a first payment.
  */
-function paidAgain(record: PaymentRecord, amount: number): { count: number; total: number } | undefined {
+function paidAgain(record: PaymentRecord, amount: number): { count: number; total: number; asked: number } | undefined {
   const before = paidSoFar(record);
-  return before.count === 0 ? undefined : { count: before.count + 1, total: before.total + amount };
+  return before.count === 0 ? undefined : { count: before.count + 1, total: before.total + amount, asked: record.amount };
 }
 
 /**

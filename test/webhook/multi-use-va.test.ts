@@ -124,7 +124,21 @@ describe("a multi-use VA paid again and again", () => {
   });
 });
 
-describe("an Alfamart code paid twice", () => {
+describe("an Alfamart code paid in more than one payment", () => {
+  it("the rest of a short payment is told as completing the bill, not as a short payment of its own", async () => {
+    const code = await shop.createRetailPayment({ amount: 50_000, name: "Pak Dedi" });
+    for (const amount of [40_000, 10_000]) {
+      expect((await shop.simulate(`/sandbox/simulate/retail-payments/${code.externalId}/pay`, { amount })).status).toBe(200);
+      await shop.settle();
+    }
+    const [first, second, ...more] = told(SHOP_GROUP, code.externalId);
+    expect(more).toHaveLength(0);
+    expect(first).toContain("⚠️ Kurang Rp 10.000 dari tagihan Rp 50.000");
+    expect(second).toContain("✅ Tagihan ini kini lunas: 2 pembayaran, total Rp 50.000.");
+    expect(second).not.toContain("Kurang");
+    expect(captionOf(CASHIER.id, code.messageId)).toContain("✅ Tagihan ini kini lunas: 2 pembayaran, total Rp 50.000.");
+  });
+
   it("the second payment is told with a warning, alone, and the code's message says so too", async () => {
     const code = await shop.createRetailPayment({ amount: 30_000, name: "Bu Sinta" });
     for (let i = 0; i < 2; i++) {
@@ -135,11 +149,11 @@ describe("an Alfamart code paid twice", () => {
       const [first, second, ...more] = told(chatId, code.externalId);
       expect(more).toHaveLength(0);
       expect(first).not.toContain("⚠️");
-      expect(second).toContain("⚠️ Tagihan ini sudah dibayar 2×, total Rp 60.000: periksa apakah pelanggan membayar dua kali.");
+      expect(second).toContain("⚠️ Tagihan ini sudah dibayar 2×, total Rp 60.000: lebih Rp 30.000 dari tagihan Rp 30.000. Periksa apakah pelanggan membayar dua kali.");
     }
     const caption = captionOf(CASHIER.id, code.messageId);
     expect(caption).toContain("SUDAH DIBAYAR");
-    expect(caption).toContain("⚠️ Tagihan ini sudah dibayar 2×, total Rp 60.000");
+    expect(caption).toContain("⚠️ Tagihan ini sudah dibayar 2×, total Rp 60.000: lebih Rp 30.000");
     expect(await shop.store.payments.get(code.externalId)).toMatchObject({ paidCount: 2, paidTotal: 60_000 });
   });
 });

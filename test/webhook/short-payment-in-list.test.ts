@@ -65,12 +65,19 @@ describe("the payments list after a short payment", () => {
     expect(english).toMatch(/⚠️ Paid short Alfamart \w+ · Rp 40\.000 of Rp 50\.000 \(Rp 10\.000 short\) · Siti Aminah/);
   });
 
-  it("a code paid twice at the till says so, with the total, instead of Lunas", async () => {
+  it("a code paid twice at the till reads overpaid, with the total and the count, instead of Lunas", async () => {
     const twice = await makeAlfamartCode(CASHIER, "Bu Sinta", "30rb");
     for (let i = 0; i < 2; i++) expect((await postCallback(webhookUrl, "retail-outlet-paid", retailOutletPaid(twice, { amount: 30_000 }))).status).toBe(200);
     const list = textOf(await world.say(CASHIER, "/pembayaran"));
-    expect(list).toMatch(/⚠️ Dibayar 2× Alfamart \w+ · tagihan Rp 30\.000, total Rp 60\.000 · Bu Sinta/);
+    expect(list).toMatch(/⚠️ Lebih bayar Alfamart \w+ · Rp 60\.000 dari Rp 30\.000 \(lebih Rp 30\.000\) \(dibayar 2×\) · Bu Sinta/);
     expect(list).not.toContain("Lunas");
+  });
+
+  it("a short payment whose rest was paid later reads Lunas, paid twice", async () => {
+    const inParts = await makeAlfamartCode(CASHIER, "Pak Dedi", "50rb");
+    for (const amount of [40_000, 10_000]) expect((await postCallback(webhookUrl, "retail-outlet-paid", retailOutletPaid(inParts, { amount }))).status).toBe(200);
+    const line = textOf(await world.say(CASHIER, "/pembayaran")).split("\n").find((l) => l.includes("Pak Dedi"));
+    expect(line).toMatch(/^✅ Lunas Alfamart \w+ · Rp 50\.000 \(dibayar 2×\) · Pak Dedi/);
   });
 
   it("an overpaid code says by how much", async () => {

@@ -31,53 +31,35 @@ export function shownStatus(record: PaymentRecord, nowMs: number): PaymentRecord
 }
 
 /**
- * A paid VA or Alfamart code whose payment was not the asked amount: short or over, by how much; else
- * undefined. The cashier checks this list before handing over the goods, so a partial payment must not
- * read "Lunas". (A multi-use VA keeps its latest payment's amount: the line speaks of that payment.)
- */
-function paidVersusAsked(record: PaymentRecord): ReturnType<typeof paidAgainstAsked> {
-  return record.status === "paid" && record.paidAmount !== undefined ? paidAgainstAsked(record.paidAmount, record.amount) : undefined;
-}
-
-/**
- * A list line's status and amount: a multi-use VA's count first, then a bill paid more than once, then a short
- * or over payment, then the status.
+ * A list line's status and amount. The cashier checks this list before handing over the goods, so a payment
+ * that is not the amount asked must not read "Lunas": a bill is judged by all it was paid (one payment, or the
+ * rest paid later, or paid twice), a multi-use VA, which stays open and is paid again and again, by its count
+ * and total, with a word on its latest payment.
  */
 function statusAndAmount(ctx: BotContext, r: PaymentRecord, nowMs: number): { status: string; amount: string } {
-  const versus = paidVersusAsked(r);
+  const paid = paidSoFar(r);
   if (r.status === "paid" && isReusableVirtualAccount(r)) {
-    // "Lunas" would read as closed; a multi-use VA stays open until it expires, and the shop wants how often
-    // and how much in all (with a word on the latest payment when it was not the amount asked).
-    const { count, total } = paidSoFar(r);
-    const suffix = versus === undefined ? "" : `-${versus.kind}`;
+    const latest = r.paidAmount === undefined ? undefined : paidAgainstAsked(r.paidAmount, r.amount);
     return {
-      status: ctx.t(isExpired(r, nowMs) ? "bot-status-reusable-expired" : "bot-status-reusable", { count }),
-      amount: ctx.t(`bot-list-amount-reusable${suffix}`, {
+      status: ctx.t(isExpired(r, nowMs) ? "bot-status-reusable-expired" : "bot-status-reusable", { count: paid.count }),
+      amount: ctx.t(`bot-list-amount-reusable${latest === undefined ? "" : `-${latest.kind}`}`, {
         amount: formatRupiah(r.amount),
-        total: formatRupiah(total),
-        difference: formatRupiah(versus?.difference ?? 0),
+        total: formatRupiah(paid.total),
+        difference: formatRupiah(latest?.difference ?? 0),
       }),
     };
   }
-  const paid = paidSoFar(r);
-  if (r.status === "paid" && paid.count > 1) {
-    // A bill paid twice (an Alfamart code paid again at the till): the customer may be owed money back.
-    return {
-      status: ctx.t("bot-status-paid-repeated", { count: paid.count }),
-      amount: ctx.t("bot-list-amount-reusable", { amount: formatRupiah(r.amount), total: formatRupiah(paid.total) }),
-    };
-  }
+  const times = paid.count > 1 ? ` ${ctx.t("bot-list-paid-times", { count: paid.count })}` : "";
+  const versus = r.status === "paid" ? paidAgainstAsked(paid.total, r.amount) : undefined;
   if (versus !== undefined) {
     return {
       status: ctx.t(`bot-status-paid-${versus.kind}`),
-      amount: ctx.t(`bot-list-amount-${versus.kind}`, {
-        paid: formatRupiah(r.paidAmount ?? 0),
-        asked: formatRupiah(r.amount),
-        difference: formatRupiah(versus.difference),
-      }),
+      amount:
+        ctx.t(`bot-list-amount-${versus.kind}`, { paid: formatRupiah(paid.total), asked: formatRupiah(r.amount), difference: formatRupiah(versus.difference) }) +
+        times,
     };
   }
-  return { status: ctx.t(`bot-status-${shownStatus(r, nowMs)}`), amount: formatRupiah(r.amount) };
+  return { status: ctx.t(`bot-status-${shownStatus(r, nowMs)}`), amount: formatRupiah(r.amount) + times };
 }
 
 /** Recent payments with their status: staff see their own, owners the whole shop's. */
