@@ -97,8 +97,8 @@ async function main(): Promise<void> {
     const i18n = createI18n();
     process.stdout.write(`${i18n.t("id", "demo-welcome")}\n`);
     // A second demo, or anything else on the port: the demo took a free one (said in words, not a log line).
-    const port = new URL(app.url).port;
-    if (port !== String(config.port)) process.stdout.write(`${i18n.t("id", "demo-port-taken", { wanted: String(config.port), port })}\n`);
+    const port = Number(new URL(app.url).port || 80);
+    if (port !== config.port) process.stdout.write(`${i18n.t("id", "demo-port-taken", { wanted: String(config.port), port: String(port) })}\n`);
     await runOfflineChat({ telegram: app.localTelegram, sandbox: app.sandbox, store: app.store, i18n, input: process.stdin, output: process.stdout });
     await shutdown("chat closed");
   }

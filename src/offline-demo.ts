@@ -1,4 +1,4 @@
-import { awaitsPayment } from "./bot/payment-message.js";
+import { awaitsPayment } from "./domain/payment-state.js";
 import { formatRupiah } from "./domain/rupiah.js";
 import type { Sandbox } from "./sandbox/index.js";
 import type { PaymentRecord, Store } from "./store/index.js";
@@ -122,7 +122,7 @@ export async function runOfflineChat(deps: {
     words: {
       // Ids as they are written, not as numbers ("700.000.001" in Indonesian).
       greeting: (v) => t("demo-terminal-greeting", { ...v, userId: String(v.userId) }),
-      help: [1, 2, 3, 4].map((n) => t(`demo-terminal-help-${n}`)),
+      help: t("demo-terminal-help").split("\n"),
       edited: t("demo-terminal-edited"),
       deleted: (v) => t("demo-terminal-deleted", { ...v, messageId: String(v.messageId) }),
       inChat: (v) => t("demo-terminal-in-chat", v),

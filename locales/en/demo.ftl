@@ -11,10 +11,11 @@ demo-transfer-refused = The sandbox could not process this transfer: { $reason }
 demo-welcome = pallabot offline demo: you are the shop owner. Type /start to begin, "pay" or "bank" to play the customer or the bank, "?" for help, "quit" to leave.
 # The terminal chat's own words, around the bot's messages.
 demo-terminal-greeting = Chatting with @{ $bot } as { $user } (user id { $userId }). "?" shows help.
-demo-terminal-help-1 = Type a message and press Enter to send it.
-demo-terminal-help-2 = A number presses that button of the last message with buttons; M.N presses button N of message #M.
-demo-terminal-help-3 = A line that names no button (an amount such as 150.000) is sent as text.
-demo-terminal-help-4 = Start a line with \ to send a number as text. quit or exit (or Ctrl-D) leaves.
+demo-terminal-help =
+    Type a message and press Enter to send it.
+    A number presses that button of the last message with buttons; M.N presses button N of message #M.
+    A line that names no button (an amount such as 150.000) is sent as text.
+    Start a line with \ to send a number as text. quit or exit (or Ctrl-D) leaves.
 demo-terminal-edited = edited
 demo-terminal-deleted = { $bot } deleted message #{ $messageId }
 demo-terminal-in-chat = in { $chat }

@@ -14,7 +14,7 @@ notify-payment-reusable = ♻️ Payment no. { $count } to this multi-use VA · 
 # A bill (an Alfamart code: multi-use at the gateway) paid more than once, judged by its total.
 notify-payment-repeated = ✅ This bill is now paid in full: { $count } payments, <b>{ $total }</b> in all.
 notify-payment-repeated-short = ⚠️ This bill has been paid { $count }×, <b>{ $total }</b> in all: still <b>{ $difference }</b> short of the { $asked } asked.
-notify-payment-repeated-over = ⚠️ This bill has been paid <b>{ $count }×</b>, <b>{ $total }</b> in all: <b>{ $difference }</b> more than the { $asked } asked. Check whether the customer paid twice.
+notify-payment-repeated-over = ⚠️ This bill has been paid <b>{ $count }×</b>, <b>{ $total }</b> in all: <b>{ $difference }</b> more than the { $asked } asked. Check whether the customer paid more than once.
 # A payment of another amount than the one asked: the cashier must see it before handing over the goods.
 notify-payment-short =
     ⚠️ <b>Short payment</b>

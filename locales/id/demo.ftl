@@ -11,10 +11,11 @@ demo-transfer-refused = Sandbox tidak bisa memproses transfer ini: { $reason }
 demo-welcome = Demo offline pallabot: Anda adalah pemilik toko. Ketik /start untuk mulai, "pay" atau "bank" untuk berperan sebagai pelanggan atau bank, "?" untuk bantuan, "quit" untuk keluar.
 # The terminal chat's own words, around the bot's messages.
 demo-terminal-greeting = Anda mengobrol dengan @{ $bot } sebagai { $user } (user id { $userId }). Ketik "?" untuk bantuan.
-demo-terminal-help-1 = Ketik pesan lalu tekan Enter untuk mengirimnya.
-demo-terminal-help-2 = Angka menekan tombol bernomor itu di pesan terakhir yang bertombol; M.N menekan tombol N di pesan #M.
-demo-terminal-help-3 = Baris yang bukan nomor tombol (misalnya nominal 150.000) dikirim sebagai teks.
-demo-terminal-help-4 = Awali baris dengan \ untuk mengirim angka sebagai teks. quit atau exit (atau Ctrl-D) untuk keluar.
+demo-terminal-help =
+    Ketik pesan lalu tekan Enter untuk mengirimnya.
+    Angka menekan tombol bernomor itu di pesan terakhir yang bertombol; M.N menekan tombol N di pesan #M.
+    Baris yang bukan nomor tombol (misalnya nominal 150.000) dikirim sebagai teks.
+    Awali baris dengan \ untuk mengirim angka sebagai teks. quit atau exit (atau Ctrl-D) untuk keluar.
 demo-terminal-edited = diubah
 demo-terminal-deleted = { $bot } menghapus pesan #{ $messageId }
 demo-terminal-in-chat = di { $chat }

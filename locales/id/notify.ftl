@@ -14,7 +14,7 @@ notify-payment-reusable = ♻️ Pembayaran ke-{ $count } ke VA berulang ini · 
 # A bill (an Alfamart code: multi-use at the gateway) paid more than once, judged by its total.
 notify-payment-repeated = ✅ Tagihan ini kini lunas: { $count } pembayaran, total <b>{ $total }</b>.
 notify-payment-repeated-short = ⚠️ Tagihan ini sudah dibayar { $count }×, total <b>{ $total }</b>: masih kurang <b>{ $difference }</b> dari tagihan { $asked }.
-notify-payment-repeated-over = ⚠️ Tagihan ini sudah dibayar <b>{ $count }×</b>, total <b>{ $total }</b>: lebih <b>{ $difference }</b> dari tagihan { $asked }. Periksa apakah pelanggan membayar dua kali.
+notify-payment-repeated-over = ⚠️ Tagihan ini sudah dibayar <b>{ $count }×</b>, total <b>{ $total }</b>: lebih <b>{ $difference }</b> dari tagihan { $asked }. Periksa apakah pelanggan membayar lebih dari sekali.
 # A payment of another amount than the one asked: the cashier must see it before handing over the goods.
 notify-payment-short =
     ⚠️ <b>Pembayaran kurang</b>

@@ -3,7 +3,7 @@ import bwipjs from "bwip-js";
 import QRCode from "qrcode";
 import { formatJakartaTime } from "../domain/jakarta-time.js";
 import { formatRupiah } from "../domain/rupiah.js";
-import type { MarkPaid } from "../notify/notifications.js";
+import { awaitsPayment, isExpired } from "../domain/payment-state.js";
 import type { PaymentRecord } from "../store/types.js";
 import { escapeHtml } from "./html.js";
 
@@ -77,22 +77,6 @@ export const SIMULATE_PAYMENT_PREFIX = "sim:";
 
 type PayableFields = Pick<PaymentRecord, "status" | "kind" | "isSingleUse" | "expiresAt">;
 
-/** A multi-use VA: the customer may pay it again and again until it expires. */
-export function isReusableVirtualAccount(record: Pick<PaymentRecord, "kind" | "isSingleUse">): boolean {
-  return record.kind === "virtual_account" && record.isSingleUse === false;
-}
-
-/** Past its expiry: the gateway takes no payment for it any more (it sends no callback when that happens). */
-export function isExpired(record: Pick<PaymentRecord, "expiresAt">, nowMs: number): boolean {
-  return record.expiresAt !== undefined && Date.parse(record.expiresAt) <= nowMs;
-}
-
-/** Whether a customer can still pay it: not expired, and not paid yet or a multi-use VA. */
-export function awaitsPayment(record: PayableFields, nowMs: number): boolean {
-  const open = record.status === "pending" || (record.status === "paid" && isReusableVirtualAccount(record));
-  return open && !isExpired(record, nowMs);
-}
-
 /** The sandbox's "simulate payment" button, which plays the customer paying this payment. */
 function simulateButton(externalId: string, t: Translate): InlineKeyboard {
   return new InlineKeyboard().text(t("bot-simulate-button"), `${SIMULATE_PAYMENT_PREFIX}${externalId}`);
@@ -110,6 +94,13 @@ export function paymentMessageKeyboard(
   return options.canSimulate && awaitsPayment(record, options.nowMs) ? simulateButton(record.externalId, t) : undefined;
 }
 
+/** What the notifier knows of a paid payment's message when it edits it (a mark-paid notification). */
+interface PaidMessage {
+  locale: string;
+  externalId?: string | undefined;
+  reusable?: { expiresAt?: string | undefined } | undefined;
+}
+
 /**
  * For the notifier: the buttons a paid payment's message keeps. A multi-use VA not yet expired can be paid
  * again, so it keeps "simulate payment" (sandbox mode); every other paid message loses its buttons.
@@ -117,7 +108,7 @@ export function paymentMessageKeyboard(
 export function paidMessageButtons(
   i18n: { t(locale: string, key: string, variables?: Record<string, string | number>): string },
   options: { canSimulate: boolean; now: () => Date },
-): (paid: MarkPaid) => InlineKeyboard | undefined {
+): (paid: PaidMessage) => InlineKeyboard | undefined {
   return (paid) => {
     if (!options.canSimulate || paid.reusable === undefined || paid.externalId === undefined) return undefined;
     if (isExpired(paid.reusable, options.now().getTime())) return undefined;

@@ -4,7 +4,7 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import { DEFAULT_LOCALE } from "../i18n.js";
 import { outcomeWithin } from "../deadline.js";
 import type { Logger } from "../logger.js";
-import { paidSoFar } from "../store/payments.js";
+import { paidSoFar } from "../domain/payment-state.js";
 import type { Store } from "../store/types.js";
 import { chatItemId, eventIdOfChatItem, notificationSchema, type MarkPaid, type Notification, type PaymentReceived } from "./notifications.js";
 import type { NotifierOutboxPort, OutboxEntry } from "./ports.js";
@@ -431,12 +431,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   }
 
   async function editToPaid(n: MarkPaid): Promise<"edited" | "edit_skipped"> {
-    // A multi-use VA's message is edited at every payment. An edit that waited (Telegram refused it, a restart,
-    // another instance took the next one) must not put an older count back over a newer one: the newer
-    // payment's own edit is sent, or was.
-    if (n.reusable !== undefined && n.externalId !== undefined && deps.store !== undefined) {
+    // A payment paid more than once (a multi-use VA, an Alfamart code paid twice) has its message edited at each
+    // payment. An edit that waited (Telegram refused it, a restart, another instance took the next one) must not
+    // put an older state back over a newer one: the newer payment's own edit is sent, or was.
+    if (n.externalId !== undefined && deps.store !== undefined) {
+      const shownCount = n.reusable?.count ?? n.repeated?.count ?? 1;
       const payment = await deps.store.payments.get(n.externalId);
-      if (payment !== undefined && paidSoFar(payment).count > n.reusable.count) return "edit_skipped";
+      if (payment !== undefined && paidSoFar(payment).count > shownCount) return "edit_skipped";
     }
     const caption = renderPaidCaption(deps.i18n, n, now());
     // Without reply_markup the edit also removes the payment's buttons (e.g. "simulate payment").

@@ -150,7 +150,7 @@ function renderUnknownDisbursement(i18n: Translator, n: UnknownPayment, method: 
   return i18n.t(n.locale, "notify-unknown-disbursement-failed", { ...vars, reason });
 }
 
-export function renderPaidCaption(i18n: Translator, n: MarkPaid, now: Date = new Date()): string {
+export function renderPaidCaption(i18n: Translator, n: MarkPaid, now: Date): string {
   if (n.reusable !== undefined) return renderReusableCaption(i18n, n, n.reusable, now);
   const versus = amountVersusAsked(n.amount, n.askedAmount);
   const caption = i18n.t(n.locale, `notify-paid-caption${versus.suffix}`, {
@@ -206,9 +206,10 @@ function renderReusableCaption(i18n: Translator, n: MarkPaid, reusable: NonNulla
 }
 
 /**
- * True when a payment's own notice warns the reader (⚠️): paid short or over what was asked, paid again, or the
- * callback named another VA or code than ours; or says why it came to this chat (forwarded to an owner). Such a payment is never folded into a digest: a digest lists only its
- * first few and has no room for these lines, and a cashier who reads "paid" hands over the goods.
+ * True when a payment's own notice warns the reader (⚠️) or says more than "paid": paid short or over what was
+ * asked, a bill paid more than once, the callback named another VA or code than ours, or it came to this chat
+ * as a forward (to an owner). Such a payment is never folded into a digest: a digest lists only its first few
+ * and has no room for these lines, and a cashier who reads "paid" hands over the goods.
  */
 export function needsOwnNotice(n: PaymentReceived): boolean {
   return paidAgainstAsked(n.amount, n.askedAmount) !== undefined || n.reportedMethod !== undefined || n.forwarded === true || n.repeated !== undefined;

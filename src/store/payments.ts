@@ -2,15 +2,6 @@ import { PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
 import type { PaymentRecord, PaymentRepository } from "./types.js";
 
 const RECENT = "payments:recent";
-
-/**
- * How many payments a record has received and their sum, in rupiah. A record paid before these were kept
- * had one payment: paidAmount (or, lacking even that, the amount asked).
- */
-export function paidSoFar(record: PaymentRecord): { count: number; total: number } {
-  if (record.paidCount !== undefined && record.paidTotal !== undefined) return { count: record.paidCount, total: record.paidTotal };
-  return record.status === "paid" ? { count: 1, total: record.paidAmount ?? record.amount } : { count: 0, total: 0 };
-}
 const byCreator = (userId: number) => `payments:by-creator:${userId}`;
 
 /**

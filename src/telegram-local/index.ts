@@ -19,5 +19,5 @@ export {
   type WaitOptions,
 } from "./bot-api-server.js";
 export { TELEGRAM_RATE_LIMITS, type RateLimitRules } from "./rate-limits.js";
-export { runTerminalChat, ENGLISH_TERMINAL_WORDS, type TerminalChatIo, type TerminalChatOptions, type TerminalWords } from "./terminal-chat.js";
+export { runTerminalChat, type TerminalChatIo, type TerminalChatOptions } from "./terminal-chat.js";
 export { drawQr, renderEntities, renderMessage } from "./render-message.js";

@@ -11,7 +11,7 @@ import {
 import type { OutboxItem } from "../store/outbox.js";
 import { releaseDisbursementAllowance, retakeDisbursementAllowance } from "../disbursement/index.js";
 import { normalizeName } from "../domain/validation.js";
-import { paidSoFar } from "../store/payments.js";
+import { isReusableVirtualAccount, paidSoFar } from "../domain/payment-state.js";
 import type { PaymentKind, PaymentPatch, PaymentRecord, QueuedWrite, Store } from "../store/types.js";
 import { chatItemId, type Notification, type PaymentMethod, type PaymentReceived } from "../notify/notifications.js";
 import type { CallbackEventLogPort, CallbackEventRecord, OutboxPort } from "./ports.js";
@@ -127,7 +127,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     payload: VirtualAccountPaidCallback | RetailOutletPaidCallback,
     record: PaymentRecord,
     to: ReadonlyArray<Recipient>,
-    counting: Counting,
+    after: PaymentRecord | undefined,
   ): OutboxItem[] {
     const paidAt = payload.transaction_timestamp;
     const { method, otherReported } = methodsOf(record, payload);
@@ -135,11 +135,9 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const senderName = event === "virtual-account-paid" ? (payload as VirtualAccountPaidCallback).sender_name : undefined;
     const createdAt = deps.now().toISOString();
     const groupTold = to.some((r) => r.chatId < 0);
-    const after = counting === "count" ? reusableAfter(record, payload) : undefined;
-    const again = counting === "count" && after === undefined ? paidAgain(record, payload.amount) : undefined;
-    const reusable = after !== undefined ? { reusable: after.tally } : again !== undefined ? { repeated: again } : {};
-    // A bill paid in more than one payment is judged by its total (see `repeated`), not by this payment alone.
-    const asked = payload.amount === record.amount || again !== undefined ? {} : { askedAmount: record.amount };
+    const soFar = after === undefined ? {} : paidSoFarFields(record, after);
+    // A bill paid in more than one payment is judged by its total (see `repeated`), not by one payment alone.
+    const askedIf = (amount: number) => (amount === record.amount || soFar.repeated !== undefined ? {} : { askedAmount: record.amount });
     const items: OutboxItem[] = to.map((r) => ({
       id: chatItemId(eventId, r.chatId),
       chatId: r.chatId,
@@ -151,20 +149,21 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         locale: r.locale,
         externalId: record.externalId,
         amount: payload.amount,
-        ...asked,
+        ...askedIf(payload.amount),
         method,
         ...differs,
         customerName: record.customerName,
         ...(senderName !== undefined ? { senderName } : {}),
         paidAt,
-        ...reusable,
+        ...soFar,
         groupTold,
       } satisfies Notification,
     }));
     // The QR message sits in its chat; a chat no longer told of the payment (the creator left the shop) is not edited.
     if (record.messageId !== undefined && to.some((r) => r.madeIn)) {
-      // A multi-use VA's message shows the VA as it is now: its newest payment, which may be an earlier callback's.
-      const shown = after?.newest ?? { amount: payload.amount, paidAt };
+      // The message shows the payment as it is now: its newest payment, which may be an earlier callback's
+      // (callbacks come out of order), and its payments so far.
+      const shown = { amount: after?.paidAmount ?? payload.amount, paidAt: after?.paidAt ?? paidAt };
       items.push({
         id: `${eventId}:edit`,
         chatId: record.chatId,
@@ -176,13 +175,13 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
           messageId: record.messageId,
           locale: record.locale ?? DEFAULT_LOCALE,
           amount: shown.amount,
-          ...(shown.amount === record.amount ? {} : { askedAmount: record.amount }),
+          ...askedIf(shown.amount),
           method,
           ...differs,
           customerName: record.customerName,
           paidAt: shown.paidAt,
           externalId: record.externalId,
-          ...reusable,
+          ...soFar,
         } satisfies Notification,
       });
     }
@@ -204,7 +203,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         if (patch !== undefined) await store.payments.update(record.externalId, patch);
       });
     warnIfOtherMethod(event, eventId, payload, record);
-    const items = paidItems(eventId, event, payload, record, await recipients(record), "leave");
+    const items = paidItems(eventId, event, payload, record, await recipients(record), undefined);
     // Both idempotent, so their order does not matter; both finish before the dedupe mark.
     await Promise.all([markPaid(), outbox.add(items)]);
     return items.length;
@@ -320,10 +319,11 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
           };
         }
         recorded = payment;
-        const items = paidItems(eventId, event, paid, payment, recipientsOf(payment, groups, people), "count");
+        const patch = paidPatch(payment, paid, "count");
+        const items = paidItems(eventId, event, paid, payment, recipientsOf(payment, groups, people), { ...payment, ...patch });
         return {
           record: eventRecord(true),
-          paymentPatch: paidPatch(payment, paid, "count"),
+          paymentPatch: patch,
           queued: [prepareFn(items)],
           result: { kind: "recorded", eventId, notifications: items.length },
         };
@@ -423,31 +423,16 @@ function paidPatch(current: PaymentRecord, payload: VirtualAccountPaidCallback |
 type Counting = "count" | "leave";
 
 /**
- * For a VA the customer may pay again and again (multi-use), its state once this payment is in: how many
- * payments and how much, the newest payment (callbacks come out of order: the message shows the latest one,
- * not this one), and until when it can be paid. Undefined for any other payment.
+ * What a paid notice tells of the payment's payments so far, this one included (`after`: the payment with it).
+ * A multi-use VA: its count and total, and until when it can be paid. A bill (an Alfamart code is multi-use at
+ * the gateway, though the shop made it for one bill) paid more than once: its count and total against what it
+ * asked, which says what happened (the rest of a short payment, or money paid twice, to give back). Nothing
+ * for a bill's first payment.
  */
-function reusableAfter(record: PaymentRecord, payload: VirtualAccountPaidCallback | RetailOutletPaidCallback): { tally: Reusable; newest: { amount: number; paidAt: string } } | undefined {
-  if (record.kind !== "virtual_account" || record.isSingleUse !== false) return undefined;
-  const patch = paidPatch(record, payload, "count");
-  const after = { ...record, ...patch };
-  return {
-    tally: { count: after.paidCount ?? 1, total: after.paidTotal ?? payload.amount, ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}) },
-    newest: { amount: after.paidAmount ?? payload.amount, paidAt: after.paidAt ?? payload.transaction_timestamp },
-  };
-}
-
-type Reusable = NonNullable<PaymentReceived["reusable"]>;
-
-/**
- * A bill paid more than once (an Alfamart code is multi-use at the gateway, though the shop made it for one
- * bill): its count and sum after this payment, and what it asked. The sum against the bill says what happened:
- * the rest of a short payment (now paid in full, or still short), or money paid twice, to give back.
- * Undefined for a first payment.
- */
-function paidAgain(record: PaymentRecord, amount: number): { count: number; total: number; asked: number } | undefined {
-  const before = paidSoFar(record);
-  return before.count === 0 ? undefined : { count: before.count + 1, total: before.total + amount, asked: record.amount };
+function paidSoFarFields(record: PaymentRecord, after: PaymentRecord): Pick<PaymentReceived, "reusable" | "repeated"> {
+  const { count, total } = paidSoFar(after);
+  if (isReusableVirtualAccount(record)) return { reusable: { count, total, ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}) } };
+  return count > 1 ? { repeated: { count, total, asked: record.amount } } : {};
 }
 
 /**

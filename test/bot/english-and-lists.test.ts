@@ -109,7 +109,8 @@ describe("English, lists and the sandbox button", () => {
     await world.store.payments.update(va!.externalId, { expiresAt: new Date(Date.now() - 1_000).toISOString() });
     const answers = world.telegram.callsTo("answerCallbackQuery").length;
     world.telegram.pressButton(CASHIER, message, { text: "🧪 Simulasikan pembayaran" });
-    for (let i = 0; i < 100 && world.telegram.callsTo("answerCallbackQuery").length === answers; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && world.telegram.callsTo("answerCallbackQuery").length === answers; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(world.telegram.callsTo("answerCallbackQuery")).toHaveLength(answers + 1);
     expect(world.telegram.callsTo("answerCallbackQuery").at(-1)?.payload.text).toBe("Tombol ini sudah tidak berlaku.");
     expect(simulated).toHaveLength(1);
   });

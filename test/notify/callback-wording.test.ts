@@ -47,10 +47,10 @@ describe("a bill paid in more than one payment", () => {
     const stillShort = { ...received(10_000, undefined, "Bu Ani"), repeated: { count: 2, total: 40_000, asked: 50_000 } };
     expect([twice, rest, stillShort].map(needsOwnNotice)).toEqual([true, true, true]);
     expect(needsOwnNotice(received(30_000, undefined, "Bu Sinta"))).toBe(false);
-    expect(plain(renderPaymentReceived(i18n, twice))).toContain("⚠️ Tagihan ini sudah dibayar 2×, total Rp 60.000: lebih Rp 30.000 dari tagihan Rp 30.000. Periksa apakah pelanggan membayar dua kali.");
+    expect(plain(renderPaymentReceived(i18n, twice))).toContain("⚠️ Tagihan ini sudah dibayar 2×, total Rp 60.000: lebih Rp 30.000 dari tagihan Rp 30.000. Periksa apakah pelanggan membayar lebih dari sekali.");
     expect(plain(renderPaymentReceived(i18n, rest))).toContain("✅ Tagihan ini kini lunas: 2 pembayaran, total Rp 50.000.");
     expect(plain(renderPaymentReceived(i18n, stillShort))).toContain("⚠️ Tagihan ini sudah dibayar 2×, total Rp 40.000: masih kurang Rp 10.000 dari tagihan Rp 50.000.");
-    expect(plain(renderPaymentReceived(i18n, { ...twice, locale: "en" }))).toContain("⚠️ This bill has been paid 2×, Rp 60.000 in all: Rp 30.000 more than the Rp 30.000 asked. Check whether the customer paid twice.");
+    expect(plain(renderPaymentReceived(i18n, { ...twice, locale: "en" }))).toContain("⚠️ This bill has been paid 2×, Rp 60.000 in all: Rp 30.000 more than the Rp 30.000 asked. Check whether the customer paid more than once.");
     expect(plain(renderPaymentReceived(i18n, { ...rest, locale: "en" }))).toContain("✅ This bill is now paid in full: 2 payments, Rp 50.000 in all.");
   });
 });

@@ -6,8 +6,7 @@ import { formatRupiah, paidAgainstAsked } from "../../domain/rupiah.js";
 import type { PaymentRecord } from "../../store/types.js";
 import type { BotContext, FeatureDeps } from "../context.js";
 import { escapeHtml } from "../html.js";
-import { isExpired, isReusableVirtualAccount } from "../payment-message.js";
-import { paidSoFar } from "../../store/payments.js";
+import { isExpired, isReusableVirtualAccount, paidSoFar } from "../../domain/payment-state.js";
 import { MENU } from "../keyboards/main-menu.js";
 
 export const RECENT_PAYMENTS_LIMIT = 10;

@@ -1,6 +1,7 @@
 import { Composer } from "grammy";
 import type { BotContext, FeatureDeps } from "../context.js";
-import { awaitsPayment, SIMULATE_PAYMENT_PREFIX } from "../payment-message.js";
+import { awaitsPayment } from "../../domain/payment-state.js";
+import { SIMULATE_PAYMENT_PREFIX } from "../payment-message.js";
 
 /**
  * Sandbox only: the payment message's "simulate payment" button plays the customer. The paid message
