@@ -58,7 +58,7 @@ bot-help =
     🏦 <b>Virtual Account</b> (/va): pilih bank, ketik nama pelanggan dan nominal, lalu konfirmasi. Anda akan mendapat nomor VA dan QR untuk diteruskan ke pelanggan.
     🏪 <b>Kode Alfamart</b> (/alfamart): buat kode bayar; pelanggan membayar di kasir Alfamart dengan kode tersebut.
     📋 <b>Pembayaran terakhir</b> (/pembayaran): status pembayaran yang dibuat.
-    🌐 /bahasa: ganti bahasa. /cancel: batalkan langkah yang sedang berjalan.
+    🌐 /bahasa: ganti bahasa. /batal: batalkan langkah yang sedang berjalan.
     Nominal boleh ditulis 150000, 150.000, Rp 150.000, 150rb, 1,5jt atau 2 juta.
 bot-help-owner =
     <b>Khusus pemilik</b>
@@ -68,10 +68,11 @@ bot-help-owner =
 
 ## Leaving a flow
 bot-not-understood = Maaf, pesan ini tidak saya mengerti. Ketik /start untuk menu, atau /help untuk bantuan.
+bot-not-understood-in-flow = Perintah itu tidak saya kenal. Jawab pertanyaan terakhir di atas, atau ketik /batal untuk berhenti.
 bot-cancel-done = Dibatalkan. Tidak ada yang dibuat.
 bot-cancel-nothing = Tidak ada yang sedang berjalan.
-bot-flow-use-buttons = Silakan pilih dengan tombol di atas, atau ketik /cancel untuk batal.
-bot-flow-type-text = Silakan ketik jawabannya, atau /cancel untuk batal.
+bot-flow-use-buttons = Silakan pilih dengan tombol di atas, atau ketik /batal untuk berhenti.
+bot-flow-type-text = Silakan ketik jawabannya, atau /batal untuk berhenti.
 bot-flow-button-expired = Tombol ini sudah tidak berlaku.
 bot-flow-button-someone-else = Tombol ini untuk orang lain.
 bot-flow-too-many-tries = Sudah { $count } kali jawabannya belum bisa dipakai, jadi langkah ini dihentikan. Ketik /start untuk mulai lagi.

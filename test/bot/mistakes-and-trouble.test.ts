@@ -216,6 +216,22 @@ describe("trouble on the way", () => {
     expect(vaCreates()).toBe(0);
   });
 
+  it("/batal, or 'batal' typed at a question, stops the flow as /cancel does; it never becomes the customer's name", async () => {
+    await world.press(CASHIER, await world.say(CASHIER, "/va"), { text: "BCA" });
+    expect(textOf(await world.say(CASHIER, "batal"))).toContain("Dibatalkan");
+    expect(textOf(await world.say(CASHIER, "Siti Aminah"))).toContain("tidak saya mengerti");
+    await upToAmount();
+    expect(textOf(await world.say(CASHIER, "/batal"))).toContain("Dibatalkan");
+    expect(textOf(await world.say(CASHIER, "150000"))).toContain("tidak saya mengerti");
+    expect(vaCreates()).toBe(0);
+  });
+
+  it("a mistyped command mid-flow is answered, and the flow still takes the next answer", async () => {
+    await world.press(CASHIER, await world.say(CASHIER, "/va"), { text: "BCA" });
+    expect(textOf(await world.say(CASHIER, "/foo"))).toBe("Perintah itu tidak saya kenal. Jawab pertanyaan terakhir di atas, atau ketik /batal untuk berhenti.");
+    expect(textOf(await world.say(CASHIER, "Siti Aminah"))).toContain("nominal");
+  });
+
   it("a main-menu button in the middle of a flow starts the chosen one instead", async () => {
     const menu = await world.say(CASHIER, "/start");
     await upToAmount();

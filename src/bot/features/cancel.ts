@@ -10,14 +10,14 @@ import { mainMenuKeyboard } from "../keyboards/main-menu.js";
 export type CancelLeftover = (ctx: BotContext) => Promise<string | undefined>;
 
 /**
- * /cancel leaves any flow at once, and ends what a finished flow left waiting (the owner was told at every
+ * /cancel (or /batal, or "batal" typed while a question waits) leaves any flow at once, and ends what a finished flow left waiting (the owner was told at every
  * question that /cancel stops the transfer, and the summary is still part of it).
  * It must sit after conversations() and before the createConversation calls, or the active flow would read
  * "/cancel" as its answer.
  */
 export function cancelFeature(deps: Pick<FeatureDeps, "store">, leftovers: readonly CancelLeftover[] = []) {
   const feature = new Composer<BotContext>();
-  feature.command("cancel", async (ctx) => {
+  const cancel = async (ctx: BotContext) => {
     const active = Object.keys(ctx.conversation.active()).length > 0;
     await ctx.conversation.exitAll();
     // Left at "Coba lagi" after an unanswered create: it may exist, so "nothing was created" would be untrue,
@@ -30,6 +30,13 @@ export function cancelFeature(deps: Pick<FeatureDeps, "store">, leftovers: reado
       if (text !== undefined) said.push(text);
     }
     await ctx.reply(said.length > 0 ? said.join("\n") : ctx.t("bot-cancel-nothing"), { reply_markup: mainMenuKeyboard(ctx.t, ctx.role) });
+  };
+  feature.command(["cancel", "batal"], cancel);
+  // "batal" typed on its own while a question waits is what an Indonesian shop owner writes to stop; read as
+  // an answer it became the customer's name. Outside a flow it is just a word (a group chats freely).
+  feature.hears(/^\s*(batal|cancel)\s*$/i, async (ctx, next) => {
+    if (Object.keys(ctx.conversation.active()).length === 0) return next();
+    await cancel(ctx);
   });
   return feature;
 }

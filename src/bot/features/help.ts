@@ -21,6 +21,9 @@ export function helpFeature() {
  */
 export function notUnderstoodFeature() {
   const feature = new Composer<BotContext>();
-  feature.chatType("private").on("message:text", (ctx) => ctx.reply(ctx.t("bot-not-understood")));
+  // Mid-flow this is a command the bot does not have (a typo): the question still waits for its answer.
+  feature.chatType("private").on("message:text", (ctx) =>
+    ctx.reply(ctx.t(Object.keys(ctx.conversation.active()).length > 0 ? "bot-not-understood-in-flow" : "bot-not-understood")),
+  );
   return feature;
 }

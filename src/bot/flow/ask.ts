@@ -50,6 +50,21 @@ const LOOK_UP_BUTTONS: ReadonlySet<string> = new Set([MENU.payments, MENU.help, 
 const OWNER_ONLY_COMMANDS: ReadonlySet<string> = new Set(["disburse", "kirimdana", "invite", "linkgroup", "unlinkgroup"]);
 const OWNER_ONLY_BUTTONS: ReadonlySet<string> = new Set([MENU.disburse, MENU.invite]);
 
+/**
+ * The commands that start something else: asked for mid-flow, the merchant changed their mind, and the flow
+ * ends. Any other command (a typo such as /foo) is not one: it is answered (see help.ts) and the flow keeps
+ * waiting, so the answer that follows is not lost.
+ */
+const CHANGE_OF_MIND_COMMANDS: ReadonlySet<string> = new Set([
+  "start",
+  "menu",
+  "va",
+  "virtualaccount",
+  "alfamart",
+  "alfa",
+  ...OWNER_ONLY_COMMANDS,
+]);
+
 /** "/kirimdana@toko_wati_bot 5" -> "kirimdana". */
 const commandOf = (ctx: FlowContext) => /^\/([A-Za-z0-9_]+)/.exec(ctx.message?.text ?? "")?.[1]?.toLowerCase();
 
@@ -80,8 +95,9 @@ function asksForAToolRefusedHere(ctx: FlowContext): boolean {
 }
 
 /**
- * The next update for this flow. Any other main-menu button or command leaves the flow and is handled as
- * if no flow were running (the merchant changed their mind; /cancel is caught before flows ever see it).
+ * The next update for this flow. Any other main-menu button or a command that starts something else leaves
+ * the flow and is handled as if no flow were running (the merchant changed their mind; /cancel is caught
+ * before flows ever see it). A command the bot does not have is answered and the flow keeps waiting.
  * A look-up, a tool the person's role or this chat may not use (refused by its handler), and other buttons (a payment's
  * "simulate", a language choice) pass through to their handlers, and the flow keeps waiting where it was.
  */
@@ -91,7 +107,8 @@ export async function waitInFlow(flow: Flow, nonce: string, options: WaitOptions
   if (asksFor(ctx, LOOK_UP_COMMANDS, LOOK_UP_BUTTONS)) await flow.skip({ next: true });
   if (asksForAToolRefusedHere(ctx)) await flow.skip({ next: true });
   if (await asksForAnotherRolesTool(flow, ctx)) await flow.skip({ next: true });
-  if (data?.startsWith("menu:") || ctx.message?.text?.startsWith("/")) await flow.halt({ next: true });
+  if (data?.startsWith("menu:") || asksFor(ctx, CHANGE_OF_MIND_COMMANDS, new Set())) await flow.halt({ next: true });
+  if (commandOf(ctx) !== undefined) await flow.skip({ next: true });
   if (data !== undefined && choiceOf(data, nonce) === undefined) await flow.skip({ next: true });
   return ctx;
 }
