@@ -57,6 +57,7 @@ notify-disbursement-failed =
     Amount: <b>{ $amount }</b>
     To: { $bank } { $account } ({ $holder })
     Reason: { $reason }
+    The money was not sent, and it does not count against the daily sending limit.
     Time: { $time }
     Ref: <code>{ $reference }</code>
 

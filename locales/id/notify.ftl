@@ -57,6 +57,7 @@ notify-disbursement-failed =
     Jumlah: <b>{ $amount }</b>
     Ke: { $bank } { $account } a.n. { $holder }
     Alasan: { $reason }
+    Uangnya tidak terkirim, dan jumlahnya tidak dihitung dalam batas kirim harian.
     Waktu: { $time }
     Ref: <code>{ $reference }</code>
 

@@ -211,6 +211,8 @@ describe("the offline demo: npm start with no configuration", () => {
     const notification = session.transcript.slice(session.transcript.indexOf("Transfer gagal"));
     expect(notification).toContain("Ke: BCA 1234567890 a.n. Siti Aminah");
     expect(notification).toContain("Alasan: nomor rekening tujuan tidak ditemukan di bank");
+    // The owner's first worry after a failed transfer: the money, and today's limit.
+    expect(notification).toContain("Uangnya tidak terkirim, dan jumlahnya tidak dihitung dalam batas kirim harian.");
     expect(session.transcript).not.toContain("Transfer terkirim");
 
     await quit(session);
