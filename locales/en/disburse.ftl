@@ -73,10 +73,16 @@ disburse-press-already-uncertain = The result is not certain yet. Press "Try aga
 ## Outcomes
 disburse-cancelled = Cancelled. No money was sent.
 disburse-sent =
-    ✅ The transfer of <b>{ $amount }</b> to { $bank } <code>{ $account }</code> ({ $holder }) was accepted by the payment service and is being processed by the bank. You and the shop group will hear the result.
+    ✅ The transfer of <b>{ $amount }</b> to { $bank } <code>{ $account }</code> ({ $holder }) was accepted by the payment service and is being processed by the bank. { $told ->
+        [group] You and the shop group will hear the result.
+       *[owner] You will hear the result.
+    }
     Left today: { $remaining }
 disburse-sent-earlier =
-    ✅ The payment service had already accepted this transfer on an earlier attempt; it was not sent again. You and the shop group will hear the result.
+    ✅ The payment service had already accepted this transfer on an earlier attempt; it was not sent again. { $told ->
+        [group] You and the shop group will hear the result.
+       *[owner] You will hear the result.
+    }
     Left today: { $remaining }
 disburse-over-daily-limit = ⛔ Not sent: above what is left today ({ $remaining }). No money was sent.
 disburse-over-max = ⛔ Not sent: at most { $max } per transfer. No money was sent.

@@ -73,10 +73,16 @@ disburse-press-already-uncertain = Hasilnya belum pasti. Tekan "Coba lagi" pada 
 ## Outcomes
 disburse-cancelled = Dibatalkan. Tidak ada uang yang dikirim.
 disburse-sent =
-    ✅ Transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder } diterima layanan pembayaran dan sedang diproses bank. Anda dan grup toko akan diberi tahu hasilnya.
+    ✅ Transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder } diterima layanan pembayaran dan sedang diproses bank. { $told ->
+        [group] Anda dan grup toko akan diberi tahu hasilnya.
+       *[owner] Anda akan diberi tahu hasilnya.
+    }
     Sisa batas hari ini: { $remaining }
 disburse-sent-earlier =
-    ✅ Transfer ini ternyata sudah diterima layanan pembayaran pada percobaan sebelumnya; tidak dikirim lagi. Anda dan grup toko akan diberi tahu hasilnya.
+    ✅ Transfer ini ternyata sudah diterima layanan pembayaran pada percobaan sebelumnya; tidak dikirim lagi. { $told ->
+        [group] Anda dan grup toko akan diberi tahu hasilnya.
+       *[owner] Anda akan diberi tahu hasilnya.
+    }
     Sisa batas hari ini: { $remaining }
 disburse-over-daily-limit = ⛔ Tidak dikirim: melebihi sisa batas hari ini ({ $remaining }). Tidak ada uang yang dikirim.
 disburse-over-max = ⛔ Tidak dikirim: maksimal { $max } per transfer. Tidak ada uang yang dikirim.

@@ -38,6 +38,7 @@ describe("the owner pays a supplier from the chat", () => {
 
     const sent = await shop.press(OWNER, summary, { text: "✅ Kirim Rp 1.500.000" });
     expect(textOf(sent)).toContain("sedang diproses bank");
+    expect(textOf(sent)).toContain("Anda dan grup toko akan diberi tahu hasilnya.");
     expect(textOf(sent)).toContain("Sisa batas hari ini: Rp 1.500.000");
     const [disbursement] = shop.sandbox.objects().disbursements;
     expect(shop.sandbox.objects().disbursements).toHaveLength(1);

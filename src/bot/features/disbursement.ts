@@ -219,10 +219,12 @@ function refusalText(ctx: BotContext, refusal: PressRefusal): string {
   }
 }
 
-function outcomeText(ctx: BotContext, draft: DisbursementDraft, outcome: SendOutcome): string {
+function outcomeText(ctx: BotContext, draft: DisbursementDraft, outcome: SendOutcome, groupLinked: boolean): string {
   switch (outcome.kind) {
     case "sent":
       return ctx.t(outcome.alreadyAtGateway ? "disburse-sent-earlier" : "disburse-sent", {
+        // Who will hear the result: the shop group too only when one is linked.
+        told: groupLinked ? "group" : "owner",
         amount: formatRupiah(draft.amount),
         bank: DISBURSEMENT_BANKS[draft.bankCode].displayName,
         account: draft.accountNumber,
@@ -315,7 +317,7 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     const outcome = await desk.send(claim.draft, pressed);
     // Began after its bound (Telegram held this press that long): the watch has told the owner, or will.
     if (outcome.kind === "overdue") return;
-    const text = outcomeText(ctx, claim.draft, outcome);
+    const text = outcomeText(ctx, claim.draft, outcome, (await deps.store.access.listGroups()).length > 0);
     const keyboard =
       outcome.kind === "uncertain"
         ? new InlineKeyboard().text(ctx.t("disburse-retry-button"), pressData("retry", draftId))
