@@ -53,7 +53,8 @@ export async function runOfflineChat(deps: {
       ? await deps.store.payments.get(ref)
       : await waitingForTheCustomer();
     if (!payment) {
-      io.print(t("demo-pay-nothing"));
+      // A reference typed but not ours (an amount, say, "pay 20000") is not "nothing is waiting".
+      io.print(ref ? t("demo-pay-unknown-ref", { ref }) : t("demo-pay-nothing"));
       return true;
     }
     try {
@@ -63,7 +64,7 @@ export async function runOfflineChat(deps: {
         io.print(t("demo-pay-nothing"));
         return true;
       }
-      io.print(t("demo-pay-sent", { externalId: payment.externalId }));
+      io.print(t("demo-pay-sent", { externalId: payment.externalId, amount: formatRupiah(payment.amount), customer: payment.customerName }));
     } catch (err) {
       io.print(t("demo-pay-refused", { reason: reasonOf(err) }));
     }

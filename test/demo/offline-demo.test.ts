@@ -128,7 +128,7 @@ describe("the offline demo: npm start with no configuration", () => {
     expect(answer).toMatch(/[▀▄█]{5,}/);
 
     const paid = await session.type("pay", "Pembayaran diterima");
-    expect(paid).toContain("Pelanggan membayar");
+    expect(paid).toContain("Pelanggan Siti Aminah membayar Rp 150.000 untuk pb-");
     await session.waitFor("SUDAH DIBAYAR", 0);
     // Exactly one "paid" notification, even after waiting for stragglers.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -224,6 +224,8 @@ describe("the offline demo: npm start with no configuration", () => {
   it("says so when no transfer is waiting for the bank, and lists 'bank' in its Indonesian help", async () => {
     const session = await startDemo("transfer-nothing");
     expect(await session.type("bank", "Tidak ada transfer")).toContain("Kirim dana dulu dengan /kirimdana");
+    // A reference that is no bill of the shop's (here an amount) is named, not answered "nothing is waiting".
+    expect(await session.type("pay 20000", "Tidak ada tagihan dengan referensi 20000")).toContain("Ketik pay saja");
     const help = await session.type("?", "bank [gagal]");
     expect(help).toContain("pay [external_id]");
     // The terminal speaks the demo's language too, not only the bot.
