@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { createWebhookServer } from "../../src/webhook/server.js";
-import { CALLBACK_TOKEN, CASHIER, OWNER, SHOP_GROUP, startShop, type Shop, toldAbout, captionNow } from "./shop-harness.js";
+import { CALLBACK_TOKEN, CASHIER, OWNER, SHOP_GROUP, type Shop, shopPerFile } from "./shop-harness.js";
 import { disbursementCallback, postCallback, retailOutletPaid, virtualAccountPaid } from "./signed-callbacks.js";
 
 /**
@@ -12,15 +12,8 @@ import { disbursementCallback, postCallback, retailOutletPaid, virtualAccountPai
  */
 
 let shop: Shop;
-beforeAll(async () => {
-  shop = await startShop();
-});
-afterAll(async () => {
-  await shop.close();
-});
+const { told, captionOf } = shopPerFile((started) => (shop = started));
 
-const told = (chatId: number, externalId: string) => toldAbout(shop, chatId, externalId);
-const captionOf = (chatId: number, messageId: number | undefined) => captionNow(shop, chatId, messageId);
 
 describe("a transfer result for a customer's virtual account", () => {
   it("leaves the VA pending, tells the cashier and the group nothing, and the owner once", async () => {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captionNow, CASHIER, SHOP_GROUP, startShop, toldAbout, type Shop } from "./shop-harness.js";
+import { describe, expect, it } from "vitest";
+import { CASHIER, SHOP_GROUP, type Shop, shopPerFile } from "./shop-harness.js";
 import { postCallback, retailOutletPaid, virtualAccountPaid } from "./signed-callbacks.js";
 
 /**
@@ -9,17 +9,10 @@ import { postCallback, retailOutletPaid, virtualAccountPaid } from "./signed-cal
  */
 
 let shop: Shop;
-beforeAll(async () => {
-  shop = await startShop();
-});
-afterAll(async () => {
-  await shop.close();
-});
+const { told, captionOf } = shopPerFile((started) => (shop = started));
 
-const told = (chatId: number, externalId: string) => toldAbout(shop, chatId, externalId);
 /** Telegram's flood control on one edit: that edit is tried again only after 3 s. */
 const WAIT_3_S = { error_code: 429, description: "Too Many Requests: retry after 3", parameters: { retry_after: 3 } };
-const captionOf = (chatId: number, messageId: number | undefined) => captionNow(shop, chatId, messageId);
 
 describe("a multi-use VA paid again and again", () => {
   it("each payment is told with its number and the running total, and the QR message stays open", async () => {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDisbursementDesk } from "../../src/disbursement/index.js";
 import { createGatewayClient } from "../../src/gateway/client.js";
 import { silentLogger } from "../../src/logger.js";
-import { API_KEY, OWNER, startShop, type Shop } from "./shop-harness.js";
+import { API_KEY, OWNER, type Shop, shopPerFile } from "./shop-harness.js";
 
 /**
  * A gateway that answers a transfer request with a clear refusal though it took it, and the bank then
@@ -10,12 +10,7 @@ import { API_KEY, OWNER, startShop, type Shop } from "./shop-harness.js";
  * the money has left after all, it counts against the day again, or the daily limit could be passed.
  */
 let shop: Shop;
-beforeAll(async () => {
-  shop = await startShop();
-});
-afterAll(async () => {
-  await shop.close();
-});
+shopPerFile((started) => (shop = started));
 
 describe("a transfer refused by the gateway and completed by the bank", () => {
   it("counts against the day's allowance again, so the daily limit still holds", async () => {

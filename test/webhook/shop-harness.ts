@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Api, InputFile } from "grammy";
+import { afterAll, beforeAll } from "vitest";
 import QRCode from "qrcode";
 import { CALLBACK_EVENTS, CALLBACK_PATHS, type CallbackEvent } from "../../src/gateway/callbacks.js";
 import { createGatewayClient } from "../../src/gateway/client.js";
@@ -272,3 +273,26 @@ export const captionNow = (shop: Shop, chatId: number, messageId: number | undef
   const shown = shop.telegram.messagesIn(chatId).find((m) => m.message_id === messageId);
   return shown && "caption" in shown ? (shown.caption ?? "") : "";
 };
+
+/**
+ * One shop for all the stories of a test file: started before the first, closed after the last. `onStart`
+ * hands it to the file (which keeps its own `shop`), and the two readers of what the chats show read it too.
+ */
+export function shopPerFile(onStart: (shop: Shop) => void, options: ShopOptions = {}) {
+  let current: Shop | undefined;
+  beforeAll(async () => {
+    current = await startShop(options);
+    onStart(current);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  const started = (): Shop => {
+    if (current === undefined) throw new Error("the shop starts in beforeAll");
+    return current;
+  };
+  return {
+    told: (chatId: number, externalId: string) => toldAbout(started(), chatId, externalId),
+    captionOf: (chatId: number, messageId: number | undefined) => captionNow(started(), chatId, messageId),
+  };
+}

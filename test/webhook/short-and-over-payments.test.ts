@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CASHIER, OWNER, SHOP_GROUP, startShop, type Shop, toldAbout, captionNow } from "./shop-harness.js";
+import { describe, expect, it } from "vitest";
+import { CASHIER, OWNER, SHOP_GROUP, type Shop, shopPerFile } from "./shop-harness.js";
 import { postCallback, retailOutletPaid, virtualAccountPaid } from "./signed-callbacks.js";
 
 /**
@@ -8,15 +8,8 @@ import { postCallback, retailOutletPaid, virtualAccountPaid } from "./signed-cal
  */
 
 let shop: Shop;
-beforeAll(async () => {
-  shop = await startShop();
-});
-afterAll(async () => {
-  await shop.close();
-});
+const { told, captionOf } = shopPerFile((started) => (shop = started));
 
-const told = (chatId: number, externalId: string) => toldAbout(shop, chatId, externalId);
-const captionOf = (chatId: number, messageId: number | undefined) => captionNow(shop, chatId, messageId);
 
 describe("a customer pays less than the virtual account asks", () => {
   it("the group, the cashier and the QR message all say how much is missing, not that it is paid", async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OWNER, SHOP_GROUP, startShop, type Shop, toldAbout } from "./shop-harness.js";
+import { describe, expect, it } from "vitest";
+import { OWNER, SHOP_GROUP, type Shop, shopPerFile } from "./shop-harness.js";
 import { disbursementCallback, postCallback } from "./signed-callbacks.js";
 
 /**
@@ -9,14 +9,8 @@ import { disbursementCallback, postCallback } from "./signed-callbacks.js";
  */
 
 let shop: Shop;
-beforeAll(async () => {
-  shop = await startShop();
-});
-afterAll(async () => {
-  await shop.close();
-});
+const { told } = shopPerFile((started) => (shop = started));
 
-const told = (chatId: number, externalId: string) => toldAbout(shop, chatId, externalId);
 
 describe("a transfer result for a reference the bot does not know", () => {
   it("a failed one reaches the owner once as an outgoing transfer, with its status, amount, bank and failure code", async () => {
