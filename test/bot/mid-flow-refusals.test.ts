@@ -2,7 +2,7 @@ import type { Message } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createI18n } from "../../src/i18n.js";
 import type { TelegramUser } from "../../src/telegram-local/bot-api-server.js";
-import { CASHIER, OWNER, startWorld, textOf, type World } from "./world.js";
+import { CASHIER, OWNER, startWorld, textOf, type World, SHOP_GROUP as group } from "./world.js";
 
 /**
  * Halfway through a payment, someone presses or types something that is not theirs to use: an owner's tool
@@ -10,7 +10,6 @@ import { CASHIER, OWNER, startWorld, textOf, type World } from "./world.js";
  * doing is still waiting for their next answer.
  */
 const SARI: TelegramUser = { id: 2003, first_name: "Sari" };
-const group = { id: -100_777, type: "supergroup" as const, title: "Toko Wati" };
 const i18n = createI18n();
 
 let world: World;
@@ -124,7 +123,6 @@ describe("a tool refused in this chat, whoever asks", () => {
   it("the owner tapping 'Kirim dana' in the group mid-flow is told to use a private chat, and her flow keeps waiting", async () => {
     const world = await startWorld({});
     try {
-      const group = { id: -100_777, type: "supergroup" as const, title: "Toko Wati" };
       world.telegram.addBotToGroup(group, OWNER);
       const menu = await world.say(OWNER, "/start", group);
       const askBank = await world.say(OWNER, "/va", group);

@@ -1,6 +1,6 @@
 import type { Message } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CASHIER, OWNER, startWorld, textOf, type World } from "./world.js";
+import { CASHIER, OWNER, startWorld, textOf, type World, SHOP_GROUP as group } from "./world.js";
 
 /**
  * The shop group, with the bot as a plain member in Telegram's default privacy mode: it receives commands,
@@ -15,7 +15,6 @@ afterEach(async () => {
   await world.close();
 });
 
-const group = { id: -100_777, type: "supergroup" as const, title: "Toko Wati" };
 
 /** The markup a bot message was sent with (Telegram keeps only inline keyboards on the message itself). */
 const markupOf = (message: Message) =>

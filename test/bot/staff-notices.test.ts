@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { CASHIER, NEWCOMER, OWNER, startWorld, textOf, type World } from "./world.js";
+import { CASHIER, NEWCOMER, OWNER, startWorld, textOf, type World, SHOP_GROUP as group } from "./world.js";
 
 /**
  * The owner's staff tools as the shop uses them: invites asked for in the shop group (the link itself only
@@ -12,7 +12,6 @@ afterEach(async () => {
   await world.close();
 });
 
-const group = { id: -100_777, type: "supergroup" as const, title: "Toko Wati" };
 
 /** Invite codes the story can name: inv-code-1, inv-code-2, ... */
 async function startShop() {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CASHIER, OWNER, STRANGER, startWorld, textOf, type World } from "./world.js";
+import { CASHIER, OWNER, STRANGER, startWorld, textOf, type World, SHOP_GROUP as group } from "./world.js";
 
 /**
  * Strangers cost the shop nothing: in its group they cannot hold up the "paid" notices by typing commands
@@ -14,7 +14,6 @@ afterEach(async () => {
   await world.close();
 });
 
-const group = { id: -100_777, type: "supergroup" as const, title: "Toko Wati" };
 const NEIGHBOUR = { id: 6_006, first_name: "Tetangga" };
 
 describe("strangers", () => {

@@ -29,6 +29,8 @@ export const OWNER: TelegramUser = { id: 1001, first_name: "Ibu", last_name: "Wa
 export const CASHIER: TelegramUser = { id: 2002, first_name: "Rina" };
 export const STRANGER: TelegramUser = { id: 3003, first_name: "Joko" };
 export const NEWCOMER: TelegramUser = { id: 4004, first_name: "Dewi" };
+/** The shop's Telegram group, as the group stories add it to the local Bot API. */
+export const SHOP_GROUP = { id: -100_777, type: "supergroup" as const, title: "Toko Wati" };
 
 const API_KEY = "pallapi_bot_tests_0123456789abcdef0123456789abcdef";
 const CALLBACK_TOKEN = "callback-token-bot-tests-0123456789";
