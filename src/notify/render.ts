@@ -1,5 +1,6 @@
 import type { I18n } from "@grammyjs/i18n";
 import { formatJakartaTime } from "../domain/jakarta-time.js";
+import { isExpired } from "../domain/payment-state.js";
 import { formatRupiah, paidAgainstAsked } from "../domain/rupiah.js";
 import type { DisbursementResult, MarkPaid, PaymentMethod, PaymentReceived, UnknownPayment } from "./notifications.js";
 
@@ -198,10 +199,9 @@ function renderReusableCaption(i18n: Translator, n: MarkPaid, reusable: NonNulla
   if (versus.suffix !== "") lines.push(i18n.t(n.locale, `notify-paid-caption-reusable${versus.suffix}`, versus.vars));
   const differs = methodDiffersLine(i18n, n.locale, n.reportedMethod);
   if (differs !== undefined) lines.push(differs);
-  const expires = reusable.expiresAt === undefined ? Number.NaN : Date.parse(reusable.expiresAt);
-  if (Number.isNaN(expires)) lines.push(i18n.t(n.locale, "notify-paid-caption-reusable-open"));
-  else if (expires <= now.getTime()) lines.push(i18n.t(n.locale, "notify-paid-caption-reusable-closed"));
-  else lines.push(i18n.t(n.locale, "notify-paid-caption-reusable-until", { expiresAt: time(reusable.expiresAt ?? "", n.locale) }));
+  if (reusable.expiresAt === undefined || Number.isNaN(Date.parse(reusable.expiresAt))) lines.push(i18n.t(n.locale, "notify-paid-caption-reusable-open"));
+  else if (isExpired(reusable, now.getTime())) lines.push(i18n.t(n.locale, "notify-paid-caption-reusable-closed"));
+  else lines.push(i18n.t(n.locale, "notify-paid-caption-reusable-until", { expiresAt: time(reusable.expiresAt, n.locale) }));
   return lines.join("\n");
 }
 

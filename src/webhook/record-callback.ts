@@ -410,9 +410,10 @@ function recipientsOf(record: PaymentRecord, groups: ReadonlyArray<{ chatId: num
 function paidPatch(current: PaymentRecord, payload: VirtualAccountPaidCallback | RetailOutletPaidCallback, counting: Counting): PaymentPatch | undefined {
   const paidAt = payload.transaction_timestamp;
   const newer = current.paidAt === undefined || Date.parse(paidAt) >= Date.parse(current.paidAt);
-  if (counting === "leave") return current.status === "paid" && !newer ? undefined : { status: "paid", ...(newer ? { paidAt, paidAmount: payload.amount } : {}) };
+  const latest = newer ? { paidAt, paidAmount: payload.amount } : {};
+  if (counting === "leave") return current.status === "paid" && !newer ? undefined : { status: "paid", ...latest };
   const before = paidSoFar(current);
-  return { status: "paid", ...(newer ? { paidAt, paidAmount: payload.amount } : {}), paidCount: before.count + 1, paidTotal: before.total + payload.amount };
+  return { status: "paid", ...latest, paidCount: before.count + 1, paidTotal: before.total + payload.amount };
 }
 
 /**
