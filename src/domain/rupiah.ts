@@ -46,7 +46,12 @@ export type RupiahReading =
    * "1,500rb", "1.500k": one group of three digits before a suffix is a decimal to some ("1,5 ribu") and
    * thousands to others ("1.500 ribu"), a thousand times apart: the two readings, smaller first.
    */
-  | { ok: false; reason: "ambiguous_separator"; smaller: number; larger: number };
+  | { ok: false; reason: "ambiguous_separator"; smaller: number; larger: number }
+  /**
+   * "150.000,50", "1500.25": rupiah with sen, which no payment here can carry; the whole rupiah either side,
+   * so the answer can offer both instead of rounding money for the cashier.
+   */
+  | { ok: false; reason: "sen"; below: number; above: number };
 
 const UNREADABLE = { ok: false, reason: "unreadable" } as const;
 
@@ -78,7 +83,10 @@ function readUnsigned(typed: string): RupiahReading {
   const match = /^(\d[\d.,]*|\d*[.,]\d+)\s*([a-zA-Z]+)?$/.exec(text);
   if (!match) return UNREADABLE;
   const [, numberPart = "", rawSuffix] = match;
-  if (rawSuffix === undefined) return wholeRupiah(readGroupedInteger(numberPart));
+  if (rawSuffix === undefined) {
+    const whole = wholeRupiah(readGroupedInteger(numberPart));
+    return whole.ok ? whole : (readWithSen(numberPart) ?? whole);
+  }
   const suffix = rawSuffix.toLowerCase();
   if (suffix === AMBIGUOUS_SUFFIX) {
     // Only when both readings are whole rupiah is it a question of which; otherwise it is a typo.
@@ -110,6 +118,20 @@ function readGroupedInteger(text: string): number | null {
   if (/^\d{1,3}(\.\d{3})+$/.test(withoutZeroSen)) return Number(withoutZeroSen.replace(/\./g, ""));
   if (/^\d{1,3}(,\d{3})+$/.test(text)) return Number(text.replace(/,/g, ""));
   return null;
+}
+
+/**
+ * "150.000,50" (Indonesian decimal comma) or "150,000.50" / "1500.5" (a decimal point): sen ("15000.00" is
+ * whole rupiah). Only from a
+ * thousand rupiah up, where the sen cannot be a typo'd thousands group ("150.5" may be 150.500).
+ */
+function readWithSen(text: string): RupiahReading | null {
+  const match = /^(\d{1,3}(?:\.\d{3})+|\d+),(\d{1,2})$/.exec(text) ?? /^(\d{1,3}(?:,\d{3})+|\d+)\.(\d{1,2})$/.exec(text);
+  if (!match) return null;
+  const below = Number((match[1] ?? "").replace(/[.,]/g, ""));
+  if (!Number.isSafeInteger(below + 1) || below < 1_000) return null;
+  if (/^0+$/.test(match[2] ?? "")) return { ok: true, amount: below };
+  return { ok: false, reason: "sen", below, above: below + 1 };
 }
 
 /**

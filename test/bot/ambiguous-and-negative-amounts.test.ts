@@ -82,3 +82,15 @@ describe("a thousands group before a suffix", () => {
     }
   });
 });
+
+describe("an amount with sen", () => {
+  it("'150.000,50' is answered with the whole rupiah either side and asked again; the next answer is the amount", async () => {
+    await upToAmount("BCA");
+    const told = textOf(await world.say(CASHIER, "150.000,50"));
+    expect(told).toContain('"150.000,50" memakai sen');
+    expect(told).toContain("Ketik Rp 150.000 atau Rp 150.001");
+    const askSingle = await world.say(CASHIER, "150.000");
+    expect(textOf(askSingle)).toContain("sekali bayar");
+    expect(vaCreates()).toBe(0);
+  });
+});

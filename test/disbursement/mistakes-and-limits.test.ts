@@ -33,11 +33,12 @@ describe("mistakes are asked again and never reach the gateway", () => {
     await refused("holder name", "B".repeat(65), "terlalu panjang", table);
     expect(textOf(await shop.say(OWNER, "Budi Santoso"))).toContain("nominal");
 
-    await refused("amount", "0", "harus lebih dari nol", table);
+    await refused("amount", "0", "minimal Rp 10.000 untuk BRI", table);
     await refused("amount", "-50000", "harus lebih dari nol", table);
     await refused("amount", "−50.000", "harus lebih dari nol", table);
     await refused("amount", "lima puluh ribu", "tidak terbaca", table);
     await refused("amount", "150.5", "tidak terbaca", table);
+    await refused("amount", "150.000,50", "Ketik Rp 150.000 atau Rp 150.001", table);
     await refused("amount", "5000", "minimal Rp 10.000 untuk BRI", table);
     await refused("amount", "2,5jt", "melebihi batas per transfer (Rp 2.000.000)", table);
     await refused("amount", "200jt", "melebihi batas per transfer (Rp 2.000.000)", table);

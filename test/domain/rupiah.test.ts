@@ -55,6 +55,23 @@ describe("amounts as shop people type them", () => {
     expect(parseRupiah(typed)).toBeNull();
   });
 
+  // Rupiah have no sen here: an amount with them is refused with the whole rupiah either side, not rounded.
+  it.each([
+    ["150.000,50", 150_000],
+    ["Rp 150.000,5", 150_000],
+    ["150,000.50", 150_000],
+    ["1500.25", 1_500],
+    ["20000,99", 20_000],
+  ])("refuses %j as sen, offering %d and one more", (typed, below) => {
+    expect(readRupiah(typed)).toEqual({ ok: false, reason: "sen", below, above: below + 1 });
+  });
+
+  it("reads zero sen after a decimal point as whole rupiah, and leaves a small '150.5' unreadable (maybe 150.500)", () => {
+    expect(readRupiah("15000.00")).toEqual({ ok: true, amount: 15_000 });
+    expect(readRupiah("150.5")).toEqual({ ok: false, reason: "unreadable" });
+    expect(readRupiah("-150.000,50")).toEqual({ ok: false, reason: "negative" });
+  });
+
   it.each([
     ["2jt", 2_000_000],
     ["2 juta", 2_000_000],

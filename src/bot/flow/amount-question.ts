@@ -17,18 +17,21 @@ const REFUSAL_KEYS = {
     negative: "bot-amount-not-positive",
     ambiguous_m: "bot-amount-ambiguous-m",
     ambiguous_separator: "bot-amount-ambiguous-separator",
+    sen: "bot-amount-sen",
   },
   disburse: {
     unreadable: "disburse-amount-unreadable",
     negative: "disburse-amount-not-positive",
     ambiguous_m: "disburse-amount-ambiguous-m",
     ambiguous_separator: "disburse-amount-ambiguous-separator",
+    sen: "disburse-amount-sen",
   },
 } as const satisfies Record<string, Record<RefusedReading["reason"], string>>;
 
 /**
- * Why an amount as typed was refused before any range: unreadable (quoted back), negative, or a bare "M"
- * that is juta to some and miliar to others (both amounts shown, and how to type each).
+ * Why an amount as typed was refused before any range: unreadable (quoted back), negative, a bare "M"
+ * that is juta to some and miliar to others (both amounts shown, and how to type each), or sen (the whole
+ * rupiah either side offered).
  */
 export function refusedAmountText(t: Translate, flow: keyof typeof REFUSAL_KEYS, refused: RefusedReading, typed: string): string {
   const keys = REFUSAL_KEYS[flow];
@@ -44,6 +47,8 @@ export function refusedAmountText(t: Translate, flow: keyof typeof REFUSAL_KEYS,
       });
     case "ambiguous_separator":
       return t(keys.ambiguous_separator, { input: quoteTyped(typed.trim()), smaller: formatRupiah(refused.smaller), larger: formatRupiah(refused.larger) });
+    case "sen":
+      return t(keys.sen, { input: quoteTyped(typed.trim()), below: formatRupiah(refused.below), above: formatRupiah(refused.above) });
     default:
       return t(keys.unreadable, { input: quoteTyped(typed) });
   }

@@ -85,7 +85,7 @@ export function readAmount(
   const reading = readRupiah(text);
   if (!reading.ok) return refuse(refusedAmountText(t, "disburse", reading, text.trim()));
   const amount = reading.amount;
-  if (amount <= 0) return refuse(t("disburse-amount-not-positive"));
+  // Zero is answered with the bank's minimum, as in the payment flows: more use than "more than zero".
   if (amount < rule.min) return refuse(t("disburse-amount-too-small", { bank: rule.displayName, min: formatRupiah(rule.min) }));
   // Every limit at once: refusing with the bank's maximum first, then the one per transfer on the next
   // try, named a maximum the question never said and took two answers to reach the one it did.
