@@ -157,7 +157,11 @@ bot-payment-next = You can forward the message above to the customer. Create ano
 bot-list-title-own = <b>Your recent payments</b>
 bot-list-title-all = <b>The shop's recent payments</b>
 bot-list-empty = No payments yet.
-bot-list-entry = { $status } { $method } · { $amount } · { $name } · { $createdAt }
+bot-list-entry = { $status } { $method } · { $amount } · { $name } · { $when }
+# When: the payment's making, or its (latest) payment once paid.
+bot-list-when-created = created { $time }
+bot-list-when-paid = paid { $time }
+bot-list-when-paid-latest = last paid { $time }
 bot-status-pending = ⏳ Pending
 bot-status-paid = ✅ Paid
 bot-status-completed = ✅ Completed

@@ -157,7 +157,11 @@ bot-payment-next = Pesan di atas bisa diteruskan ke pelanggan. Mau buat lagi?
 bot-list-title-own = <b>Pembayaran terakhir Anda</b>
 bot-list-title-all = <b>Pembayaran terakhir toko</b>
 bot-list-empty = Belum ada pembayaran.
-bot-list-entry = { $status } { $method } · { $amount } · { $name } · { $createdAt }
+bot-list-entry = { $status } { $method } · { $amount } · { $name } · { $when }
+# When: the payment's making, or its (latest) payment once paid.
+bot-list-when-created = dibuat { $time }
+bot-list-when-paid = dibayar { $time }
+bot-list-when-paid-latest = terakhir dibayar { $time }
 bot-status-pending = ⏳ Menunggu
 bot-status-paid = ✅ Lunas
 bot-status-completed = ✅ Selesai

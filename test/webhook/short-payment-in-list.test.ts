@@ -88,6 +88,31 @@ describe("the payments list after a short payment", () => {
   });
 });
 
+describe("the time on a list line", () => {
+  it("says which: when a bill was paid once it is paid, when it was made while it waits, the latest payment for a bill paid twice", async () => {
+    const waiting = await makeAlfamartCode(CASHIER, "Ibu Menunggu", "30rb");
+    const paid = await makeAlfamartCode(CASHIER, "Pak Bayar", "30rb");
+    const twice = await makeAlfamartCode(CASHIER, "Bu Dua Kali", "50rb");
+    const at = (iso: string) => ({ transaction_timestamp: iso });
+    expect((await postCallback(webhookUrl, "retail-outlet-paid", retailOutletPaid(paid, { amount: 30_000, ...at("2026-11-26T03:05:00.000Z") }))).status).toBe(200);
+    for (const [amount, iso] of [[20_000, "2026-11-26T04:00:00.000Z"], [30_000, "2026-11-26T06:30:00.000Z"]] as const) {
+      expect((await postCallback(webhookUrl, "retail-outlet-paid", retailOutletPaid(twice, { amount, ...at(iso) }))).status).toBe(200);
+    }
+    const lines = textOf(await world.say(CASHIER, "/pembayaran")).split("\n");
+    const line = (name: string) => lines.find((l) => l.includes(name)) ?? "";
+    expect(line("Pak Bayar")).toMatch(/· dibayar 26 Nov 2026,? 10\.05 WIB$/);
+    expect(line("Bu Dua Kali")).toMatch(/· terakhir dibayar 26 Nov 2026,? 13\.30 WIB$/);
+    expect(line("Ibu Menunggu")).toMatch(/· dibuat \d+ \w+ \d{4},? \d\d\.\d\d WIB$/);
+    expect(waiting.status).toBe("pending");
+
+    const choose = await world.say(CASHIER, "/language");
+    await world.press(CASHIER, choose, { text: "🇬🇧 English" });
+    const english = textOf(await world.say(CASHIER, "/payments"));
+    expect(english).toMatch(/Pak Bayar · paid 26 Nov 2026,? 10:05 WIB/);
+    expect(english).toMatch(/Ibu Menunggu · created /);
+  });
+});
+
 async function makeMultiUseVa(user: typeof CASHIER, name: string, amount: string) {
   await world.press(user, await world.say(user, "/va"), { text: "BCA" });
   await world.say(user, name);

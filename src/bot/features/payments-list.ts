@@ -61,6 +61,18 @@ function statusAndAmount(ctx: BotContext, r: PaymentRecord, nowMs: number): { st
   return { status: ctx.t(`bot-status-${shownStatus(r, nowMs)}`), amount: formatRupiah(r.amount) + times };
 }
 
+/**
+ * Which time a line shows, said: a paid payment's (latest) payment, which is what a cashier checks a
+ * customer's "I paid at ten" against; otherwise when it was made. A transfer's is when it was sent.
+ */
+function whenText(ctx: BotContext, r: PaymentRecord, locale: string): string {
+  if (r.kind !== "disbursement" && r.status === "paid" && r.paidAt !== undefined) {
+    const key = paidSoFar(r).count > 1 ? "bot-list-when-paid-latest" : "bot-list-when-paid";
+    return ctx.t(key, { time: formatJakartaTime(new Date(r.paidAt), locale) });
+  }
+  return ctx.t("bot-list-when-created", { time: formatJakartaTime(new Date(r.createdAt), locale) });
+}
+
 /** Recent payments with their status: staff see their own, owners the whole shop's. */
 export function paymentsListFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
@@ -84,7 +96,7 @@ export function paymentsListFeature(deps: FeatureDeps) {
         ...statusAndAmount(ctx, r, now),
         method: r.kind === "disbursement" ? ctx.t("disburse-list-outgoing", { method: paymentMethodLabel(r) }) : paymentMethodLabel(r),
         name: escapeHtml(r.customerName),
-        createdAt: formatJakartaTime(new Date(r.createdAt), locale),
+        when: whenText(ctx, r, locale),
       }),
     );
     await ctx.reply([ctx.t(everyone ? "bot-list-title-all" : "bot-list-title-own"), ...lines].join("\n"), { parse_mode: "HTML" });
