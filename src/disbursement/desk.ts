@@ -377,8 +377,9 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
       return { kind: "overdue" };
     }
     // The first attempt takes the allowance; a retry already holds it, unless the first was cut off before
-    // taking it (no reservation, so it never reached the gateway).
-    if (draft.retries === 0 || !(await allowance.holds(draft.externalId))) {
+    // taking it (no reservation, so it never reached the gateway), or took it on an earlier day: a retry that
+    // sends the money today counts against today.
+    if (draft.retries === 0 || !(await allowance.heldToday(draft.externalId))) {
       const reserved = await allowance.reserve(draft.externalId, draft.amount);
       if (!reserved.ok) {
         if (!(await conclude(draft, "refused"))) return { kind: "overdue" };

@@ -210,4 +210,27 @@ describe("the disbursement desk", () => {
     expect(await d.allowance.remainingToday()).toBe(before - 250_000);
     expect(sandbox.objects().disbursements.filter((x) => x.external_id === draft.externalId)).toHaveLength(1);
   });
+
+  it("counts the retry of an unclear transfer against the day it is retried on, not the day it was first sent", async () => {
+    let at = new Date("2026-05-04T20:00:00+07:00");
+    const d = desk({ now: () => at, dailyLimit: 400_000 });
+    const draft = await draftFor(d);
+    sandbox.injectFault({ endpoint: "create-disbursement", when: "before", status: 503 });
+    const claim = await d.claimConfirm(draft.draftId, 1001);
+    if (!claim.ok) throw new Error("the owner's press must win the claim");
+    expect((await d.send(claim.draft, {})).kind).toBe("uncertain");
+    expect(await d.allowance.remainingToday()).toBe(150_000);
+
+    // The next Jakarta day, 250.000 goes out first; the retry of yesterday's 250.000 would make 500.000 today.
+    at = new Date("2026-05-05T09:00:00+07:00");
+    const today = await draftFor(d);
+    const claimToday = await d.claimConfirm(today.draftId, 1001);
+    if (!claimToday.ok) throw new Error("the owner's press must win the claim");
+    expect((await d.send(claimToday.draft, {})).kind).toBe("sent");
+    const retry = await d.claimRetry(draft.draftId, 1001);
+    if (!retry.ok) throw new Error("the owner's retry must win the claim");
+    expect(await d.send(retry.draft, {})).toEqual({ kind: "daily_limit", remainingToday: 150_000 });
+    expect(sandbox.objects().disbursements.filter((x) => x.external_id === draft.externalId)).toHaveLength(0);
+    expect(await store.atomic.get(dailyCounterKey("2026-05-05"))).toBe("250000");
+  });
 });
