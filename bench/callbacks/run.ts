@@ -106,7 +106,7 @@ async function seed(store: Store, options: { linkGroup: boolean; messageIds: boo
   }
   // The payments' creators are the shop's cashiers (a creator who left the shop is told nothing).
   for (let chat = 0; chat < CREATOR_CHATS; chat++) await addCashier(store, 10_000 + chat);
-  const saves: Promise<void>[] = [];
+  const saves: Promise<unknown>[] = [];
   for (let i = 0; i < PAYMENTS; i++) {
     saves.push(store.payments.save(benchPayment(i, { chatId: 10_000 + (i % CREATOR_CHATS), ...(options.messageIds ? { messageId: 100 + i } : {}) })));
   }

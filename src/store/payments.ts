@@ -21,12 +21,16 @@ export function createPaymentRepository(backend: Backend): PaymentRepository {
   return {
     async save(record) {
       const score = scoreOf(record);
-      // The record first: an index entry must never point at nothing.
-      await records.set(record.externalId, record);
+      // The record first: an index entry must never point at nothing. Only if absent: a second showing of
+      // the same payment (a press again after a restart cut the first off) must not put a payment whose
+      // paid callback came in between back to "pending".
+      const { previous } = await backend.updateRecord<PaymentRecord>(PAYMENTS_NAMESPACE, record.externalId, (found) => (found === undefined ? record : undefined));
+      if (previous !== undefined) return previous;
       await Promise.all([
         backend.index.add(RECENT, record.externalId, score),
         backend.index.add(byCreator(record.createdBy), record.externalId, score),
       ]);
+      return record;
     },
     async get(externalId) {
       return (await records.get<PaymentRecord>(externalId)) ?? undefined;

@@ -45,8 +45,11 @@ export interface PaymentRecord {
 }
 
 export interface PaymentRepository {
-  /** Records a newly created payment (after the gateway answered). */
-  save(record: PaymentRecord): Promise<void>;
+  /**
+   * Records a newly created payment (after the gateway answered) and returns it; one already recorded under
+   * its external_id is left as it is and returned instead.
+   */
+  save(record: PaymentRecord): Promise<PaymentRecord>;
   get(externalId: string): Promise<PaymentRecord | undefined>;
   /** Merges the patch and bumps updatedAt; returns the new record, or undefined if unknown. */
   update(externalId: string, patch: Partial<Omit<PaymentRecord, "externalId">>): Promise<PaymentRecord | undefined>;

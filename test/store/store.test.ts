@@ -42,6 +42,16 @@ describe.each(backendFactories)("store on %s", (_name, makeFixture) => {
       expect(await store.payments.get("va-1")).toEqual(paid);
     });
 
+    it("saving a payment already recorded leaves it as it is (a second showing after a restart must not unpay it)", async () => {
+      const first = payment({ externalId: "va-again", createdAt: "2025-06-01T03:00:00.000Z" });
+      expect(await store.payments.save(first)).toEqual(first);
+      await store.payments.update("va-again", { status: "paid", paidAmount: 150_000, paidCount: 1, paidTotal: 150_000 });
+      const again = await store.payments.save({ ...first, createdAt: "2025-06-01T03:05:00.000Z" });
+      expect(again).toMatchObject({ status: "paid", paidCount: 1, paidTotal: 150_000, createdAt: "2025-06-01T03:00:00.000Z" });
+      expect(await store.payments.get("va-again")).toEqual(again);
+      expect((await store.payments.listRecent({ limit: 10 })).filter((p) => p.externalId === "va-again")).toHaveLength(1);
+    });
+
     it("updating an unknown payment changes nothing and says so", async () => {
       expect(await store.payments.update("nope", { status: "paid" })).toBeUndefined();
       expect(await store.payments.get("nope")).toBeUndefined();

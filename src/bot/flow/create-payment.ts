@@ -201,9 +201,7 @@ export async function answerWithPayment(
   if (!mine) return undefined;
   const record = await flow.external(async () => {
     const at = deps.now().toISOString();
-    const saved: PaymentRecord = { ...payment, createdBy, chatId, locale, createdAt: at, updatedAt: at };
-    await deps.store.payments.save(saved);
-    return saved;
+    return deps.store.payments.save({ ...payment, createdBy, chatId, locale, createdAt: at, updatedAt: at });
   });
   const png = await paymentQrPng(record);
   const caption = paymentCaption(record, ctx.t, { locale, sandboxMode: deps.sandboxMode });
