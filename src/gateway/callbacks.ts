@@ -2,7 +2,8 @@ import { z } from "zod";
 
 /**
  * Palladium's callback payloads (settled in DESIGN.md, modelled on Xendit). Receivers ignore unknown
- * fields, accept amounts as numbers or digit strings, and timestamps as ISO 8601.
+ * fields, accept amounts as numbers or digit strings, and timestamps as ISO 8601. The schemas below name
+ * only what the receiver reads.
  */
 
 export const CALLBACK_EVENTS = ["virtual-account-created", "virtual-account-paid", "retail-outlet-paid", "disbursement"] as const;
@@ -20,90 +21,195 @@ export const CALLBACK_TOKEN_HEADER = "x-callback-token";
 
 const id = z.string().min(1).max(128);
 const externalId = z.string().min(1).max(64);
+/**
+ * Above any amount a shop here takes or sends (the banks' maximum is Rp 50 miliar): a running total of such
+ * payments stays a safe integer.
+ */
+const AMOUNT_MAX = 1_000_000_000_000;
 const amount = z.union([
-  z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  z.number().int().nonnegative().max(AMOUNT_MAX),
   z
     .string()
-    .regex(/^\d{1,15}$/)
-    .transform(Number),
+    .regex(/^\d{1,13}(\.0{1,2})?$/, "amount must be whole rupiah")
+    .transform((digits) => Number(digits.replace(/\.0+$/, "")))
+    .pipe(z.number().max(AMOUNT_MAX)),
 ]);
 // A payment of Rp 0 is no payment: recording it would mark the VA or code paid and tell the shop so. A 400
 // also keeps it out of the store while the gateway's retries show up in its dashboard.
 const paidAmount = amount.pipe(z.number().positive());
-const timestamp = z.iso.datetime({ offset: true, local: false });
-const shortText = z.string().max(256);
+/** Absent is rupiah (the documented payloads carry no currency); any other currency is not ours to read as rupiah. */
+const currency = z
+  .string()
+  .nullish()
+  .refine((c) => c === null || c === undefined || c.toUpperCase() === "IDR", "currency must be IDR");
 
+/*
+ * What the receiver decides on is checked strictly (the event's id, our external_id, the amount, a transfer's
+ * status): wrong there, the callback is refused. What it only shows or compares (account number, bank, code,
+ * names, times) is taken as the gateway sends it: missing, null, a number for a string, another time format,
+ * a number with spaces. Refusing a real payment over such a field would have the gateway retry it for a day
+ * and then give up, never told to the shop. Fields it never reads are not looked at.
+ */
+
+/** A shown field: a string (trimmed), or a whole number sent for one; missing or null is undefined. */
+const shown = z
+  .union([z.string().max(256), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
+  .nullish()
+  .transform((v) => (v === null || v === undefined ? undefined : String(v).trim() || undefined));
+/**
+ * The VA number or payment code the customer paid: required (every such callback names it, and it tells a
+ * VA payment from an Alfamart one), but taken as sent: a number, or text with spaces or dashes, dropped.
+ */
+const paidNumber = z
+  .union([z.string().max(64), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
+  .transform((v) => String(v).replace(/[\s-]/g, ""))
+  .pipe(z.string().min(1, "is empty"));
+
+/**
+ * A time: ISO 8601 with an offset, or without one ("2026-11-26T17:00:00", "2026-11-26 17:00:00"), which a
+ * gateway in Jakarta means as Jakarta time; normalized to ISO in UTC. Missing or null: undefined (the
+ * receiver then uses the time it received the callback). Present but no time at all: refused.
+ */
+const shownTime = z
+  .string()
+  .max(64)
+  .nullish()
+  .transform((text, ctx) => {
+    if (text === null || text === undefined) return undefined;
+    const at = readCallbackTime(text);
+    if (at === undefined) {
+      ctx.addIssue({ code: "custom", message: "is not a date and time" });
+      return z.NEVER;
+    }
+    return at;
+  });
+
+function readCallbackTime(text: string): string | undefined {
+  const iso = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?$/i.exec(text.trim());
+  if (!iso) return undefined;
+  const [, date = "", time = "", zone] = iso;
+  const ms = Date.parse(`${date}T${time.replace(/(\.\d{3})\d+$/, "$1")}${zone === undefined ? "+07:00" : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+/** Read for nothing but its mark: checked as the event it says it is, and refused costs nothing. */
 export const virtualAccountCreatedSchema = z.object({
   id,
-  owner_id: shortText,
   external_id: externalId,
-  merchant_code: shortText,
-  account_number: z.string().regex(/^\d{4,32}$/),
-  bank_code: shortText,
-  name: shortText,
-  is_closed: z.boolean(),
-  is_single_use: z.boolean(),
-  expiration_date: timestamp,
+  account_number: paidNumber,
   status: z.literal("ACTIVE"),
-  created: timestamp,
-  updated: timestamp,
 });
 
 export const virtualAccountPaidSchema = z.object({
   id,
   payment_id: id,
-  callback_virtual_account_id: id,
-  owner_id: shortText,
   external_id: externalId,
-  account_number: z.string().regex(/^\d{4,32}$/),
-  bank_code: shortText,
+  account_number: paidNumber,
+  bank_code: shown,
   amount: paidAmount,
-  merchant_code: shortText,
-  transaction_timestamp: timestamp,
-  created: timestamp,
-  updated: timestamp,
-  // Optional, and sent as null by gateways of this family when the bank gives no name: refusing the whole
-  // payment over a missing name would have the gateway retry it for days, never recorded.
-  sender_name: shortText
-    .nullish()
-    .transform((name) => name ?? undefined)
-    .optional(),
+  currency,
+  transaction_timestamp: shownTime,
+  sender_name: shown,
 });
+
+/** A retail payment's status, when sent, says it is paid (the gateway sends this callback only then). */
+const PAID_RETAIL_STATUSES = ["COMPLETED", "PAID", "SETTLED", "SUCCEEDED"];
 
 export const retailOutletPaidSchema = z.object({
   id,
   payment_id: id,
-  fixed_payment_code_id: id,
-  fixed_payment_code_payment_id: id,
-  owner_id: shortText,
   external_id: externalId,
-  retail_outlet_name: shortText,
-  prefix: shortText,
-  payment_code: shortText,
-  name: shortText,
+  retail_outlet_name: shown,
+  payment_code: paidNumber,
   amount: paidAmount,
-  status: z.literal("COMPLETED"),
-  transaction_timestamp: timestamp,
+  currency,
+  status: z
+    .string()
+    .nullish()
+    .refine((s) => s === null || s === undefined || PAID_RETAIL_STATUSES.includes(s.toUpperCase()), "status must say the payment is completed"),
+  transaction_timestamp: shownTime,
 });
 
 export const disbursementCallbackSchema = z.object({
   id,
-  user_id: shortText,
   external_id: externalId,
   amount,
-  bank_code: shortText,
-  account_holder_name: shortText,
-  disbursement_description: z.string().max(1024),
+  currency,
+  bank_code: shown,
+  account_holder_name: shown,
   status: z.enum(["COMPLETED", "FAILED"]),
-  failure_code: shortText.optional(),
-  created: timestamp,
-  updated: timestamp,
+  failure_code: shown,
+  updated: shownTime,
 });
 
-export type VirtualAccountCreatedCallback = z.infer<typeof virtualAccountCreatedSchema>;
-export type VirtualAccountPaidCallback = z.infer<typeof virtualAccountPaidSchema>;
-export type RetailOutletPaidCallback = z.infer<typeof retailOutletPaidSchema>;
-export type DisbursementCallback = z.infer<typeof disbursementCallbackSchema>;
+/** What the receiver reads of each callback (the schemas' output). */
+export type ReceivedVirtualAccountCreated = z.infer<typeof virtualAccountCreatedSchema>;
+export type ReceivedVirtualAccountPaid = z.infer<typeof virtualAccountPaidSchema>;
+export type ReceivedRetailOutletPaid = z.infer<typeof retailOutletPaidSchema>;
+export type ReceivedDisbursementResult = z.infer<typeof disbursementCallbackSchema>;
+
+/** What Palladium posts, in full, as DESIGN.md settles it: what the sandbox sends. */
+export type VirtualAccountCreatedCallback = {
+  id: string;
+  owner_id: string;
+  external_id: string;
+  merchant_code: string;
+  account_number: string;
+  bank_code: string;
+  name: string;
+  is_closed: boolean;
+  is_single_use: boolean;
+  expiration_date: string;
+  status: "ACTIVE";
+  created: string;
+  updated: string;
+};
+
+export type VirtualAccountPaidCallback = {
+  id: string;
+  payment_id: string;
+  callback_virtual_account_id: string;
+  owner_id: string;
+  external_id: string;
+  account_number: string;
+  bank_code: string;
+  amount: number;
+  merchant_code: string;
+  transaction_timestamp: string;
+  created: string;
+  updated: string;
+  sender_name?: string | null;
+};
+
+export type RetailOutletPaidCallback = {
+  id: string;
+  payment_id: string;
+  fixed_payment_code_id: string;
+  fixed_payment_code_payment_id: string;
+  owner_id: string;
+  external_id: string;
+  retail_outlet_name: string;
+  prefix: string;
+  payment_code: string;
+  name: string;
+  amount: number;
+  status: "COMPLETED";
+  transaction_timestamp: string;
+};
+
+export type DisbursementCallback = {
+  id: string;
+  user_id: string;
+  external_id: string;
+  amount: number;
+  bank_code: string;
+  account_holder_name: string;
+  disbursement_description: string;
+  status: "COMPLETED" | "FAILED";
+  failure_code?: string;
+  created: string;
+  updated: string;
+};
 
 export const CALLBACK_SCHEMAS = {
   "virtual-account-created": virtualAccountCreatedSchema,

@@ -4,9 +4,9 @@ import {
   callbackEventId,
   type CallbackEvent,
   type CallbackPayload,
-  type DisbursementCallback,
-  type RetailOutletPaidCallback,
-  type VirtualAccountPaidCallback,
+  type ReceivedDisbursementResult,
+  type ReceivedRetailOutletPaid,
+  type ReceivedVirtualAccountPaid,
 } from "../gateway/callbacks.js";
 import type { OutboxItem } from "../store/outbox.js";
 import { releaseDisbursementAllowance, retakeDisbursementAllowance } from "../disbursement/index.js";
@@ -79,17 +79,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
   }
 
   /** `belongsTo`: the kind of our payment under this external_id, when there is one but the event is not for it. */
-  function unknownItems(eventId: string, event: CallbackEvent, payload: PaidOrDisbursement, belongsTo?: PaymentKind): OutboxItem[] {
-    const method =
-      "payment_id" in payload
-        ? methodOf(payload)
-        : {
-            kind: "disbursement" as const,
-            bankCode: payload.bank_code,
-            accountHolderName: payload.account_holder_name,
-            status: payload.status,
-            ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}),
-          };
+  function unknownItems(eventId: string, event: Exclude<CallbackEvent, "virtual-account-created">, payload: PaidOrDisbursement, belongsTo?: PaymentKind): OutboxItem[] {
+    const method = event === "disbursement" ? transferMethodOf(payload as TransferResult) : (methodOf(event, payload as PaidCallback) ?? reportedInPart(event, payload as PaidCallback));
     const at = "transaction_timestamp" in payload ? payload.transaction_timestamp : payload.updated;
     return deps.ownerIds.map((ownerId) => ({
       id: `${eventId}:owner:${ownerId}`,
@@ -110,7 +101,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     }));
   }
 
-  async function reportUnknown(eventId: string, event: CallbackEvent, payload: PaidOrDisbursement, belongsTo?: PaymentKind): Promise<number> {
+  async function reportUnknown(eventId: string, event: Exclude<CallbackEvent, "virtual-account-created">, payload: PaidOrDisbursement, belongsTo?: PaymentKind): Promise<number> {
     const items = unknownItems(eventId, event, payload, belongsTo);
     if (items.length > 0) await outbox.add(items);
     return items.length;
@@ -124,15 +115,15 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
   function paidItems(
     eventId: string,
     event: "virtual-account-paid" | "retail-outlet-paid",
-    payload: VirtualAccountPaidCallback | RetailOutletPaidCallback,
+    payload: PaidCallback,
     record: PaymentRecord,
     to: ReadonlyArray<Recipient>,
     after: PaymentRecord | undefined,
   ): OutboxItem[] {
     const paidAt = payload.transaction_timestamp;
-    const { method, otherReported } = methodsOf(record, payload);
+    const { method, otherReported } = methodsOf(event, record, payload);
     const differs = otherReported === undefined ? {} : { reportedMethod: otherReported };
-    const senderName = event === "virtual-account-paid" ? (payload as VirtualAccountPaidCallback).sender_name : undefined;
+    const senderName = event === "virtual-account-paid" ? (payload as ReceivedVirtualAccountPaid).sender_name : undefined;
     const createdAt = deps.now().toISOString();
     const groupTold = to.some((r) => r.chatId < 0);
     const soFar = after === undefined ? {} : paidSoFarFields(record, after);
@@ -191,7 +182,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
   async function recordPaid(
     eventId: string,
     event: "virtual-account-paid" | "retail-outlet-paid",
-    payload: VirtualAccountPaidCallback | RetailOutletPaidCallback,
+    payload: PaidCallback,
     record: PaymentRecord,
   ): Promise<number> {
     // The lock keeps two payments of one multi-use VA arriving together from racing (its own key: the
@@ -209,7 +200,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     return items.length;
   }
 
-  async function recordDisbursement(eventId: string, payload: DisbursementCallback, record: PaymentRecord): Promise<number> {
+  async function recordDisbursement(eventId: string, payload: TransferResult, record: PaymentRecord): Promise<number> {
     const status = payload.status === "COMPLETED" ? "completed" : "failed";
     const createdAt = deps.now().toISOString();
     const to = await recipients(record);
@@ -225,9 +216,9 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         locale: r.locale,
         externalId: record.externalId,
         amount: payload.amount,
-        bankCode: payload.bank_code,
+        bankCode: payload.bank_code ?? record.bankCode ?? "",
         ...(record.accountNumber !== undefined ? { accountNumber: record.accountNumber } : {}),
-        accountHolderName: payload.account_holder_name,
+        accountHolderName: payload.account_holder_name ?? record.customerName,
         status,
         ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}),
         at: payload.updated,
@@ -252,8 +243,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
    * external_id is still recorded as paid: the external_id is the gateway's own key for our payment, and
    * refusing would leave a real payment unannounced. The notice shows ours and warns of theirs.
    */
-  function warnIfOtherMethod(event: CallbackEvent, eventId: string, payload: VirtualAccountPaidCallback | RetailOutletPaidCallback, record: PaymentRecord) {
-    const { method: ours, otherReported: reported } = methodsOf(record, payload);
+  function warnIfOtherMethod(event: PaidEventName, eventId: string, payload: PaidCallback, record: PaymentRecord) {
+    const { method: ours, otherReported: reported } = methodsOf(event, record, payload);
     if (reported !== undefined) {
       logger.warn({ event, eventId, externalId: record.externalId, ours, reported }, "paid callback names another account or code than ours; told with a warning");
     }
@@ -263,7 +254,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
    * A transfer result reporting another amount, bank or holder than the owner sent is still recorded: the
    * gateway's word is what happened to the money. The owners are told both, and the operator is told here.
    */
-  function warnIfOtherTransfer(eventId: string, payload: DisbursementCallback, record: PaymentRecord) {
+  function warnIfOtherTransfer(eventId: string, payload: TransferResult, record: PaymentRecord) {
     const sent = sentDiffersFrom(record, payload);
     if (Object.keys(sent).length > 0) {
       logger.warn({ event: "disbursement", eventId, externalId: record.externalId, sent, reported: { amount: payload.amount, bankCode: payload.bank_code, holder: payload.account_holder_name } }, "transfer result differs from the transfer we sent; told with a warning");
@@ -299,7 +290,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       });
       return outcome.first ? outcome.result : { kind: "duplicate", eventId };
     }
-    const paid = payload as VirtualAccountPaidCallback | RetailOutletPaidCallback;
+    const paid = payload as PaidCallback;
     // Read before the unit: linked groups and staff change rarely and are cached; the payment is read inside it.
     const [groups, people] = await Promise.all([store.access.listGroups(), shopPeople()]);
     // What decide saw, for the warnings logged once the unit is in (decide itself only plans writes).
@@ -335,7 +326,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     return outcome.result;
   }
 
-  return async function recordCallback<E extends CallbackEvent>(event: E, payload: CallbackPayload<E>): Promise<RecordOutcome> {
+  return async function recordCallback<E extends CallbackEvent>(event: E, received: CallbackPayload<E>): Promise<RecordOutcome> {
+    const payload = withTime(event, received, deps.now().toISOString());
     const eventId = callbackEventId(event, payload as { id: string; payment_id?: string });
     const externalId = payload.external_id;
     if (recordWith !== undefined && prepare !== undefined && event !== "disbursement") {
@@ -362,12 +354,12 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       return first ? { kind: "unknown-external-id", eventId, notifications } : { kind: "duplicate", eventId };
     }
     if (event === "disbursement") {
-      notifications = await recordDisbursement(eventId, paidOrDisbursement as DisbursementCallback, record);
+      notifications = await recordDisbursement(eventId, paidOrDisbursement as TransferResult, record);
     } else {
-      notifications = await recordPaid(eventId, event as "virtual-account-paid" | "retail-outlet-paid", paidOrDisbursement as VirtualAccountPaidCallback | RetailOutletPaidCallback, record);
+      notifications = await recordPaid(eventId, event as "virtual-account-paid" | "retail-outlet-paid", paidOrDisbursement as PaidCallback, record);
     }
     const first = await finish(eventId, event, externalId, true);
-    if (first && event === "disbursement") warnIfOtherTransfer(eventId, paidOrDisbursement as DisbursementCallback, record);
+    if (first && event === "disbursement") warnIfOtherTransfer(eventId, paidOrDisbursement as TransferResult, record);
     return first ? { kind: "recorded", eventId, notifications } : { kind: "duplicate", eventId };
   };
 }
@@ -407,7 +399,7 @@ function recipientsOf(record: PaymentRecord, groups: ReadonlyArray<{ chatId: num
  * The payment's change for a paid callback, or undefined when there is none to make. A multi-use VA is paid
  * many times (one payment_id each); a late retry of an earlier payment must not roll paidAt back over a newer one.
  */
-function paidPatch(current: PaymentRecord, payload: VirtualAccountPaidCallback | RetailOutletPaidCallback, counting: Counting): PaymentPatch | undefined {
+function paidPatch(current: PaymentRecord, payload: PaidCallback, counting: Counting): PaymentPatch | undefined {
   const paidAt = payload.transaction_timestamp;
   const newer = current.paidAt === undefined || Date.parse(paidAt) >= Date.parse(current.paidAt);
   const latest = newer ? { paidAt, paidAmount: payload.amount } : {};
@@ -441,11 +433,15 @@ function paidSoFarFields(record: PaymentRecord, after: PaymentRecord): Pick<Paym
  * writes the holder's name its own way (capitals, an apostrophe of its own, spacing), so only a name that
  * differs beyond that counts.
  */
-function sentDiffersFrom(record: PaymentRecord, payload: DisbursementCallback): { sentAmount?: number; sentBankCode?: string; sentHolderName?: string } {
+function sentDiffersFrom(record: PaymentRecord, payload: TransferResult): { sentAmount?: number; sentBankCode?: string; sentHolderName?: string } {
   return {
     ...(payload.amount !== record.amount ? { sentAmount: record.amount } : {}),
-    ...(record.bankCode !== undefined && record.bankCode.toUpperCase() !== payload.bank_code.toUpperCase() ? { sentBankCode: record.bankCode } : {}),
-    ...(comparableName(record.customerName) !== comparableName(payload.account_holder_name) ? { sentHolderName: record.customerName } : {}),
+    ...(record.bankCode !== undefined && payload.bank_code !== undefined && record.bankCode.toUpperCase() !== payload.bank_code.toUpperCase()
+      ? { sentBankCode: record.bankCode }
+      : {}),
+    ...(payload.account_holder_name !== undefined && comparableName(record.customerName) !== comparableName(payload.account_holder_name)
+      ? { sentHolderName: record.customerName }
+      : {}),
   };
 }
 
@@ -453,7 +449,32 @@ function comparableName(name: string): string {
   return normalizeName(name.normalize("NFKC")).toLowerCase();
 }
 
-type PaidOrDisbursement = VirtualAccountPaidCallback | RetailOutletPaidCallback | DisbursementCallback;
+/** A paid callback with its time: the gateway's, or when it reached us if it sent none. */
+type PaidCallback = (ReceivedVirtualAccountPaid | ReceivedRetailOutletPaid) & { transaction_timestamp: string };
+/** A transfer result with its time, likewise. */
+type TransferResult = ReceivedDisbursementResult & { updated: string };
+type PaidOrDisbursement = PaidCallback | TransferResult;
+
+function transferMethodOf(result: TransferResult) {
+  return {
+    kind: "disbursement" as const,
+    bankCode: result.bank_code ?? "",
+    ...(result.account_holder_name !== undefined ? { accountHolderName: result.account_holder_name } : {}),
+    status: result.status,
+    ...(result.failure_code !== undefined ? { failureCode: result.failure_code } : {}),
+  };
+}
+
+/** The callback with the time it reached us where it names none. */
+function withTime<E extends CallbackEvent>(event: E, payload: CallbackPayload<E>, receivedAt: string): CallbackPayload<E> {
+  if (event === "disbursement") {
+    const result = payload as ReceivedDisbursementResult;
+    return (result.updated === undefined ? { ...result, updated: receivedAt } : result) as CallbackPayload<E>;
+  }
+  if (event === "virtual-account-created") return payload;
+  const paid = payload as ReceivedVirtualAccountPaid | ReceivedRetailOutletPaid;
+  return (paid.transaction_timestamp === undefined ? { ...paid, transaction_timestamp: receivedAt } : paid) as CallbackPayload<E>;
+}
 
 /** The kind of our payment an event can be about. */
 function paymentKindOf(event: "virtual-account-paid" | "retail-outlet-paid" | "disbursement"): PaymentKind {
@@ -464,10 +485,10 @@ function paymentKindOf(event: "virtual-account-paid" | "retail-outlet-paid" | "d
  * What a paid notice shows: ours, what the cashier handed the customer (the callback's when the record
  * lacks it), and the callback's own only when it names another account or code than ours.
  */
-function methodsOf(record: PaymentRecord, payload: VirtualAccountPaidCallback | RetailOutletPaidCallback): { method: PaymentMethod; otherReported?: PaymentMethod } {
-  const reported = methodOf(payload);
-  const method = recordMethodOf(record) ?? reported;
-  return sameMethod(method, reported) ? { method } : { method, otherReported: reported };
+function methodsOf(event: PaidEventName, record: PaymentRecord, payload: PaidCallback): { method: PaymentMethod; otherReported?: PaymentMethod } {
+  const reported = methodOf(event, payload);
+  const method = recordMethodOf(record) ?? reported ?? reportedInPart(event, payload);
+  return reported === undefined || sameMethod(method, reported) ? { method } : { method, otherReported: reported };
 }
 
 /** The bank and number (or outlet and code) we issued, when the record has them. */
@@ -491,8 +512,21 @@ function sameMethod(a: PaymentMethod, b: PaymentMethod): boolean {
   return false;
 }
 
-function methodOf(payload: VirtualAccountPaidCallback | RetailOutletPaidCallback): PaymentMethod {
-  return "retail_outlet_name" in payload
-    ? { kind: "retail", retailOutletName: payload.retail_outlet_name, paymentCode: payload.payment_code }
-    : { kind: "virtual_account", bankCode: payload.bank_code, accountNumber: payload.account_number };
+type PaidEventName = "virtual-account-paid" | "retail-outlet-paid";
+
+/** The account or code the callback names, when it names it in full (a VA payment may leave out its bank). */
+function methodOf(event: PaidEventName, payload: PaidCallback): PaymentMethod | undefined {
+  if (event === "retail-outlet-paid") {
+    const retail = payload as ReceivedRetailOutletPaid;
+    return { kind: "retail", retailOutletName: retail.retail_outlet_name ?? "ALFAMART", paymentCode: retail.payment_code };
+  }
+  const va = payload as ReceivedVirtualAccountPaid;
+  return va.bank_code === undefined ? undefined : { kind: "virtual_account", bankCode: va.bank_code, accountNumber: va.account_number };
+}
+
+/** The callback's method with a bank it left out shown as "?": for a payment we have no record of. */
+function reportedInPart(event: PaidEventName, payload: PaidCallback): PaymentMethod {
+  const method = methodOf(event, payload);
+  if (method !== undefined) return method;
+  return { kind: "virtual_account", bankCode: "?", accountNumber: (payload as ReceivedVirtualAccountPaid).account_number };
 }

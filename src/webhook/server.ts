@@ -18,6 +18,25 @@ import { createCallbackRecorder, type RecordOutcome } from "./record-callback.js
  */
 
 export const DEFAULT_CALLBACK_BODY_LIMIT = 64 * 1024;
+/** Objects and arrays within each other: a callback has two levels; Telegram's updates a few more. */
+const MAX_JSON_DEPTH = 32;
+
+/** Whether JSON text opens more than `limit` objects or arrays within each other (brackets in strings aside). */
+function nestedDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
 const TELEGRAM_SECRET_HEADER = "x-telegram-bot-api-secret-token";
 
 export interface TelegramWebhookHook {
@@ -155,7 +174,12 @@ export function createWebhookServer(deps: WebhookServerDeps): WebhookServer {
 
   // Only JSON reaches a handler: without parsers for text/plain and the rest, fastify answers 415 itself.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("application/json", { parseAs: "string", bodyLimit }, app.getDefaultJsonParser("error", "error"));
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.addContentTypeParser("application/json", { parseAs: "string", bodyLimit }, (request, body, done) => {
+    // A callback is flat; thousands of brackets are an attack on the parser, whatever field they sit in.
+    if (nestedDeeperThan(String(body), MAX_JSON_DEPTH)) return done(new HttpProblem(400, "body is nested too deeply"), undefined);
+    return parseJson(request, body as string, done);
+  });
 
   const markOf = (request: FastifyRequest): RouteMark => request.routeOptions.config ?? {};
   const tellCallback = (event: CallbackEvent, result: CallbackResult) => {

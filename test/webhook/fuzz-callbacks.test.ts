@@ -62,8 +62,11 @@ describe("the callback receiver under hostile input", () => {
         updated: now,
       } as Record<string, unknown>;
     };
-    const requiredFields = ["id", "payment_id", "callback_virtual_account_id", "owner_id", "external_id", "account_number", "bank_code", "amount", "merchant_code", "transaction_timestamp", "created", "updated"];
-    const stringFields = requiredFields.filter((f) => f !== "amount");
+    // What the receiver decides on: wrong there, a callback is refused. The rest it only shows (account,
+    // bank, times: taken as sent, missing or in another format) or never reads.
+    const requiredFields = ["id", "payment_id", "external_id", "account_number", "amount"];
+    const stringFields = ["id", "payment_id", "external_id"];
+    const shownFields = ["bank_code", "sender_name", "transaction_timestamp"];
     const junkStrings = ["\u0000", "\ud800", "‮evil", "💸💸💸", "𝔞𝔪𝔬𝔲𝔫𝔱", "<script>alert(1)</script>", "' OR 1=1 --", "\n\r\t", "ﾠ", "null"];
     const badAmounts: unknown[] = ["12.5", "-1", "1e3", " 100", "100 ", "0x10", "", "Rp 10.000", "１２３", -5, 1.5, 1e300, "9".repeat(40), true, null, [], {}, Number.MAX_SAFE_INTEGER + 2];
     const wrongValues: unknown[] = [123, -1, 0, true, false, null, [], [1, 2], {}, { a: 1 }, 1.5, "x".repeat(5_000)];
@@ -72,11 +75,17 @@ describe("the callback receiver under hostile input", () => {
     const paths = Object.values(CALLBACK_PATHS);
 
     const generators: Array<() => FuzzRequest> = [
-      // valid (some with junk extra fields, which receivers ignore), sometimes sent twice
+      // valid (some with junk extra fields, which receivers ignore, or with the fields it only shows or never
+      // reads missing, null or in another format: a real payment is not refused over them), sometimes sent twice
       () => {
         const p = validPaid();
         if (rnd() < 0.5) p[`extra_${int(100)}`] = pick([...junkStrings, 1, null, { nested: [1, 2, 3] }]);
         if (rnd() < 0.3) p.amount = String(p.amount);
+        if (rnd() < 0.3) delete p[pick(["callback_virtual_account_id", "owner_id", "merchant_code", "created", "updated", ...shownFields])];
+        if (rnd() < 0.2) p[pick(["owner_id", "merchant_code", "created", "updated", "callback_virtual_account_id"])] = pick(wrongValues);
+        if (rnd() < 0.2) p[pick(shownFields)] = null;
+        if (rnd() < 0.2) p.transaction_timestamp = pick(["2026-11-26 17:00:00", "2026-11-26T17:00:00", "2026-11-26T17:00:00.123456+0700"]);
+        if (rnd() < 0.2) p.account_number = pick(["8808 0000 0000 0001", 8808000000000001, "8808-0000-0000-0001"]);
         return { label: "valid", method: "POST", path: paidPath, headers: headers(), body: JSON.stringify(p), expect: "valid", eventId: callbackEventId("virtual-account-paid", p as { id: string; payment_id: string }) };
       },
       // bad JSON
@@ -96,7 +105,9 @@ describe("the callback receiver under hostile input", () => {
       // a string field with the wrong type
       () => {
         const p = validPaid();
-        p[pick(stringFields)] = pick(wrongValues.filter((v) => typeof v !== "string"));
+        if (rnd() < 0.5) p[pick(stringFields)] = pick(wrongValues.filter((v) => typeof v !== "string"));
+        // a shown field that is neither text nor a number
+        else p[pick(shownFields)] = pick(wrongValues.filter((v) => typeof v === "boolean" || typeof v === "object" && v !== null));
         return { label: "wrong-type", method: "POST", path: paidPath, headers: headers(), body: JSON.stringify(p), expect: "4xx" };
       },
       // amounts that are not whole rupiah, or numbers as strings where they do not belong
@@ -108,7 +119,7 @@ describe("the callback receiver under hostile input", () => {
       // unicode junk where digits or timestamps belong
       () => {
         const p = validPaid();
-        p[pick(["account_number", "transaction_timestamp", "created", "updated"])] = pick(junkStrings);
+        p.transaction_timestamp = pick(junkStrings);
         return { label: "unicode-junk", method: "POST", path: paidPath, headers: headers(), body: JSON.stringify(p), expect: "4xx" };
       },
       // prototype pollution attempts

@@ -175,6 +175,47 @@ describe("a bank that gives no payer's name", () => {
   });
 });
 
+describe("a callback that differs from the documented one where the bot only shows or never reads", () => {
+  it("is recorded and told: fields it never reads missing, the bank left out, the number with spaces, a time without a zone", async () => {
+    const va = await shop.createVirtualAccount({ amount: 80_000, name: "Rina Wati", bank: "BNI" });
+    const spaced = (va.accountNumber ?? "").replace(/(\d{4})(?=\d)/g, "$1 ");
+    const paid = await postCallback(CALLBACK_PATHS["virtual-account-paid"], {
+      id: `cb-drift-${va.externalId}`,
+      payment_id: `pay-drift-${va.externalId}`,
+      external_id: va.externalId,
+      account_number: spaced,
+      bank_code: null,
+      amount: "80000.00",
+      transaction_timestamp: "2026-11-26 14:30:00",
+      created: null,
+    });
+    expect(paid.status).toBe(200);
+    await shop.settle();
+    const told = mentioning(va.externalId)(SHOP_GROUP);
+    expect(told).toHaveLength(1);
+    const text = textOf(told[0]!);
+    expect(text).toContain("Rp 80.000");
+    expect(text).toContain(`BNI <code>${va.accountNumber}</code>`);
+    expect(text).toContain("14.30 WIB");
+    expect(text).not.toContain("⚠️");
+    expect(await shop.store.payments.get(va.externalId)).toMatchObject({ status: "paid", paidAt: "2026-11-26T07:30:00.000Z" });
+  });
+
+  it("is refused with 400 and tells nobody when it is not in rupiah, is no whole rupiah, or names no account", async () => {
+    const va = await shop.createVirtualAccount({ amount: 150_000, name: "Andi Dollar" });
+    const base = { id: `cb-usd-${va.externalId}`, payment_id: `pay-usd-${va.externalId}`, external_id: va.externalId, account_number: va.accountNumber, amount: 150 };
+    for (const body of [{ ...base, currency: "USD" }, { ...base, amount: "150000.50" }, { ...base, account_number: null }, { ...base, amount: 10 ** 13 }]) {
+      const answer = await postCallback(CALLBACK_PATHS["virtual-account-paid"], body);
+      expect(answer.status).toBe(400);
+      expect(((await answer.json()) as { error: string }).error).toMatch(/^(currency|amount|account_number): /);
+    }
+    expect((await postCallback(CALLBACK_PATHS["virtual-account-paid"], { ...base, amount: 150_000, currency: "IDR" })).status).toBe(200);
+    await shop.settle();
+    expect(mentioning(va.externalId)(SHOP_GROUP)).toHaveLength(1);
+    expect(textOf(mentioning(va.externalId)(SHOP_GROUP)[0]!)).toContain("Rp 150.000");
+  });
+});
+
 describe("a cashier who reads English", () => {
   it("hears in English, while the group keeps Indonesian", async () => {
     const va = await shop.createVirtualAccount({ amount: 1_250_000, name: "Tom O'Brien", bank: "BNI", locale: "en" });

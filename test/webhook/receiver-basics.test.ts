@@ -56,7 +56,7 @@ describe("the receiver's front door", () => {
     });
     expect(answer.status).toBe(400);
     const body = (await answer.json()) as { error: string };
-    expect(body.error).toMatch(/^user_id: /);
+    expect(body.error).toMatch(/^external_id: /);
     expect(JSON.stringify(body)).not.toContain("sepuluh");
   });
 
