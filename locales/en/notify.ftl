@@ -15,6 +15,21 @@ notify-payment-reusable = ♻️ Payment no. { $count } to this multi-use VA · 
 notify-payment-repeated = ✅ This bill is now paid in full: { $count } payments, <b>{ $total }</b> in all.
 notify-payment-repeated-short = ⚠️ This bill has been paid { $count }×, <b>{ $total }</b> in all: still <b>{ $difference }</b> short of the { $asked } asked.
 notify-payment-repeated-over = ⚠️ This bill has been paid <b>{ $count }×</b>, <b>{ $total }</b> in all: <b>{ $difference }</b> more than the { $asked } asked. Check whether the customer paid more than once.
+# A bill paid more than once whose total is not what it asked: the heading says so, not "received".
+notify-payment-again-short =
+    ⚠️ <b>Payment received, the bill is not paid in full yet</b>
+    Amount: <b>{ $amount }</b>
+    Method: { $method }
+    Customer: { $customer }
+    Time: { $time }
+    Ref: <code>{ $reference }</code>
+notify-payment-again-over =
+    ⚠️ <b>Another payment on a bill already paid</b>
+    Amount: <b>{ $amount }</b>
+    Method: { $method }
+    Customer: { $customer }
+    Time: { $time }
+    Ref: <code>{ $reference }</code>
 # A payment of another amount than the one asked: the cashier must see it before handing over the goods.
 notify-payment-short =
     ⚠️ <b>Short payment</b>
@@ -63,6 +78,8 @@ notify-disbursement-failed =
 
 notify-forwarded = ↪️ Sent to you because Telegram refused the chat it was for (the bot was removed from the group, or blocked by the cashier).
 notify-disbursement-differs = ⚠️ What the bot sent: { $sent }. Palladium reports otherwise; check the Palladium dashboard.
+notify-disbursement-overturns-completed = ⚠️ This changes the earlier notice: Palladium had reported this transfer as sent.
+notify-disbursement-overturns-failed = ⚠️ This changes the earlier notice: Palladium had reported this transfer as failed, so its amount counts against the daily sending limit again.
 notify-sent-amount = amount { $amount }
 notify-sent-bank = bank { $bank }
 notify-sent-holder = name { $holder }
@@ -151,6 +168,19 @@ notify-paid-caption-over =
     Method: { $method }
     Customer: { $customer }
     Time: { $time }
+# A bill paid more than once whose total is not what it asked.
+notify-paid-caption-again-short =
+    ⚠️ <b>PAID { $count }× · NOT IN FULL YET</b>
+    Latest: <b>{ $amount }</b>
+    Method: { $method }
+    Customer: { $customer }
+    Paid: { $time }
+notify-paid-caption-again-over =
+    ⚠️ <b>PAID { $count }× · OVERPAID</b>
+    Latest: <b>{ $amount }</b>
+    Method: { $method }
+    Customer: { $customer }
+    Paid: { $time }
 # A multi-use VA's message: the VA as it is now, which stays open until it expires.
 notify-paid-caption-reusable =
     ♻️ <b>MULTI-USE VA · paid { $count }×</b>

@@ -15,6 +15,21 @@ notify-payment-reusable = ♻️ Pembayaran ke-{ $count } ke VA berulang ini · 
 notify-payment-repeated = ✅ Tagihan ini kini lunas: { $count } pembayaran, total <b>{ $total }</b>.
 notify-payment-repeated-short = ⚠️ Tagihan ini sudah dibayar { $count }×, total <b>{ $total }</b>: masih kurang <b>{ $difference }</b> dari tagihan { $asked }.
 notify-payment-repeated-over = ⚠️ Tagihan ini sudah dibayar <b>{ $count }×</b>, total <b>{ $total }</b>: lebih <b>{ $difference }</b> dari tagihan { $asked }. Periksa apakah pelanggan membayar lebih dari sekali.
+# A bill paid more than once whose total is not what it asked: the heading says so, not "received".
+notify-payment-again-short =
+    ⚠️ <b>Pembayaran diterima, tagihan belum lunas</b>
+    Jumlah: <b>{ $amount }</b>
+    Metode: { $method }
+    Pelanggan: { $customer }
+    Waktu: { $time }
+    Ref: <code>{ $reference }</code>
+notify-payment-again-over =
+    ⚠️ <b>Pembayaran lagi untuk tagihan yang sudah lunas</b>
+    Jumlah: <b>{ $amount }</b>
+    Metode: { $method }
+    Pelanggan: { $customer }
+    Waktu: { $time }
+    Ref: <code>{ $reference }</code>
 # A payment of another amount than the one asked: the cashier must see it before handing over the goods.
 notify-payment-short =
     ⚠️ <b>Pembayaran kurang</b>
@@ -63,6 +78,8 @@ notify-disbursement-failed =
 
 notify-forwarded = ↪️ Dikirim ke Anda karena Telegram menolak chat tujuannya (bot dikeluarkan dari grup, atau diblokir kasir).
 notify-disbursement-differs = ⚠️ Yang dikirim dari bot: { $sent }. Palladium melaporkan lain; cek dashboard Palladium.
+notify-disbursement-overturns-completed = ⚠️ Ini mengubah kabar sebelumnya: Palladium tadi melaporkan transfer ini terkirim.
+notify-disbursement-overturns-failed = ⚠️ Ini mengubah kabar sebelumnya: Palladium tadi melaporkan transfer ini gagal, jadi jumlahnya kini dihitung lagi dalam batas kirim harian.
 notify-sent-amount = jumlah { $amount }
 notify-sent-bank = bank { $bank }
 notify-sent-holder = nama { $holder }
@@ -151,6 +168,19 @@ notify-paid-caption-over =
     Metode: { $method }
     Pelanggan: { $customer }
     Waktu: { $time }
+# A bill paid more than once whose total is not what it asked.
+notify-paid-caption-again-short =
+    ⚠️ <b>DIBAYAR { $count }× · BELUM LUNAS</b>
+    Terakhir: <b>{ $amount }</b>
+    Metode: { $method }
+    Pelanggan: { $customer }
+    Dibayar: { $time }
+notify-paid-caption-again-over =
+    ⚠️ <b>DIBAYAR { $count }× · LEBIH BAYAR</b>
+    Terakhir: <b>{ $amount }</b>
+    Metode: { $method }
+    Pelanggan: { $customer }
+    Dibayar: { $time }
 # A multi-use VA's message: the VA as it is now, which stays open until it expires.
 notify-paid-caption-reusable =
     ♻️ <b>VA BERULANG · sudah dibayar { $count }×</b>

@@ -220,8 +220,13 @@ export const CALLBACK_SCHEMAS = {
 
 export type CallbackPayload<E extends CallbackEvent> = z.infer<(typeof CALLBACK_SCHEMAS)[E]>;
 
-/** The id that makes one delivery of an event the same as its retries (dedupe key). */
-export function callbackEventId(event: CallbackEvent, payload: { id: string; payment_id?: string }): string {
+/**
+ * The id that makes one delivery of an event the same as its retries (dedupe key). A transfer's callbacks
+ * carry the transfer's id, so its status is part of the key: a FAILED after a COMPLETED (or the other way
+ * round) is another event, not a retry, and must be looked at.
+ */
+export function callbackEventId(event: CallbackEvent, payload: { id: string; payment_id?: string; status?: string | null | undefined }): string {
+  if (event === "disbursement") return `${event}:${payload.id}:${payload.status ?? ""}`;
   const key = event === "virtual-account-paid" || event === "retail-outlet-paid" ? payload.payment_id ?? payload.id : payload.id;
   return `${event}:${key}`;
 }

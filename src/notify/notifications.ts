@@ -94,6 +94,8 @@ export const disbursementResultSchema = z.object({
   sentAmount: money.optional(),
   sentBankCode: z.string().optional(),
   sentHolderName: z.string().optional(),
+  /** The result this one overturns (the gateway reported the transfer the other way before): said in the notice. */
+  overturns: z.enum(["completed", "failed"]).optional(),
   forwarded,
   groupTold,
 });

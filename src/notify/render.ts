@@ -57,9 +57,20 @@ function methodDiffersLine(i18n: Translator, locale: string, reported: PaymentMe
   return reported === undefined ? undefined : i18n.t(locale, "notify-method-differs", { method: renderMethod(i18n, locale, reported) });
 }
 
+/**
+ * A bill paid more than once whose total is short of or over what it asked: its notice and its message are
+ * headed with a warning, not "received" or "paid" (a cashier reads the first line before handing over goods).
+ */
+function repeatedShortOrOver(repeated: PaymentReceived["repeated"]): "-short" | "-over" | undefined {
+  if (repeated === undefined) return undefined;
+  const { suffix } = amountVersusAsked(repeated.total, repeated.asked);
+  return suffix === "" ? undefined : suffix;
+}
+
 export function renderPaymentReceived(i18n: Translator, n: PaymentReceived): string {
   const versus = amountVersusAsked(n.amount, n.askedAmount);
-  const key = versus.suffix === "" ? "notify-payment-received" : `notify-payment${versus.suffix}`;
+  const again = repeatedShortOrOver(n.repeated);
+  const key = again !== undefined ? `notify-payment-again${again}` : versus.suffix === "" ? "notify-payment-received" : `notify-payment${versus.suffix}`;
   const lines = [
     i18n.t(n.locale, key, {
       amount: formatRupiah(n.amount),
@@ -77,8 +88,8 @@ export function renderPaymentReceived(i18n: Translator, n: PaymentReceived): str
   if (n.reusable !== undefined) {
     lines.push(i18n.t(n.locale, "notify-payment-reusable", { count: n.reusable.count, total: formatRupiah(n.reusable.total) }));
   }
-  const again = paidAgainLine(i18n, n.locale, n.repeated);
-  if (again !== undefined) lines.push(again);
+  const paidAgain = paidAgainLine(i18n, n.locale, n.repeated);
+  if (paidAgain !== undefined) lines.push(paidAgain);
   if (n.forwarded === true) lines.push(i18n.t(n.locale, "notify-forwarded"));
   return lines.join("\n");
 }
@@ -109,6 +120,7 @@ export function renderDisbursementResult(i18n: Translator, n: DisbursementResult
     n.sentHolderName === undefined ? undefined : i18n.t(n.locale, "notify-sent-holder", { holder: escapeHtml(n.sentHolderName) }),
   ].filter((part) => part !== undefined);
   const lines = [told];
+  if (n.overturns !== undefined) lines.push(i18n.t(n.locale, `notify-disbursement-overturns-${n.overturns}`));
   if (sent.length > 0) lines.push(i18n.t(n.locale, "notify-disbursement-differs", { sent: sent.join(", ") }));
   if (n.forwarded === true) lines.push(i18n.t(n.locale, "notify-forwarded"));
   return lines.join("\n");
@@ -154,8 +166,11 @@ function renderUnknownDisbursement(i18n: Translator, n: UnknownPayment, method: 
 export function renderPaidCaption(i18n: Translator, n: MarkPaid, now: Date): string {
   if (n.reusable !== undefined) return renderReusableCaption(i18n, n, n.reusable, now);
   const versus = amountVersusAsked(n.amount, n.askedAmount);
-  const caption = i18n.t(n.locale, `notify-paid-caption${versus.suffix}`, {
+  const again = repeatedShortOrOver(n.repeated);
+  const key = again !== undefined ? `notify-paid-caption-again${again}` : `notify-paid-caption${versus.suffix}`;
+  const caption = i18n.t(n.locale, key, {
     amount: formatRupiah(n.amount),
+    count: n.repeated?.count ?? 1,
     ...versus.vars,
     method: renderMethod(i18n, n.locale, n.method),
     customer: escapeHtml(n.customerName),
@@ -164,8 +179,8 @@ export function renderPaidCaption(i18n: Translator, n: MarkPaid, now: Date): str
   const lines = [caption];
   const differs = methodDiffersLine(i18n, n.locale, n.reportedMethod);
   if (differs !== undefined) lines.push(differs);
-  const again = paidAgainLine(i18n, n.locale, n.repeated);
-  if (again !== undefined) lines.push(again);
+  const paidAgain = paidAgainLine(i18n, n.locale, n.repeated);
+  if (paidAgain !== undefined) lines.push(paidAgain);
   return lines.join("\n");
 }
 

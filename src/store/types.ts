@@ -42,6 +42,12 @@ export interface PaymentRecord {
   paidCount?: number | undefined;
   paidTotal?: number | undefined;
   failureCode?: string | undefined;
+  /**
+   * A transfer's result as recorded: the callback event that set it and the gateway's `updated` time, so a
+   * second report of the same result is not told again and an older, contradicting one does not overwrite it.
+   */
+  resultEventId?: string | undefined;
+  resultAt?: string | undefined;
 }
 
 export interface PaymentRepository {

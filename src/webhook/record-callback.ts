@@ -200,8 +200,37 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     return items.length;
   }
 
+  /**
+   * A transfer's result. The gateway reports a transfer once as a rule, but it may report it again (another
+   * callback id) or the other way round (a bank that reverses a transfer, or results out of order): the
+   * same result again is not told again; one that contradicts the recorded result is applied only if the
+   * gateway's `updated` is newer, and then says what it overturns; an older one is logged and left.
+   */
   async function recordDisbursement(eventId: string, payload: TransferResult, record: PaymentRecord): Promise<number> {
     const status = payload.status === "COMPLETED" ? "completed" : "failed";
+    return store.withLock(`transfer-result:${record.externalId}`, async () => {
+      const current = (await store.payments.get(record.externalId)) ?? record;
+      const recorded = current.status === "completed" || current.status === "failed" ? current.status : undefined;
+      // This very event again (its recording was cut short): every step below is idempotent, so redo them.
+      const sameEvent = current.resultEventId === eventId;
+      if (recorded === status && !sameEvent) {
+        logger.info({ eventId, externalId: record.externalId, status }, "a transfer result reported again under another id; told once already");
+        return 0;
+      }
+      if (recorded !== undefined && recorded !== status && !sameEvent && !newerThan(payload.updated, current.resultAt)) {
+        logger.warn({ eventId, externalId: record.externalId, recorded, reported: status, recordedAt: current.resultAt, reportedAt: payload.updated }, "an older transfer result contradicts the one recorded; left as recorded");
+        return 0;
+      }
+      // Said only of a result a callback reported (a request the gateway refused was answered in the chat then).
+      const overturns = recorded !== undefined && recorded !== status && current.resultEventId !== undefined ? recorded : undefined;
+      if (overturns !== undefined) {
+        logger.warn({ eventId, externalId: record.externalId, was: overturns, now: status }, "a newer transfer result overturns the one recorded; the owners are told");
+      }
+      return tellTransferResult(eventId, payload, current, status, overturns);
+    });
+  }
+
+  async function tellTransferResult(eventId: string, payload: TransferResult, record: PaymentRecord, status: "completed" | "failed", overturns: "completed" | "failed" | undefined) {
     const createdAt = deps.now().toISOString();
     const to = await recipients(record);
     const groupTold = to.some((r) => r.chatId < 0);
@@ -223,16 +252,23 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}),
         at: payload.updated,
         ...sentDiffersFrom(record, payload),
+        ...(overturns !== undefined ? { overturns } : {}),
         groupTold,
       } satisfies Notification,
     }));
-    const patch = { status, ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}) } as const;
+    const patch = {
+      status,
+      resultEventId: eventId,
+      resultAt: payload.updated,
+      ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}),
+    } as const;
     await Promise.all([
       store.payments.update(record.externalId, patch),
       outbox.add(items),
       // Money that never left must not count against today's allowance; the release is take-once, so a
       // retried callback gives it back only once. Money that did leave counts, even if we had given it back
-      // on a refusal the gateway did not mean (a transfer it refused, then completed).
+      // on a refusal the gateway did not mean (a transfer it refused, then completed), or on a FAILED that a
+      // newer COMPLETED overturns.
       status === "failed" ? releaseDisbursementAllowance(store, record.externalId) : retakeAfterRefusal(record.externalId),
     ]);
     return items.length;
@@ -454,6 +490,13 @@ type PaidCallback = (ReceivedVirtualAccountPaid | ReceivedRetailOutletPaid) & { 
 /** A transfer result with its time, likewise. */
 type TransferResult = ReceivedDisbursementResult & { updated: string };
 type PaidOrDisbursement = PaidCallback | TransferResult;
+
+/** Whether `at` is later than `than` (a result recorded without its time is overturned by any). */
+function newerThan(at: string, than: string | undefined): boolean {
+  if (than === undefined) return true;
+  const [a, b] = [Date.parse(at), Date.parse(than)];
+  return Number.isNaN(b) || (!Number.isNaN(a) && a > b);
+}
 
 function transferMethodOf(result: TransferResult) {
   return {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createI18n } from "../../src/i18n.js";
 import type { PaymentReceived, UnknownPayment } from "../../src/notify/notifications.js";
 import { notificationSchema } from "../../src/notify/notifications.js";
-import { needsOwnNotice, renderDigest, renderPaymentReceived, renderUnknownPayment } from "../../src/notify/render.js";
+import { needsOwnNotice, renderDigest, renderPaidCaption, renderPaymentReceived, renderUnknownPayment } from "../../src/notify/render.js";
 
 /**
  * The words of the notices the owners and the group read when a callback does not simply say "paid in
@@ -52,6 +52,22 @@ describe("a bill paid in more than one payment", () => {
     expect(plain(renderPaymentReceived(i18n, stillShort))).toContain("⚠️ Tagihan ini sudah dibayar 2×, total Rp 40.000: masih kurang Rp 10.000 dari tagihan Rp 50.000.");
     expect(plain(renderPaymentReceived(i18n, { ...twice, locale: "en" }))).toContain("⚠️ This bill has been paid 2×, Rp 60.000 in all: Rp 30.000 more than the Rp 30.000 asked. Check whether the customer paid more than once.");
     expect(plain(renderPaymentReceived(i18n, { ...rest, locale: "en" }))).toContain("✅ This bill is now paid in full: 2 payments, Rp 50.000 in all.");
+  });
+
+  it("heads the notice and the bill's message with a warning when the total is over or short, never 'received' or 'paid'", () => {
+    const twice = { ...received(30_000, undefined, "Bu Sinta"), repeated: { count: 2, total: 60_000, asked: 30_000 } };
+    const stillShort = { ...received(10_000, undefined, "Bu Ani"), repeated: { count: 2, total: 40_000, asked: 50_000 } };
+    const rest = { ...received(10_000, undefined, "Pak Dedi"), repeated: { count: 2, total: 50_000, asked: 50_000 } };
+    const firstLine = (text: string) => plain(text).split("\n")[0];
+    expect(firstLine(renderPaymentReceived(i18n, twice))).toBe("⚠️ Pembayaran lagi untuk tagihan yang sudah lunas");
+    expect(firstLine(renderPaymentReceived(i18n, stillShort))).toBe("⚠️ Pembayaran diterima, tagihan belum lunas");
+    expect(firstLine(renderPaymentReceived(i18n, rest))).toBe("✅ Pembayaran diterima");
+    expect(firstLine(renderPaymentReceived(i18n, { ...twice, locale: "en" }))).toBe("⚠️ Another payment on a bill already paid");
+    const message = (n: typeof twice) => ({ ...n, type: "mark-paid" as const, messageId: 5 });
+    expect(firstLine(renderPaidCaption(i18n, message(twice), new Date(at)))).toBe("⚠️ DIBAYAR 2× · LEBIH BAYAR");
+    expect(firstLine(renderPaidCaption(i18n, message(stillShort), new Date(at)))).toBe("⚠️ DIBAYAR 2× · BELUM LUNAS");
+    expect(firstLine(renderPaidCaption(i18n, message(rest), new Date(at)))).toBe("✅ SUDAH DIBAYAR");
+    expect(plain(renderPaidCaption(i18n, { ...message(twice), locale: "en" }, new Date(at)))).toMatch(/^⚠️ PAID 2× · OVERPAID\nLatest: Rp 30\.000/);
   });
 });
 

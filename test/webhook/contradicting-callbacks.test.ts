@@ -31,7 +31,7 @@ describe("a transfer result for a customer's virtual account", () => {
     expect(toOwner[0]).toContain("transfer terkirim (COMPLETED)");
     expect(toOwner[0]).toContain("Di bot, referensi ini adalah virtual account (VA)");
     expect(toOwner[0]).not.toContain("Transfer terkirim");
-    expect(await shop.eventLog.get(`disbursement:${String(callback.id)}`)).toMatchObject({ known: false, externalId: va.externalId });
+    expect(await shop.eventLog.get(`disbursement:${String(callback.id)}:${String(callback.status)}`)).toMatchObject({ known: false, externalId: va.externalId });
   });
 });
 

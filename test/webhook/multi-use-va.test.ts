@@ -177,10 +177,12 @@ describe("an Alfamart code paid in more than one payment", () => {
       const [first, second, ...more] = told(chatId, code.externalId);
       expect(more).toHaveLength(0);
       expect(first).not.toContain("⚠️");
+      expect(second).toMatch(/^⚠️ Pembayaran lagi untuk tagihan yang sudah lunas\n/);
       expect(second).toContain("⚠️ Tagihan ini sudah dibayar 2×, total Rp 60.000: lebih Rp 30.000 dari tagihan Rp 30.000. Periksa apakah pelanggan membayar lebih dari sekali.");
     }
     const caption = captionOf(CASHIER.id, code.messageId);
-    expect(caption).toContain("SUDAH DIBAYAR");
+    expect(caption).toMatch(/^⚠️ DIBAYAR 2× · LEBIH BAYAR\n/);
+    expect(caption).not.toContain("SUDAH DIBAYAR");
     expect(caption).toContain("⚠️ Tagihan ini sudah dibayar 2×, total Rp 60.000: lebih Rp 30.000");
     expect(await shop.store.payments.get(code.externalId)).toMatchObject({ paidCount: 2, paidTotal: 60_000 });
   });

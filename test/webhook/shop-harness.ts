@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Api, InputFile } from "grammy";
 import { afterAll, beforeAll } from "vitest";
 import QRCode from "qrcode";
+import { createDisbursementDesk, type DisbursementDesk, type SendOutcome } from "../../src/disbursement/index.js";
 import { CALLBACK_EVENTS, CALLBACK_PATHS, type CallbackEvent } from "../../src/gateway/callbacks.js";
 import { createGatewayClient } from "../../src/gateway/client.js";
 import { createI18n } from "../../src/i18n.js";
@@ -295,4 +296,40 @@ export function shopPerFile(onStart: (shop: Shop) => void, options: ShopOptions 
     told: (chatId: number, externalId: string) => toldAbout(started(), chatId, externalId),
     captionOf: (chatId: number, messageId: number | undefined) => captionNow(started(), chatId, messageId),
   };
+}
+
+/** The owner's disbursement desk on the shop's store and sandbox: Rp 50 juta a transfer, Rp 60 juta a day. */
+export function ownersDesk(shop: Shop): DisbursementDesk {
+  return createDisbursementDesk({
+    store: shop.store,
+    gateway: createGatewayClient({ baseUrl: shop.sandbox.apiBaseUrl, apiKey: API_KEY, backoffMs: 10, timeoutMs: 2_000, maxAttempts: 1 }),
+    logger: silentLogger(),
+    now: () => new Date(),
+    maxAmount: 50_000_000,
+    dailyLimit: 60_000_000,
+    confirmTtlMs: 600_000,
+    sendBoundMs: 30_000,
+  });
+}
+
+let transfers = 0;
+
+/** A transfer to "Joko Supplier" at BCA that the owner confirms and the desk sends: its reference and what the send answered. */
+export async function sendTransfer(desk: DisbursementDesk, amount: number): Promise<{ externalId: string; outcome: SendOutcome }> {
+  const n = ++transfers;
+  const draft = await desk.saveDraft({
+    draftId: `draft-${process.pid}-${n}`,
+    externalId: `transfer-${process.pid}-${n}`,
+    ownerId: OWNER.id,
+    chatId: OWNER.id,
+    locale: "id",
+    bankCode: "BCA",
+    accountNumber: "1234567890",
+    holderName: "Joko Supplier",
+    amount,
+    description: "Bayar supplier",
+  });
+  const claim = await desk.claimConfirm(draft.draftId, OWNER.id);
+  if (!claim.ok) throw new Error("the owner's press should win");
+  return { externalId: draft.externalId, outcome: await desk.send(claim.draft, {}) };
 }

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { OWNER, ownersDesk, sendTransfer, type Shop, shopPerFile } from "./shop-harness.js";
+import { disbursementCallback, postCallback } from "./signed-callbacks.js";
+
+/**
+ * The gateway reports a transfer's result once as a rule. When it reports it again under another id, or the
+ * other way round (a bank that reverses a transfer, or two results out of order), the owner must hear each
+ * real change once, and the day's allowance must follow the newest result: an older FAILED arriving after a
+ * COMPLETED would otherwise give back money that left, and let the daily limit be passed.
+ */
+let shop: Shop;
+const { told } = shopPerFile((started) => (shop = started));
+
+describe("a transfer's results out of order", () => {
+  it("keeps the newest result, tells each change once, and moves the allowance with it", async () => {
+    const desk = ownersDesk(shop);
+    const sent = await sendTransfer(desk, 40_000_000);
+    expect(sent.outcome.kind).toBe("sent");
+    const draft = { externalId: sent.externalId };
+    const ref = { externalId: draft.externalId, gatewayId: "", bankCode: "BCA", customerName: "Joko Supplier" };
+    const result = (status: "COMPLETED" | "FAILED", id: string, updated: string) =>
+      postCallback(shop.webhookUrl, "disbursement", disbursementCallback(ref, { id, status, amount: 40_000_000, updated, ...(status === "FAILED" ? { failure_code: "REJECTED_BY_BANK" } : {}) }));
+    const record = () => shop.store.payments.get(draft.externalId);
+
+    // COMPLETED at 10.00 WIB.
+    expect((await result("COMPLETED", "disb-1", "2026-11-26T03:00:00.000Z")).status).toBe(200);
+    await shop.settle();
+    expect(told(OWNER.id, draft.externalId).filter((t) => t.includes("Transfer terkirim"))).toHaveLength(1);
+    expect(await desk.allowance.remainingToday()).toBe(20_000_000);
+
+    // A FAILED stamped 09.55, before it, under another id: left as recorded, nobody told, allowance kept.
+    expect((await result("FAILED", "disb-2", "2026-11-26T02:55:00.000Z")).status).toBe(200);
+    // The same COMPLETED again under another id: told once already.
+    expect((await result("COMPLETED", "disb-3", "2026-11-26T03:00:00.000Z")).status).toBe(200);
+    await shop.settle();
+    expect(await record()).toMatchObject({ status: "completed" });
+    expect(told(OWNER.id, draft.externalId)).toHaveLength(1);
+    expect(await desk.allowance.remainingToday()).toBe(20_000_000);
+
+    // A FAILED at 11.00 under the transfer's first id (the gateway's way): a change, told once with what it overturns.
+    for (let i = 0; i < 3; i++) expect((await result("FAILED", "disb-1", "2026-11-26T04:00:00.000Z")).status).toBe(200);
+    await shop.settle();
+    expect(await record()).toMatchObject({ status: "failed", failureCode: "REJECTED_BY_BANK" });
+    const failed = told(OWNER.id, draft.externalId).filter((t) => t.includes("Transfer gagal"));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toContain("Palladium tadi melaporkan transfer ini terkirim");
+    expect(await desk.allowance.remainingToday()).toBe(60_000_000);
+
+    // And back: a COMPLETED at 12.00 counts the money again.
+    expect((await result("COMPLETED", "disb-4", "2026-11-26T05:00:00.000Z")).status).toBe(200);
+    await shop.settle();
+    const again = told(OWNER.id, draft.externalId).filter((t) => t.includes("Transfer terkirim"));
+    expect(again).toHaveLength(2);
+    expect(again[1]).toContain("tadi melaporkan transfer ini gagal");
+    expect(await desk.allowance.remainingToday()).toBe(20_000_000);
+    expect(told(OWNER.id, draft.externalId)).toHaveLength(3);
+  });
+});
