@@ -13,8 +13,9 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
+# No STORE_URL: the default, ./data/ under /app, keeps production (data/pallabot.sqlite) and sandbox mode
+# (data/pallabot-sandbox.sqlite) in files of their own on the volume.
 ENV NODE_ENV=production \
-    STORE_URL=sqlite:///app/data/pallabot.sqlite \
     PORT=8080
 WORKDIR /app
 # The code stays root's and read-only to the bot: a compromised process cannot rewrite it. Only data/ is the bot's.

@@ -172,6 +172,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
 
     const ownerIds = config.ownerIds;
     if (ownerIds.length === 0) logger.warn("OWNER_IDS is empty: nobody can use the bot; set it to your Telegram user id");
+    for (const warning of config.warnings) logger.warn(warning);
     const bot = createBot({
       token: botToken,
       apiRoot,
@@ -210,6 +211,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       leaseMs: config.notifierLeaseMs,
       onEvent: metrics.notifierEvent,
       paidMessageButtons: paidMessageButtons(i18n, { canSimulate: simulatePayment !== undefined, now: () => new Date() }),
+      sandboxMode: config.sandboxMode,
     });
     notifier.start();
     parts.push({
@@ -304,7 +306,13 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       });
     }
     logger.info(
-      { url, mode: localTelegram ? "offline-demo" : config.sandboxMode ? "sandbox" : "production", store: store.backend, webhookMode },
+      {
+        url,
+        mode: localTelegram ? "offline-demo" : config.sandboxMode ? "sandbox" : "production",
+        ...(config.sandboxMode ? {} : { gateway: new URL(config.pallapiBaseUrl).host }),
+        store: store.backend,
+        webhookMode,
+      },
       "pallabot started",
     );
 

@@ -74,11 +74,11 @@ const envSchema = z.object({
   STORE_URL: z
     .string()
     .trim()
-    .default("sqlite://./data/pallabot.sqlite")
-    .refine((s) => /^sqlite:\/\/.+$/.test(s) || (/^rediss?:\/\/.+$/.test(s) && parsedUrl(s) !== undefined), {
+    .optional()
+    .refine((s) => s === undefined || /^sqlite:\/\/.+$/.test(s) || (/^rediss?:\/\/.+$/.test(s) && parsedUrl(s) !== undefined), {
       message: "STORE_URL must be sqlite://path/file.sqlite or redis://host:6379",
     }),
-  PALLAPI_BASE_URL: url("PALLAPI_BASE_URL").default("https://qa.pallapi.com/api/v2"),
+  PALLAPI_BASE_URL: url("PALLAPI_BASE_URL").optional(),
   PALLAPI_KEY: optionalString,
   PALLAPI_CALLBACK_TOKEN: optionalString,
   // Below a second nothing could answer in time; above ten minutes a hung gateway holds a cashier for good
@@ -102,6 +102,16 @@ const envSchema = z.object({
     .refine((n) => n >= 1_000, "NOTIFIER_LEASE_MS must be at least 1000")
     .default(60_000),
 });
+
+/**
+ * Where the shop lives when STORE_URL is unset. Sandbox mode keeps its own file: its simulated payments and
+ * transfers must never turn up among the real shop's payments, or count against its daily transfer limit,
+ * once PALLAPI_KEY is set.
+ */
+/** Palladium's QA gateway, as DESIGN.md names it: where a new integration starts (warned of in production mode). */
+const DEFAULT_GATEWAY_URL = "https://qa.pallapi.com/api/v2";
+export const DEFAULT_STORE_URL = "sqlite://./data/pallabot.sqlite";
+export const SANDBOX_STORE_URL = "sqlite://./data/pallabot-sandbox.sqlite";
 
 /** Every variable the app reads (the README's configuration table and compose.yaml name each one). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
@@ -128,7 +138,11 @@ export type Config = Readonly<{
   metricsToken: string | undefined;
   /** No PALLAPI_KEY: the bot talks to the in-process sandbox and says so. */
   sandboxMode: boolean;
+  /** Settings that start the bot but are likely not what the operator meant: logged once at start. */
+  warnings: readonly string[];
 }>;
+
+const QA_GATEWAY_HOST = /^qa\./i;
 
 /** The password in a redis:// STORE_URL (redis://user:password@host), for the logger to keep out of its lines. */
 export function storePassword(storeUrl: string): string | undefined {
@@ -163,7 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push("TELEGRAM_WEBHOOK_URL: must be an https:// URL (Telegram sends webhooks over HTTPS only)");
   }
   // The API key travels in every gateway request: over plain http only to this machine (a local sandbox or stub).
-  const gatewayUrl = parsedUrl(e.PALLAPI_BASE_URL);
+  const gatewayUrl = parsedUrl(e.PALLAPI_BASE_URL ?? DEFAULT_GATEWAY_URL);
   if (gatewayUrl?.protocol === "http:" && !isLoopbackHost(gatewayUrl.hostname)) {
     problems.push("PALLAPI_BASE_URL: must be an https:// URL (the API key travels in every request); plain http:// only for localhost");
   }
@@ -171,14 +185,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push("DISBURSE_MAX_AMOUNT: must not exceed DISBURSE_DAILY_LIMIT");
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  const warnings: string[] = [];
+  const ignored = (["PALLAPI_BASE_URL", "PALLAPI_CALLBACK_TOKEN"] as const).filter((name) => e[name] !== undefined);
+  if (e.PALLAPI_KEY === undefined && ignored.length > 0) {
+    warnings.push(`PALLAPI_KEY is not set, so the bot runs on its in-process sandbox and ignores ${ignored.join(" and ")}`);
+  }
+  // A key from Palladium's QA dashboard works against QA: the cashier would hand customers VAs no bank pays.
+  if (e.PALLAPI_KEY !== undefined && QA_GATEWAY_HOST.test(gatewayUrl?.hostname ?? "")) {
+    warnings.push(
+      `PALLAPI_BASE_URL is Palladium's QA gateway (${gatewayUrl?.host ?? ""}${e.PALLAPI_BASE_URL === undefined ? ", the default" : ""}): its payments are tests no bank pays; for real money set PALLAPI_BASE_URL=https://pallapi.com/api/v2`,
+    );
+  }
   return {
     botToken: e.BOT_TOKEN,
     telegramApiRoot: e.TELEGRAM_API_ROOT,
     telegramWebhookUrl: e.TELEGRAM_WEBHOOK_URL,
     telegramWebhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
     ownerIds: e.OWNER_IDS,
-    storeUrl: e.STORE_URL,
-    pallapiBaseUrl: e.PALLAPI_BASE_URL,
+    storeUrl: e.STORE_URL ?? (e.PALLAPI_KEY === undefined ? SANDBOX_STORE_URL : DEFAULT_STORE_URL),
+    pallapiBaseUrl: e.PALLAPI_BASE_URL ?? DEFAULT_GATEWAY_URL,
     pallapiKey: e.PALLAPI_KEY,
     pallapiCallbackToken: e.PALLAPI_CALLBACK_TOKEN,
     pallapiTimeoutMs: e.PALLAPI_TIMEOUT_MS,
@@ -190,5 +215,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notifierLeaseMs: e.NOTIFIER_LEASE_MS,
     metricsToken: e.METRICS_TOKEN,
     sandboxMode: e.PALLAPI_KEY === undefined,
+    warnings,
   };
 }

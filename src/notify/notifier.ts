@@ -77,6 +77,11 @@ export interface NotifierDeps {
    * sandbox mode it keeps its "simulate payment" button. Unset, or undefined for a notice: the edit removes them.
    */
   paidMessageButtons?: (n: MarkPaid) => InlineKeyboardMarkup | undefined;
+  /**
+   * The bot runs on the in-process sandbox: every notice and paid message says the money is make-believe, so
+   * nobody in a real shop group hands over goods for a simulated payment.
+   */
+  sandboxMode?: boolean;
 }
 
 export interface Notifier {
@@ -356,7 +361,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         emit("sent", { type: only.notification.type });
         return;
       }
-      await sendText(chatId, renderDigest(deps.i18n, digestLocale(claimed.map((p) => p.notification)), claimed.map((p) => p.notification)));
+      const locale = digestLocale(claimed.map((p) => p.notification));
+      await sendText(chatId, inSandbox(locale, renderDigest(deps.i18n, locale, claimed.map((p) => p.notification))));
       await markDelivered(ids);
       emit("digest", { count: claimed.length });
       logger.info({ chatId, count: claimed.length }, "backlog sent as one digest");
@@ -368,12 +374,16 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   function renderText(n: Exclude<Notification, MarkPaid>): string {
     switch (n.type) {
       case "payment-received":
-        return renderPaymentReceived(deps.i18n, n);
+        return inSandbox(n.locale, renderPaymentReceived(deps.i18n, n));
       case "disbursement-result":
-        return renderDisbursementResult(deps.i18n, n);
+        return inSandbox(n.locale, renderDisbursementResult(deps.i18n, n));
       case "unknown-payment":
-        return renderUnknownPayment(deps.i18n, n);
+        return inSandbox(n.locale, renderUnknownPayment(deps.i18n, n));
     }
+  }
+
+  function inSandbox(locale: string, text: string): string {
+    return deps.sandboxMode === true ? `${deps.i18n.t(locale, "sandbox-mode-banner")}\n${text}` : text;
   }
 
   async function sendText(chatId: number, text: string): Promise<void> {
@@ -439,7 +449,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       const payment = await deps.store.payments.get(n.externalId);
       if (payment !== undefined && paidSoFar(payment).count > shownCount) return "edit_skipped";
     }
-    const caption = renderPaidCaption(deps.i18n, n, now());
+    const caption = inSandbox(n.locale, renderPaidCaption(deps.i18n, n, now()));
     // Without reply_markup the edit also removes the payment's buttons (e.g. "simulate payment").
     const buttons = deps.paidMessageButtons?.(n);
     const markup = buttons === undefined ? {} : { reply_markup: buttons };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, storePassword } from "../../src/config.js";
+import { ConfigError, DEFAULT_STORE_URL, SANDBOX_STORE_URL, loadConfig, storePassword } from "../../src/config.js";
 
 /** What an operator puts in the environment, and what they hear back before anything starts. */
 
@@ -13,12 +13,36 @@ const problemsOf = (env: Record<string, string>): readonly string[] => {
   return [];
 };
 
+/** A token of @BotFather's shape (made up). */
+const BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+
 describe("the configuration an operator gives", () => {
   it("takes values as .env files write them: spaces around, upper-case log level, ids with spaces", () => {
     const config = loadConfig({ LOG_LEVEL: " INFO ", OWNER_IDS: " 111, 222 ,", PALLAPI_TIMEOUT_MS: "20000" });
     expect(config.logLevel).toBe("info");
     expect(config.ownerIds).toEqual([111, 222]);
     expect(config.pallapiTimeoutMs).toBe(20_000);
+  });
+
+  it("keeps sandbox mode's shop in a file of its own, so its make-believe payments never join the real shop's", () => {
+    const key = { PALLAPI_KEY: "live_key_0123456789", PALLAPI_CALLBACK_TOKEN: "cb_token_0123456789", PALLAPI_BASE_URL: "https://pallapi.com/api/v2" };
+    expect(loadConfig({ BOT_TOKEN }).storeUrl).toBe(SANDBOX_STORE_URL);
+    expect(loadConfig({ BOT_TOKEN, ...key }).storeUrl).toBe(DEFAULT_STORE_URL);
+    expect(SANDBOX_STORE_URL).not.toBe(DEFAULT_STORE_URL);
+    expect(loadConfig({ BOT_TOKEN, STORE_URL: "sqlite://./shop.sqlite" }).storeUrl).toBe("sqlite://./shop.sqlite");
+    expect(loadConfig({ BOT_TOKEN, ...key }).warnings).toEqual([]);
+  });
+
+  it("warns of settings that start the bot but are likely not meant: gateway settings without a key, a live key on the QA gateway", () => {
+    expect(loadConfig({ PALLAPI_CALLBACK_TOKEN: "cb_token_0123456789", PALLAPI_BASE_URL: "https://pallapi.com/api/v2" }).warnings).toEqual([
+      "PALLAPI_KEY is not set, so the bot runs on its in-process sandbox and ignores PALLAPI_BASE_URL and PALLAPI_CALLBACK_TOKEN",
+    ]);
+    const onQa = loadConfig({ PALLAPI_KEY: "key_0123456789", PALLAPI_CALLBACK_TOKEN: "cb_token_0123456789" });
+    expect(onQa.pallapiBaseUrl).toBe("https://qa.pallapi.com/api/v2");
+    expect(onQa.warnings).toEqual([
+      "PALLAPI_BASE_URL is Palladium's QA gateway (qa.pallapi.com, the default): its payments are tests no bank pays; for real money set PALLAPI_BASE_URL=https://pallapi.com/api/v2",
+    ]);
+    expect(JSON.stringify(onQa.warnings)).not.toContain("key_0123456789");
   });
 
   it("refuses a gateway timeout no request could meet, or one Node cannot time", () => {

@@ -3,10 +3,11 @@ import { once } from "node:events";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalBotApi } from "../../src/telegram-local/index.js";
+import { DEFAULT_STORE_URL } from "../../src/config.js";
 import { parseDockerfile, performDockerfile, run, type StageResult } from "./dockerfile.js";
 
 /**
@@ -181,8 +182,10 @@ describe("an operator builds the image and runs it", () => {
     expect(image.copies.filter((c) => c.from === undefined).flatMap((c) => c.sources).sort()).toEqual(["locales", "package.json"]);
     // The code is root's, read-only to the bot: nothing is copied in as the bot's own.
     expect(image.copies.filter((c) => c.chown !== undefined)).toEqual([]);
-    // The data directory the image's STORE_URL points into exists and belongs to the bot's user.
-    const storeDir = join(image.root, (image.env.STORE_URL ?? "").replace(/^sqlite:\/\//, "").replace(/\/[^/]+$/, ""));
+    // The data directory the default STORE_URL points into (./data/ under the image's WORKDIR) exists and
+    // belongs to the bot's user; the image sets no STORE_URL of its own, so sandbox mode keeps its own file.
+    expect(image.env.STORE_URL).toBeUndefined();
+    const storeDir = join(image.root, posix.resolve(image.workdir, DEFAULT_STORE_URL.replace(/^sqlite:\/\//, "").replace(/\/[^/]+$/, "")));
     expect(statSync(storeDir).isDirectory()).toBe(true);
     if (!userExists("node")) expect(statSync(storeDir).uid).toBe(process.getuid?.());
   });
