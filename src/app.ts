@@ -42,8 +42,11 @@ export interface RunningApp {
 export interface StartOptions {
   /** The offline demo takes a free port when PORT is busy; a deployment must get the port it asked for. */
   portFallback?: boolean;
-  /** The logger's secret list: secrets made at start (derived webhook secret, sandbox key) are added to it. */
-  secrets?: Pick<SecretList, "add">;
+  /**
+   * The logger's secret list: secrets made at start (derived webhook secret, sandbox key) are added to it, and
+   * the gateway's words are scrubbed with it before they reach a chat.
+   */
+  secrets?: Pick<SecretList, "add" | "scrub">;
   /** Default: a registry of this app's own. */
   metrics?: AppMetrics;
   /**
@@ -158,6 +161,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     const gateway = createGatewayClient({
       baseUrl: gatewayBaseUrl,
       apiKey,
+      ...(options.secrets !== undefined ? { otherSecrets: options.secrets } : {}),
       timeoutMs: config.pallapiTimeoutMs,
       logger: logger.child({ part: "gateway" }),
       onRequest: metrics.gatewayRequest,

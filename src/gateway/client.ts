@@ -2,7 +2,7 @@ import type { Agent as HttpAgent } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
 import axios, { isAxiosError } from "axios";
 import type { z } from "zod";
-import type { Logger } from "../logger.js";
+import type { Logger, SecretList } from "../logger.js";
 import { backoffDelay, sleep as realSleep } from "./backoff.js";
 import { disbursementForm, retailPaymentForm, virtualAccountForm } from "./check-input.js";
 import { gatewayWordsScrubber, type ScrubGatewayWords } from "./gateway-words.js";
@@ -18,6 +18,8 @@ export interface GatewayClientOptions {
   /** The API URL up to and including `/api/v2` (PALLAPI_BASE_URL); endpoint names are appended. */
   baseUrl: string;
   apiKey: string;
+  /** The process's other secrets, kept out of the gateway's words like the key (the logger's list). */
+  otherSecrets?: Pick<SecretList, "scrub">;
   /** Per attempt, from sending to the whole answer read. Default 15 s. */
   timeoutMs?: number;
   /** Requests per create, counting the first. Only "no answer" and 5xx are retried. Default 3. */
@@ -67,7 +69,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const wait = options.sleep ?? realSleep;
   const log = options.logger;
   // What the gateway says is passed on to the chat: never with the key (or any credential) in it.
-  const scrubWords = gatewayWordsScrubber(options.apiKey);
+  const scrubWords = gatewayWordsScrubber(options.apiKey, options.otherSecrets);
   const tell = (labels: GatewayRequestLabels, startedAt: number) => {
     try {
       options.onRequest?.(labels, performance.now() - startedAt);

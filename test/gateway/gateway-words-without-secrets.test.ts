@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createGatewayClient } from "../../src/gateway/client.js";
+import { createSecretList } from "../../src/logger.js";
 import type { CreateDisbursementInput, CreateVirtualAccountInput } from "../../src/gateway/types.js";
 import { startServer, type TestServer } from "../sandbox/support.js";
 import { failure } from "./failure.js";
@@ -50,6 +51,18 @@ describe("the gateway's own words reach the cashier without the merchant's secre
     expect(everyWordOf(error)).not.toContain(KEY);
     expect(everyWordOf(error)).not.toContain("REVIEWKEY");
     expect(error.details.gatewayMessage).toBe("Invalid request. headers: Authorization=Bearer [REDACTED]");
+  });
+
+  it("a 400 quoting the bot's other secrets (the bot token, the callback token): none of them reaches the words", async () => {
+    const botToken = "987654321:AAHqVbotTokenForReview0123456789abc";
+    const callbackToken = "cbTOKENvalue_7777abcdef";
+    const gateway = await echoingGateway(400, () => ({ error_code: "API_VALIDATION_ERROR", message: `bad: callback ${callbackToken} bot ${botToken} ${encodeURIComponent(botToken)}` }));
+    const client = createGatewayClient({ baseUrl: `${gateway.url}/api/v2`, apiKey: KEY, otherSecrets: createSecretList([botToken, callbackToken]) });
+    const error = await failure(client.createVirtualAccount(order));
+    expect(everyWordOf(error)).not.toContain(botToken);
+    expect(everyWordOf(error)).not.toContain(encodeURIComponent(botToken));
+    expect(everyWordOf(error)).not.toContain(callbackToken);
+    expect(error.details.gatewayMessage).toContain("bad: callback ");
   });
 
   it("a 401 naming the refused key: BAD_KEY, and the key is not in its words", async () => {
