@@ -39,6 +39,12 @@ export const DISBURSEMENT_BANKS = {
   BSI: { displayName: "BSI", accountNumberLengths: [10], min: 10_000, max: 100_000_000 },
 } as const satisfies Record<string, DisbursementBankRule>;
 export type DisbursementBank = keyof typeof DISBURSEMENT_BANKS;
+
+/** A transfer's bank by the name owners chose it by ("CIMB Niaga" for the gateway's "CIMB"); an unknown code as it came. */
+export function disbursementBankName(code: string): string {
+  const key = code.toUpperCase();
+  return Object.hasOwn(DISBURSEMENT_BANKS, key) ? DISBURSEMENT_BANKS[key as DisbursementBank].displayName : code;
+}
 export const DISBURSEMENT_BANK_CODES = Object.keys(DISBURSEMENT_BANKS) as DisbursementBank[];
 
 /** Account numbers with no published length rule still have to look like one. */

@@ -1,5 +1,6 @@
 import type { I18n } from "@grammyjs/i18n";
 import { formatJakartaTime } from "../domain/jakarta-time.js";
+import { disbursementBankName } from "../domain/limits.js";
 import { isExpired } from "../domain/payment-state.js";
 import { formatRupiah, paidAgainstAsked } from "../domain/rupiah.js";
 import type { DisbursementResult, MarkPaid, PaymentMethod, PaymentReceived, UnknownPayment } from "./notifications.js";
@@ -104,7 +105,7 @@ export function renderFailureReason(i18n: Translator, locale: string, code: stri
 export function renderDisbursementResult(i18n: Translator, n: DisbursementResult): string {
   const common = {
     amount: formatRupiah(n.amount),
-    bank: escapeHtml(n.bankCode),
+    bank: escapeHtml(disbursementBankName(n.bankCode)),
     account: n.accountNumber === undefined ? "" : `<code>${escapeHtml(n.accountNumber)}</code>`,
     holder: escapeHtml(n.accountHolderName),
     time: time(n.at, n.locale),
@@ -116,7 +117,7 @@ export function renderDisbursementResult(i18n: Translator, n: DisbursementResult
       : i18n.t(n.locale, "notify-disbursement-failed", { ...common, reason: renderFailureReason(i18n, n.locale, n.failureCode) });
   const sent = [
     n.sentAmount === undefined ? undefined : i18n.t(n.locale, "notify-sent-amount", { amount: formatRupiah(n.sentAmount) }),
-    n.sentBankCode === undefined ? undefined : i18n.t(n.locale, "notify-sent-bank", { bank: escapeHtml(n.sentBankCode) }),
+    n.sentBankCode === undefined ? undefined : i18n.t(n.locale, "notify-sent-bank", { bank: escapeHtml(disbursementBankName(n.sentBankCode)) }),
     n.sentHolderName === undefined ? undefined : i18n.t(n.locale, "notify-sent-holder", { holder: escapeHtml(n.sentHolderName) }),
   ].filter((part) => part !== undefined);
   const lines = [told];
@@ -144,7 +145,7 @@ export function renderUnknownPayment(i18n: Translator, n: UnknownPayment): strin
 
 /** "BCA a.n. Joko": the holder is absent from items recorded before it was kept. */
 function transferTo(i18n: Translator, locale: string, method: DisbursementMethod): string {
-  const bank = escapeHtml(method.bankCode);
+  const bank = escapeHtml(disbursementBankName(method.bankCode));
   return method.accountHolderName === undefined ? bank : i18n.t(locale, "notify-transfer-to", { bank, holder: escapeHtml(method.accountHolderName) });
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createI18n } from "../../src/i18n.js";
 import type { PaymentReceived, UnknownPayment } from "../../src/notify/notifications.js";
 import { notificationSchema } from "../../src/notify/notifications.js";
-import { needsOwnNotice, renderDigest, renderPaidCaption, renderPaymentReceived, renderUnknownPayment } from "../../src/notify/render.js";
+import { needsOwnNotice, renderDigest, renderDisbursementResult, renderPaidCaption, renderPaymentReceived, renderUnknownPayment } from "../../src/notify/render.js";
 
 /**
  * The words of the notices the owners and the group read when a callback does not simply say "paid in
@@ -122,5 +122,25 @@ describe("outbox items recorded before these fields", () => {
     expect(plain(renderPaymentReceived(i18n, parsed as PaymentReceived))).toContain("Pembayaran diterima");
     const oldUnknown = { type: "unknown-payment", chatId: 1, locale: "id", event: "disbursement", externalId: "x", amount: 1, method: { kind: "disbursement", bankCode: "BCA" }, at };
     expect(plain(renderUnknownPayment(i18n, notificationSchema.parse(oldUnknown) as UnknownPayment))).toContain("Transfer keluar yang tidak dikenal bot");
+  });
+});
+
+describe("a transfer's result", () => {
+  it("names the bank as the owner chose it in the flow, not by the gateway's code", () => {
+    const result = {
+      type: "disbursement-result" as const,
+      chatId: 1,
+      locale: "id",
+      externalId: "tf-1",
+      amount: 250_000,
+      bankCode: "CIMB",
+      accountNumber: "12345678901234",
+      accountHolderName: "Bambang",
+      status: "completed" as const,
+      at,
+    };
+    expect(plain(renderDisbursementResult(i18n, result))).toContain("Ke: CIMB Niaga 12345678901234 a.n. Bambang");
+    expect(plain(renderDisbursementResult(i18n, { ...result, bankCode: "MANDIRI", locale: "en" }))).toContain("To: Mandiri 12345678901234 (Bambang)");
+    expect(plain(renderDisbursementResult(i18n, { ...result, bankCode: "XYZ" }))).toContain("Ke: XYZ 12345678901234");
   });
 });

@@ -1,6 +1,7 @@
 import { Composer } from "grammy";
 import type { BotContext, FeatureDeps } from "../context.js";
 import { doubtfulCreateKey } from "../flow/create-payment.js";
+import { DISBURSE } from "./disbursement.js";
 import { mainMenuKeyboard } from "../keyboards/main-menu.js";
 
 /**
@@ -18,18 +19,23 @@ export type CancelLeftover = (ctx: BotContext) => Promise<string | undefined>;
 export function cancelFeature(deps: Pick<FeatureDeps, "store">, leftovers: readonly CancelLeftover[] = []) {
   const feature = new Composer<BotContext>();
   const cancel = async (ctx: BotContext) => {
-    const active = Object.keys(ctx.conversation.active()).length > 0;
+    const flows = Object.keys(ctx.conversation.active());
+    const active = flows.length > 0;
+    // A transfer stopped midway is told in money's words: "nothing was created" leaves the owner wondering.
+    const done = flows.length > 0 && flows.every((flow) => flow === DISBURSE) ? "disburse-cancelled" : "bot-cancel-done";
     await ctx.conversation.exitAll();
     // Left at "Coba lagi" after an unanswered create: it may exist, so "nothing was created" would be untrue,
     // also when the flow itself is gone (dropped after its idle time).
     const doubtful = (await deps.store.atomic.take(doubtfulCreateKey(ctx.chatId ?? 0, ctx.from?.id ?? 0))) !== undefined;
-    const said: string[] = active || doubtful ? [ctx.t(doubtful ? "bot-cancel-maybe-made" : "bot-cancel-done")] : [];
+    const said: string[] = active || doubtful ? [ctx.t(doubtful ? "bot-cancel-maybe-made" : done)] : [];
     // What earlier flows left waiting goes too, whether or not a flow was running.
     for (const leftover of leftovers) {
       const text = await leftover(ctx);
       if (text !== undefined) said.push(text);
     }
-    await ctx.reply(said.length > 0 ? said.join("\n") : ctx.t("bot-cancel-nothing"), { reply_markup: mainMenuKeyboard(ctx.t, ctx.role) });
+    // A transfer's questions and an earlier transfer's summary both end in the same words: said once.
+    const lines = [...new Set(said)];
+    await ctx.reply(lines.length > 0 ? lines.join("\n") : ctx.t("bot-cancel-nothing"), { reply_markup: mainMenuKeyboard(ctx.t, ctx.role) });
   };
   feature.command(["cancel", "batal"], cancel);
   // "batal" typed on its own while a question waits is what an Indonesian shop owner writes to stop; read as

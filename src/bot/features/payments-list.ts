@@ -1,7 +1,6 @@
 import { Composer } from "grammy";
 import { formatJakartaTime } from "../../domain/jakarta-time.js";
-import { DISBURSEMENT_BANKS } from "../../domain/limits.js";
-import { isDisbursementBank } from "../../domain/validation.js";
+import { disbursementBankName } from "../../domain/limits.js";
 import { formatRupiah, paidAgainstAsked } from "../../domain/rupiah.js";
 import type { PaymentRecord } from "../../store/types.js";
 import type { BotContext, FeatureDeps } from "../context.js";
@@ -15,8 +14,7 @@ export const RECENT_PAYMENTS_LIMIT = 10;
 export function paymentMethodLabel(record: PaymentRecord): string {
   if (record.kind === "retail") return `Alfamart <code>${escapeHtml(record.paymentCode ?? "")}</code>`;
   const code = record.bankCode ?? "";
-  // A transfer's bank by the name the owner chose it by (the gateway's code for CIMB Niaga is "CIMB").
-  const bank = record.kind === "disbursement" && isDisbursementBank(code) ? DISBURSEMENT_BANKS[code].displayName : code;
+  const bank = record.kind === "disbursement" ? disbursementBankName(code) : code;
   return `${escapeHtml(bank)} <code>${escapeHtml(record.accountNumber ?? "")}</code>`;
 }
 
