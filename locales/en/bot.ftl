@@ -93,6 +93,7 @@ bot-amount-not-positive = The amount must be more than zero. Example: 150.000
 bot-amount-ambiguous-m = "{ $input }" could mean { $juta } or { $miliar }. Type { $number }jt for juta (million), or { $number } miliar (billion).
 bot-amount-ambiguous-separator = "{ $input }" could mean { $smaller } or { $larger }. Type the amount in full, e.g. 1.500.000, or with a decimal comma: 1,5jt
 bot-amount-sen = "{ $input }" has sen (cents), but payments take whole rupiah only. Type { $below } or { $above }
+bot-amount-sen-one = "{ $input }" has sen (cents), but payments take whole rupiah only. Type { $amount }
 bot-amount-too-small = The minimum amount is { $min }. Example: 150.000
 bot-amount-too-large = The maximum amount is { $max }. Example: 1,5jt
 bot-summary-va =

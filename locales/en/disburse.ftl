@@ -32,6 +32,7 @@ disburse-amount-unreadable = Could not read "{ $input }" as an amount. Type rupi
 disburse-amount-ambiguous-m = "{ $input }" could mean { $juta } or { $miliar }. Type { $number }jt for juta (million), or { $number } miliar (billion).
 disburse-amount-ambiguous-separator = "{ $input }" could mean { $smaller } or { $larger }. Type the amount in full, e.g. 1.500.000, or with a decimal comma: 1,5jt
 disburse-amount-sen = "{ $input }" has sen (cents), but transfers take whole rupiah only. Type { $below } or { $above }
+disburse-amount-sen-one = "{ $input }" has sen (cents), but transfers take whole rupiah only. Type { $amount }
 disburse-amount-not-positive = The amount must be more than zero. Example: 150.000
 disburse-amount-too-small = The minimum for { $bank } is { $min }.
 disburse-amount-too-large = The maximum for { $bank } is { $max }.

@@ -93,6 +93,7 @@ bot-amount-not-positive = Nominal harus lebih dari nol. Contoh: 150.000
 bot-amount-ambiguous-m = Nominal "{ $input }" bisa berarti { $juta } atau { $miliar }. Ketik { $number }jt untuk juta, atau { $number } miliar.
 bot-amount-ambiguous-separator = Nominal "{ $input }" bisa berarti { $smaller } atau { $larger }. Ketik angkanya lengkap, contoh: 1.500.000, atau pakai koma untuk desimal: 1,5jt
 bot-amount-sen = Nominal "{ $input }" memakai sen, padahal pembayaran hanya dalam rupiah bulat. Ketik { $below } atau { $above }
+bot-amount-sen-one = Nominal "{ $input }" memakai sen, padahal pembayaran hanya dalam rupiah bulat. Ketik { $amount }
 bot-amount-too-small = Nominal minimal { $min }. Contoh: 150.000
 bot-amount-too-large = Nominal maksimal { $max }. Contoh: 1,5jt
 bot-summary-va =

@@ -32,6 +32,7 @@ disburse-amount-unreadable = Nominal "{ $input }" tidak terbaca. Ketik angka rup
 disburse-amount-ambiguous-m = Nominal "{ $input }" bisa berarti { $juta } atau { $miliar }. Ketik { $number }jt untuk juta, atau { $number } miliar.
 disburse-amount-ambiguous-separator = Nominal "{ $input }" bisa berarti { $smaller } atau { $larger }. Ketik angkanya lengkap, contoh: 1.500.000, atau pakai koma untuk desimal: 1,5jt
 disburse-amount-sen = Nominal "{ $input }" memakai sen, padahal transfer hanya dalam rupiah bulat. Ketik { $below } atau { $above }
+disburse-amount-sen-one = Nominal "{ $input }" memakai sen, padahal transfer hanya dalam rupiah bulat. Ketik { $amount }
 disburse-amount-not-positive = Nominal harus lebih dari nol. Contoh: 150.000
 disburse-amount-too-small = Nominal minimal { $min } untuk { $bank }.
 disburse-amount-too-large = Nominal maksimal { $max } untuk { $bank }.

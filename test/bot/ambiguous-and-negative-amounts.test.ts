@@ -93,4 +93,17 @@ describe("an amount with sen", () => {
     expect(textOf(askSingle)).toContain("sekali bayar");
     expect(vaCreates()).toBe(0);
   });
+
+  it("offers only whole rupiah the question takes: one at BCA's maximum or minimum, the range itself when neither is", async () => {
+    await upToAmount("BCA");
+    const atMax = textOf(await world.say(CASHIER, "50.000.000,50"));
+    expect(atMax).toContain("Ketik Rp 50.000.000");
+    expect(atMax).not.toContain("50.000.001");
+    const atMin = textOf(await world.say(CASHIER, "9.999,50"));
+    expect(atMin).toContain("Ketik Rp 10.000");
+    expect(atMin).not.toContain("9.999 atau");
+    expect(textOf(await world.say(CASHIER, "5.000,50"))).toContain("Nominal minimal Rp 10.000");
+    expect(textOf(await world.say(CASHIER, "50.000.000"))).toContain("sekali bayar");
+    expect(vaCreates()).toBe(0);
+  });
 });

@@ -8,7 +8,7 @@ import { askText, invalidMessage, type Reading } from "./ask.js";
 /** The amount questions: a payment's (here) and a transfer's (disbursement-ask.ts) read rupiah alike. */
 
 type Translate = FlowContext["t"];
-type RefusedReading = Exclude<RupiahReading, { ok: true }>;
+export type RefusedAmount = Exclude<RupiahReading, { ok: true }>;
 
 /** Each flow says the same refusals in its own keys: the payment flows in bot.ftl, a transfer in disburse.ftl. */
 const REFUSAL_KEYS = {
@@ -18,6 +18,7 @@ const REFUSAL_KEYS = {
     ambiguous_m: "bot-amount-ambiguous-m",
     ambiguous_separator: "bot-amount-ambiguous-separator",
     sen: "bot-amount-sen",
+    senOne: "bot-amount-sen-one",
   },
   disburse: {
     unreadable: "disburse-amount-unreadable",
@@ -25,15 +26,16 @@ const REFUSAL_KEYS = {
     ambiguous_m: "disburse-amount-ambiguous-m",
     ambiguous_separator: "disburse-amount-ambiguous-separator",
     sen: "disburse-amount-sen",
+    senOne: "disburse-amount-sen-one",
   },
-} as const satisfies Record<string, Record<RefusedReading["reason"], string>>;
+} as const satisfies Record<string, Record<RefusedAmount["reason"] | "senOne", string>>;
 
 /**
  * Why an amount as typed was refused before any range: unreadable (quoted back), negative, a bare "M"
  * that is juta to some and miliar to others (both amounts shown, and how to type each), or sen (the whole
  * rupiah either side offered).
  */
-export function refusedAmountText(t: Translate, flow: keyof typeof REFUSAL_KEYS, refused: RefusedReading, typed: string): string {
+export function refusedAmountText(t: Translate, flow: keyof typeof REFUSAL_KEYS, refused: RefusedAmount, typed: string, range?: AmountRange): string {
   const keys = REFUSAL_KEYS[flow];
   switch (refused.reason) {
     case "negative":
@@ -47,18 +49,35 @@ export function refusedAmountText(t: Translate, flow: keyof typeof REFUSAL_KEYS,
       });
     case "ambiguous_separator":
       return t(keys.ambiguous_separator, { input: quoteTyped(typed.trim()), smaller: formatRupiah(refused.smaller), larger: formatRupiah(refused.larger) });
-    case "sen":
-      return t(keys.sen, { input: quoteTyped(typed.trim()), below: formatRupiah(refused.below), above: formatRupiah(refused.above) });
+    case "sen": {
+      // Only amounts the question takes: "50.000.000,50" at a Rp 50.000.000 maximum offers that one alone.
+      const offers = [refused.below, refused.above].filter((a) => range === undefined || (a >= range.min && a <= range.max));
+      const input = quoteTyped(typed.trim());
+      if (offers.length === 1) return t(keys.senOne, { input, amount: formatRupiah(offers[0] ?? refused.below) });
+      return t(keys.sen, { input, below: formatRupiah(refused.below), above: formatRupiah(refused.above) });
+    }
     default:
       return t(keys.unreadable, { input: quoteTyped(typed) });
   }
 }
 
+/**
+ * The amount to hold against the range: as read, or, for an amount with sen whose whole rupiah either side
+ * are both outside the range ("5.000,50" where Rp 10.000 is the least), the rupiah below it, so the range is
+ * what the answer says. Undefined for every other refusal.
+ */
+export function wholeOrSenOutside(reading: RupiahReading, range: AmountRange): number | undefined {
+  if (reading.ok) return reading.amount;
+  if (reading.reason !== "sen") return undefined;
+  return [reading.below, reading.above].every((a) => a < range.min || a > range.max) ? reading.below : undefined;
+}
+
 /** A payment's amount: rupiah as shop people type it (readRupiah, never form.int), within the range. */
 export function readPaymentAmount(ctx: FlowContext, text: string, range: AmountRange): Reading<number> {
   const reading = readRupiah(text);
-  if (!reading.ok) return { ok: false, message: refusedAmountText(ctx.t, "bot", reading, text) };
-  const checked = checkAmount(reading.amount, range);
+  const amount = wholeOrSenOutside(reading, range);
+  if (amount === undefined) return { ok: false, message: refusedAmountText(ctx.t, "bot", reading as RefusedAmount, text, range) };
+  const checked = checkAmount(amount, range);
   return checked.ok ? checked : { ok: false, message: invalidMessage(ctx, checked, text) };
 }
 

@@ -9,7 +9,7 @@ import {
 import type { DisbursementAllowance } from "../../disbursement/allowance.js";
 import type { Flow, FlowContext } from "../context.js";
 import { escapeHtml, quoteTyped } from "../html.js";
-import { refusedAmountText } from "./amount-question.js";
+import { refusedAmountText, wholeOrSenOutside, type RefusedAmount } from "./amount-question.js";
 import { askText, askTextOrSkip, type Reading } from "./ask.js";
 
 /** The questions of the disbursement flow. Each refusal says what was wrong and the question stays open. */
@@ -83,13 +83,13 @@ export function readAmount(
 ): Reading<number> {
   const rule = DISBURSEMENT_BANKS[bank];
   const reading = readRupiah(text);
-  if (!reading.ok) return refuse(refusedAmountText(t, "disburse", reading, text.trim()));
-  const amount = reading.amount;
-  // Zero is answered with the bank's minimum, as in the payment flows: more use than "more than zero".
-  if (amount < rule.min) return refuse(t("disburse-amount-too-small", { bank: rule.displayName, min: formatRupiah(rule.min) }));
   // Every limit at once: refusing with the bank's maximum first, then the one per transfer on the next
   // try, named a maximum the question never said and took two answers to reach the one it did.
   const most = transferMaximum(bank, guard.allowance.maxAmount, guard.remainingToday);
+  const amount = wholeOrSenOutside(reading, { min: rule.min, max: most.max });
+  if (amount === undefined) return refuse(refusedAmountText(t, "disburse", reading as RefusedAmount, text.trim(), { min: rule.min, max: most.max }));
+  // Zero is answered with the bank's minimum, as in the payment flows: more use than "more than zero".
+  if (amount < rule.min) return refuse(t("disburse-amount-too-small", { bank: rule.displayName, min: formatRupiah(rule.min) }));
   if (amount <= most.max) return { ok: true, value: amount };
   const max = formatRupiah(most.max);
   switch (most.limit) {
