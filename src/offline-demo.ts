@@ -19,6 +19,9 @@ export const DEMO_TRANSFER_FAILURE_CODE = "INVALID_DESTINATION";
  */
 const TRANSFER_COMMAND = /^bank(?:\s+(gagal|fail))?(?:\s+(\S+))?$/i;
 
+/** A reference or an amount ("pb-mh2x…", "20000"): a digit in it. A plain word after "pay" is not one. */
+const LOOKS_LIKE_A_REFERENCE = /\d/;
+
 /**
  * The offline demo's chat: the human plays the merchant in a terminal, plays the customer with "pay" and
  * the bank with "bank". Both go through the sandbox's simulate path, so the paid and transfer-result
@@ -47,13 +50,15 @@ export async function runOfflineChat(deps: {
   };
 
   const playTheCustomer = async (line: string, io: TerminalChatIo): Promise<boolean> => {
-    const [word, ref] = line.trim().split(/\s+/);
-    if (word?.toLowerCase() !== "pay") return false;
+    const [word, ref, ...more] = line.trim().split(/\s+/);
+    if (word?.toLowerCase() !== "pay" || more.length > 0) return false;
     const payment = ref
       ? await deps.store.payments.get(ref)
       : await waitingForTheCustomer();
     if (!payment) {
-      // A reference typed but not ours (an amount, say, "pay 20000") is not "nothing is waiting".
+      // A plain word after "pay" is the owner talking to the bot ("Pay supplier" as a transfer's description),
+      // not a command; a reference typed but not ours (an amount, say, "pay 20000") is not "nothing is waiting".
+      if (ref !== undefined && !LOOKS_LIKE_A_REFERENCE.test(ref)) return false;
       io.print(ref ? t("demo-pay-unknown-ref", { ref }) : t("demo-pay-nothing"));
       return true;
     }
@@ -61,7 +66,7 @@ export async function runOfflineChat(deps: {
       if (payment.kind === "virtual_account") deps.sandbox.payVirtualAccount(payment.externalId);
       else if (payment.kind === "retail") deps.sandbox.payRetail(payment.externalId);
       else {
-        io.print(t("demo-pay-nothing"));
+        io.print(t("demo-pay-not-a-bill", { externalId: payment.externalId }));
         return true;
       }
       io.print(t("demo-pay-sent", { externalId: payment.externalId, amount: formatRupiah(payment.amount), customer: payment.customerName }));

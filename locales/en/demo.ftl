@@ -3,6 +3,7 @@ demo-help-transfer = bank [fail] [external_id]  – play the bank: complete the 
 demo-pay-nothing = Nothing is waiting for payment. Create a virtual account or an Alfamart code first.
 demo-pay-sent = 💸 The customer { $customer } paid { $amount } for { $externalId } in the sandbox. The payment notification is on its way…
 demo-pay-unknown-ref = No bill has the reference { $ref }. Type just pay to pay the latest bill, or copy its reference (Ref: …) from a notification.
+demo-pay-not-a-bill = { $externalId } is an outgoing transfer, not a bill. To play the bank, type "bank".
 demo-pay-refused = The sandbox refused the payment: { $reason }
 demo-transfer-nothing = No transfer is waiting for the bank. Send money with /disburse first.
 demo-transfer-not-one = { $externalId } is not an outgoing transfer. Transfers are made with /disburse; requests are paid with "pay".

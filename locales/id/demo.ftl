@@ -3,6 +3,7 @@ demo-help-transfer = bank [gagal] [external_id]  – berperan sebagai bank: sele
 demo-pay-nothing = Tidak ada tagihan yang menunggu pembayaran. Buat Virtual Account atau kode Alfamart dulu.
 demo-pay-sent = 💸 Pelanggan { $customer } membayar { $amount } untuk { $externalId } di sandbox. Notifikasi pembayaran segera datang…
 demo-pay-unknown-ref = Tidak ada tagihan dengan referensi { $ref }. Ketik pay saja untuk membayar tagihan terakhir, atau salin referensinya (Ref: …) dari notifikasi.
+demo-pay-not-a-bill = { $externalId } adalah transfer keluar, bukan tagihan. Untuk berperan sebagai bank, ketik "bank".
 demo-pay-refused = Sandbox menolak pembayaran: { $reason }
 demo-transfer-nothing = Tidak ada transfer yang sedang diproses bank. Kirim dana dulu dengan /kirimdana.
 demo-transfer-not-one = { $externalId } bukan transfer keluar. Transfer dibuat dengan /kirimdana; tagihan dibayar dengan "pay".

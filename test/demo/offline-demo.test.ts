@@ -207,7 +207,8 @@ describe("the offline demo: npm start with no configuration", () => {
 
   it("lets the owner play a bank that refuses: 'bank gagal' and the 'failed' notification with its reason arrives", async () => {
     const session = await startDemo("transfer-failed");
-    await sendMoney(session, "Siti Aminah", "Bayar supplier beras");
+    // An English description beginning with "pay" reaches the bot too, not the demo's customer.
+    await sendMoney(session, "Siti Aminah", "Pay supplier");
 
     const failed = await session.type("bank gagal", "Transfer gagal");
     expect(failed).toContain("Bank menolak transfer Rp 150.000 ke Siti Aminah");
@@ -217,6 +218,9 @@ describe("the offline demo: npm start with no configuration", () => {
     // The owner's first worry after a failed transfer: the money, and today's limit.
     expect(notification).toContain("Uangnya tidak terkirim, dan jumlahnya tidak dihitung dalam batas kirim harian.");
     expect(session.transcript).not.toContain("Transfer terkirim");
+    // "pay" with a transfer's reference says what it is, instead of "nothing is waiting".
+    const reference = /Ref: (\S+)/.exec(notification)?.[1] ?? "";
+    expect(await session.type(`pay ${reference}`, "bukan tagihan")).toContain("adalah transfer keluar");
 
     await quit(session);
   }, 90_000);
