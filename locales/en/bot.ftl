@@ -81,9 +81,9 @@ bot-flow-too-many-tries = That was { $count } answers in a row I could not use, 
 bot-va-ask-bank = Choose the bank for the Virtual Account:
 bot-ask-customer-name = Type the <b>customer's name</b> (letters only, e.g. Siti Aminah):
 bot-ask-amount = Type the <b>amount</b> (between { $min } and { $max }), e.g. 150.000 or 150rb
-bot-va-ask-single-use = Is this Virtual Account for one payment, or reusable?
+bot-va-ask-single-use = Is this Virtual Account for one payment, or multi-use (paid again and again)?
 bot-single-use-yes = One payment
-bot-single-use-no = Reusable
+bot-single-use-no = Multi-use
 bot-name-empty = The customer's name cannot be empty. Example: Siti Aminah
 bot-name-too-long = The name is too long (at most { $max } characters). Example: Siti Aminah
 bot-name-bad-characters = A name needs letters, and may only contain letters, spaces and . , ' - (no digits or symbols). Example: Siti Aminah
@@ -103,7 +103,7 @@ bot-summary-va =
     Amount: { $amount }
     Type: { $singleUse ->
         [yes] one payment
-       *[no] reusable
+       *[no] multi-use
     }
 bot-summary-alfamart =
     <b>Please check:</b>
@@ -141,6 +141,7 @@ bot-payment-details =
     Customer name: { $name }
     Amount: <b>{ $amount }</b>
     Valid until: { $expiresAt }
+bot-payment-reusable = ♻️ Multi-use VA: it can be paid again and again until it expires.
 bot-payment-steps-va =
     <b>How to pay:</b>
     1. Open { $bank } mobile banking or an ATM, choose Transfer to Virtual Account.
@@ -151,8 +152,11 @@ bot-payment-steps-alfamart =
     1. Go to any Alfamart cashier and say you want to pay "Palladium".
     2. Show the payment code above.
     3. Pay { $amount } and keep the receipt.
-bot-payment-qr-note = This QR is not QRIS: it holds only the number above, to show, forward or for a cashier's scanner.
-bot-payment-next = You can forward the message above to the customer. Create another?
+bot-payment-qr-note = This QR is not QRIS: it holds only the { $kind ->
+        [code] payment code
+       *[number] VA number
+    } above, to show, forward or for a cashier's scanner.
+bot-payment-next = You can forward the QR message above to the customer. Create another?
 
 ## Payment list
 bot-list-title-own = <b>Your recent payments</b>

@@ -38,7 +38,7 @@ disburse-amount-too-small = The minimum for { $bank } is { $min }.
 disburse-amount-too-large = The maximum for { $bank } is { $max }.
 disburse-amount-above-max = That is above the limit per transfer ({ $max }). Type a smaller amount.
 disburse-amount-above-remaining = That is above what is left today ({ $remaining }). Type a smaller amount, or send it tomorrow.
-disburse-description-invalid = The description is required: one line, at most { $max } characters.
+disburse-description-invalid = The description must be one line of 1 to { $max } characters (you typed { $length }).
 disburse-email-invalid = "{ $input }" is not a valid e-mail address. Example: shop@example.co.id, or press Skip.
 
 ## Summary

@@ -141,6 +141,7 @@ bot-payment-details =
     Nama pelanggan: { $name }
     Nominal: <b>{ $amount }</b>
     Berlaku sampai: { $expiresAt }
+bot-payment-reusable = ♻️ VA berulang: bisa dibayar berkali-kali sampai masa berlakunya habis.
 bot-payment-steps-va =
     <b>Cara bayar:</b>
     1. Buka m-banking / ATM { $bank }, pilih Transfer ke Virtual Account.
@@ -151,8 +152,11 @@ bot-payment-steps-alfamart =
     1. Datang ke kasir Alfamart dan sampaikan ingin membayar "Palladium".
     2. Tunjukkan kode bayar di atas.
     3. Bayar { $amount } dan simpan struknya.
-bot-payment-qr-note = QR ini bukan QRIS: isinya hanya nomor di atas, untuk ditunjukkan, diteruskan atau dipindai kasir.
-bot-payment-next = Pesan di atas bisa diteruskan ke pelanggan. Mau buat lagi?
+bot-payment-qr-note = QR ini bukan QRIS: isinya hanya { $kind ->
+        [code] kode bayar
+       *[number] nomor VA
+    } di atas, untuk ditunjukkan, diteruskan atau dipindai kasir.
+bot-payment-next = Pesan ber-QR di atas bisa diteruskan ke pelanggan. Mau buat lagi?
 
 ## Payment list
 bot-list-title-own = <b>Pembayaran terakhir Anda</b>

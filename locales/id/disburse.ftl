@@ -38,7 +38,7 @@ disburse-amount-too-small = Nominal minimal { $min } untuk { $bank }.
 disburse-amount-too-large = Nominal maksimal { $max } untuk { $bank }.
 disburse-amount-above-max = Nominal melebihi batas per transfer ({ $max }). Ketik nominal yang lebih kecil.
 disburse-amount-above-remaining = Nominal melebihi sisa batas hari ini ({ $remaining }). Ketik nominal yang lebih kecil, atau kirim besok.
-disburse-description-invalid = Keterangan harus diisi, satu baris, maksimal { $max } karakter.
+disburse-description-invalid = Keterangan harus satu baris, 1 sampai { $max } karakter (yang Anda ketik { $length }).
 disburse-email-invalid = "{ $input }" bukan alamat e-mail yang benar. Contoh: toko@contoh.co.id, atau tekan Lewati.
 
 ## Summary

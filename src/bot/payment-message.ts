@@ -3,7 +3,7 @@ import bwipjs from "bwip-js";
 import QRCode from "qrcode";
 import { formatJakartaTime } from "../domain/jakarta-time.js";
 import { formatRupiah } from "../domain/rupiah.js";
-import { awaitsPayment, isExpired } from "../domain/payment-state.js";
+import { awaitsPayment, isExpired, isReusableVirtualAccount } from "../domain/payment-state.js";
 import type { PaymentRecord } from "../store/types.js";
 import { escapeHtml } from "./html.js";
 
@@ -64,11 +64,13 @@ export function paymentCaption(record: PaymentRecord, t: Translate, options: { l
         `${t("bot-payment-va-number")} <code>${escapeHtml(number)}</code>`,
         escapeHtml(groupDigits(number)),
         t("bot-payment-details", { name: escapeHtml(record.customerName), amount, expiresAt }),
+        // Said from the start: the cashier forwarding it, and the regular customer keeping it, must know it stays open.
+        ...(isReusableVirtualAccount(record) ? [t("bot-payment-reusable")] : []),
       ].join("\n"),
     );
     parts.push(t("bot-payment-steps-va", { bank }));
   }
-  parts.push(`<i>${t("bot-payment-qr-note")}</i>`);
+  parts.push(`<i>${t("bot-payment-qr-note", { kind: record.kind === "retail" ? "code" : "number" })}</i>`);
   return parts.join("\n\n");
 }
 

@@ -40,7 +40,7 @@ describe("English, lists and the sandbox button", () => {
     expect(caption).toContain("Valid until");
     expect(caption).toContain("is not QRIS");
     expect(decodeQr(photo)).toBe(world.sandbox.objects().retail_payments[0]?.payment_code);
-    await world.telegram.waitForBotMessage(CASHIER.id, { text: "forward the message above" });
+    await world.telegram.waitForBotMessage(CASHIER.id, { text: "forward the QR message above" });
     expect((await world.store.payments.listRecent({ limit: 1 }))[0]?.locale).toBe("en");
   });
 
@@ -98,6 +98,8 @@ describe("English, lists and the sandbox button", () => {
     const summary = await world.press(CASHIER, await world.say(CASHIER, "25rb"), { text: "Bisa berulang" });
     world.telegram.pressButton(CASHIER, summary, { text: "✅ Buat sekarang" });
     const message = ((await world.nextPhoto(CASHIER.id)).response as { result: import("grammy/types").Message }).result;
+    // Its message says from the start that it stays open, for the cashier forwarding it and the customer keeping it.
+    expect(message.caption).toContain("♻️ VA berulang: bisa dibayar berkali-kali sampai masa berlakunya habis.");
     await world.telegram.waitForBotMessage(CASHIER.id, { text: "diteruskan ke pelanggan" });
     const [va] = await world.store.payments.listRecent({ limit: 1 });
     await world.store.payments.update(va!.externalId, { status: "paid", paidAmount: 25_000, paidCount: 1, paidTotal: 25_000 });

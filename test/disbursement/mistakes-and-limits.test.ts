@@ -44,7 +44,7 @@ describe("mistakes are asked again and never reach the gateway", () => {
     await refused("amount", "200jt", "melebihi batas per transfer (Rp 2.000.000)", table);
     expect(textOf(await shop.say(OWNER, "150rb"))).toContain("keterangan");
 
-    await refused("description", "x".repeat(256), "maksimal 255 karakter", table);
+    await refused("description", "x".repeat(256), "1 sampai 255 karakter (yang Anda ketik 256)", table);
     expect(textOf(await shop.say(OWNER, "Bayar supplier"))).toContain("e-mail");
 
     await refused("e-mail to", "budi@", "bukan alamat e-mail yang benar", table);

@@ -104,7 +104,7 @@ export function readAmount(
 
 export function readDescription(t: Translate, text: string): Reading<string> {
   const checked = checkDescription(text);
-  return checked.ok ? checked : refuse(t("disburse-description-invalid", { max: String(DISBURSEMENT_DESCRIPTION_MAX_LENGTH) }));
+  return checked.ok ? checked : refuse(t("disburse-description-invalid", { max: String(DISBURSEMENT_DESCRIPTION_MAX_LENGTH), length: String([...text.trim()].length) }));
 }
 
 export function readEmail(t: Translate, text: string): Reading<string> {
