@@ -213,6 +213,7 @@ export async function createRedisBackend(
   // Each keyv namespace's adapter listens on this one client.
   client.setMaxListeners(100);
   await connectFirst(client, options, (listener) => (onFirstTryFailed = listener));
+  await refusedCommandsAtStart(client, options.url);
   connected = true;
   const stopWatchdog = watchConnection(client, options.logger);
   const nowMs = () => options.now().getTime();
@@ -456,6 +457,26 @@ async function connectFirst(
       ? `STORE_URL: Redis at ${where} refused the connection (${lastReason}); check the user and password in STORE_URL`
       : `STORE_URL: Redis at ${where} not reachable (${lastReason ?? `no answer within ${Math.round(timeoutMs / 1000)} s`})`,
   );
+}
+
+/**
+ * A Redis that wants a password, reached without one, accepts the connection and refuses every command
+ * (NOAUTH): the bot would start and then answer every callback with 503. One command at start finds it, and
+ * the start fails like a wrong password does, naming STORE_URL.
+ */
+async function refusedCommandsAtStart(client: { ping(): Promise<unknown>; destroy(): void; readonly isOpen: boolean }, url: string): Promise<void> {
+  try {
+    await client.ping();
+  } catch (error) {
+    if (!(error instanceof ErrorReply)) throw error;
+    if (client.isOpen) client.destroy();
+    throw new StartError(
+      "store_unreachable",
+      "STORE_URL",
+      `STORE_URL: Redis at ${redisAddress(url)} refused commands (${connectFailure(error)}); check the user and password in STORE_URL`,
+      { cause: error },
+    );
+  }
 }
 
 /** host:port of a redis:// URL: what an operator needs to find it, without the user or password. */

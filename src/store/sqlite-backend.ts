@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { mkdirSync } from "node:fs";
+import { StartError } from "../start-error.js";
 import { dirname, resolve } from "node:path";
 import Keyv, { type KeyvStoreAdapter, type StoredData } from "keyv";
 import { assertNamespaceName, createKeyedMutex, codecCache, patchPayment, PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
@@ -73,14 +74,21 @@ export async function createSqliteBackend(options: {
   const file = options.url.replace(/^sqlite:\/\//, "");
   if (file === "") throw new Error("STORE_URL sqlite:// needs a file path, e.g. sqlite://./data/pallabot.sqlite");
   const path = file === ":memory:" ? file : resolve(file);
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-
-  const worker = await startSqliteWorker({
-    path,
-    schema: SCHEMA,
-    onError: (error) => options.logger?.error({ err: error }, "sqlite store worker failed"),
-    maxUnitsPerTransaction: MAX_BATCH,
-  });
+  let worker: Awaited<ReturnType<typeof startSqliteWorker>>;
+  try {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    worker = await startSqliteWorker({
+      path,
+      schema: SCHEMA,
+      onError: (error) => options.logger?.error({ err: error }, "sqlite store worker failed"),
+      maxUnitsPerTransaction: MAX_BATCH,
+    });
+  } catch (error) {
+    // A folder the bot's user may not write (a Docker volume owned by root, say): the setting and the file,
+    // in one line, instead of SQLite's "unable to open database file" and a stack.
+    const reason = (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
+    throw new StartError("store_unreachable", "STORE_URL", `STORE_URL: cannot open the SQLite file ${path} (${reason}); check that the folder exists or can be made, and that this user may write it`, { cause: error });
+  }
   const nowMs = () => options.now().getTime();
   const read = (sql: string, ...params: unknown[]) => worker.read(sql, params);
   const writer = createGroupCommit(worker, options.logger);

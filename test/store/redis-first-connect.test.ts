@@ -135,6 +135,14 @@ describe("a STORE_URL whose Redis cannot be reached at start", () => {
     expect(error.message).toBe(`STORE_URL: Redis at 127.0.0.1:${port} refused the connection (WRONGPASS); check the user and password in STORE_URL`);
     expect(logged.filter((l) => l.level === "warn").map((l) => l.obj.reason)).toEqual(["WRONGPASS"]);
     expect(JSON.stringify(logged)).not.toContain(PASSWORD);
+
+    // No password at all: Redis takes the connection and refuses every command. The start fails the same way,
+    // at once, instead of starting deaf and answering every callback 503.
+    const without = await outcomeOf(createStore({ url: `redis://127.0.0.1:${port}`, logger, connectTimeoutMs: CONNECT_WITHIN_MS }));
+    expect(without).toHaveProperty("failed");
+    const noAuth = (without as { failed: Error & { variable?: string } }).failed;
+    expect(noAuth.variable).toBe("STORE_URL");
+    expect(noAuth.message).toBe(`STORE_URL: Redis at 127.0.0.1:${port} refused commands (NOAUTH); check the user and password in STORE_URL`);
   });
 
   it("uses a Redis that comes up while the start waits for it", async () => {

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCallbackEventLog, type Store } from "../../src/store/index.js";
+import { createCallbackEventLog, createStore, type Store } from "../../src/store/index.js";
 import { sqliteFixture, type BackendFixture } from "./backends.js";
 import { cashierVirtualAccount } from "./fixtures/payment.js";
 
@@ -116,6 +119,27 @@ describe("a SQLite commit of callback units", () => {
       expect((await other.payments.get(payment.externalId))?.paidAmount).toBe(200_000);
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe("a SQLite file the bot cannot open", () => {
+  it("fails the start with one line naming STORE_URL and the file, not SQLite's words and a stack", async () => {
+    // Below a file, so no folder can be made there (as root, permissions alone would not stop it).
+    const dir = mkdtempSync(join(tmpdir(), "pallabot-unopenable-"));
+    writeFileSync(join(dir, "not-a-folder"), "");
+    const path = join(dir, "not-a-folder", "pallabot.sqlite");
+    try {
+      const failed = await createStore({ url: `sqlite://${path}` }).then(
+        () => undefined,
+        (error: unknown) => error as Error & { variable?: string; code?: string },
+      );
+      expect(failed?.variable).toBe("STORE_URL");
+      expect(failed?.code).toBe("store_unreachable");
+      expect(failed?.message).toMatch(/^STORE_URL: cannot open the SQLite file \S+ \(E[A-Z]+\); check that the folder exists or can be made, and that this user may write it$/);
+      expect(failed?.message).toContain(path);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
