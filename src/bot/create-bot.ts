@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { autoRetry } from "@grammyjs/auto-retry";
+import { watchTelegramReachability } from "./telegram-reachability.js";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, type MiddlewareFn, session } from "grammy";
@@ -48,6 +49,8 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
   const bot = new Bot<BotContext>(deps.token, deps.apiRoot ? { client: { apiRoot: deps.apiRoot } } : {});
   // Flood waits and Telegram's 5xx are retried; inside conversations it is installed again (see below).
   const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
+  // Under the retry plugin, so it sees each attempt (see telegram-reachability.ts).
+  bot.api.config.use(watchTelegramReachability(deps.logger));
   bot.api.config.use(retry);
   const transformers = deps.apiTransformers ?? [];
   for (const transformer of transformers) bot.api.config.use(transformer);
