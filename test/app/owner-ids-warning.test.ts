@@ -1,7 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { startApp, type RunningApp } from "../../src/app.js";
-import { createLocalBotApi, type LocalBotApi } from "../../src/telegram-local/index.js";
-import { configFrom, memoryLogger, tempFolder } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { appPerTest } from "./support.js";
 
 /**
  * An owner's first real start, with OWNER_IDS forgotten: the bot answers nobody, so the log says so once,
@@ -10,24 +8,10 @@ import { configFrom, memoryLogger, tempFolder } from "./support.js";
 
 const WARNING = "OWNER_IDS is empty: nobody can use the bot; set it to your Telegram user id";
 
-let telegram: LocalBotApi | undefined;
-let app: RunningApp | undefined;
-let folder: ReturnType<typeof tempFolder> | undefined;
-afterEach(async () => {
-  await app?.stop();
-  await telegram?.close();
-  folder?.remove();
-  app = telegram = folder = undefined;
-});
+const start = appPerTest("owner-ids", "toko_baru_bot");
 
 async function startWith(env: Record<string, string>): Promise<{ msg?: string; level?: number }[]> {
-  folder = tempFolder("owner-ids");
-  telegram = createLocalBotApi({ botUsername: "toko_baru_bot" });
-  await telegram.listen({ host: "127.0.0.1", port: 0 });
-  const logs = memoryLogger();
-  const config = configFrom({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, STORE_URL: folder.storeUrl, ...env }, { port: 0 });
-  app = await startApp(config, logs.logger, { secrets: logs.secrets });
-  return logs.lines.map((l) => JSON.parse(l) as { msg?: string; level?: number });
+  return (await start(env)).lines();
 }
 
 describe("the first start of a new shop's bot", () => {

@@ -5,7 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach } from "vitest";
+import { startApp, type RunningApp } from "../../src/app.js";
 import { loadConfig, type Config } from "../../src/config.js";
+import { createLocalBotApi, type LocalBotApi } from "../../src/telegram-local/index.js";
 import { CALLBACK_PATHS, CALLBACK_TOKEN_HEADER, type VirtualAccountPaidCallback } from "../../src/gateway/callbacks.js";
 import { createLogger, createSecretList, type Logger, type SecretList } from "../../src/logger.js";
 import type { PaymentRecord, Store } from "../../src/store/types.js";
@@ -146,4 +149,29 @@ export async function startAppProcess(env: Record<string, string>, port: number)
   }
   child.kill("SIGKILL");
   throw new Error(`the app did not answer /healthz:\n${out}\n${err}`);
+}
+
+/**
+ * The whole app in this process, one per test: a local Telegram of its own, a folder for its store, a logger
+ * that keeps its lines; all stopped and removed after each test of the file that calls this.
+ */
+export function appPerTest(label: string, botUsername: string) {
+  let running: { app?: RunningApp; telegram?: LocalBotApi; folder?: ReturnType<typeof tempFolder> } = {};
+  afterEach(async () => {
+    await running.app?.stop();
+    await running.telegram?.close();
+    running.folder?.remove();
+    running = {};
+  });
+  return async function start(env: Record<string, string> = {}) {
+    const folder = tempFolder(label);
+    const telegram = createLocalBotApi({ botUsername });
+    running = { folder, telegram };
+    await telegram.listen({ host: "127.0.0.1", port: 0 });
+    const logs = memoryLogger();
+    const config = configFrom({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, STORE_URL: folder.storeUrl, ...env }, { port: 0 });
+    const app = await startApp(config, logs.logger, { secrets: logs.secrets });
+    running.app = app;
+    return { app, telegram, logs, lines: () => logs.lines.map((l) => JSON.parse(l) as { msg?: string; level?: number }) };
+  };
 }

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
-import { startApp, type RunningApp } from "../../src/app.js";
-import { createLocalBotApi, privateChat, type LocalBotApi, type TelegramUser } from "../../src/telegram-local/index.js";
-import { configFrom, memoryLogger, tempFolder } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { privateChat, type TelegramUser } from "../../src/telegram-local/index.js";
+import { appPerTest } from "./support.js";
 
 /**
  * Telegram goes out of reach while the bot runs. Long polling retries by itself, which is right, but it did
@@ -11,15 +10,7 @@ import { configFrom, memoryLogger, tempFolder } from "./support.js";
  */
 
 const OWNER: TelegramUser = { id: 7401, first_name: "Bu Sari" };
-let telegram: LocalBotApi | undefined;
-let app: RunningApp | undefined;
-let folder: ReturnType<typeof tempFolder> | undefined;
-afterEach(async () => {
-  await app?.stop();
-  await telegram?.close();
-  folder?.remove();
-  app = telegram = folder = undefined;
-});
+const start = appPerTest("telegram-goes-away", "toko_sari_bot");
 
 async function until(test: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 300 && !test(); i++) await sleep(100);
@@ -28,13 +19,8 @@ async function until(test: () => boolean, what: string): Promise<void> {
 
 describe("Telegram out of reach while the bot polls", () => {
   it("is logged as a warning (without the token), and its return as well; the message sent meanwhile is answered", async () => {
-    folder = tempFolder("telegram-goes-away");
-    telegram = createLocalBotApi({ botUsername: "toko_sari_bot" });
-    await telegram.listen({ host: "127.0.0.1", port: 0 });
+    const { telegram, logs } = await start({ OWNER_IDS: String(OWNER.id) });
     telegram.addChat(privateChat(OWNER));
-    const logs = memoryLogger();
-    const config = configFrom({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, STORE_URL: folder.storeUrl, OWNER_IDS: String(OWNER.id) }, { port: 0 });
-    app = await startApp(config, logs.logger, { secrets: logs.secrets });
     const said = (msg: string) => logs.lines.some((l) => (JSON.parse(l) as { msg?: string }).msg === msg);
 
     // The next polls get no answer at all; a message ends the poll in hand, so the next one meets the outage.
