@@ -96,6 +96,10 @@ notify-failure-TEMPORARY_TRANSFER_ERROR = the gateway has a temporary problem. T
 notify-failure-other = the transfer was refused (code { $code }).
 notify-failure-none = the gateway gave no reason.
 
+# Many of them at once, as one message.
+notify-unknown-digest-header = ⚠️ <b>{ $count } payments came in under references the bot does not know</b>, <b>{ $total }</b> in all:
+notify-unknown-digest-line = • { $amount } · { $method } · Ref <code>{ $reference }</code> · { $time }
+notify-unknown-digest-footer = Check the Palladium dashboard: the bot has no record of these. If this Palladium account is also used by a web shop or another till, its callbacks come to the bot too; the bot is best given an account of its own.
 notify-unknown-payment =
     ⚠️ <b>A payment arrived with a reference the bot does not know</b>
     Kind: { $event }

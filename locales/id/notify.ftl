@@ -96,6 +96,10 @@ notify-failure-TEMPORARY_TRANSFER_ERROR = layanan pembayaran sedang gangguan sem
 notify-failure-other = transfer ditolak (kode { $code }).
 notify-failure-none = tidak ada keterangan dari layanan pembayaran.
 
+# Many of them at once, as one message.
+notify-unknown-digest-header = ⚠️ <b>{ $count } pembayaran masuk dengan referensi yang tidak dikenal bot</b>, total <b>{ $total }</b>:
+notify-unknown-digest-line = • { $amount } · { $method } · Ref <code>{ $reference }</code> · { $time }
+notify-unknown-digest-footer = Cek dashboard Palladium: pembayaran ini tidak tercatat di bot. Jika akun Palladium ini juga dipakai toko online atau kasir lain, callback-nya ikut datang ke bot; sebaiknya bot memakai akun sendiri.
 notify-unknown-payment =
     ⚠️ <b>Pembayaran masuk dengan referensi yang tidak dikenal bot</b>
     Jenis: { $event }

@@ -6,7 +6,7 @@ import { outcomeWithin } from "../deadline.js";
 import type { Logger } from "../logger.js";
 import { paidSoFar } from "../domain/payment-state.js";
 import type { Store } from "../store/types.js";
-import { chatItemId, eventIdOfChatItem, notificationSchema, type MarkPaid, type Notification, type PaymentReceived } from "./notifications.js";
+import { chatItemId, eventIdOfChatItem, notificationSchema, type MarkPaid, type Notification, type PaymentReceived, type UnknownPayment } from "./notifications.js";
 import type { NotifierOutboxPort, OutboxEntry } from "./ports.js";
 import {
   needsOwnNotice,
@@ -14,6 +14,7 @@ import {
   renderDisbursementResult,
   renderPaidCaption,
   renderPaymentReceived,
+  renderUnknownDigest,
   renderUnknownPayment,
   type Translator,
 } from "./render.js";
@@ -263,9 +264,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         permit = answer;
         soon = Math.min(soon, answer.groupRemaining + 1);
       }
-      const first = entries[0];
-      if (payments.length >= 2 && payments.length + alone > soon) start(key, chatId, lane, () => deliverDigest(chatId, payments, permit));
-      else if (first !== undefined) start(key, chatId, lane, () => deliverOne(first, permit));
+      // The shop's own notices go before reports of payments the bot never made: a Palladium account shared
+      // with a web shop sends those by the thousand, and an owner's "paid" must not wait behind them.
+      const first = entries.find((e) => e.notification.type !== "unknown-payment") ?? entries[0];
+      const unknown = entries.filter((e): e is Entry & { notification: UnknownPayment } => isUnknownIncoming(e.notification));
+      if (payments.length >= 2 && payments.length + alone > soon) start(key, chatId, lane, () => deliverDigest(chatId, payments, renderDigest, permit));
+      else if (first?.notification.type === "unknown-payment" && unknown.length >= 2 && entries.length > soon) {
+        start(key, chatId, lane, () => deliverDigest(chatId, unknown, renderUnknownDigest, permit));
+      } else if (first !== undefined) start(key, chatId, lane, () => deliverOne(first, permit));
     }
     return nextDelay;
   }
@@ -340,13 +346,15 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
-  async function deliverDigest(
+  /** Several notices of one kind as one message (`render`); one left after the claims is sent as itself. */
+  async function deliverDigest<N extends PaymentReceived | UnknownPayment>(
     chatId: number,
-    payments: readonly (Entry & { notification: PaymentReceived })[],
+    notices: readonly (Entry & { notification: N })[],
+    render: (i18n: typeof deps.i18n, locale: string, list: readonly N[]) => string,
     permit?: SendPermit,
   ): Promise<void> {
-    const claimed = (await Promise.all(payments.map(async (p) => ((await claim(p.item.id)) ? p : undefined)))).filter(
-      (p): p is Entry & { notification: PaymentReceived } => p !== undefined,
+    const claimed = (await Promise.all(notices.map(async (p) => ((await claim(p.item.id)) ? p : undefined)))).filter(
+      (p): p is Entry & { notification: N } => p !== undefined,
     );
     if (claimed.length === 0) {
       await permit?.refund();
@@ -356,13 +364,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const only = claimed[0];
     try {
       if (claimed.length === 1 && only !== undefined) {
-        await sendText(chatId, renderPaymentReceived(deps.i18n, only.notification));
+        const single: PaymentReceived | UnknownPayment = only.notification;
+        await sendText(chatId, renderText(single));
         await markDelivered(ids);
-        emit("sent", { type: only.notification.type });
+        emit("sent", { type: single.type });
         return;
       }
       const locale = digestLocale(claimed.map((p) => p.notification));
-      await sendText(chatId, inSandbox(locale, renderDigest(deps.i18n, locale, claimed.map((p) => p.notification))));
+      await sendText(chatId, inSandbox(locale, render(deps.i18n, locale, claimed.map((p) => p.notification))));
       await markDelivered(ids);
       emit("digest", { count: claimed.length });
       logger.info({ chatId, count: claimed.length }, "backlog sent as one digest");
@@ -547,6 +556,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
  * The language most of a digest's payments are told in. A group's are told in the shop's language, but one
  * made in the group by a cashier who uses English carries theirs: it must not turn the group's digest English.
  */
+/** A payment into the shop's account under a reference the bot never made (not a transfer, not a mismatch). */
+function isUnknownIncoming(n: Notification): n is UnknownPayment {
+  return n.type === "unknown-payment" && n.belongsTo === undefined && n.method.kind !== "disbursement";
+}
+
 function digestLocale(notifications: ReadonlyArray<{ locale: string }>): string {
   const counts = new Map<string, number>();
   for (const n of notifications) counts.set(n.locale, (counts.get(n.locale) ?? 0) + 1);

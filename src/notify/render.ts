@@ -239,6 +239,38 @@ export const DIGEST_LISTED = 10;
  * passes only payments without warnings (see needsOwnNotice); the short/over marks below stay for any caller
  * that does not.
  */
+/**
+ * Payments into the shop's Palladium account under references the bot never made, as one message: an account
+ * shared with a web shop or another till sends them by the thousand, one notice each would hold the owner's
+ * chat for an hour. The count, the total, the first few, and what to check.
+ */
+export function renderUnknownDigest(i18n: Translator, locale: string, payments: readonly UnknownPayment[]): string {
+  const total = payments.reduce((sum, p) => sum + p.amount, 0);
+  const header = i18n.t(locale, "notify-unknown-digest-header", { count: payments.length, total: formatRupiah(total) });
+  const footer = i18n.t(locale, "notify-unknown-digest-footer");
+  const line = (p: UnknownPayment) =>
+    i18n.t(locale, "notify-unknown-digest-line", {
+      amount: formatRupiah(p.amount),
+      method: p.method.kind === "disbursement" ? escapeHtml(p.method.bankCode) : renderMethod(i18n, locale, p.method),
+      reference: escapeHtml(p.externalId),
+      time: time(p.at, locale),
+    });
+  return listed(header, payments.map(line), footer, (more) => i18n.t(locale, "notify-digest-more", { count: more }));
+}
+
+/** A header, as many lines as fit (at most DIGEST_LISTED), "… and N more", and a footer: whole lines only. */
+function listed(header: string, lines: readonly string[], footer: string | undefined, more: (count: number) => string): string {
+  // Listing fewer rather than cutting the text keeps the HTML well formed (a cut tag fails the whole send).
+  for (let shown = Math.min(DIGEST_LISTED, lines.length); shown >= 0; shown--) {
+    const parts = [header, ...lines.slice(0, shown)];
+    if (lines.length > shown) parts.push(more(lines.length - shown));
+    if (footer !== undefined) parts.push(footer);
+    const text = parts.join("\n");
+    if (text.length <= MAX_MESSAGE_LENGTH) return text;
+  }
+  return header;
+}
+
 export function renderDigest(i18n: Translator, locale: string, payments: readonly PaymentReceived[]): string {
   const total = payments.reduce((sum, p) => sum + p.amount, 0);
   const header = i18n.t(locale, "notify-digest-header", { count: payments.length, total: formatRupiah(total) });
@@ -256,12 +288,5 @@ export function renderDigest(i18n: Translator, locale: string, payments: readonl
     // Seven payments into one multi-use VA would otherwise read as seven copies of one line.
     return p.reusable === undefined ? told : `${told} · ${i18n.t(locale, "notify-digest-reusable", { count: p.reusable.count })}`;
   };
-  // Listing fewer rather than cutting the text keeps the HTML well formed (a cut tag fails the whole send).
-  for (let listed = Math.min(DIGEST_LISTED, payments.length); listed >= 0; listed--) {
-    const lines = [header, ...payments.slice(0, listed).map(line)];
-    if (payments.length > listed) lines.push(i18n.t(locale, "notify-digest-more", { count: payments.length - listed }));
-    const text = lines.join("\n");
-    if (text.length <= MAX_MESSAGE_LENGTH) return text;
-  }
-  return header;
+  return listed(header, payments.map(line), undefined, (more) => i18n.t(locale, "notify-digest-more", { count: more }));
 }
