@@ -7,7 +7,10 @@ import { createGatewayClient } from "./gateway/client.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
 import { createStore, createCallbackEventLog, createOutbox, type PaymentRecord, type Store } from "./store/index.js";
 import { createBot } from "./bot/create-bot.js";
+import type { SessionData } from "./bot/context.js";
 import { paidMessageButtons } from "./bot/payment-message.js";
+import { recipientLanguage } from "./bot/recipient-language.js";
+import { keyvStorageAdapter } from "./bot/storage-adapter.js";
 import { disbursementWatch } from "./bot/features/disbursement.js";
 import type { BotContext } from "./bot/context.js";
 import { createWebhookServer, type TelegramUpdate } from "./webhook/server.js";
@@ -216,6 +219,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       onEvent: metrics.notifierEvent,
       paidMessageButtons: paidMessageButtons(i18n, { canSimulate: simulatePayment !== undefined, now: () => new Date() }),
       sandboxMode: config.sandboxMode,
+      chosenLocaleOf: recipientLanguage({
+        sessions: keyvStorageAdapter<SessionData>(store.namespace("sessions")),
+        translate: (locale, key, variables) => i18n.t(locale, key, variables),
+      }).chosenLocaleOf,
     });
     notifier.start();
     parts.push({

@@ -15,6 +15,8 @@ export type TextVariables = Record<string, string | number>;
 export interface RecipientLanguage {
   /** The language a user chose with /language; Indonesian when they never chose. */
   localeOf(userId: number): Promise<Locale>;
+  /** The language a user chose with /language; undefined when they never chose. */
+  chosenLocaleOf(userId: number): Promise<Locale | undefined>;
   /** A text from locales/, in the user's language. */
   textFor(userId: number, key: string, variables?: TextVariables): Promise<string>;
 }
@@ -23,12 +25,14 @@ export function recipientLanguage(deps: {
   sessions: Pick<StorageAdapter<SessionData>, "read">;
   translate: (locale: Locale, key: string, variables?: TextVariables) => string;
 }): RecipientLanguage {
-  const localeOf = async (userId: number): Promise<Locale> => {
+  const chosenLocaleOf = async (userId: number): Promise<Locale | undefined> => {
     const language = (await deps.sessions.read(userSessionKey(userId)))?.language;
-    return isLocale(language) ? language : DEFAULT_LOCALE;
+    return isLocale(language) ? language : undefined;
   };
+  const localeOf = async (userId: number): Promise<Locale> => (await chosenLocaleOf(userId)) ?? DEFAULT_LOCALE;
   return {
     localeOf,
+    chosenLocaleOf,
     textFor: async (userId, key, variables) => deps.translate(await localeOf(userId), key, variables),
   };
 }

@@ -83,6 +83,12 @@ export interface NotifierDeps {
    * nobody in a real shop group hands over goods for a simulated payment.
    */
   sandboxMode?: boolean;
+  /**
+   * The language a person chose (/bahasa), for their private chat; undefined when they never chose. Their
+   * notices then speak it, not the language they had when the payment was made, nor the Indonesian the
+   * owners' reports are recorded in. A group's notices keep theirs.
+   */
+  chosenLocaleOf?: (userId: number) => Promise<string | undefined>;
 }
 
 export interface Notifier {
@@ -325,12 +331,22 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
+  /** The private chat's chosen language, if its person chose one (a failed read keeps the recorded one). */
+  async function chosenLocale(chatId: number): Promise<string | undefined> {
+    if (chatId < 0 || deps.chosenLocaleOf === undefined) return undefined;
+    return deps.chosenLocaleOf(chatId).catch((error: unknown) => {
+      logger.warn({ err: error, chatId }, "could not read a person's language; their notice keeps the recorded one");
+      return undefined;
+    });
+  }
+
   async function deliverOne(entry: Entry, permit?: SendPermit): Promise<void> {
     if (!(await claim(entry.item.id))) {
       await permit?.refund();
       return;
     }
-    const n = entry.notification;
+    const chosen = await chosenLocale(entry.notification.chatId);
+    const n = chosen === undefined ? entry.notification : { ...entry.notification, locale: chosen };
     try {
       if (n.type === "mark-paid") {
         const outcome = await editToPaid(n);
@@ -362,15 +378,16 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
     const ids = claimed.map((p) => p.item.id);
     const only = claimed[0];
+    const chosen = await chosenLocale(chatId);
     try {
       if (claimed.length === 1 && only !== undefined) {
-        const single: PaymentReceived | UnknownPayment = only.notification;
+        const single: PaymentReceived | UnknownPayment = chosen === undefined ? only.notification : { ...only.notification, locale: chosen };
         await sendText(chatId, renderText(single));
         await markDelivered(ids);
         emit("sent", { type: single.type });
         return;
       }
-      const locale = digestLocale(claimed.map((p) => p.notification));
+      const locale = chosen ?? digestLocale(claimed.map((p) => p.notification));
       await sendText(chatId, inSandbox(locale, render(deps.i18n, locale, claimed.map((p) => p.notification))));
       await markDelivered(ids);
       emit("digest", { count: claimed.length });
