@@ -51,7 +51,9 @@ export type RupiahReading =
    * "150.000,50", "1500.25": rupiah with sen, which no payment here can carry; the whole rupiah either side,
    * so the answer can offer both instead of rounding money for the cashier.
    */
-  | { ok: false; reason: "sen"; below: number; above: number };
+  | { ok: false; reason: "sen"; below: number; above: number }
+  /** Digits that read as a number too large to be any amount here (past the safe integers): answered with the maximum. */
+  | { ok: false; reason: "huge" };
 
 const UNREADABLE = { ok: false, reason: "unreadable" } as const;
 
@@ -108,7 +110,8 @@ function readUnsigned(typed: string): RupiahReading {
 }
 
 function wholeRupiah(amount: number | null): RupiahReading {
-  return amount !== null && Number.isSafeInteger(amount) ? { ok: true, amount } : UNREADABLE;
+  if (amount !== null && Number.isSafeInteger(amount)) return { ok: true, amount };
+  return amount !== null && amount > Number.MAX_SAFE_INTEGER ? { ok: false, reason: "huge" } : UNREADABLE;
 }
 
 /** "150.000", "150,000", "150000", "150.000,00" -> 150000; "150.5" -> null (no sen in rupiah amounts). */

@@ -54,6 +54,7 @@ describe("mistakes are re-asked, never sent to the gateway", () => {
     ["0", "Nominal minimal Rp 10.000"],
     ["9.999", "Nominal minimal Rp 10.000"],
     ["50.000.001", "Nominal maksimal Rp 50.000.000"],
+    ["999999999999999999999", "Nominal maksimal Rp 50.000.000"],
     ["1,5", 'Nominal "1,5" tidak terbaca'],
     ["seratus ribu", 'Nominal "seratus ribu" tidak terbaca'],
     ["<b>1</b>", 'Nominal "&lt;b&gt;1&lt;/b&gt;" tidak terbaca'],

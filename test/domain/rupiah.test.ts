@@ -66,6 +66,12 @@ describe("amounts as shop people type them", () => {
     expect(readRupiah(typed)).toEqual({ ok: false, reason: "sen", below, above: below + 1 });
   });
 
+  it("tells digits too many for any amount ('999999999999999999999') from digits it cannot read", () => {
+    expect(readRupiah("999999999999999999999")).toEqual({ ok: false, reason: "huge" });
+    expect(readRupiah("9.999.999.999.999.999.999")).toEqual({ ok: false, reason: "huge" });
+    expect(readRupiah("9007199254740991")).toEqual({ ok: true, amount: Number.MAX_SAFE_INTEGER });
+  });
+
   it("reads zero sen after a decimal point as whole rupiah, and leaves a small '150.5' unreadable (maybe 150.500)", () => {
     expect(readRupiah("15000.00")).toEqual({ ok: true, amount: 15_000 });
     expect(readRupiah("150.5")).toEqual({ ok: false, reason: "unreadable" });

@@ -19,6 +19,7 @@ const REFUSAL_KEYS = {
     ambiguous_separator: "bot-amount-ambiguous-separator",
     sen: "bot-amount-sen",
     senOne: "bot-amount-sen-one",
+    huge: "bot-amount-unreadable",
   },
   disburse: {
     unreadable: "disburse-amount-unreadable",
@@ -27,6 +28,7 @@ const REFUSAL_KEYS = {
     ambiguous_separator: "disburse-amount-ambiguous-separator",
     sen: "disburse-amount-sen",
     senOne: "disburse-amount-sen-one",
+    huge: "disburse-amount-unreadable",
   },
 } as const satisfies Record<string, Record<RefusedAmount["reason"] | "senOne", string>>;
 
@@ -62,12 +64,14 @@ export function refusedAmountText(t: Translate, flow: keyof typeof REFUSAL_KEYS,
 }
 
 /**
- * The amount to hold against the range: as read, or, for an amount with sen whose whole rupiah either side
- * are both outside the range ("5.000,50" where Rp 10.000 is the least), the rupiah below it, so the range is
- * what the answer says. Undefined for every other refusal.
+ * The amount to hold against the range: as read; for an amount with sen whose whole rupiah either side are
+ * both outside the range ("5.000,50" where Rp 10.000 is the least), the rupiah below it; for digits past any
+ * amount, the largest number: so the range is what the answer says. Undefined for every other refusal.
  */
 export function wholeOrSenOutside(reading: RupiahReading, range: AmountRange): number | undefined {
   if (reading.ok) return reading.amount;
+  // Too large to be a number here at all: answered as any amount over the maximum is.
+  if (reading.reason === "huge") return Number.MAX_SAFE_INTEGER;
   if (reading.reason !== "sen") return undefined;
   return [reading.below, reading.above].every((a) => a < range.min || a > range.max) ? reading.below : undefined;
 }
