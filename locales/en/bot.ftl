@@ -162,6 +162,7 @@ bot-payment-next = You can forward the QR message above to the customer. Create 
 bot-list-title-own = <b>Your recent payments</b>
 bot-list-title-all = <b>The shop's recent payments</b>
 bot-list-empty = No payments yet.
+bot-list-only-latest = <i>Only the latest { $count } are shown; older ones are in the Palladium dashboard.</i>
 bot-list-entry = { $status } { $method } · { $amount } · { $name } · { $when }
 # When: the payment's making, or its (latest) payment once paid.
 bot-list-when-created = created { $time }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PaymentRecord } from "../../src/store/types.js";
+import { cashierVirtualAccount } from "../store/fixtures/payment.js";
 import { CASHIER, decodeQr, OWNER, startWorld, textOf, type World } from "./world.js";
 
 let world: World;
@@ -42,6 +43,22 @@ describe("English, lists and the sandbox button", () => {
     expect(decodeQr(photo)).toBe(world.sandbox.objects().retail_payments[0]?.payment_code);
     await world.telegram.waitForBotMessage(CASHIER.id, { text: "forward the QR message above" });
     expect((await world.store.payments.listRecent({ limit: 1 }))[0]?.locale).toBe("en");
+  });
+
+  it("says when the list stops at its ten latest, and not when there are only ten", async () => {
+    const save = (n: number) =>
+      world.store.payments.save(
+        cashierVirtualAccount(`list-limit-${n}`, { customerName: `Pelanggan ${String.fromCharCode(65 + n)}`, createdBy: OWNER.id, chatId: OWNER.id, createdAt: new Date(Date.UTC(2026, 10, 1, 0, n)).toISOString() }),
+      );
+    for (let n = 0; n < 10; n++) await save(n);
+    const ten = textOf(await world.say(OWNER, "/pembayaran"));
+    expect(ten.split("\n").filter((l) => l.includes("Pelanggan"))).toHaveLength(10);
+    expect(ten).not.toContain("terbaru yang ditampilkan");
+    await save(10);
+    const eleven = textOf(await world.say(OWNER, "/pembayaran"));
+    expect(eleven.split("\n").filter((l) => l.includes("Pelanggan"))).toHaveLength(10);
+    expect(eleven).not.toContain("Pelanggan A");
+    expect(eleven.split("\n").at(-1)).toBe("Hanya 10 terbaru yang ditampilkan; yang lebih lama ada di dashboard Palladium.");
   });
 
   it("lists recent payments with their status: a cashier their own, the owner all", async () => {

@@ -77,12 +77,14 @@ export function paymentsListFeature(deps: FeatureDeps) {
   const list = async (ctx: BotContext) => {
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     const everyone = ctx.role === "owner";
-    const records = (
+    // One more than shown: whether to say the list stops there.
+    const found = (
       await deps.store.payments.listRecent({
-        limit: RECENT_PAYMENTS_LIMIT,
+        limit: RECENT_PAYMENTS_LIMIT + 1,
         createdBy: everyone ? undefined : ctx.from?.id,
       })
     ).filter((r) => everyone || r.kind !== "disbursement"); // money going out is the owners' business only
+    const records = found.slice(0, RECENT_PAYMENTS_LIMIT);
     if (records.length === 0) {
       await ctx.reply(ctx.t("bot-list-empty"));
       return;
@@ -97,7 +99,8 @@ export function paymentsListFeature(deps: FeatureDeps) {
         when: whenText(ctx, r, locale),
       }),
     );
-    await ctx.reply([ctx.t(everyone ? "bot-list-title-all" : "bot-list-title-own"), ...lines].join("\n"), { parse_mode: "HTML" });
+    const more = found.length > records.length ? [ctx.t("bot-list-only-latest", { count: RECENT_PAYMENTS_LIMIT })] : [];
+    await ctx.reply([ctx.t(everyone ? "bot-list-title-all" : "bot-list-title-own"), ...lines, ...more].join("\n"), { parse_mode: "HTML" });
   };
   feature.command(["payments", "pembayaran"], list);
   feature.callbackQuery(MENU.payments, list);
