@@ -18,6 +18,8 @@ export function jakartaDay(at: Date): string {
 export const dailyCounterKey = (day: string) => `disburse:day:${day}`;
 /** What one disbursement reserved (its day and amount), so exactly one give-back can find it. */
 export const reservationKey = (externalId: string) => `disburse:reserved:${externalId}`;
+/** More than was sent, counted once when the bank reports a transfer larger than the one asked. */
+const reportedExtraKey = (externalId: string) => `disburse:reported-extra:${externalId}`;
 /** What was given back, so a transfer the bank completes after all can take it again, once. */
 const givenBackKey = (externalId: string) => `disburse:given-back:${externalId}`;
 
@@ -146,6 +148,21 @@ export async function retakeDisbursementAllowance(
   now: Date = new Date(),
 ): Promise<Reservation | undefined> {
   return moveReservation(store, givenBackKey(externalId), reservationKey(externalId), 1, now);
+}
+
+/**
+ * The bank reports a completed transfer larger than the one sent: the money that left counts against the
+ * day it was reserved on (today's, if no reservation is found), the difference once however often the
+ * result is reported. Marked before it is counted: stopped in between, it errs on not counting the
+ * difference, never on counting it twice. Returns what was counted, or undefined.
+ */
+export async function countReportedExtra(store: Pick<Store, "atomic">, externalId: string, extra: number, now: Date = new Date()): Promise<Reservation | undefined> {
+  if (!Number.isSafeInteger(extra) || extra <= 0) return undefined;
+  const day = readReservation(await store.atomic.get(reservationKey(externalId)))?.day ?? jakartaDay(now);
+  const ttlMs = msUntilForgotten(day, now);
+  if (!(await store.atomic.setIfAbsent(reportedExtraKey(externalId), String(extra), ttlMs))) return undefined;
+  await store.atomic.incrementWithin(dailyCounterKey(day), extra, Number.MAX_SAFE_INTEGER, ttlMs);
+  return { day, amount: extra };
 }
 
 /**

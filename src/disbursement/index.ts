@@ -1,4 +1,5 @@
 export {
+  countReportedExtra,
   createDisbursementAllowance,
   dailyCounterKey,
   jakartaDay,

@@ -9,7 +9,7 @@ import {
   type ReceivedVirtualAccountPaid,
 } from "../gateway/callbacks.js";
 import type { OutboxItem } from "../store/outbox.js";
-import { releaseDisbursementAllowance, retakeDisbursementAllowance } from "../disbursement/index.js";
+import { countReportedExtra, releaseDisbursementAllowance, retakeDisbursementAllowance } from "../disbursement/index.js";
 import { normalizeName } from "../domain/validation.js";
 import { isReusableVirtualAccount, paidSoFar } from "../domain/payment-state.js";
 import type { PaymentKind, PaymentPatch, PaymentRecord, QueuedWrite, Store } from "../store/types.js";
@@ -270,6 +270,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       // on a refusal the gateway did not mean (a transfer it refused, then completed), or on a FAILED that a
       // newer COMPLETED overturns.
       status === "failed" ? releaseDisbursementAllowance(store, record.externalId) : retakeAfterRefusal(record.externalId),
+      // More than the owner sent left the account (the notice warns of it): the difference counts too.
+      status === "completed" ? countExtra(record, payload.amount) : undefined,
     ]);
     return items.length;
   }
@@ -294,6 +296,13 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const sent = sentDiffersFrom(record, payload);
     if (Object.keys(sent).length > 0) {
       logger.warn({ event: "disbursement", eventId, externalId: record.externalId, sent, reported: { amount: payload.amount, bankCode: payload.bank_code, holder: payload.account_holder_name } }, "transfer result differs from the transfer we sent; told with a warning");
+    }
+  }
+
+  async function countExtra(record: PaymentRecord, reported: number): Promise<void> {
+    const counted = await countReportedExtra(store, record.externalId, reported - record.amount, deps.now());
+    if (counted !== undefined) {
+      logger.warn({ externalId: record.externalId, sent: record.amount, reported, day: counted.day }, "the bank reports more than the transfer sent; the difference counts against the day's allowance");
     }
   }
 

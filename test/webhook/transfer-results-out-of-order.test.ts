@@ -55,4 +55,21 @@ describe("a transfer's results out of order", () => {
     expect(await desk.allowance.remainingToday()).toBe(20_000_000);
     expect(told(OWNER.id, draft.externalId)).toHaveLength(3);
   });
+
+  it("counts what the bank reports it sent when that is more than the owner sent, once however often reported", async () => {
+    const desk = ownersDesk(shop);
+    const before = await desk.allowance.remainingToday();
+    const sent = await sendTransfer(desk, 1_000_000);
+    expect(sent.outcome.kind).toBe("sent");
+    const ref = { externalId: sent.externalId, gatewayId: "" };
+    for (const id of ["disb-more-1", "disb-more-2"]) {
+      expect((await postCallback(shop.webhookUrl, "disbursement", disbursementCallback(ref, { id, amount: 10_000_000 }))).status).toBe(200);
+    }
+    await shop.settle();
+    expect(await desk.allowance.remainingToday()).toBe(before - 10_000_000);
+    const notices = told(OWNER.id, sent.externalId);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain("Rp 10.000.000");
+    expect(notices[0]).toContain("Yang dikirim dari bot: jumlah Rp 1.000.000");
+  });
 });
