@@ -202,8 +202,10 @@ export function createWebhookServer(deps: WebhookServerDeps): WebhookServer {
     else if (mark.telegramUpdates) tellTelegram(statusCode === 401 ? "unauthorized" : statusCode >= 500 ? "failed" : "invalid");
   };
 
+  const rejectionLog = createRejectionLog(logger, () => now().getTime());
   const reject = (request: FastifyRequest, reply: FastifyReply, statusCode: number, reason: string) => {
-    logger.warn({ method: request.method, path: loggedPath(request), statusCode, reason, ip: request.ip }, "request rejected");
+    // Kinds by route, not by path: random paths would each be a kind of their own.
+    rejectionLog.rejected(`${statusCode} ${request.routeOptions.url ?? "(no route)"}`, { method: request.method, path: loggedPath(request), statusCode, reason, ip: request.ip });
     count(request, statusCode);
     return reply.code(statusCode).send({ error: reason });
   };
@@ -344,6 +346,44 @@ function describeIssue(issues: readonly { path: readonly PropertyKey[]; message:
 
 /** Our paths are short; anyone may send a 16 KiB one, and each rejected request is a log line. */
 const LOGGED_PATH_MAX = 100;
+
+/** Rejections of one kind (status, path) logged one by one per minute; the rest of that minute are counted. */
+const REJECTIONS_LOGGED_PER_MINUTE = 20;
+const MINUTE_MS = 60_000;
+
+/**
+ * Anyone can send requests, and each rejection was a log line: 5,000 wrong-token posts wrote 5,000 lines in
+ * two seconds, enough to fill a disk or bury what matters. Each kind of rejection (status and path) is
+ * logged in full up to a limit each minute; past it, one line per kind says how many more there were. The
+ * metrics still count every one.
+ */
+function createRejectionLog(logger: Logger, nowMs: () => number) {
+  const seen = new Map<string, { count: number; example: Record<string, unknown> }>();
+  let windowEnds: ReturnType<typeof setTimeout> | undefined;
+  const endWindow = () => {
+    windowEnds = undefined;
+    for (const { count, example } of seen.values()) {
+      if (count > REJECTIONS_LOGGED_PER_MINUTE) logger.warn({ ...example, more: count - REJECTIONS_LOGGED_PER_MINUTE }, "more requests rejected like this one in the last minute, not logged one by one");
+    }
+    seen.clear();
+  };
+  let windowStart = nowMs();
+  return {
+    rejected(kind: string, fields: { method: string; path: string; statusCode: number; reason: string; ip: string }) {
+      if (nowMs() - windowStart >= MINUTE_MS) {
+        if (windowEnds !== undefined) clearTimeout(windowEnds);
+        endWindow();
+      }
+      if (seen.size === 0) windowStart = nowMs();
+      const entry = seen.get(kind) ?? { count: 0, example: fields };
+      entry.count += 1;
+      seen.set(kind, entry);
+      if (entry.count <= REJECTIONS_LOGGED_PER_MINUTE) logger.warn(fields, "request rejected");
+      // The count of the rest is said when the minute is over, even if no request comes after.
+      else if (windowEnds === undefined) windowEnds = setTimeout(endWindow, Math.max(0, windowStart + MINUTE_MS - nowMs())).unref();
+    },
+  };
+}
 
 function loggedPath(request: FastifyRequest): string {
   const path = request.url.split("?")[0] ?? "";

@@ -122,4 +122,28 @@ describe("what a rejected request leaves in the log", () => {
       await receiver.close();
     }
   });
+
+  it("a flood of wrong tokens is logged twenty at a time each minute, and the rest as one line with their count", async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(line) } });
+    let clock = Date.parse("2026-11-26T05:00:00Z");
+    const receiver = createWebhookServer({ ...shopReceiver(), logger, now: () => new Date(clock) });
+    const at = await receiver.listen({ port: 0, host: "127.0.0.1" });
+    const logged = () => lines.map((l) => JSON.parse(l) as { msg: string; more?: number; statusCode?: number });
+    const wrongToken = () =>
+      fetch(`${at}${CALLBACK_PATHS["virtual-account-paid"]}`, { method: "POST", body: "{}", headers: { "content-type": "application/json", [CALLBACK_TOKEN_HEADER]: "wrong" } });
+    try {
+      for (let i = 0; i < 50; i++) expect((await wrongToken()).status).toBe(401);
+      expect(logged().filter((l) => l.msg === "request rejected")).toHaveLength(20);
+      clock += 60_000;
+      expect((await wrongToken()).status).toBe(401);
+      const summary = logged().filter((l) => l.msg.startsWith("more requests rejected like this one"));
+      expect(summary).toHaveLength(1);
+      expect(summary[0]).toMatchObject({ more: 30, statusCode: 401 });
+      // A new minute logs again.
+      expect(logged().filter((l) => l.msg === "request rejected")).toHaveLength(21);
+    } finally {
+      await receiver.close();
+    }
+  });
 });
