@@ -52,6 +52,10 @@ disburse-summary =
     E-mail receipt: { $emails }
     Left today: { $remaining } (after this transfer { $remainingAfter }; daily limit { $limit })
     The send button is yours only, works once, and expires in { $minutes } minutes.
+# Added to a summary once pressed: what became of it.
+disburse-summary-closed-sent = ➡️ Button used: this transfer was sent off (the answer is below).
+disburse-summary-closed-cancelled = ✖ Cancelled: no money was sent.
+disburse-summary-closed-expired = ⌛ Expired: not sent. Make it again with /disburse if still needed.
 disburse-emails-none = none
 disburse-emails = to { $to }{ $cc }{ $bcc }
 disburse-emails-cc = , cc { $address }

@@ -44,8 +44,12 @@ describe("the confirm button pays once, in time, for the owner who started", () 
     shop.advanceClock(5 * 60_000 + 1_000);
     expect(await shop.pressForAnswer(OWNER, summary, CONFIRM)).toContain("kedaluwarsa");
     expect(shop.gatewayCalls()).toBe(0);
-    await shop.telegram.waitFor((c) => c.method === "editMessageReplyMarkup");
+    // The summary says it expired, not "check once more … the button works for 5 minutes" as before.
+    await shop.telegram.waitFor((c) => c.method === "editMessageText");
     expect(() => shop.telegram.pressButton(OWNER, summary, CONFIRM)).toThrow(/no callback button/);
+    const shown = shop.telegram.messagesIn(OWNER.id).find((m) => m.message_id === summary.message_id);
+    expect(shown && "text" in shown ? shown.text : "").toMatch(/\n\n⌛ Kedaluwarsa: tidak dikirim\. Buat lagi dengan \/kirimdana bila masih perlu\.$/);
+    expect(shown?.entities?.some((e) => e.type === "bold")).toBe(true);
   });
 
   it("cancel and confirm race for the same key: once cancelled, confirm pays nothing", async () => {

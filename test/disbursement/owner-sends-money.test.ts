@@ -40,6 +40,10 @@ describe("the owner pays a supplier from the chat", () => {
     expect(textOf(sent)).toContain("sedang diproses bank");
     expect(textOf(sent)).toContain("Anda dan grup toko akan diberi tahu hasilnya.");
     expect(textOf(sent)).toContain("Sisa batas hari ini: Rp 1.500.000");
+    // The summary now says it was used, and keeps no button.
+    const used = shop.telegram.messagesIn(OWNER.id).find((m) => m.message_id === summary.message_id);
+    expect(used && "text" in used ? used.text : "").toMatch(/\n\n➡️ Tombol sudah dipakai: transfer ini dikirim \(jawabannya di bawah\)\.$/);
+    expect(used?.reply_markup?.inline_keyboard ?? []).toHaveLength(0);
     const [disbursement] = shop.sandbox.objects().disbursements;
     expect(shop.sandbox.objects().disbursements).toHaveLength(1);
     expect(disbursement).toMatchObject({ bank_code: "BCA", account_number: "1234567890", account_name: "Budi Santoso", amount: 1_500_000 });

@@ -250,6 +250,18 @@ async function dropButtons(ctx: BotContext) {
 }
 
 /**
+ * Takes a pressed summary's buttons off and says on it what became of it (being sent, cancelled, expired):
+ * left as it was, it still read "check once more … the send button works once" after the fact. The text
+ * is kept as shown (its entities carry the formatting) with the line added at its end.
+ */
+async function closeSummary(ctx: BotContext, note: string) {
+  const message = ctx.callbackQuery?.message;
+  const text = message !== undefined && "text" in message ? message.text : undefined;
+  if (message === undefined || text === undefined) return dropButtons(ctx);
+  await ctx.editMessageText(`${text}\n\n${note}`, { entities: message.entities ?? [] }).catch(() => dropButtons(ctx));
+}
+
+/**
  * /disburse (/kirimdana) and the owner's menu button start the flow, in a private chat only; the summary's
  * buttons (confirm, cancel, retry) are answered against the draft saved in the store.
  */
@@ -301,7 +313,7 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
         return;
       }
       await ctx.answerCallbackQuery();
-      await dropButtons(ctx);
+      await closeSummary(ctx, ctx.t("disburse-summary-closed-cancelled"));
       await ctx.reply(ctx.t("disburse-cancelled"), { reply_markup: mainMenuKeyboard(ctx.t, ctx.role) });
       return;
     }
@@ -309,11 +321,12 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     const claim = action === "ok" ? await desk.claimConfirm(draftId, userId, pressed) : await desk.claimRetry(draftId, userId, pressed);
     if (!claim.ok) {
       await ctx.answerCallbackQuery({ text: refusalText(ctx, claim), show_alert: true });
-      if (claim.reason === "expired") await dropButtons(ctx);
+      if (claim.reason === "expired") await closeSummary(ctx, ctx.t("disburse-summary-closed-expired"));
       return;
     }
     await ctx.answerCallbackQuery({ text: ctx.t("disburse-press-sending") });
-    await dropButtons(ctx);
+    if (action === "ok") await closeSummary(ctx, ctx.t("disburse-summary-closed-sent"));
+    else await dropButtons(ctx);
     const outcome = await desk.send(claim.draft, pressed);
     // Began after its bound (Telegram held this press that long): the watch has told the owner, or will.
     if (outcome.kind === "overdue") return;
