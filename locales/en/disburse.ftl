@@ -91,6 +91,7 @@ disburse-sent-earlier =
     }
     Left today: { $remaining }
 disburse-over-daily-limit = ⛔ Not sent: above what is left today ({ $remaining }). No money was sent.
+disburse-retry-over-today = ⛔ <b>Not retried.</b> Today's sending limit has { $remaining } left, less than { $amount }. The earlier attempt may have been sent already: check the Palladium dashboard. Press Try again once today's limit has room (tomorrow, say).
 disburse-over-max = ⛔ Not sent: at most { $max } per transfer. No money was sent.
 disburse-refused-bad-key = ⛔ Not sent: the payment service refused the shop's API key. Ask the bot's operator to check PALLAPI_KEY. Today's limit was given back.
 disburse-refused-validation = ⛔ Not sent: the payment service refused this data ({ $message }). Today's limit was given back.

@@ -91,6 +91,7 @@ disburse-sent-earlier =
     }
     Sisa batas hari ini: { $remaining }
 disburse-over-daily-limit = ⛔ Tidak dikirim: melebihi sisa batas hari ini ({ $remaining }). Tidak ada uang yang dikirim.
+disburse-retry-over-today = ⛔ <b>Belum dicoba lagi.</b> Sisa batas kirim hari ini { $remaining }, kurang dari { $amount }. Percobaan sebelumnya mungkin sudah terkirim: cek dashboard Palladium. Tekan Coba lagi bila batas hari ini sudah cukup (besok, misalnya).
 disburse-over-max = ⛔ Tidak dikirim: maksimal { $max } per transfer. Tidak ada uang yang dikirim.
 disburse-refused-bad-key = ⛔ Tidak dikirim: kunci API toko ditolak layanan pembayaran. Minta operator bot memeriksa PALLAPI_KEY. Batas harian dikembalikan.
 disburse-refused-validation = ⛔ Tidak dikirim: layanan pembayaran menolak data ini ({ $message }). Batas harian dikembalikan.

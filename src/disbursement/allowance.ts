@@ -77,8 +77,16 @@ export interface DisbursementAllowance {
   reserve(externalId: string, amount: number): Promise<ReserveResult>;
   /** Gives a reservation back (the gateway refused, or the bank failed it); see releaseDisbursementAllowance. */
   release(externalId: string): Promise<Reservation | undefined>;
+  /** Whether a reservation for this disbursement is held now (on any day). */
+  holds(externalId: string): Promise<boolean>;
   /** Whether a reservation for this disbursement is held on today's allowance (one of an earlier day is not). */
   heldToday(externalId: string): Promise<boolean>;
+  /**
+   * For the retry, on a later day, of a transfer whose answer was unclear: takes its amount out of today's
+   * allowance too (if it goes now, it goes today), or refuses and leaves everything as it was. The earlier
+   * day keeps its count: the first attempt may have sent it then, and that day is over anyway.
+   */
+  reserveAgainToday(externalId: string, amount: number): Promise<ReserveResult>;
 }
 
 export function createDisbursementAllowance(options: AllowanceOptions): DisbursementAllowance {
@@ -99,10 +107,6 @@ export function createDisbursementAllowance(options: AllowanceOptions): Disburse
     const day = jakartaDay(at);
     if (amount > maxAmount) return { ok: false, reason: "above_max", max: maxAmount, remainingToday: Math.max(0, dailyLimit - (await usedOn(day))) };
     const ttlMs = msUntilForgotten(day, at);
-    // A retry on a later day of a transfer whose answer was unclear: if it goes now, it goes today, so it
-    // counts today. The earlier day keeps its count (the money may have left then): that day is over anyway.
-    const earlier = readReservation(await store.atomic.get(reservationKey(externalId)));
-    if (earlier !== undefined && earlier.day !== day) await store.atomic.take(reservationKey(externalId));
     // The counter first: if we crash before the reservation is written, the allowance stays taken
     // (too careful), never given back for money that may have left.
     const used = await store.atomic.incrementWithin(dailyCounterKey(day), amount, dailyLimit, ttlMs);
@@ -117,6 +121,18 @@ export function createDisbursementAllowance(options: AllowanceOptions): Disburse
     remainingToday,
     reserve,
     release: (externalId) => releaseDisbursementAllowance(store, externalId, now()),
+    holds: async (externalId) => (await store.atomic.get(reservationKey(externalId))) !== undefined,
+    reserveAgainToday: async (externalId, amount) => {
+      const at = now();
+      const day = jakartaDay(at);
+      const ttlMs = msUntilForgotten(day, at);
+      const used = await store.atomic.incrementWithin(dailyCounterKey(day), amount, dailyLimit, ttlMs);
+      if (used === null) return { ok: false, reason: "daily_limit", remainingToday: Math.max(0, dailyLimit - (await usedOn(day))) };
+      // Today's reservation replaces the earlier one: a FAILED now gives back today's, where the limit still matters.
+      await store.atomic.take(reservationKey(externalId));
+      await store.atomic.setIfAbsent(reservationKey(externalId), JSON.stringify({ day, amount } satisfies Reservation), ttlMs);
+      return { ok: true, day, usedToday: used, remainingToday: Math.max(0, dailyLimit - used) };
+    },
     heldToday: async (externalId) => readReservation(await store.atomic.get(reservationKey(externalId)))?.day === jakartaDay(now()),
   };
 }

@@ -93,6 +93,8 @@ export type SendOutcome =
   | { kind: "refused"; code: GatewayErrorCode | "UNKNOWN"; gatewayMessage?: string | undefined; reason?: string | undefined }
   /** Maybe created; the allowance stays taken until we know. */
   | { kind: "uncertain"; code: GatewayErrorCode | "UNKNOWN" }
+  /** A retry on a later day that today's allowance cannot hold: not sent now, and as unclear as before. */
+  | { kind: "retry_over_today"; remainingToday: number }
   /** The watch concluded this attempt first (its bound had passed): it tells the owner, not the caller. */
   | { kind: "overdue" };
 
@@ -377,15 +379,23 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
       return { kind: "overdue" };
     }
     // The first attempt takes the allowance; a retry already holds it, unless the first was cut off before
-    // taking it (no reservation, so it never reached the gateway), or took it on an earlier day: a retry that
-    // sends the money today counts against today.
-    if (draft.retries === 0 || !(await allowance.heldToday(draft.externalId))) {
+    // taking it (no reservation, so it never reached the gateway).
+    if (draft.retries === 0 || !(await allowance.holds(draft.externalId))) {
       const reserved = await allowance.reserve(draft.externalId, draft.amount);
       if (!reserved.ok) {
         if (!(await conclude(draft, "refused"))) return { kind: "overdue" };
         return reserved.reason === "above_max"
           ? { kind: "above_max", max: reserved.max }
           : { kind: "daily_limit", remainingToday: reserved.remainingToday };
+      }
+    } else if (!(await allowance.heldToday(draft.externalId))) {
+      // A retry on a later day: if it sends the money now, that is today's, so today's allowance must hold it.
+      // When it cannot, nothing is sent, and the transfer stays as unclear as it was (the first attempt may
+      // have sent it): never "not sent", and the owner may retry once today's allowance has room.
+      const again = await allowance.reserveAgainToday(draft.externalId, draft.amount);
+      if (!again.ok) {
+        if (!(await conclude(draft, "uncertain"))) return { kind: "overdue" };
+        return { kind: "retry_over_today", remainingToday: again.remainingToday };
       }
     }
     await recordBeforeSending(draft, messageId);

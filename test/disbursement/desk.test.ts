@@ -211,17 +211,18 @@ describe("the disbursement desk", () => {
     expect(sandbox.objects().disbursements.filter((x) => x.external_id === draft.externalId)).toHaveLength(1);
   });
 
-  it("counts the retry of an unclear transfer against the day it is retried on, not the day it was first sent", async () => {
+  it("holds the retry of an unclear transfer on a later day to that day's allowance; when it cannot, nothing is sent and it stays unclear", async () => {
     let at = new Date("2026-05-04T20:00:00+07:00");
     const d = desk({ now: () => at, dailyLimit: 400_000 });
     const draft = await draftFor(d);
-    sandbox.injectFault({ endpoint: "create-disbursement", when: "before", status: 503 });
+    // The gateway creates the transfer, then its answer is lost: the first attempt did send it.
+    sandbox.injectFault({ endpoint: "create-disbursement", when: "after", status: 503 });
     const claim = await d.claimConfirm(draft.draftId, 1001);
     if (!claim.ok) throw new Error("the owner's press must win the claim");
     expect((await d.send(claim.draft, {})).kind).toBe("uncertain");
-    expect(await d.allowance.remainingToday()).toBe(150_000);
+    expect(sandbox.objects().disbursements.filter((x) => x.external_id === draft.externalId)).toHaveLength(1);
 
-    // The next Jakarta day, 250.000 goes out first; the retry of yesterday's 250.000 would make 500.000 today.
+    // The next Jakarta day 250.000 goes out first; today's allowance cannot hold the retry as well.
     at = new Date("2026-05-05T09:00:00+07:00");
     const today = await draftFor(d);
     const claimToday = await d.claimConfirm(today.draftId, 1001);
@@ -229,8 +230,17 @@ describe("the disbursement desk", () => {
     expect((await d.send(claimToday.draft, {})).kind).toBe("sent");
     const retry = await d.claimRetry(draft.draftId, 1001);
     if (!retry.ok) throw new Error("the owner's retry must win the claim");
-    expect(await d.send(retry.draft, {})).toEqual({ kind: "daily_limit", remainingToday: 150_000 });
-    expect(sandbox.objects().disbursements.filter((x) => x.external_id === draft.externalId)).toHaveLength(0);
+    expect(await d.send(retry.draft, {})).toEqual({ kind: "retry_over_today", remainingToday: 150_000 });
+    // Not "refused": the first attempt may have sent it (here it did). Still unclear, and can be retried.
+    expect((await d.getDraft(draft.draftId))?.state).toBe("uncertain");
     expect(await store.atomic.get(dailyCounterKey("2026-05-05"))).toBe("250000");
+
+    // The day after, with room: the retry is held to that day and the gateway says it exists: sent, once.
+    at = new Date("2026-05-06T09:00:00+07:00");
+    const again = await d.claimRetry(draft.draftId, 1001);
+    if (!again.ok) throw new Error("the owner's retry must win the claim");
+    expect((await d.send(again.draft, {})).kind).toBe("sent");
+    expect(sandbox.objects().disbursements.filter((x) => x.external_id === draft.externalId)).toHaveLength(1);
+    expect(await store.atomic.get(dailyCounterKey("2026-05-06"))).toBe("250000");
   });
 });

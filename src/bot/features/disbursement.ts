@@ -235,6 +235,8 @@ function outcomeText(ctx: BotContext, draft: DisbursementDraft, outcome: SendOut
       return ctx.t("disburse-over-max", { max: formatRupiah(outcome.max) });
     case "daily_limit":
       return ctx.t("disburse-over-daily-limit", { remaining: formatRupiah(outcome.remainingToday) });
+    case "retry_over_today":
+      return ctx.t("disburse-retry-over-today", { remaining: formatRupiah(outcome.remainingToday), amount: formatRupiah(draft.amount) });
     case "refused":
       if (outcome.code === "BAD_KEY") return ctx.t("disburse-refused-bad-key");
       if (outcome.code === "VALIDATION") return ctx.t("disburse-refused-validation", { message: escapeHtml(outcome.gatewayMessage ?? "-") });
@@ -331,12 +333,10 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     // Began after its bound (Telegram held this press that long): the watch has told the owner, or will.
     if (outcome.kind === "overdue") return;
     const text = outcomeText(ctx, claim.draft, outcome, (await deps.store.access.listGroups()).length > 0);
-    const keyboard =
-      outcome.kind === "uncertain"
-        ? new InlineKeyboard().text(ctx.t("disburse-retry-button"), pressData("retry", draftId))
-        : mainMenuKeyboard(ctx.t, ctx.role);
+    const stillUnclear = outcome.kind === "uncertain" || outcome.kind === "retry_over_today";
+    const keyboard = stillUnclear ? new InlineKeyboard().text(ctx.t("disburse-retry-button"), pressData("retry", draftId)) : mainMenuKeyboard(ctx.t, ctx.role);
     await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
-    if (outcome.kind === "uncertain") await desk.uncertainTold(claim.draft);
+    if (stillUnclear) await desk.uncertainTold(claim.draft);
   });
 
   /**
