@@ -1,4 +1,8 @@
+import type { SessionData } from "./bot/context.js";
+import { userSessionKey } from "./bot/recipient-language.js";
+import { keyvStorageAdapter } from "./bot/storage-adapter.js";
 import { awaitsPayment } from "./domain/payment-state.js";
+import { DEFAULT_LOCALE } from "./i18n.js";
 import { formatRupiah } from "./domain/rupiah.js";
 import type { Sandbox } from "./sandbox/index.js";
 import type { PaymentRecord, Store } from "./store/index.js";
@@ -36,7 +40,11 @@ export async function runOfflineChat(deps: {
   output: NodeJS.WritableStream;
   signal?: AbortSignal;
 }): Promise<void> {
-  const t = (key: string, vars?: Record<string, string | number>) => deps.i18n.t("id", key, vars);
+  // The demo's own lines follow the owner's /bahasa choice, read again at each of its commands; its
+  // greeting and help, shown before any choice, are Indonesian.
+  const sessions = keyvStorageAdapter<SessionData>(deps.store.namespace("sessions"));
+  let locale: string = DEFAULT_LOCALE;
+  const t = (key: string, vars?: Record<string, string | number>) => deps.i18n.t(locale, key, vars);
   const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
   /**
@@ -134,6 +142,9 @@ export async function runOfflineChat(deps: {
       inChat: (v) => t("demo-terminal-in-chat", v),
       cannotPress: (v) => t("demo-terminal-cannot-press", v),
     },
-    onCommand: async (line, io) => (await playTheCustomer(line, io)) || (await playTheBank(line, io)),
+    onCommand: async (line, io) => {
+      locale = (await sessions.read(userSessionKey(DEMO_OWNER.id)))?.language ?? DEFAULT_LOCALE;
+      return (await playTheCustomer(line, io)) || (await playTheBank(line, io));
+    },
   });
 }

@@ -244,6 +244,15 @@ describe("the offline demo: npm start with no configuration", () => {
     const listening = readFileSync("/proc/net/tcp", "utf8").split("\n").filter((l) => l.includes(`:${port} 00000000:0000 0A`));
     expect(listening.map((l) => l.trim().split(/\s+/)[1])).toEqual([`0100007F:${port}`]);
 
+    // Once the owner picks English, the demo's own lines are English too.
+    const choose = await session.type("/language", "English");
+    const english = /\[(\d+)\]\s*\S*\s*English/.exec(choose)?.[1];
+    expect(english).toBeDefined();
+    await session.type(english ?? "", "Language set to English");
+    // The choice is stored once its update is done: the next message to the bot waits for that (one update at a time per person).
+    await session.type("/start", "Create Virtual Account");
+    expect(await session.type("bank", "No transfer is waiting")).toContain("/disburse");
+
     await quit(session);
   }, 60_000);
 });
