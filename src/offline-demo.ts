@@ -23,8 +23,12 @@ export const DEMO_TRANSFER_FAILURE_CODE = "INVALID_DESTINATION";
  */
 const TRANSFER_COMMAND = /^bank(?:\s+(gagal|fail))?(?:\s+(\S+))?$/i;
 
-/** A reference or an amount ("pb-mh2x…", "20000"): a digit in it. A plain word after "pay" is not one. */
-const LOOKS_LIKE_A_REFERENCE = /\d/;
+/**
+ * A reference of the bot's ("pb-mh2x…") or an amount ("20000", "150rb" would be a word): what "pay <ref>"
+ * answers itself when it names no bill. Anything else after "pay" ("Pay supplier", "Pay INV-0042") is the
+ * owner talking to the bot.
+ */
+const LOOKS_LIKE_A_REFERENCE = /^(pb-[0-9a-z-]+|[\d.,]+)$/i;
 
 /**
  * The offline demo's chat: the human plays the merchant in a terminal, plays the customer with "pay" and

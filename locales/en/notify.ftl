@@ -30,6 +30,13 @@ notify-payment-again-over =
     Customer: { $customer }
     Time: { $time }
     Ref: <code>{ $reference }</code>
+notify-payment-again-over-now =
+    ⚠️ <b>Payment received: the bill is now overpaid</b>
+    Amount: <b>{ $amount }</b>
+    Method: { $method }
+    Customer: { $customer }
+    Time: { $time }
+    Ref: <code>{ $reference }</code>
 # A payment of another amount than the one asked: the cashier must see it before handing over the goods.
 notify-payment-short =
     ⚠️ <b>Short payment</b>

@@ -30,6 +30,13 @@ notify-payment-again-over =
     Pelanggan: { $customer }
     Waktu: { $time }
     Ref: <code>{ $reference }</code>
+notify-payment-again-over-now =
+    ⚠️ <b>Pembayaran diterima, tagihan kini lebih bayar</b>
+    Jumlah: <b>{ $amount }</b>
+    Metode: { $method }
+    Pelanggan: { $customer }
+    Waktu: { $time }
+    Ref: <code>{ $reference }</code>
 # A payment of another amount than the one asked: the cashier must see it before handing over the goods.
 notify-payment-short =
     ⚠️ <b>Pembayaran kurang</b>

@@ -51,38 +51,41 @@ const currency = z
  * and then give up, never told to the shop. Fields it never reads are not looked at.
  */
 
-/** A shown field: a string (trimmed), or a whole number sent for one; missing or null is undefined. */
+/**
+ * A shown field: text (trimmed, cut at 256 characters) or a number sent for it; anything else (missing, null,
+ * an object) is undefined, never a refusal.
+ */
 const shown = z
-  .union([z.string().max(256), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
-  .nullish()
-  .transform((v) => (v === null || v === undefined ? undefined : String(v).trim() || undefined));
+  .unknown()
+  .transform((v) => {
+    if (typeof v === "string") return v.trim().slice(0, 256) || undefined;
+    return typeof v === "number" && Number.isFinite(v) ? String(v) : undefined;
+  })
+  .optional();
+
+/** What the customer paid into, as sent: a number, or text with spaces or dashes (dropped). */
+const paidInto = (pattern: RegExp, what: string) =>
+  z
+    .union([z.string().max(64), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
+    .transform((v) => String(v).replace(/[\s-]/g, ""))
+    .pipe(z.string().regex(pattern, what));
 /**
  * The VA number or payment code the customer paid: required (every such callback names it, and it tells a
- * VA payment from an Alfamart one), but taken as sent: a number, or text with spaces or dashes, dropped.
+ * VA payment from an Alfamart one), but taken as sent.
  */
-const paidNumber = z
-  .union([z.string().max(64), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
-  .transform((v) => String(v).replace(/[\s-]/g, ""))
-  .pipe(z.string().min(1, "is empty"));
+const vaNumber = paidInto(/^\d{4,32}$/, "must be the VA's digits");
+const paymentCode = paidInto(/^[A-Za-z0-9]{1,64}$/, "must be the payment code's letters and digits");
 
 /**
  * A time: ISO 8601 with an offset, or without one ("2026-11-26T17:00:00", "2026-11-26 17:00:00"), which a
- * gateway in Jakarta means as Jakarta time; normalized to ISO in UTC. Missing or null: undefined (the
- * receiver then uses the time it received the callback). Present but no time at all: refused.
+ * gateway in Jakarta means as Jakarta time; normalized to ISO in UTC. Missing, or in a form not read here:
+ * undefined, and the receiver uses the time it received the callback (a real payment is not refused over
+ * the way its time is written).
  */
 const shownTime = z
-  .string()
-  .max(64)
-  .nullish()
-  .transform((text, ctx) => {
-    if (text === null || text === undefined) return undefined;
-    const at = readCallbackTime(text);
-    if (at === undefined) {
-      ctx.addIssue({ code: "custom", message: "is not a date and time" });
-      return z.NEVER;
-    }
-    return at;
-  });
+  .unknown()
+  .transform((v) => (typeof v === "string" ? readCallbackTime(v) : undefined))
+  .optional();
 
 function readCallbackTime(text: string): string | undefined {
   const iso = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?$/i.exec(text.trim());
@@ -92,11 +95,10 @@ function readCallbackTime(text: string): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
-/** Read for nothing but its mark: checked as the event it says it is, and refused costs nothing. */
 export const virtualAccountCreatedSchema = z.object({
   id,
   external_id: externalId,
-  account_number: paidNumber,
+  account_number: vaNumber,
   status: z.literal("ACTIVE"),
 });
 
@@ -104,7 +106,7 @@ export const virtualAccountPaidSchema = z.object({
   id,
   payment_id: id,
   external_id: externalId,
-  account_number: paidNumber,
+  account_number: vaNumber,
   bank_code: shown,
   amount: paidAmount,
   currency,
@@ -120,7 +122,7 @@ export const retailOutletPaidSchema = z.object({
   payment_id: id,
   external_id: externalId,
   retail_outlet_name: shown,
-  payment_code: paidNumber,
+  payment_code: paymentCode,
   amount: paidAmount,
   currency,
   status: z
@@ -222,11 +224,12 @@ export type CallbackPayload<E extends CallbackEvent> = z.infer<(typeof CALLBACK_
 
 /**
  * The id that makes one delivery of an event the same as its retries (dedupe key). A transfer's callbacks
- * carry the transfer's id, so its status is part of the key: a FAILED after a COMPLETED (or the other way
- * round) is another event, not a retry, and must be looked at.
+ * carry the transfer's id, so its status and time are part of the key: a FAILED after a COMPLETED (or the
+ * other way round) is another event, not a retry, and must be looked at.
  */
-export function callbackEventId(event: CallbackEvent, payload: { id: string; payment_id?: string; status?: string | null | undefined }): string {
-  if (event === "disbursement") return `${event}:${payload.id}:${payload.status ?? ""}`;
+export function callbackEventId(event: CallbackEvent, payload: { id: string; payment_id?: string; status?: string | null | undefined; updated?: string | undefined }): string {
+  // With its time too, when it has one: COMPLETED, then FAILED, then COMPLETED again is three results.
+  if (event === "disbursement") return `${event}:${payload.id}:${payload.status ?? ""}${payload.updated !== undefined ? `:${payload.updated}` : ""}`;
   const key = event === "virtual-account-paid" || event === "retail-outlet-paid" ? payload.payment_id ?? payload.id : payload.id;
   return `${event}:${key}`;
 }

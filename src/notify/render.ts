@@ -62,15 +62,17 @@ function methodDiffersLine(i18n: Translator, locale: string, reported: PaymentMe
  * A bill paid more than once whose total is short of or over what it asked: its notice and its message are
  * headed with a warning, not "received" or "paid" (a cashier reads the first line before handing over goods).
  */
-function repeatedShortOrOver(repeated: PaymentReceived["repeated"]): "-short" | "-over" | undefined {
+function repeatedShortOrOver(repeated: PaymentReceived["repeated"], amount: number): "-short" | "-over" | "-over-now" | undefined {
   if (repeated === undefined) return undefined;
   const { suffix } = amountVersusAsked(repeated.total, repeated.asked);
-  return suffix === "" ? undefined : suffix;
+  if (suffix === "") return undefined;
+  // Over now, but short before this payment: not "paid again on a bill already paid", and only the excess is owed back.
+  return suffix === "-over" && repeated.total - amount < repeated.asked ? "-over-now" : suffix;
 }
 
 export function renderPaymentReceived(i18n: Translator, n: PaymentReceived): string {
   const versus = amountVersusAsked(n.amount, n.askedAmount);
-  const again = repeatedShortOrOver(n.repeated);
+  const again = repeatedShortOrOver(n.repeated, n.amount);
   const key = again !== undefined ? `notify-payment-again${again}` : versus.suffix === "" ? "notify-payment-received" : `notify-payment${versus.suffix}`;
   const lines = [
     i18n.t(n.locale, key, {
@@ -167,8 +169,8 @@ function renderUnknownDisbursement(i18n: Translator, n: UnknownPayment, method: 
 export function renderPaidCaption(i18n: Translator, n: MarkPaid, now: Date): string {
   if (n.reusable !== undefined) return renderReusableCaption(i18n, n, n.reusable, now);
   const versus = amountVersusAsked(n.amount, n.askedAmount);
-  const again = repeatedShortOrOver(n.repeated);
-  const key = again !== undefined ? `notify-paid-caption-again${again}` : `notify-paid-caption${versus.suffix}`;
+  const again = repeatedShortOrOver(n.repeated, n.amount);
+  const key = again !== undefined ? `notify-paid-caption-again${again === "-over-now" ? "-over" : again}` : `notify-paid-caption${versus.suffix}`;
   const caption = i18n.t(n.locale, key, {
     amount: formatRupiah(n.amount),
     count: n.repeated?.count ?? 1,

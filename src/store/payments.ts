@@ -25,12 +25,15 @@ export function createPaymentRepository(backend: Backend): PaymentRepository {
       // the same payment (a press again after a restart cut the first off) must not put a payment whose
       // paid callback came in between back to "pending".
       const { previous } = await backend.updateRecord<PaymentRecord>(PAYMENTS_NAMESPACE, record.externalId, (found) => (found === undefined ? record : undefined));
-      if (previous !== undefined) return previous;
+      const stored = previous ?? record;
+      // Added again for one already recorded: a save cut off between the record and its index entries left
+      // it out of the lists (adding is idempotent).
+      const storedScore = previous === undefined ? score : scoreOf(previous);
       await Promise.all([
-        backend.index.add(RECENT, record.externalId, score),
-        backend.index.add(byCreator(record.createdBy), record.externalId, score),
+        backend.index.add(RECENT, stored.externalId, storedScore),
+        backend.index.add(byCreator(stored.createdBy), stored.externalId, storedScore),
       ]);
-      return record;
+      return stored;
     },
     async get(externalId) {
       return (await records.get<PaymentRecord>(externalId)) ?? undefined;

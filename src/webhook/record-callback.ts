@@ -206,7 +206,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
    * same result again is not told again; one that contradicts the recorded result is applied only if the
    * gateway's `updated` is newer, and then says what it overturns; an older one is logged and left.
    */
-  async function recordDisbursement(eventId: string, payload: TransferResult, record: PaymentRecord): Promise<number> {
+  async function recordDisbursement(eventId: string, payload: TransferResult, record: PaymentRecord, untimed: boolean): Promise<number> {
     const status = payload.status === "COMPLETED" ? "completed" : "failed";
     return store.withLock(`transfer-result:${record.externalId}`, async () => {
       const current = (await store.payments.get(record.externalId)) ?? record;
@@ -217,7 +217,10 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         logger.info({ eventId, externalId: record.externalId, status }, "a transfer result reported again under another id; told once already");
         return 0;
       }
-      if (recorded !== undefined && recorded !== status && !sameEvent && !newerThan(payload.updated, current.resultAt)) {
+      // A contradiction without the gateway's time cannot be ordered: a COMPLETED is believed (the money is
+      // counted, the careful side), a FAILED is not (it would give back money that may have left).
+      const newer = untimed ? status === "completed" : newerThan(payload.updated, current.resultAt);
+      if (recorded !== undefined && recorded !== status && !sameEvent && !newer) {
         logger.warn({ eventId, externalId: record.externalId, recorded, reported: status, recordedAt: current.resultAt, reportedAt: payload.updated }, "an older transfer result contradicts the one recorded; left as recorded");
         return 0;
       }
@@ -373,7 +376,9 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
 
   return async function recordCallback<E extends CallbackEvent>(event: E, received: CallbackPayload<E>): Promise<RecordOutcome> {
     const payload = withTime(event, received, deps.now().toISOString());
-    const eventId = callbackEventId(event, payload as { id: string; payment_id?: string });
+    // From the callback as sent: the time it reached us is no part of what it is.
+    const eventId = callbackEventId(event, received as { id: string; payment_id?: string });
+    const untimed = event === "disbursement" && (received as ReceivedDisbursementResult).updated === undefined;
     const externalId = payload.external_id;
     if (recordWith !== undefined && prepare !== undefined && event !== "disbursement") {
       return recordAsOneUnit(recordWith, prepare, eventId, event as Exclude<CallbackEvent, "disbursement">, payload as CallbackPayload<Exclude<CallbackEvent, "disbursement">>);
@@ -399,7 +404,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       return first ? { kind: "unknown-external-id", eventId, notifications } : { kind: "duplicate", eventId };
     }
     if (event === "disbursement") {
-      notifications = await recordDisbursement(eventId, paidOrDisbursement as TransferResult, record);
+      notifications = await recordDisbursement(eventId, paidOrDisbursement as TransferResult, record, untimed);
     } else {
       notifications = await recordPaid(eventId, event as "virtual-account-paid" | "retail-outlet-paid", paidOrDisbursement as PaidCallback, record);
     }
@@ -538,9 +543,9 @@ function paymentKindOf(event: "virtual-account-paid" | "retail-outlet-paid" | "d
  * lacks it), and the callback's own only when it names another account or code than ours.
  */
 function methodsOf(event: PaidEventName, record: PaymentRecord, payload: PaidCallback): { method: PaymentMethod; otherReported?: PaymentMethod } {
-  const reported = methodOf(event, payload);
-  const method = recordMethodOf(record) ?? reported ?? reportedInPart(event, payload);
-  return reported === undefined || sameMethod(method, reported) ? { method } : { method, otherReported: reported };
+  const reported = reportedInPart(event, payload);
+  const method = recordMethodOf(record) ?? reported;
+  return sameMethod(method, reported) ? { method } : { method, otherReported: reported };
 }
 
 /** The bank and number (or outlet and code) we issued, when the record has them. */
@@ -554,9 +559,10 @@ function recordMethodOf(record: PaymentRecord): PaymentMethod | undefined {
   return undefined;
 }
 
+/** `b` is the callback's: a bank it left out ("?") is no difference, its number still is. */
 function sameMethod(a: PaymentMethod, b: PaymentMethod): boolean {
   if (a.kind === "virtual_account" && b.kind === "virtual_account") {
-    return a.bankCode.toUpperCase() === b.bankCode.toUpperCase() && a.accountNumber === b.accountNumber;
+    return (b.bankCode === UNNAMED_BANK || a.bankCode.toUpperCase() === b.bankCode.toUpperCase()) && a.accountNumber === b.accountNumber;
   }
   if (a.kind === "retail" && b.kind === "retail") {
     return a.retailOutletName.toUpperCase() === b.retailOutletName.toUpperCase() && a.paymentCode === b.paymentCode;
@@ -576,9 +582,11 @@ function methodOf(event: PaidEventName, payload: PaidCallback): PaymentMethod | 
   return va.bank_code === undefined ? undefined : { kind: "virtual_account", bankCode: va.bank_code, accountNumber: va.account_number };
 }
 
-/** The callback's method with a bank it left out shown as "?": for a payment we have no record of. */
+const UNNAMED_BANK = "?";
+
+/** The callback's method with a bank it left out shown as "?". */
 function reportedInPart(event: PaidEventName, payload: PaidCallback): PaymentMethod {
   const method = methodOf(event, payload);
   if (method !== undefined) return method;
-  return { kind: "virtual_account", bankCode: "?", accountNumber: (payload as ReceivedVirtualAccountPaid).account_number };
+  return { kind: "virtual_account", bankCode: UNNAMED_BANK, accountNumber: (payload as ReceivedVirtualAccountPaid).account_number };
 }

@@ -208,7 +208,7 @@ describe("the offline demo: npm start with no configuration", () => {
   it("lets the owner play a bank that refuses: 'bank gagal' and the 'failed' notification with its reason arrives", async () => {
     const session = await startDemo("transfer-failed");
     // An English description beginning with "pay" reaches the bot too, not the demo's customer.
-    await sendMoney(session, "Siti Aminah", "Pay supplier");
+    await sendMoney(session, "Siti Aminah", "Pay INV-0042");
 
     const failed = await session.type("bank gagal", "Transfer gagal");
     expect(failed).toContain("Bank menolak transfer Rp 150.000 ke Siti Aminah");

@@ -63,6 +63,9 @@ describe("a bill paid in more than one payment", () => {
     expect(firstLine(renderPaymentReceived(i18n, stillShort))).toBe("⚠️ Pembayaran diterima, tagihan belum lunas");
     expect(firstLine(renderPaymentReceived(i18n, rest))).toBe("✅ Pembayaran diterima");
     expect(firstLine(renderPaymentReceived(i18n, { ...twice, locale: "en" }))).toBe("⚠️ Another payment on a bill already paid");
+    // Short before this payment, over after it: not "paid again on a bill already paid".
+    const shortThenOver = { ...received(30_000, undefined, "Bu Rina"), repeated: { count: 2, total: 60_000, asked: 50_000 } };
+    expect(firstLine(renderPaymentReceived(i18n, shortThenOver))).toBe("⚠️ Pembayaran diterima, tagihan kini lebih bayar");
     const message = (n: typeof twice) => ({ ...n, type: "mark-paid" as const, messageId: 5 });
     expect(firstLine(renderPaidCaption(i18n, message(twice), new Date(at)))).toBe("⚠️ DIBAYAR 2× · LEBIH BAYAR");
     expect(firstLine(renderPaidCaption(i18n, message(stillShort), new Date(at)))).toBe("⚠️ DIBAYAR 2× · BELUM LUNAS");

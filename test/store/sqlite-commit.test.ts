@@ -12,7 +12,7 @@ type Row = Record<string, unknown>;
 const openFile = createRequire(import.meta.url)("better-sqlite3") as new (
   path: string,
   options: { readonly: boolean },
-) => { prepare(sql: string): { all(...params: unknown[]): Row[] }; close(): void };
+) => { prepare(sql: string): { all(...params: unknown[]): Row[]; run(...params: unknown[]): unknown }; close(): void };
 
 /**
  * On SQLite, callbacks that arrive together share one transaction (the group commit). A unit the database
@@ -138,6 +138,33 @@ describe("a SQLite file the bot cannot open", () => {
       expect(failed?.code).toBe("store_unreachable");
       expect(failed?.message).toMatch(/^STORE_URL: cannot open the SQLite file \S+ \(E[A-Z]+\); check that the folder exists or can be made, and that this user may write it$/);
       expect(failed?.message).toContain(path);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a payment saved again after a save cut off before its list entries", () => {
+  it("gets its list entries then, and keeps its record as it was", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pallabot-index-"));
+    const file = join(dir, "shop.sqlite");
+    try {
+      let store = await createStore({ url: `sqlite://${file}` });
+      const first = cashierVirtualAccount("cut-before-index", { createdBy: 4242 });
+      await store.payments.save(first);
+      await store.payments.update(first.externalId, { status: "paid" });
+      await store.close();
+      // What a crash between the record and its index entries leaves: the record, in no list.
+      const db = new openFile(file, { readonly: false });
+      db.prepare("DELETE FROM pallabot_index WHERE member = ?").run(first.externalId);
+      db.close();
+      store = await createStore({ url: `sqlite://${file}` });
+      expect(await store.payments.listRecent({ limit: 5, createdBy: 4242 })).toEqual([]);
+      await store.payments.save({ ...first, createdAt: new Date().toISOString() });
+      expect((await store.payments.listRecent({ limit: 5, createdBy: 4242 })).map((p) => [p.externalId, p.status, p.createdAt])).toEqual([
+        [first.externalId, "paid", first.createdAt],
+      ]);
+      await store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,3 +1,4 @@
+import { callbackEventId } from "../../src/gateway/callbacks.js";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { createWebhookServer } from "../../src/webhook/server.js";
@@ -31,7 +32,7 @@ describe("a transfer result for a customer's virtual account", () => {
     expect(toOwner[0]).toContain("transfer terkirim (COMPLETED)");
     expect(toOwner[0]).toContain("Di bot, referensi ini adalah virtual account (VA)");
     expect(toOwner[0]).not.toContain("Transfer terkirim");
-    expect(await shop.eventLog.get(`disbursement:${String(callback.id)}:${String(callback.status)}`)).toMatchObject({ known: false, externalId: va.externalId });
+    expect(await shop.eventLog.get(callbackEventId("disbursement", callback as { id: string }))).toMatchObject({ known: false, externalId: va.externalId });
   });
 });
 

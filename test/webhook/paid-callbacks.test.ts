@@ -201,6 +201,27 @@ describe("a callback that differs from the documented one where the bot only sho
     expect(await shop.store.payments.get(va.externalId)).toMatchObject({ status: "paid", paidAt: "2026-11-26T07:30:00.000Z" });
   });
 
+  it("is recorded with the time it arrived when its own time is in a form not read here, and warns of another VA number without a bank", async () => {
+    const va = await shop.createVirtualAccount({ amount: 90_000, name: "Dewi Sartika", bank: "BCA" });
+    const before = Date.now();
+    const paid = await postCallback(CALLBACK_PATHS["virtual-account-paid"], {
+      id: `cb-odd-${va.externalId}`,
+      payment_id: `pay-odd-${va.externalId}`,
+      external_id: va.externalId,
+      account_number: "8808999999999999",
+      bank_code: { name: "BCA" },
+      amount: 90_000,
+      transaction_timestamp: "26/11/2026 10:00:00",
+      sender_name: "X".repeat(300),
+    });
+    expect(paid.status).toBe(200);
+    await shop.settle();
+    const [told] = mentioning(va.externalId)(SHOP_GROUP);
+    expect(textOf(told!)).toContain(`BCA <code>${va.accountNumber}</code>`);
+    expect(textOf(told!)).toContain("⚠️ Palladium menyebut VA ? <code>8808999999999999</code>");
+    expect(Date.parse((await shop.store.payments.get(va.externalId))?.paidAt ?? "")).toBeGreaterThanOrEqual(before - 1_000);
+  });
+
   it("is refused with 400 and tells nobody when it is not in rupiah, is no whole rupiah, or names no account", async () => {
     const va = await shop.createVirtualAccount({ amount: 150_000, name: "Andi Dollar" });
     const base = { id: `cb-usd-${va.externalId}`, payment_id: `pay-usd-${va.externalId}`, external_id: va.externalId, account_number: va.accountNumber, amount: 150 };

@@ -46,12 +46,21 @@ describe("a transfer's results out of order", () => {
     expect(failed[0]).toContain("Palladium tadi melaporkan transfer ini terkirim");
     expect(await desk.allowance.remainingToday()).toBe(60_000_000);
 
-    // And back: a COMPLETED at 12.00 counts the money again.
-    expect((await result("COMPLETED", "disb-4", "2026-11-26T05:00:00.000Z")).status).toBe(200);
+    // And back, under the same id again (the gateway's way): a COMPLETED at 12.00 counts the money again.
+    expect((await result("COMPLETED", "disb-1", "2026-11-26T05:00:00.000Z")).status).toBe(200);
     await shop.settle();
     const again = told(OWNER.id, draft.externalId).filter((t) => t.includes("Transfer terkirim"));
     expect(again).toHaveLength(2);
     expect(again[1]).toContain("tadi melaporkan transfer ini gagal");
+    expect(await desk.allowance.remainingToday()).toBe(20_000_000);
+    expect(told(OWNER.id, draft.externalId)).toHaveLength(3);
+
+    // A FAILED without the gateway's time cannot be ordered: it does not overturn the COMPLETED (money may have left).
+    const untimed = disbursementCallback(ref, { id: "disb-5", status: "FAILED", amount: 40_000_000, failure_code: "REJECTED_BY_BANK" });
+    delete untimed.updated;
+    expect((await postCallback(shop.webhookUrl, "disbursement", untimed)).status).toBe(200);
+    await shop.settle();
+    expect(await record()).toMatchObject({ status: "completed" });
     expect(await desk.allowance.remainingToday()).toBe(20_000_000);
     expect(told(OWNER.id, draft.externalId)).toHaveLength(3);
   });
