@@ -97,7 +97,8 @@ const envSchema = z.object({
     .default("info"),
   DISBURSE_MAX_AMOUNT: digitsToInt("DISBURSE_MAX_AMOUNT").default(25_000_000),
   DISBURSE_DAILY_LIMIT: digitsToInt("DISBURSE_DAILY_LIMIT").default(50_000_000),
-  METRICS_TOKEN: optionalString,
+  // Anyone who reaches the port may try it: a short one is guessed (the secret list also skips values under 6).
+  METRICS_TOKEN: optionalString.refine((s) => s === undefined || s.length >= 16, "METRICS_TOKEN must be at least 16 characters"),
   NOTIFIER_LEASE_MS: digitsToInt("NOTIFIER_LEASE_MS")
     .refine((n) => n >= 1_000, "NOTIFIER_LEASE_MS must be at least 1000")
     .default(60_000),

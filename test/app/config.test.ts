@@ -33,6 +33,11 @@ describe("the configuration an operator gives", () => {
     expect(loadConfig({ BOT_TOKEN, ...key }).warnings).toEqual([]);
   });
 
+  it("refuses a METRICS_TOKEN short enough to guess, without repeating it", () => {
+    expect(problemsOf({ METRICS_TOKEN: "ab" })).toEqual(["METRICS_TOKEN: METRICS_TOKEN must be at least 16 characters"]);
+    expect(loadConfig({ METRICS_TOKEN: "scrape-token-0123456789" }).metricsToken).toBe("scrape-token-0123456789");
+  });
+
   it("warns of settings that start the bot but are likely not meant: gateway settings without a key, a live key on the QA gateway", () => {
     expect(loadConfig({ PALLAPI_CALLBACK_TOKEN: "cb_token_0123456789", PALLAPI_BASE_URL: "https://pallapi.com/api/v2" }).warnings).toEqual([
       "PALLAPI_KEY is not set, so the bot runs on its in-process sandbox and ignores PALLAPI_BASE_URL and PALLAPI_CALLBACK_TOKEN",
