@@ -260,6 +260,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       onTelegramUpdate: metrics.telegramUpdate,
       metrics,
       metricsToken: config.metricsToken,
+      trustProxy: config.trustProxy,
       telegram: webhookMode ? { path: TELEGRAM_WEBHOOK_PATH, secretToken, handleUpdate: (update) => handleWebhookUpdate(bot, update) } : undefined,
     });
     let url: string;

@@ -90,6 +90,15 @@ const envSchema = z.object({
     .refine((n) => n > 0 && n < 65536, "PORT must be between 1 and 65535")
     .default(8080),
   HOST: z.string().trim().default("0.0.0.0"),
+  // The reverse proxies in front (their addresses or CIDR ranges, comma-separated): their X-Forwarded-For is
+  // believed for the client's address in the logs. Unset: nobody's is (anyone could write one).
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .optional()
+    .refine((s) => s === undefined || s.split(",").every((part) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(part.trim())), {
+      message: "TRUST_PROXY must be comma-separated addresses or CIDR ranges of your reverse proxies, e.g. 127.0.0.1 or 10.0.0.0/8",
+    }),
   LOG_LEVEL: z
     .string()
     .transform((s) => s.trim().toLowerCase())
@@ -130,6 +139,8 @@ export type Config = Readonly<{
   pallapiTimeoutMs: number;
   port: number;
   host: string;
+  /** TRUST_PROXY: the proxies whose X-Forwarded-For gives the client's address; undefined trusts none. */
+  trustProxy: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   disburseMaxAmount: number;
   disburseDailyLimit: number;
@@ -210,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pallapiTimeoutMs: e.PALLAPI_TIMEOUT_MS,
     port: e.PORT,
     host: e.HOST,
+    trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     disburseMaxAmount: e.DISBURSE_MAX_AMOUNT,
     disburseDailyLimit: e.DISBURSE_DAILY_LIMIT,

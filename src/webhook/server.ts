@@ -96,6 +96,8 @@ export interface WebhookServerDeps {
   /** Told what became of every request to the Telegram webhook path (metrics). Must not throw. */
   onTelegramUpdate?: (result: TelegramUpdateResult) => void;
   metrics?: MetricsEndpoint;
+  /** The reverse proxies whose X-Forwarded-For names the client (fastify's trustProxy); unset trusts none. */
+  trustProxy?: string | undefined;
   /**
    * When set, GET /metrics answers only `Authorization: Bearer <token>` (401 otherwise), for servers whose
    * port cannot be kept private. Unset: anyone who reaches the port may scrape (keep /metrics internal).
@@ -170,6 +172,8 @@ export function createWebhookServer(deps: WebhookServerDeps): WebhookServer {
     return503OnClosing: false,
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
+    // Behind the README's nginx every request came from 127.0.0.1 in the logs; only the named proxies are believed.
+    ...(deps.trustProxy !== undefined ? { trustProxy: deps.trustProxy } : {}),
   });
 
   // Only JSON reaches a handler: without parsers for text/plain and the rest, fastify answers 415 itself.

@@ -33,6 +33,14 @@ describe("the configuration an operator gives", () => {
     expect(loadConfig({ BOT_TOKEN, ...key }).warnings).toEqual([]);
   });
 
+  it("takes TRUST_PROXY as proxy addresses or ranges, and refuses anything else", () => {
+    expect(loadConfig({ TRUST_PROXY: "127.0.0.1, 10.0.0.0/8" }).trustProxy).toBe("127.0.0.1, 10.0.0.0/8");
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(problemsOf({ TRUST_PROXY: "true" })).toEqual([
+      "TRUST_PROXY: TRUST_PROXY must be comma-separated addresses or CIDR ranges of your reverse proxies, e.g. 127.0.0.1 or 10.0.0.0/8",
+    ]);
+  });
+
   it("refuses a METRICS_TOKEN short enough to guess, without repeating it", () => {
     expect(problemsOf({ METRICS_TOKEN: "ab" })).toEqual(["METRICS_TOKEN: METRICS_TOKEN must be at least 16 characters"]);
     expect(loadConfig({ METRICS_TOKEN: "scrape-token-0123456789" }).metricsToken).toBe("scrape-token-0123456789");

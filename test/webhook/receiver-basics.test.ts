@@ -146,4 +146,22 @@ describe("what a rejected request leaves in the log", () => {
       await receiver.close();
     }
   });
+
+  it("names the client behind a trusted proxy (TRUST_PROXY), and the connection's own address otherwise", async () => {
+    const ipsLogged = async (trustProxy: string | undefined) => {
+      const lines: string[] = [];
+      const logger = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(line) } });
+      const receiver = createWebhookServer({ ...shopReceiver(), logger, trustProxy });
+      const at = await receiver.listen({ port: 0, host: "127.0.0.1" });
+      try {
+        const headers = { "content-type": "application/json", [CALLBACK_TOKEN_HEADER]: "wrong", "x-forwarded-for": "203.0.113.7" };
+        expect((await fetch(`${at}${CALLBACK_PATHS["virtual-account-paid"]}`, { method: "POST", body: "{}", headers })).status).toBe(401);
+        return lines.map((l) => JSON.parse(l) as { msg: string; ip?: string }).filter((l) => l.msg === "request rejected").map((l) => l.ip);
+      } finally {
+        await receiver.close();
+      }
+    };
+    expect(await ipsLogged("127.0.0.1")).toEqual(["203.0.113.7"]);
+    expect(await ipsLogged(undefined)).toEqual(["127.0.0.1"]);
+  });
 });
