@@ -174,29 +174,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings count as unset, as in most .env tooling.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
   const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    // Never echo the value: it may be a secret.
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
-  if (e.PALLAPI_KEY && !e.PALLAPI_CALLBACK_TOKEN) {
+  // Never echo a value: it may be a secret. Every problem at once, the ones between two variables too, so
+  // the operator fixes the environment in one go.
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`);
+  const raw = (name: string): string | undefined => present[name]?.trim();
+  if (raw("PALLAPI_KEY") && !raw("PALLAPI_CALLBACK_TOKEN")) {
     problems.push("PALLAPI_CALLBACK_TOKEN: required with PALLAPI_KEY (copy it from the Palladium dashboard)");
   }
-  if (e.TELEGRAM_WEBHOOK_URL && !e.BOT_TOKEN) problems.push("TELEGRAM_WEBHOOK_URL: needs BOT_TOKEN as well");
+  const webhookUrl = raw("TELEGRAM_WEBHOOK_URL");
+  if (webhookUrl && !raw("BOT_TOKEN")) problems.push("TELEGRAM_WEBHOOK_URL: needs BOT_TOKEN as well");
   // Telegram delivers webhooks over HTTPS only; a self-hosted Bot API server (TELEGRAM_API_ROOT) takes plain HTTP.
-  if (e.TELEGRAM_WEBHOOK_URL?.startsWith("http:") && !e.TELEGRAM_API_ROOT) {
+  if (webhookUrl?.startsWith("http:") && !raw("TELEGRAM_API_ROOT")) {
     problems.push("TELEGRAM_WEBHOOK_URL: must be an https:// URL (Telegram sends webhooks over HTTPS only)");
   }
   // The API key travels in every gateway request: over plain http only to this machine (a local sandbox or stub).
-  const gatewayUrl = parsedUrl(e.PALLAPI_BASE_URL ?? DEFAULT_GATEWAY_URL);
+  const gatewayUrl = parsedUrl(raw("PALLAPI_BASE_URL") ?? DEFAULT_GATEWAY_URL);
   if (gatewayUrl?.protocol === "http:" && !isLoopbackHost(gatewayUrl.hostname)) {
     problems.push("PALLAPI_BASE_URL: must be an https:// URL (the API key travels in every request); plain http:// only for localhost");
   }
-  if (e.DISBURSE_MAX_AMOUNT > e.DISBURSE_DAILY_LIMIT) {
+  if (parsed.success && parsed.data.DISBURSE_MAX_AMOUNT > parsed.data.DISBURSE_DAILY_LIMIT) {
     problems.push("DISBURSE_MAX_AMOUNT: must not exceed DISBURSE_DAILY_LIMIT");
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
   const warnings: string[] = [];
   const ignored = (["PALLAPI_BASE_URL", "PALLAPI_CALLBACK_TOKEN"] as const).filter((name) => e[name] !== undefined);
   if (e.PALLAPI_KEY === undefined && ignored.length > 0) {

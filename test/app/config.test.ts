@@ -123,8 +123,11 @@ describe("the configuration an operator gives", () => {
       expect.arrayContaining([
         "PORT: PORT must be between 1 and 65535",
         "LOG_LEVEL: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+        // A rule between two variables is named in the same answer, not only once the others are fixed.
+        "PALLAPI_CALLBACK_TOKEN: required with PALLAPI_KEY (copy it from the Palladium dashboard)",
       ]),
     );
+    expect(problems).toHaveLength(3);
     expect(problems.join(" ")).not.toContain("pallapi_live_secret_value_123456");
   });
 });
