@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /**
@@ -96,7 +97,7 @@ const envSchema = z.object({
     .string()
     .trim()
     .optional()
-    .refine((s) => s === undefined || s.split(",").every((part) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(part.trim())), {
+    .refine((s) => s === undefined || s.split(",").every((part) => isProxyAddress(part.trim())), {
       message: "TRUST_PROXY must be comma-separated addresses or CIDR ranges of your reverse proxies, e.g. 127.0.0.1 or 10.0.0.0/8",
     }),
   LOG_LEVEL: z
@@ -122,6 +123,15 @@ const envSchema = z.object({
 const DEFAULT_GATEWAY_URL = "https://qa.pallapi.com/api/v2";
 export const DEFAULT_STORE_URL = "sqlite://./data/pallabot.sqlite";
 export const SANDBOX_STORE_URL = "sqlite://./data/pallabot-sandbox.sqlite";
+
+/** An address or CIDR range fastify's trustProxy takes, or one of its names for a kind of address. */
+function isProxyAddress(text: string): boolean {
+  if (["loopback", "linklocal", "uniquelocal"].includes(text)) return true;
+  const [address = "", prefix, ...rest] = text.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
 
 /** Every variable the app reads (the README's configuration table and compose.yaml name each one). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);

@@ -53,7 +53,7 @@ disburse-summary =
     Left today: { $remaining } (after this transfer { $remainingAfter }; daily limit { $limit })
     The send button is yours only, works once, and expires in { $minutes } minutes.
 # Added to a summary once pressed: what became of it.
-disburse-summary-closed-sent = ➡️ Button used: this transfer was sent off (the answer is below).
+disburse-summary-closed-sent = ➡️ Button used: the answer is below.
 disburse-summary-closed-cancelled = ✖ Cancelled: no money was sent.
 disburse-summary-closed-expired = ⌛ Expired: not sent. Make it again with /disburse if still needed.
 disburse-emails-none = none

@@ -53,7 +53,7 @@ disburse-summary =
     Sisa batas hari ini: { $remaining } (setelah transfer ini { $remainingAfter }; batas harian { $limit })
     Tombol kirim hanya untuk Anda, sekali pakai, berlaku { $minutes } menit.
 # Added to a summary once pressed: what became of it.
-disburse-summary-closed-sent = ➡️ Tombol sudah dipakai: transfer ini dikirim (jawabannya di bawah).
+disburse-summary-closed-sent = ➡️ Tombol sudah dipakai: jawabannya di bawah.
 disburse-summary-closed-cancelled = ✖ Dibatalkan: tidak ada uang yang dikirim.
 disburse-summary-closed-expired = ⌛ Kedaluwarsa: tidak dikirim. Buat lagi dengan /kirimdana bila masih perlu.
 disburse-emails-none = tidak dikirim

@@ -378,9 +378,12 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
       logger.warn({ externalId: draft.externalId, attempt: draft.retries }, "a disbursement send began after its bound; left to the watch");
       return { kind: "overdue" };
     }
-    // The first attempt takes the allowance; a retry already holds it, unless the first was cut off before
-    // taking it (no reservation, so it never reached the gateway).
-    if (draft.retries === 0 || !(await allowance.holds(draft.externalId))) {
+    // The first attempt takes the allowance. A retry already holds it, unless the first was cut off before
+    // taking it (no reservation and nothing recorded: it never reached the gateway), or it is a later day
+    // (the reservation is of an earlier day, or forgotten with it): see reserveAgainToday.
+    const earlierAttempt = draft.retries > 0 && !(await allowance.heldToday(draft.externalId));
+    const mayHaveSent = earlierAttempt && ((await allowance.holds(draft.externalId)) || (await store.payments.get(draft.externalId)) !== undefined);
+    if (draft.retries === 0 || (earlierAttempt && !mayHaveSent)) {
       const reserved = await allowance.reserve(draft.externalId, draft.amount);
       if (!reserved.ok) {
         if (!(await conclude(draft, "refused"))) return { kind: "overdue" };
@@ -388,7 +391,7 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
           ? { kind: "above_max", max: reserved.max }
           : { kind: "daily_limit", remainingToday: reserved.remainingToday };
       }
-    } else if (!(await allowance.heldToday(draft.externalId))) {
+    } else if (mayHaveSent) {
       // A retry on a later day: if it sends the money now, that is today's, so today's allowance must hold it.
       // When it cannot, nothing is sent, and the transfer stays as unclear as it was (the first attempt may
       // have sent it): never "not sent", and the owner may retry once today's allowance has room.

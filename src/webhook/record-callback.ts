@@ -229,11 +229,18 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       if (overturns !== undefined) {
         logger.warn({ eventId, externalId: record.externalId, was: overturns, now: status }, "a newer transfer result overturns the one recorded; the owners are told");
       }
-      return tellTransferResult(eventId, payload, current, status, overturns);
+      return tellTransferResult(eventId, payload, current, status, overturns, untimed);
     });
   }
 
-  async function tellTransferResult(eventId: string, payload: TransferResult, record: PaymentRecord, status: "completed" | "failed", overturns: "completed" | "failed" | undefined) {
+  async function tellTransferResult(
+    eventId: string,
+    payload: TransferResult,
+    record: PaymentRecord,
+    status: "completed" | "failed",
+    overturns: "completed" | "failed" | undefined,
+    untimed: boolean,
+  ) {
     const createdAt = deps.now().toISOString();
     const to = await recipients(record);
     const groupTold = to.some((r) => r.chatId < 0);
@@ -262,7 +269,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const patch = {
       status,
       resultEventId: eventId,
-      resultAt: payload.updated,
+      // A result without the gateway's time keeps none: the time it arrived would outrank a real, earlier-stamped one.
+      resultAt: untimed ? undefined : payload.updated,
       ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}),
     } as const;
     await Promise.all([

@@ -36,6 +36,8 @@ describe("the configuration an operator gives", () => {
   it("takes TRUST_PROXY as proxy addresses or ranges, and refuses anything else", () => {
     expect(loadConfig({ TRUST_PROXY: "127.0.0.1, 10.0.0.0/8" }).trustProxy).toBe("127.0.0.1, 10.0.0.0/8");
     expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: "loopback" }).trustProxy).toBe("loopback");
+    for (const value of ["999.1.1.1", "10.0.0.0/99", "10.0.0.1/8/1"]) expect(problemsOf({ TRUST_PROXY: value }), value).toHaveLength(1);
     expect(problemsOf({ TRUST_PROXY: "true" })).toEqual([
       "TRUST_PROXY: TRUST_PROXY must be comma-separated addresses or CIDR ranges of your reverse proxies, e.g. 127.0.0.1 or 10.0.0.0/8",
     ]);

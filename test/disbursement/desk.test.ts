@@ -10,6 +10,7 @@ import {
   dailyCounterKey,
   jakartaDay,
   releaseDisbursementAllowance,
+  reservationKey,
   type DisbursementDesk,
 } from "../../src/disbursement/index.js";
 import { createGatewayClient } from "../../src/gateway/client.js";
@@ -234,6 +235,15 @@ describe("the disbursement desk", () => {
     // Not "refused": the first attempt may have sent it (here it did). Still unclear, and can be retried.
     expect((await d.getDraft(draft.draftId))?.state).toBe("uncertain");
     expect(await store.atomic.get(dailyCounterKey("2026-05-05"))).toBe("250000");
+
+    // Two days on, its reservation is forgotten with its day (the store keeps it a day past its day): a retry
+    // that today's allowance cannot hold is still "not retried, still unclear", never "refused, not sent".
+    await store.atomic.take(reservationKey(draft.externalId));
+    const forgotten = await d.claimRetry(draft.draftId, 1001);
+    if (!forgotten.ok) throw new Error("the owner's retry must win the claim");
+    expect(await d.send(forgotten.draft, {})).toEqual({ kind: "retry_over_today", remainingToday: 150_000 });
+    expect((await d.getDraft(draft.draftId))?.state).toBe("uncertain");
+    expect((await store.payments.get(draft.externalId))?.status).not.toBe("failed");
 
     // The day after, with room: the retry is held to that day and the gateway says it exists: sent, once.
     at = new Date("2026-05-06T09:00:00+07:00");

@@ -65,6 +65,24 @@ describe("a transfer's results out of order", () => {
     expect(told(OWNER.id, draft.externalId)).toHaveLength(3);
   });
 
+  it("believes a COMPLETED after a FAILED that came without a time, whatever the COMPLETED's own time", async () => {
+    const desk = ownersDesk(shop);
+    const before = await desk.allowance.remainingToday();
+    const sent = await sendTransfer(desk, 5_000_000);
+    const ref = { externalId: sent.externalId, gatewayId: "" };
+    const untimedFailed = disbursementCallback(ref, { id: "disb-u", status: "FAILED", amount: 5_000_000, failure_code: "REJECTED_BY_BANK" });
+    delete untimedFailed.updated;
+    expect((await postCallback(shop.webhookUrl, "disbursement", untimedFailed)).status).toBe(200);
+    await shop.settle();
+    expect(await desk.allowance.remainingToday()).toBe(before);
+    // Stamped a minute before the FAILED arrived: it has a time, the FAILED had none.
+    const completed = disbursementCallback(ref, { id: "disb-u", status: "COMPLETED", amount: 5_000_000, updated: new Date(Date.now() - 60_000).toISOString() });
+    expect((await postCallback(shop.webhookUrl, "disbursement", completed)).status).toBe(200);
+    await shop.settle();
+    expect(await shop.store.payments.get(sent.externalId)).toMatchObject({ status: "completed" });
+    expect(await desk.allowance.remainingToday()).toBe(before - 5_000_000);
+  });
+
   it("counts what the bank reports it sent when that is more than the owner sent, once however often reported", async () => {
     const desk = ownersDesk(shop);
     const before = await desk.allowance.remainingToday();
