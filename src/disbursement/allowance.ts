@@ -106,11 +106,20 @@ export function createDisbursementAllowance(options: AllowanceOptions): Disburse
     const at = now();
     const day = jakartaDay(at);
     if (amount > maxAmount) return { ok: false, reason: "above_max", max: maxAmount, remainingToday: Math.max(0, dailyLimit - (await usedOn(day))) };
+    return takeOnDay(externalId, amount, at, "keep");
+  }
+
+  /**
+   * Takes `amount` out of the day of `at` within the daily limit, then keeps the reservation; `replace` puts
+   * it in place of one of an earlier day. The counter first: if we crash before the reservation is written,
+   * the allowance stays taken (too careful), never given back for money that may have left.
+   */
+  async function takeOnDay(externalId: string, amount: number, at: Date, earlier: "keep" | "replace"): Promise<ReserveResult> {
+    const day = jakartaDay(at);
     const ttlMs = msUntilForgotten(day, at);
-    // The counter first: if we crash before the reservation is written, the allowance stays taken
-    // (too careful), never given back for money that may have left.
     const used = await store.atomic.incrementWithin(dailyCounterKey(day), amount, dailyLimit, ttlMs);
     if (used === null) return { ok: false, reason: "daily_limit", remainingToday: Math.max(0, dailyLimit - (await usedOn(day))) };
+    if (earlier === "replace") await store.atomic.take(reservationKey(externalId));
     await store.atomic.setIfAbsent(reservationKey(externalId), JSON.stringify({ day, amount } satisfies Reservation), ttlMs);
     return { ok: true, day, usedToday: used, remainingToday: Math.max(0, dailyLimit - used) };
   }
@@ -122,17 +131,8 @@ export function createDisbursementAllowance(options: AllowanceOptions): Disburse
     reserve,
     release: (externalId) => releaseDisbursementAllowance(store, externalId, now()),
     holds: async (externalId) => (await store.atomic.get(reservationKey(externalId))) !== undefined,
-    reserveAgainToday: async (externalId, amount) => {
-      const at = now();
-      const day = jakartaDay(at);
-      const ttlMs = msUntilForgotten(day, at);
-      const used = await store.atomic.incrementWithin(dailyCounterKey(day), amount, dailyLimit, ttlMs);
-      if (used === null) return { ok: false, reason: "daily_limit", remainingToday: Math.max(0, dailyLimit - (await usedOn(day))) };
-      // Today's reservation replaces the earlier one: a FAILED now gives back today's, where the limit still matters.
-      await store.atomic.take(reservationKey(externalId));
-      await store.atomic.setIfAbsent(reservationKey(externalId), JSON.stringify({ day, amount } satisfies Reservation), ttlMs);
-      return { ok: true, day, usedToday: used, remainingToday: Math.max(0, dailyLimit - used) };
-    },
+    // Today's reservation replaces the earlier one: a FAILED now gives back today's, where the limit still matters.
+    reserveAgainToday: (externalId, amount) => takeOnDay(externalId, amount, now(), "replace"),
     heldToday: async (externalId) => readReservation(await store.atomic.get(reservationKey(externalId)))?.day === jakartaDay(now()),
   };
 }

@@ -125,8 +125,8 @@ function readGroupedInteger(text: string): number | null {
 
 /**
  * "150.000,50" (Indonesian decimal comma) or "150,000.50" / "1500.5" (a decimal point): sen ("15000.00" is
- * whole rupiah). Only from a
- * thousand rupiah up, where the sen cannot be a typo'd thousands group ("150.5" may be 150.500).
+ * whole rupiah). Only from a thousand rupiah up, where the sen cannot be a typo'd thousands group ("150.5"
+ * may be 150.500).
  */
 function readWithSen(text: string): RupiahReading | null {
   const match = /^(\d{1,3}(?:\.\d{3})+|\d+),(\d{1,2})$/.exec(text) ?? /^(\d{1,3}(?:,\d{3})+|\d+)\.(\d{1,2})$/.exec(text);

@@ -145,7 +145,6 @@ export const disbursementCallbackSchema = z.object({
 });
 
 /** What the receiver reads of each callback (the schemas' output). */
-export type ReceivedVirtualAccountCreated = z.infer<typeof virtualAccountCreatedSchema>;
 export type ReceivedVirtualAccountPaid = z.infer<typeof virtualAccountPaidSchema>;
 export type ReceivedRetailOutletPaid = z.infer<typeof retailOutletPaidSchema>;
 export type ReceivedDisbursementResult = z.infer<typeof disbursementCallbackSchema>;

@@ -20,7 +20,7 @@ export function createPaymentRepository(backend: Backend): PaymentRepository {
 
   return {
     async save(record) {
-      const score = scoreOf(record);
+      scoreOf(record); // a createdAt the lists can order by, checked before anything is written
       // The record first: an index entry must never point at nothing. Only if absent: a second showing of
       // the same payment (a press again after a restart cut the first off) must not put a payment whose
       // paid callback came in between back to "pending".
@@ -28,7 +28,7 @@ export function createPaymentRepository(backend: Backend): PaymentRepository {
       const stored = previous ?? record;
       // Added again for one already recorded: a save cut off between the record and its index entries left
       // it out of the lists (adding is idempotent).
-      const storedScore = previous === undefined ? score : scoreOf(previous);
+      const storedScore = scoreOf(stored);
       await Promise.all([
         backend.index.add(RECENT, stored.externalId, storedScore),
         backend.index.add(byCreator(stored.createdBy), stored.externalId, storedScore),

@@ -80,7 +80,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
 
   /** `belongsTo`: the kind of our payment under this external_id, when there is one but the event is not for it. */
   function unknownItems(eventId: string, event: Exclude<CallbackEvent, "virtual-account-created">, payload: PaidOrDisbursement, belongsTo?: PaymentKind): OutboxItem[] {
-    const method = event === "disbursement" ? transferMethodOf(payload as TransferResult) : (methodOf(event, payload as PaidCallback) ?? reportedInPart(event, payload as PaidCallback));
+    const method = event === "disbursement" ? transferMethodOf(payload as TransferResult) : reportedInPart(event, payload as PaidCallback);
     const at = "transaction_timestamp" in payload ? payload.transaction_timestamp : payload.updated;
     return deps.ownerIds.map((ownerId) => ({
       id: `${eventId}:owner:${ownerId}`,
