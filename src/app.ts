@@ -11,7 +11,7 @@ import type { SessionData } from "./bot/context.js";
 import { paidMessageButtons } from "./bot/payment-message.js";
 import { recipientLanguage } from "./bot/recipient-language.js";
 import { keyvStorageAdapter } from "./bot/storage-adapter.js";
-import { disbursementWatch } from "./bot/features/disbursement.js";
+import { disbursementWatch, failedTransferButtons } from "./bot/features/disbursement.js";
 import type { BotContext } from "./bot/context.js";
 import { createWebhookServer, type TelegramUpdate } from "./webhook/server.js";
 import { createNotifier } from "./notify/notifier.js";
@@ -218,6 +218,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       leaseMs: config.notifierLeaseMs,
       onEvent: metrics.notifierEvent,
       paidMessageButtons: paidMessageButtons(i18n, { canSimulate: simulatePayment !== undefined, now: () => new Date() }),
+      noticeButtons: failedTransferButtons(i18n, ownerIds),
       sandboxMode: config.sandboxMode,
       chosenLocaleOf: recipientLanguage({
         sessions: keyvStorageAdapter<SessionData>(store.namespace("sessions")),

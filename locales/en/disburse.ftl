@@ -76,6 +76,14 @@ disburse-press-already-cancelled = This transfer was cancelled. No money was sen
 disburse-press-already-refused = This transfer was refused. No money was sent. Start again with /disburse.
 disburse-press-already-uncertain = The result is not certain yet. Press "Try again" on the last message.
 
+## "Send again" under a failed transfer's notice
+disburse-again-button = 🔁 Send again
+disburse-again-intro = 🔁 <b>Send again</b> the failed transfer (Ref <code>{ $reference }</code>) with the same details, as a new transfer.
+disburse-again-completed = This transfer went through after all (see its latest notice). Nothing more was sent.
+disburse-again-pending = This transfer is still waiting for the bank's answer. Nothing more was sent.
+disburse-again-already = This transfer was already sent again; its news is in this chat. For another transfer, start with /disburse.
+disburse-again-not-yours = Another owner is sending this transfer again; only they can confirm it.
+
 ## Outcomes
 disburse-cancelled = Cancelled. No money was sent.
 disburse-sent =

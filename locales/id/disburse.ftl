@@ -76,6 +76,14 @@ disburse-press-already-cancelled = Transfer ini sudah dibatalkan. Tidak ada uang
 disburse-press-already-refused = Transfer ini sudah ditolak. Tidak ada uang yang dikirim. Mulai lagi dengan /kirimdana.
 disburse-press-already-uncertain = Hasilnya belum pasti. Tekan "Coba lagi" pada pesan terakhir.
 
+## "Kirim lagi" under a failed transfer's notice
+disburse-again-button = 🔁 Kirim lagi
+disburse-again-intro = 🔁 <b>Kirim lagi</b> transfer yang gagal (Ref <code>{ $reference }</code>) dengan rincian yang sama, sebagai transfer baru.
+disburse-again-completed = Transfer ini ternyata terkirim (lihat kabar terbarunya). Tidak ada yang dikirim lagi.
+disburse-again-pending = Transfer ini masih menunggu jawaban bank. Tidak ada yang dikirim lagi.
+disburse-again-already = Transfer ini sudah dikirim lagi; kabarnya ada di chat ini. Untuk transfer lain, mulai dengan /kirimdana.
+disburse-again-not-yours = Pemilik lain sedang mengirim lagi transfer ini; hanya dia yang bisa mengonfirmasinya.
+
 ## Outcomes
 disburse-cancelled = Dibatalkan. Tidak ada uang yang dikirim.
 disburse-sent =

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { DisbursementBank } from "../domain/limits.js";
+import { DISBURSEMENT_BANKS, type DisbursementBank } from "../domain/limits.js";
 import { GatewayError, type GatewayClient, type GatewayErrorCode } from "../gateway/types.js";
 import type { Logger } from "../logger.js";
 import type { PaymentRecord, Store } from "../store/types.js";
@@ -132,11 +132,15 @@ export const sendEntryId = (externalId: string, attempt: number) => `${externalI
 export const SEND_ENTRY_REMEMBERED_MS = DRAFT_KEPT_MS;
 
 const DRAFTS_NAMESPACE = "disbursement-drafts";
+/** The draft that sends a failed transfer again, under the failed one's external_id. */
+const againKey = (failedExternalId: string) => `disburse:again:${failedExternalId}`;
 
 interface Settled {
   state: "sent" | "refused" | "uncertain";
   by: "send" | "watch";
 }
+
+const isDisbursementBank = (code: string | undefined): code is DisbursementBank => code !== undefined && Object.hasOwn(DISBURSEMENT_BANKS, code);
 
 async function readDraft(store: Store, draftId: string): Promise<DisbursementDraft | undefined> {
   return (await store.namespace(DRAFTS_NAMESPACE).get(draftId)) as DisbursementDraft | undefined;
@@ -218,7 +222,25 @@ export interface DisbursementDesk {
   uncertainTold(draft: DisbursementDraft): Promise<void>;
   /** After a won claim: the guards, the gateway call, the record. `messageId` is the summary's. */
   send(draft: DisbursementDraft, options: { messageId?: number | undefined }): Promise<SendOutcome>;
+  /**
+   * "Send again" on a transfer the bank failed: a new draft with its details (a new external_id: the failed
+   * one can never be sent again), to be confirmed like any other. Pressed again while that draft waits, the
+   * same draft comes back; once it has been confirmed, nothing new is made, so one failure gives at most
+   * one transfer through this button at a time.
+   */
+  draftAgain(failedExternalId: string, by: { ownerId: number; chatId: number; locale: string }, ids: { draftId: string; externalId: string }): Promise<AgainDraft>;
 }
+
+export type AgainDraft =
+  | { ok: true; draft: DisbursementDraft }
+  /** No transfer of ours under that id, or one the bot can no longer send (a bank it no longer offers). */
+  | { ok: false; reason: "unknown" }
+  /** The transfer did not fail (completed after all, or still waiting for the bank): nothing to send again. */
+  | { ok: false; reason: "not_failed"; status: PaymentRecord["status"] }
+  /** Its resend was started by another owner and waits for their press. */
+  | { ok: false; reason: "not_yours" }
+  /** Its resend was confirmed already (being sent, sent or unclear). */
+  | { ok: false; reason: "already"; state: DraftState };
 
 export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
   const { store, gateway, logger, now } = options;
@@ -295,6 +317,55 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     return { ok: true };
   }
 
+  async function saveDraft(input: DisbursementDetails & { draftId: string; externalId: string; ownerId: number; chatId: number; locale: string }) {
+    const created = now();
+    const draft: DisbursementDraft = {
+      ...input,
+      createdAt: created.toISOString(),
+      confirmBy: new Date(created.getTime() + options.confirmTtlMs).toISOString(),
+      state: "awaiting",
+      retries: 0,
+    };
+    await putDraft(draft);
+    return draft;
+  }
+
+  async function draftAgain(
+    failedExternalId: string,
+    by: { ownerId: number; chatId: number; locale: string },
+    ids: { draftId: string; externalId: string },
+  ): Promise<AgainDraft> {
+    const failed = await store.payments.get(failedExternalId);
+    if (failed?.kind !== "disbursement" || !isDisbursementBank(failed.bankCode) || failed.accountNumber === undefined) return { ok: false, reason: "unknown" };
+    if (failed.status !== "failed") return { ok: false, reason: "not_failed", status: failed.status };
+    const earlierId = await store.atomic.get(againKey(failedExternalId));
+    const earlier = earlierId === undefined ? undefined : await getDraft(earlierId);
+    if (earlier !== undefined) {
+      const waiting = earlier.state === "awaiting" && now().getTime() <= Date.parse(earlier.confirmBy);
+      if (waiting) return earlier.ownerId === by.ownerId ? { ok: true, draft: earlier } : { ok: false, reason: "not_yours" };
+      if (earlier.state === "sending" || earlier.state === "sent" || earlier.state === "uncertain") return { ok: false, reason: "already", state: earlier.state };
+      // Cancelled, refused or let expire: no money left through it, so it may be drafted anew.
+      await store.atomic.delete(againKey(failedExternalId));
+    }
+    const draft = await saveDraft({
+      ...ids,
+      ...by,
+      bankCode: failed.bankCode,
+      accountNumber: failed.accountNumber,
+      holderName: failed.customerName,
+      amount: failed.amount,
+      description: failed.description ?? "",
+      emailTo: failed.receiptEmails?.to,
+      emailCc: failed.receiptEmails?.cc,
+      emailBcc: failed.receiptEmails?.bcc,
+    });
+    if (await store.atomic.setIfAbsent(againKey(failedExternalId), draft.draftId, DRAFT_KEPT_MS)) return { ok: true, draft };
+    // Another press made one at the same moment: that one is the resend (this draft is never shown).
+    const winner = await getDraft((await store.atomic.get(againKey(failedExternalId))) ?? "");
+    if (winner === undefined) return { ok: false, reason: "already", state: "sending" };
+    return winner.ownerId === by.ownerId ? { ok: true, draft: winner } : { ok: false, reason: "not_yours" };
+  }
+
   function newRecord(draft: DisbursementDraft, gatewayId: string, messageId: number | undefined): PaymentRecord {
     const at = now().toISOString();
     return {
@@ -307,6 +378,7 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
       bankCode: draft.bankCode,
       accountNumber: draft.accountNumber,
       description: draft.description,
+      ...(draft.emailTo ? { receiptEmails: { to: draft.emailTo, cc: draft.emailCc, bcc: draft.emailBcc } } : {}),
       createdBy: draft.ownerId,
       chatId: draft.chatId,
       messageId,
@@ -445,18 +517,7 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
   return {
     allowance,
     confirmTtlMs: options.confirmTtlMs,
-    async saveDraft(input) {
-      const created = now();
-      const draft: DisbursementDraft = {
-        ...input,
-        createdAt: created.toISOString(),
-        confirmBy: new Date(created.getTime() + options.confirmTtlMs).toISOString(),
-        state: "awaiting",
-        retries: 0,
-      };
-      await putDraft(draft);
-      return draft;
-    },
+    saveDraft,
     getDraft,
     claimConfirm,
     claimRetry,
@@ -465,5 +526,6 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
       await completeWatch(draft);
     },
     send,
+    draftAgain,
   };
 }

@@ -78,6 +78,8 @@ export interface NotifierDeps {
    * sandbox mode it keeps its "simulate payment" button. Unset, or undefined for a notice: the edit removes them.
    */
   paidMessageButtons?: (n: MarkPaid) => InlineKeyboardMarkup | undefined;
+  /** The buttons a notice carries to one chat (an owner's "send again" under a failed transfer), or undefined. */
+  noticeButtons?: (n: Exclude<Notification, MarkPaid>, chatId: number) => InlineKeyboardMarkup | undefined;
   /**
    * The bot runs on the in-process sandbox: every notice and paid message says the money is make-believe, so
    * nobody in a real shop group hands over goods for a simulated payment.
@@ -353,7 +355,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         await markDelivered([entry.item.id]);
         emit(outcome, { type: n.type });
       } else {
-        await sendText(n.chatId, renderText(n));
+        await sendText(n.chatId, renderText(n), deps.noticeButtons?.(n, n.chatId));
         await markDelivered([entry.item.id]);
         emit("sent", { type: n.type });
       }
@@ -382,7 +384,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     try {
       if (claimed.length === 1 && only !== undefined) {
         const single: PaymentReceived | UnknownPayment = chosen === undefined ? only.notification : { ...only.notification, locale: chosen };
-        await sendText(chatId, renderText(single));
+        await sendText(chatId, renderText(single), deps.noticeButtons?.(single, chatId));
         await markDelivered(ids);
         emit("sent", { type: single.type });
         return;
@@ -412,8 +414,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     return deps.sandboxMode === true ? `${deps.i18n.t(locale, "sandbox-mode-banner")}\n${text}` : text;
   }
 
-  async function sendText(chatId: number, text: string): Promise<void> {
-    const options = { parse_mode: "HTML" as const, link_preview_options: { is_disabled: true } };
+  async function sendText(chatId: number, text: string, buttons?: InlineKeyboardMarkup): Promise<void> {
+    const options = { parse_mode: "HTML" as const, link_preview_options: { is_disabled: true }, ...(buttons !== undefined ? { reply_markup: buttons } : {}) };
     try {
       await deps.api.sendMessage(chatId, text, options, timeoutSignal());
     } catch (error) {

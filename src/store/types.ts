@@ -21,6 +21,8 @@ export interface PaymentRecord {
   paymentCode?: string | undefined;
   isSingleUse?: boolean | undefined;
   description?: string | undefined;
+  /** A transfer's receipt e-mails as the owner gave them: "send again" after a failure sends them again. */
+  receiptEmails?: { to: string; cc?: string | undefined; bcc?: string | undefined } | undefined;
   /** ISO 8601. */
   expiresAt?: string | undefined;
   /** Telegram user who created it. */

@@ -44,5 +44,11 @@ describe("an owner who reads English", () => {
     const failure = shop.messagesTo(OWNER.id).map(callText).find((t) => t.includes("Transfer failed"));
     expect(failure).toContain("Rp 750.000");
     expect(failure).toContain("the bank does not know that account number");
+    const notice = shop.telegram.messagesIn(OWNER.id).find((m) => textOf(m).includes("Transfer failed"));
+    expect((notice?.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.text)).toEqual(["🔁 Send again"]);
+    if (notice === undefined) throw new Error("no failed-transfer notice");
+    const again = await shop.press(OWNER, notice, { text: "🔁 Send again" });
+    expect(textOf(again)).toContain("Send again the failed transfer");
+    expect(textOf(again)).toContain("0123456789");
   });
 });

@@ -6,7 +6,7 @@ import { Api, type Bot } from "grammy";
 import type { Message } from "grammy/types";
 import { createBot } from "../../src/bot/create-bot.js";
 import type { BotContext, BotDeps } from "../../src/bot/context.js";
-import { disbursementWatch, type DisbursementOptions } from "../../src/bot/features/disbursement.js";
+import { disbursementWatch, failedTransferButtons, type DisbursementOptions } from "../../src/bot/features/disbursement.js";
 import type { SendWatch } from "../../src/disbursement/index.js";
 import { CALLBACK_EVENTS, CALLBACK_PATHS, type CallbackEvent } from "../../src/gateway/callbacks.js";
 import { createGatewayClient } from "../../src/gateway/client.js";
@@ -51,6 +51,8 @@ export interface Shop extends MerchantChat {
   advanceClock(ms: number): void;
   /** Presses a button and resolves to the text of the bot's answer to that press (a toast or an alert). */
   pressForAnswer(user: TelegramUser, message: Message, button: string | { text: string }): Promise<string>;
+  /** Our callback receiver's base URL (it changes at each restart), for callbacks the sandbox would not send. */
+  readonly webhookUrl: string;
   /** Disbursement create requests that reached the sandbox (faulty ones and replays included). */
   gatewayCalls(): number;
   /** Waits until the sandbox's callbacks are delivered and the notifier has sent everything. */
@@ -83,6 +85,7 @@ export async function startShop(
   let bot!: Bot<BotContext>;
   let polling: Promise<void> = Promise.resolve();
   let server!: WebhookServer;
+  let webhookUrl = "";
   let notifier!: Notifier;
   let watch!: SendWatch;
   let outboxDepth: () => Promise<number> = async () => 0;
@@ -91,7 +94,15 @@ export async function startShop(
     store = await createStore({ url: storeUrl });
     const outbox = createOutbox(store);
     outboxDepth = async () => (await outbox.stats()).depth;
-    notifier = createNotifier({ api: new Api(telegram.token, { apiRoot: telegram.apiRoot }), outbox, store, i18n, logger: silentLogger(), pollIntervalMs: 100 });
+    notifier = createNotifier({
+      api: new Api(telegram.token, { apiRoot: telegram.apiRoot }),
+      outbox,
+      store,
+      i18n,
+      logger: silentLogger(),
+      pollIntervalMs: 100,
+      noticeButtons: failedTransferButtons(i18n, [OWNER.id, CO_OWNER.id]),
+    });
     notifier.start();
     server = createWebhookServer({
       callbackToken: CALLBACK_TOKEN,
@@ -102,7 +113,7 @@ export async function startShop(
       logger: silentLogger(),
       onRecorded: () => notifier.wake(),
     });
-    const webhookUrl = await server.listen({ port: 0, host: "127.0.0.1" });
+    webhookUrl = await server.listen({ port: 0, host: "127.0.0.1" });
     sandbox.setCallbackUrls(Object.fromEntries(CALLBACK_EVENTS.map((e) => [e, `${webhookUrl}${CALLBACK_PATHS[e]}`])) as Record<CallbackEvent, string>);
     bot = createBot({
       token: telegram.token,
@@ -158,6 +169,9 @@ export async function startShop(
     },
     get bot() {
       return bot;
+    },
+    get webhookUrl() {
+      return webhookUrl;
     },
     advanceClock(ms) {
       offsetMs += ms;

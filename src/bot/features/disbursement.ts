@@ -3,12 +3,14 @@ import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, InlineKeyboard, type Api } from "grammy";
 import { DISBURSEMENT_BANK_CODES, DISBURSEMENT_BANKS, type DisbursementBank } from "../../domain/limits.js";
 import { formatRupiah } from "../../domain/rupiah.js";
-import { createDisbursementDesk, type DisbursementDesk, type DisbursementDraft, type PressRefusal, type SendOutcome } from "../../disbursement/desk.js";
+import { createDisbursementDesk, type AgainDraft, type DisbursementDesk, type DisbursementDraft, type PressRefusal, type SendOutcome } from "../../disbursement/desk.js";
 import { disbursementSendBoundMs } from "../../disbursement/send-bound.js";
 import { createSendWatch, type SendWatch } from "../../disbursement/watch.js";
 import { createI18n } from "../../i18n.js";
 import type { Logger } from "../../logger.js";
 import type { Store } from "../../store/types.js";
+import type { MarkPaid, Notification } from "../../notify/notifications.js";
+import type { InlineKeyboardMarkup } from "grammy/types";
 import type { BotContext, FeatureDeps, Flow, FlowContext } from "../context.js";
 import { escapeHtml } from "../html.js";
 import type { CancelLeftover } from "./cancel.js";
@@ -48,6 +50,9 @@ export const DEFAULT_DISBURSE_CONFIRM_TTL_MS = 5 * 60_000;
 /** Buttons of a saved summary: "dsb:<action>:<draftId>", answered here whether or not a flow is running. */
 const PRESS = /^dsb:(ok|no|retry):([A-Za-z0-9_-]{1,40})$/;
 const pressData = (action: "ok" | "no" | "retry", draftId: string) => `dsb:${action}:${draftId}`;
+/** "Send again" under a failed transfer's notice: "dsb:again:<its external_id>" (callback data holds 64 bytes). */
+const AGAIN = /^dsb:again:([A-Za-z0-9_.:-]{1,54})$/;
+const againData = (externalId: string) => `dsb:again:${externalId}`;
 
 const SMALLEST_TRANSFER = Math.min(...Object.values(DISBURSEMENT_BANKS).map((b) => b.min));
 
@@ -140,29 +145,40 @@ function disburseFlow(deps: FeatureDeps, desk: DisbursementDesk) {
       }),
     );
     const remainingNow = await flow.external(() => allowance.remainingToday());
-    const summary = last.t("disburse-summary", {
-      bank: rule.displayName,
-      account: draft.accountNumber,
-      holder: escapeHtml(draft.holderName),
-      amount: formatRupiah(draft.amount),
-      description: escapeHtml(draft.description),
-      emails: emailsText(last.t, draft),
-      remaining: formatRupiah(remainingNow),
-      remainingAfter: formatRupiah(Math.max(0, remainingNow - draft.amount)),
-      limit: formatRupiah(allowance.dailyLimit),
-      minutes: String(Math.max(1, Math.round(desk.confirmTtlMs / 60_000))),
-    });
-    const text = deps.sandboxMode ? `${escapeHtml(last.t("sandbox-mode-banner"))}\n\n${summary}` : summary;
-    const keyboard = new InlineKeyboard()
-      .text(last.t("disburse-confirm-button", { amount: formatRupiah(draft.amount) }), pressData("ok", draft.draftId))
-      .row()
-      .text(last.t("disburse-cancel-button"), pressData("no", draft.draftId));
-    const shown = await last.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+    const summary = transferSummary(last.t, draft, { desk, remainingToday: remainingNow, sandboxMode: deps.sandboxMode });
+    const shown = await last.reply(summary.text, { parse_mode: "HTML", reply_markup: summary.keyboard });
     await flow.external(() =>
       rememberOpenSummary(deps.store, { chatId, ownerId, draftId: draft.draftId, messageId: shown.message_id }, desk.confirmTtlMs, deps.now().getTime()),
     );
     // The flow ends here: the buttons are answered by the press handler against the saved draft.
   };
+}
+
+/** What the owner checks before pressing send: the draft, today's allowance, and the confirm and cancel buttons. */
+function transferSummary(
+  t: Translate,
+  draft: DisbursementDraft,
+  options: { desk: DisbursementDesk; remainingToday: number; sandboxMode: boolean; intro?: string | undefined },
+): { text: string; keyboard: InlineKeyboard } {
+  const { desk, remainingToday } = options;
+  const summary = t("disburse-summary", {
+    bank: DISBURSEMENT_BANKS[draft.bankCode].displayName,
+    account: draft.accountNumber,
+    holder: escapeHtml(draft.holderName),
+    amount: formatRupiah(draft.amount),
+    description: escapeHtml(draft.description),
+    emails: emailsText(t, draft),
+    remaining: formatRupiah(remainingToday),
+    remainingAfter: formatRupiah(Math.max(0, remainingToday - draft.amount)),
+    limit: formatRupiah(desk.allowance.dailyLimit),
+    minutes: String(Math.max(1, Math.round(desk.confirmTtlMs / 60_000))),
+  });
+  const parts = [options.sandboxMode ? escapeHtml(t("sandbox-mode-banner")) : undefined, options.intro, summary].filter((p) => p !== undefined);
+  const keyboard = new InlineKeyboard()
+    .text(t("disburse-confirm-button", { amount: formatRupiah(draft.amount) }), pressData("ok", draft.draftId))
+    .row()
+    .text(t("disburse-cancel-button"), pressData("no", draft.draftId));
+  return { text: parts.join("\n\n"), keyboard };
 }
 
 /** The owner's summaries in a chat whose buttons may still be pressed, for /cancel: flows that ended with a choice left. */
@@ -214,6 +230,19 @@ function refusalText(ctx: BotContext, refusal: PressRefusal): string {
         default:
           return ctx.t("disburse-press-unknown");
       }
+    default:
+      return ctx.t("disburse-press-unknown");
+  }
+}
+
+function againRefusalText(ctx: BotContext, refusal: Exclude<AgainDraft, { ok: true }>): string {
+  switch (refusal.reason) {
+    case "not_failed":
+      return ctx.t(refusal.status === "completed" ? "disburse-again-completed" : "disburse-again-pending");
+    case "not_yours":
+      return ctx.t("disburse-again-not-yours");
+    case "already":
+      return ctx.t("disburse-again-already");
     default:
       return ctx.t("disburse-press-unknown");
   }
@@ -339,6 +368,39 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     if (stillUnclear) await desk.uncertainTold(claim.draft);
   });
 
+  // A failed transfer's notice (to an owner, in private) carries "send again": a new draft of the same transfer.
+  feature.callbackQuery(AGAIN, async (ctx) => {
+    if (ctx.role !== "owner") {
+      await ctx.answerCallbackQuery({ text: ctx.t("disburse-press-owner-only"), show_alert: true });
+      return;
+    }
+    if (ctx.chat?.type !== "private") {
+      await ctx.answerCallbackQuery({ text: ctx.t("disburse-private-only", { bot: ctx.me.username }), show_alert: true });
+      return;
+    }
+    const failedExternalId = ctx.match[1] ?? "";
+    const by = { ownerId: ctx.from.id, chatId: ctx.chat.id, locale: await ctx.i18n.getLocale() };
+    const again = await desk.draftAgain(failedExternalId, by, { draftId: randomBytes(9).toString("base64url"), externalId: deps.newExternalId() });
+    if (!again.ok) {
+      await ctx.answerCallbackQuery({ text: againRefusalText(ctx, again), show_alert: true });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    const summary = transferSummary(ctx.t, again.draft, {
+      desk,
+      remainingToday: await desk.allowance.remainingToday(),
+      sandboxMode: deps.sandboxMode,
+      intro: ctx.t("disburse-again-intro", { reference: escapeHtml(failedExternalId) }),
+    });
+    const pressedId = ctx.callbackQuery.message?.message_id;
+    const shown = await ctx.reply(summary.text, {
+      parse_mode: "HTML",
+      reply_markup: summary.keyboard,
+      ...(pressedId !== undefined ? { reply_parameters: { message_id: pressedId, allow_sending_without_reply: true } } : {}),
+    });
+    await rememberOpenSummary(deps.store, { chatId: by.chatId, ownerId: by.ownerId, draftId: again.draft.draftId, messageId: shown.message_id }, desk.confirmTtlMs, deps.now().getTime());
+  });
+
   /**
    * /cancel with the owner's summaries still waiting: each is cancelled exactly as its ✖ Batal button would
    * (the same race against confirm, so it is either cancelled or sent), and its buttons taken off. A summary
@@ -391,6 +453,19 @@ export function tellUncertainSend(api: Api, i18n: Translator) {
       }
     }
     await api.sendMessage(draft.chatId, text, { parse_mode: "HTML", reply_markup });
+  };
+}
+
+/**
+ * The notifier's buttons for a notice: "send again" under a failed transfer, for an owner in their private
+ * chat (the group and cashiers get none; a press is judged again anyway).
+ */
+export function failedTransferButtons(i18n: Translator, ownerIds: readonly number[]) {
+  return (n: Exclude<Notification, MarkPaid>, chatId: number): InlineKeyboardMarkup | undefined => {
+    if (n.type !== "disbursement-result" || n.status !== "failed" || !ownerIds.includes(chatId)) return undefined;
+    const data = againData(n.externalId);
+    if (!AGAIN.test(data)) return undefined;
+    return new InlineKeyboard().text(i18n.t(n.locale, "disburse-again-button"), data);
   };
 }
 
