@@ -302,7 +302,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   function startUnreadable(item: OutboxEntry) {
     const task = (async () => {
       if (!(await claim(item.id))) return;
-      logger.error({ itemId: item.id }, "outbox item is not a notification; closing it");
+      // The row as stored goes to the log (notices hold no secrets): closing it blanks it in the store, and
+      // an operator may still tell the shop by hand what it was.
+      const stored = item.unreadable?.body ?? JSON.stringify(item.payload) ?? "";
+      logger.error(
+        { itemId: item.id, reason: item.unreadable?.reason ?? "not a notification", stored: stored.slice(0, 4_000) },
+        "outbox item is not a notification; closing it",
+      );
       await markDelivered([item.id]);
       emit("gave_up", { reason: "unreadable" });
     })()

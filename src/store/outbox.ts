@@ -20,6 +20,11 @@ export interface OutboxEntry extends OutboxItem {
   /** Who holds the lease and until when (ISO 8601), when someone does. */
   leasedBy?: string | undefined;
   leasedUntil?: string | undefined;
+  /**
+   * Set when the stored row could not be read (cut-off JSON, a hand edit, a bug of another version): why,
+   * and the row as stored, for the log. Its payload is then undefined, so no reader takes it for a notice.
+   */
+  unreadable?: { reason: string; body: string } | undefined;
 }
 
 export interface Outbox {
@@ -66,13 +71,25 @@ export function createOutbox(
   const rememberMs = options.rememberDeliveredMs ?? OUTBOX_REMEMBER_DELIVERED_MS;
   const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
+  /** One row at a time: a row that cannot be read must not hide every other from the notifier. */
+  const readBody = (text: string): { body: z.infer<typeof bodySchema> } | { reason: string } => {
+    try {
+      const parsed = bodySchema.safeParse(JSON.parse(text));
+      return parsed.success ? { body: parsed.data } : { reason: `not an outbox body: ${parsed.error.issues.map((i) => i.path.join(".") || "(root)").join(", ")}` };
+    } catch (error) {
+      return { reason: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  };
+
   const toEntry = (entry: QueueEntry): OutboxEntry => {
-    const body = bodySchema.parse(JSON.parse(entry.body));
+    const read = readBody(entry.body);
+    const body = "body" in read ? read.body : { chatId: 0, kind: "unreadable", payload: undefined };
     return {
       id: entry.id,
       chatId: body.chatId,
       kind: body.kind,
       payload: body.payload,
+      ...("reason" in read ? { unreadable: { reason: read.reason, body: entry.body } } : {}),
       createdAt: new Date(entry.createdAtMs).toISOString(),
       attempts: entry.attempts,
       notBefore: iso(entry.notBeforeMs),
