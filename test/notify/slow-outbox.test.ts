@@ -8,6 +8,7 @@ import { createI18n } from "../../src/i18n.js";
 import { silentLogger } from "../../src/logger.js";
 import { createNotifier } from "../../src/notify/notifier.js";
 import { createOutbox, createStore, type Outbox, type OutboxItem, type Store } from "../../src/store/index.js";
+import { paidNotice } from "./paid-notice.js";
 import { createLocalBotApi, privateChat, type LocalBotApi } from "../../src/telegram-local/index.js";
 import { textOf } from "../webhook/shop-harness.js";
 
@@ -42,24 +43,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function paidNotice(chatId: number, externalId: string, amount: number, paidAt = new Date().toISOString()): OutboxItem {
-  return {
-    id: `${externalId}:chat:${chatId}`,
-    chatId,
-    kind: "payment-received",
-    createdAt: paidAt,
-    payload: {
-      type: "payment-received",
-      chatId,
-      locale: "id",
-      externalId,
-      amount,
-      method: { kind: "virtual_account", bankCode: "BCA", accountNumber: "1076300000000001" },
-      customerName: "Siti Aminah",
-      paidAt,
-    },
-  };
-}
 
 describe("a notifier on a slow disk", () => {
   it("still tells every chat, once, when each outbox read takes 5 ms", async () => {

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createI18n } from "../../src/i18n.js";
 import { createLogger } from "../../src/logger.js";
 import { createNotifier } from "../../src/notify/notifier.js";
-import { createOutbox, createStore, type OutboxItem, type Store } from "../../src/store/index.js";
+import { createOutbox, createStore, type Store } from "../../src/store/index.js";
+import { paidNotice } from "./paid-notice.js";
 import { createLocalBotApi, privateChat, type LocalBotApi } from "../../src/telegram-local/index.js";
 
 /**
@@ -38,25 +39,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function paidNotice(chatId: number, externalId: string, amount: number): OutboxItem {
-  const paidAt = new Date().toISOString();
-  return {
-    id: `${externalId}:chat:${chatId}`,
-    chatId,
-    kind: "payment-received",
-    createdAt: paidAt,
-    payload: {
-      type: "payment-received",
-      chatId,
-      locale: "id",
-      externalId,
-      amount,
-      method: { kind: "virtual_account", bankCode: "BCA", accountNumber: "1076300000000001" },
-      customerName: "Siti Aminah",
-      paidAt,
-    },
-  };
-}
 
 describe("an unreadable row in the outbox", () => {
   it("is closed and logged as stored, and every notice around it is still delivered", async () => {
