@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { autoRetry } from "@grammyjs/auto-retry";
+import { lateAnswersToPressesAreHarmless } from "./late-press-answers.js";
 import { watchTelegramReachability } from "./telegram-reachability.js";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
@@ -52,6 +53,8 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
   // Under the retry plugin, so it sees each attempt (see telegram-reachability.ts).
   bot.api.config.use(watchTelegramReachability(deps.logger));
   bot.api.config.use(retry);
+  const latePresses = lateAnswersToPressesAreHarmless();
+  bot.api.config.use(latePresses);
   const transformers = deps.apiTransformers ?? [];
   for (const transformer of transformers) bot.api.config.use(transformer);
 
@@ -73,6 +76,7 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
   const flowPlugins: MiddlewareFn<FlowContext>[] = [
     async (ctx, next) => {
       ctx.api.config.use(retry);
+      ctx.api.config.use(latePresses);
       for (const transformer of transformers) ctx.api.config.use(transformer);
       await next();
     },

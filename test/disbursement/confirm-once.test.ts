@@ -27,6 +27,19 @@ describe("the confirm button pays once, in time, for the owner who started", () 
     expect(() => shop.telegram.pressButton(OWNER, summary, CONFIRM)).toThrow(/no callback button/);
   });
 
+  it("a press reaching the bot too late for Telegram to take its answer still sends the transfer it confirmed", async () => {
+    const summary = await fillTransfer(shop, OWNER, TRANSFER);
+    shop.telegram.failNext("answerCallbackQuery", 1, {
+      error_code: 400,
+      description: "Bad Request: query is too old and response timeout expired or query ID is invalid",
+    });
+    shop.telegram.pressButton(OWNER, summary, CONFIRM);
+    await shop.telegram.waitForBotMessage(OWNER.id, { text: "sedang diproses bank" });
+    expect(shop.telegram.callsTo("answerCallbackQuery").filter((c) => !c.response.ok)).toHaveLength(1);
+    expect(shop.gatewayCalls()).toBe(1);
+    expect(shop.sandbox.objects().disbursements).toHaveLength(1);
+  });
+
   it("a double tap (two presses queued before the first is handled) pays once and says so", async () => {
     const summary = await fillTransfer(shop, OWNER, TRANSFER);
     const first = shop.telegram.pressButton(OWNER, summary, CONFIRM).callback_query?.id;
