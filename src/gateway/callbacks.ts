@@ -58,10 +58,23 @@ const currency = z
 const shown = z
   .unknown()
   .transform((v) => {
-    if (typeof v === "string") return v.trim().slice(0, 256) || undefined;
+    if (typeof v === "string") return cutAt(wellFormed(v.trim()), 256) || undefined;
     return typeof v === "number" && Number.isFinite(v) ? String(v) : undefined;
   })
   .optional();
+
+/**
+ * Telegram refuses a message holding half of a character (a lone UTF-16 surrogate): a name sent that way,
+ * or cut in the middle of an emoji, would cost the shop the whole notice. Each half left alone becomes "�".
+ */
+function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+}
+
+/** The first `max` characters, counted as characters (an emoji is one), never splitting one. */
+function cutAt(text: string, max: number): string {
+  return text.length <= max ? text : Array.from(text).slice(0, max).join("");
+}
 
 /** What the customer paid into, as sent: a number, or text with spaces or dashes (dropped). */
 const paidInto = (pattern: RegExp, what: string) =>
@@ -77,22 +90,40 @@ const vaNumber = paidInto(/^\d{4,32}$/, "must be the VA's digits");
 const paymentCode = paidInto(/^[A-Za-z0-9]{1,64}$/, "must be the payment code's letters and digits");
 
 /**
- * A time: ISO 8601 with an offset, or without one ("2026-11-26T17:00:00", "2026-11-26 17:00:00"), which a
- * gateway in Jakarta means as Jakarta time; normalized to ISO in UTC. Missing, or in a form not read here:
- * undefined, and the receiver uses the time it received the callback (a real payment is not refused over
- * the way its time is written).
+ * A time: ISO 8601 with an offset ("Z", "+07:00", "+0700", "+07"), or without one ("2026-11-26T17:00:00",
+ * "2026-11-26 17:00:00"), which a gateway in Jakarta means as Jakarta time; or Unix time, in seconds or
+ * milliseconds, as a number or digits. Normalized to ISO in UTC. Missing, impossible (30 February), out of
+ * this century, or in a form not read here: undefined, and the receiver uses the time it received the
+ * callback (a real payment is not refused over the way its time is written).
  */
 const shownTime = z
   .unknown()
-  .transform((v) => (typeof v === "string" ? readCallbackTime(v) : undefined))
+  .transform((v) => (typeof v === "string" ? readCallbackTime(v) : typeof v === "number" ? readUnixTime(v) : undefined))
   .optional();
 
+const EARLIEST_MS = Date.UTC(2000, 0, 1);
+const LATEST_MS = Date.UTC(2100, 0, 1);
+const plausible = (ms: number) => (ms >= EARLIEST_MS && ms < LATEST_MS ? new Date(ms).toISOString() : undefined);
+
+/** Seconds or milliseconds since 1970, told apart by size (seconds reach 1e11 only in the year 5138). */
+function readUnixTime(value: number): string | undefined {
+  if (!Number.isFinite(value) || value <= 0) return undefined;
+  return plausible(value < 1e11 ? value * 1000 : value);
+}
+
 function readCallbackTime(text: string): string | undefined {
-  const iso = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?$/i.exec(text.trim());
+  const trimmed = text.trim();
+  if (/^\d{9,13}$/.test(trimmed)) return readUnixTime(Number(trimmed));
+  const iso = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(trimmed);
   if (!iso) return undefined;
-  const [, date = "", time = "", zone] = iso;
-  const ms = Date.parse(`${date}T${time.replace(/(\.\d{3})\d+$/, "$1")}${zone === undefined ? "+07:00" : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  const [, year = "", month = "", day = "", hour = "", minute = "", second = "00", fraction = "", zone] = iso;
+  // Date.parse rolls 30 February over into March: a date that does not exist is not read as another one.
+  const daysInMonth = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
+  if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > daysInMonth) return undefined;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined;
+  const offset = zone === undefined ? "+07:00" : /^z$/i.test(zone) ? "Z" : `${zone.slice(0, 3)}:${zone.slice(3).replace(":", "") || "00"}`;
+  const ms = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction.slice(0, 4)}${offset}`);
+  return Number.isNaN(ms) ? undefined : plausible(ms);
 }
 
 export const virtualAccountCreatedSchema = z.object({

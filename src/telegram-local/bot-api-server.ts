@@ -345,10 +345,14 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
 
   // ---- message building
 
+  const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
   function formattedText(p: Params, textKey: "text" | "caption", entitiesKey: "entities" | "caption_entities") {
     const raw = p[textKey];
     if (raw === undefined || raw === null) return { text: undefined, entities: [] as MessageEntity[] };
     const source = String(raw);
+    // Telegram refuses half a character (a lone UTF-16 surrogate), however it came: cut in an emoji, sent so.
+    if (LONE_SURROGATE.test(source)) throw badRequest("strings must be encoded in UTF-8");
     const parseMode = typeof p.parse_mode === "string" ? p.parse_mode.toLowerCase() : "";
     if (parseMode === "html") {
       try {

@@ -222,6 +222,36 @@ describe("a callback that differs from the documented one where the bot only sho
     expect(Date.parse((await shop.store.payments.get(va.externalId))?.paidAt ?? "")).toBeGreaterThanOrEqual(before - 1_000);
   });
 
+  it("reads its time in seconds since 1970 or with an hour-only offset, never a date that does not exist, and tells a sender's emoji whole", async () => {
+    const unixTime = await shop.createVirtualAccount({ amount: 61_000, name: "Sari Unix", bank: "BCA" });
+    const hourOffset = await shop.createVirtualAccount({ amount: 62_000, name: "Sari Offset", bank: "BCA" });
+    const noSuchDay = await shop.createVirtualAccount({ amount: 63_000, name: "Sari Februari", bank: "BCA" });
+    const pay = (va: typeof unixTime, fields: Record<string, unknown>) =>
+      postCallback(CALLBACK_PATHS["virtual-account-paid"], {
+        id: `cb-time-${va.externalId}`,
+        payment_id: `pay-time-${va.externalId}`,
+        external_id: va.externalId,
+        account_number: va.accountNumber,
+        amount: va.amount,
+        ...fields,
+      });
+    const before = Date.now();
+    // 26 Nov 2026, 10:00 WIB, as Unix seconds; the sender's name ends in an emoji right at the 256th character.
+    expect((await pay(unixTime, { transaction_timestamp: 1_795_662_000, sender_name: `${"A".repeat(255)}😀 TOKO` })).status).toBe(200);
+    expect((await pay(hourOffset, { transaction_timestamp: "2026-11-26T11:15:00+07", sender_name: "Budi \uD83D Santoso" })).status).toBe(200);
+    expect((await pay(noSuchDay, { transaction_timestamp: "2026-02-30T10:00:00" })).status).toBe(200);
+    await shop.settle();
+
+    const toldTo = (va: typeof unixTime) => textOf(mentioning(va.externalId)(SHOP_GROUP)[0]!);
+    expect(toldTo(unixTime)).toContain("26 Nov 2026, 10.00 WIB");
+    // The emoji is cut off whole (Telegram refuses half a character, and the notice would be lost).
+    expect(toldTo(unixTime)).toContain(`${"A".repeat(255)}😀`);
+    expect(toldTo(hourOffset)).toContain("26 Nov 2026, 11.15 WIB");
+    expect(toldTo(hourOffset)).toContain("Budi \uFFFD Santoso");
+    expect(toldTo(noSuchDay)).not.toContain("Mar 2026");
+    expect(Date.parse((await shop.store.payments.get(noSuchDay.externalId))?.paidAt ?? "")).toBeGreaterThanOrEqual(before - 1_000);
+  });
+
   it("is refused with 400 and tells nobody when it is not in rupiah, is no whole rupiah, or names no account", async () => {
     const va = await shop.createVirtualAccount({ amount: 150_000, name: "Andi Dollar" });
     const base = { id: `cb-usd-${va.externalId}`, payment_id: `pay-usd-${va.externalId}`, external_id: va.externalId, account_number: va.accountNumber, amount: 150 };
