@@ -219,7 +219,9 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       }
       // A contradiction without the gateway's time cannot be ordered: a COMPLETED is believed (the money is
       // counted, the careful side), a FAILED is not (it would give back money that may have left).
-      const newer = untimed ? status === "completed" : newerThan(payload.updated, current.resultAt);
+      // So is a COMPLETED recorded without its time (sent without one, or recorded by a version that kept none).
+      const orderable = !untimed && !(recorded === "completed" && current.resultAt === undefined);
+      const newer = orderable ? newerThan(payload.updated, current.resultAt) : status === "completed";
       if (recorded !== undefined && recorded !== status && !sameEvent && !newer) {
         logger.warn({ eventId, externalId: record.externalId, recorded, reported: status, recordedAt: current.resultAt, reportedAt: payload.updated }, "an older transfer result contradicts the one recorded; left as recorded");
         return 0;
@@ -280,9 +282,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       // retried callback gives it back only once. Money that did leave counts, even if we had given it back
       // on a refusal the gateway did not mean (a transfer it refused, then completed), or on a FAILED that a
       // newer COMPLETED overturns.
-      status === "failed" ? releaseDisbursementAllowance(store, record.externalId) : retakeAfterRefusal(record.externalId),
-      // More than the owner sent left the account (the notice warns of it): the difference counts too.
-      status === "completed" ? countExtra(record, payload.amount) : undefined,
+      status === "failed" ? releaseDisbursementAllowance(store, record.externalId, deps.now()) : countCompleted(record, payload.amount),
     ]);
     return items.length;
   }
@@ -308,6 +308,17 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     if (Object.keys(sent).length > 0) {
       logger.warn({ event: "disbursement", eventId, externalId: record.externalId, sent, reported: { amount: payload.amount, bankCode: payload.bank_code, holder: payload.account_holder_name } }, "transfer result differs from the transfer we sent; told with a warning");
     }
+  }
+
+  /**
+   * Money that left counts: taken again if a refusal had given it back, and then, when more left than the
+   * owner sent, the difference too. In that order: the difference counts on the reservation's day, which
+   * the retake puts back (side by side it fell on today's when a FAILED before midnight was overturned after).
+   */
+  async function countCompleted(record: PaymentRecord, reported: number): Promise<void> {
+    await retakeAfterRefusal(record.externalId);
+    // More than the owner sent left the account (the notice warns of it).
+    await countExtra(record, reported);
   }
 
   async function countExtra(record: PaymentRecord, reported: number): Promise<void> {

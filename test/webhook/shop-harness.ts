@@ -298,13 +298,13 @@ export function shopPerFile(onStart: (shop: Shop) => void, options: ShopOptions 
   };
 }
 
-/** The owner's disbursement desk on the shop's store and sandbox: Rp 50 juta a transfer, Rp 60 juta a day. */
-export function ownersDesk(shop: Shop): DisbursementDesk {
+/** The owner's disbursement desk on the shop's store and sandbox: Rp 50 juta a transfer, Rp 60 juta a day; its clock `now`. */
+export function ownersDesk(shop: Shop, now: () => Date = () => new Date()): DisbursementDesk {
   return createDisbursementDesk({
     store: shop.store,
     gateway: createGatewayClient({ baseUrl: shop.sandbox.apiBaseUrl, apiKey: API_KEY, backoffMs: 10, timeoutMs: 2_000, maxAttempts: 1 }),
     logger: silentLogger(),
-    now: () => new Date(),
+    now,
     maxAmount: 50_000_000,
     dailyLimit: 60_000_000,
     confirmTtlMs: 600_000,

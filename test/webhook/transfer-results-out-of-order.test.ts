@@ -99,4 +99,43 @@ describe("a transfer's results out of order", () => {
     expect(notices[0]).toContain("Rp 10.000.000");
     expect(notices[0]).toContain("Yang dikirim dari bot: jumlah Rp 1.000.000");
   });
+
+  it("does not let a FAILED overturn a COMPLETED that was recorded without the gateway's time", async () => {
+    const desk = ownersDesk(shop);
+    const sent = await sendTransfer(desk, 3_000_000);
+    const ref = { externalId: sent.externalId, gatewayId: "" };
+    const afterSending = await desk.allowance.remainingToday();
+    const untimedCompleted = disbursementCallback(ref, { id: "disb-c", status: "COMPLETED", amount: 3_000_000 });
+    delete untimedCompleted.updated;
+    expect((await postCallback(shop.webhookUrl, "disbursement", untimedCompleted)).status).toBe(200);
+    await shop.settle();
+    // Stamped now: later than anything, but the COMPLETED it contradicts cannot be ordered against it.
+    const failed = disbursementCallback(ref, { id: "disb-c", status: "FAILED", amount: 3_000_000, failure_code: "REJECTED_BY_BANK" });
+    expect((await postCallback(shop.webhookUrl, "disbursement", failed)).status).toBe(200);
+    await shop.settle();
+    expect(await shop.store.payments.get(sent.externalId)).toMatchObject({ status: "completed" });
+    expect(await desk.allowance.remainingToday()).toBe(afterSending);
+    expect(told(OWNER.id, sent.externalId).filter((t) => t.includes("Transfer gagal"))).toHaveLength(0);
+  });
+
+  it("counts more sent than asked on the transfer's own day when its FAILED is overturned on the next day", async () => {
+    // Sent yesterday, Jakarta time; the bank's FAILED and then its COMPLETED for more arrive today.
+    const yesterday = () => new Date(Date.now() - 24 * 3600_000);
+    const today = ownersDesk(shop);
+    const beforeToday = await today.allowance.remainingToday();
+    const sent = await sendTransfer(ownersDesk(shop, yesterday), 2_000_000);
+    expect(sent.outcome.kind).toBe("sent");
+    const ref = { externalId: sent.externalId, gatewayId: "" };
+    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+    const result = (status: "COMPLETED" | "FAILED", amount: number, updated: string) =>
+      postCallback(shop.webhookUrl, "disbursement", disbursementCallback(ref, { id: "disb-y", status, amount, updated, ...(status === "FAILED" ? { failure_code: "REJECTED_BY_BANK" } : {}) }));
+    expect((await result("FAILED", 2_000_000, at(2))).status).toBe(200);
+    await shop.settle();
+    expect((await result("COMPLETED", 2_500_000, at(1))).status).toBe(200);
+    await shop.settle();
+    expect(await shop.store.payments.get(sent.externalId)).toMatchObject({ status: "completed" });
+    // All 2,5 juta count on yesterday's allowance; today's is untouched.
+    expect(await today.allowance.remainingToday()).toBe(beforeToday);
+    expect(await ownersDesk(shop, yesterday).allowance.remainingToday()).toBe(60_000_000 - 2_500_000);
+  });
 });
