@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readGatewayTime } from "../domain/jakarta-time.js";
 
 /**
  * Palladium's callback payloads (settled in DESIGN.md, modelled on Xendit). Receivers ignore unknown
@@ -98,33 +99,8 @@ const paymentCode = paidInto(/^[A-Za-z0-9]{1,64}$/, "must be the payment code's 
  */
 const shownTime = z
   .unknown()
-  .transform((v) => (typeof v === "string" ? readCallbackTime(v) : typeof v === "number" ? readUnixTime(v) : undefined))
+  .transform(readGatewayTime)
   .optional();
-
-const EARLIEST_MS = Date.UTC(2000, 0, 1);
-const LATEST_MS = Date.UTC(2100, 0, 1);
-const plausible = (ms: number) => (ms >= EARLIEST_MS && ms < LATEST_MS ? new Date(ms).toISOString() : undefined);
-
-/** Seconds or milliseconds since 1970, told apart by size (seconds reach 1e11 only in the year 5138). */
-function readUnixTime(value: number): string | undefined {
-  if (!Number.isFinite(value) || value <= 0) return undefined;
-  return plausible(value < 1e11 ? value * 1000 : value);
-}
-
-function readCallbackTime(text: string): string | undefined {
-  const trimmed = text.trim();
-  if (/^\d{9,13}$/.test(trimmed)) return readUnixTime(Number(trimmed));
-  const iso = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(trimmed);
-  if (!iso) return undefined;
-  const [, year = "", month = "", day = "", hour = "", minute = "", second = "00", fraction = "", zone] = iso;
-  // Date.parse rolls 30 February over into March: a date that does not exist is not read as another one.
-  const daysInMonth = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
-  if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > daysInMonth) return undefined;
-  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined;
-  const offset = zone === undefined ? "+07:00" : /^z$/i.test(zone) ? "Z" : `${zone.slice(0, 3)}:${zone.slice(3).replace(":", "") || "00"}`;
-  const ms = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction.slice(0, 4)}${offset}`);
-  return Number.isNaN(ms) ? undefined : plausible(ms);
-}
 
 export const virtualAccountCreatedSchema = z.object({
   id,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseGatewayDateTime } from "../domain/jakarta-time.js";
+import { readGatewayTime } from "../domain/jakarta-time.js";
 import { DISBURSEMENT_BANK_CODES, RETAIL_OUTLET_NAMES, VIRTUAL_ACCOUNT_BANK_CODES } from "../domain/limits.js";
 import type { Disbursement, RetailPayment, VirtualAccount } from "./types.js";
 
@@ -17,14 +17,16 @@ const amount = z.union([
 ]);
 const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
 const text = z.string().min(1).max(256);
-const jakartaDateTime = z.string().transform((s, ctx) => {
-  const date = parseGatewayDateTime(s);
-  if (date === null) {
-    ctx.addIssue({ code: "custom", message: 'expected "YYYY-MM-DD HH:mm:ss"' });
-    return z.NEVER;
-  }
-  return date;
-});
+/**
+ * When the VA or code stops taking payments. Documented as "YYYY-MM-DD HH:mm:ss" in Jakarta time; read in
+ * the other forms gateways write too, and when unreadable (or missing) the payment is still handed out with
+ * no expiry shown: it exists at the gateway by now, and refusing the answer would have the cashier try again
+ * and again, each time making another one, and the shop take no payment at all.
+ */
+const expiry = z.unknown().transform((v) => {
+  const iso = readGatewayTime(v);
+  return iso === undefined ? undefined : new Date(iso);
+}).optional();
 
 export const virtualAccountResponseSchema = z
   .object({
@@ -36,7 +38,7 @@ export const virtualAccountResponseSchema = z
     account_number: z.string().regex(/^\d{4,32}$/),
     amount,
     is_single_use: flag,
-    expiration_date: jakartaDateTime,
+    expiration_date: expiry,
   })
   .transform(
     (r): VirtualAccount => ({
@@ -62,7 +64,7 @@ export const retailPaymentResponseSchema = z
     payment_code: z.string().regex(/^[A-Za-z0-9]{4,32}$/),
     amount,
     is_single_use: flag,
-    expiration_date: jakartaDateTime,
+    expiration_date: expiry,
   })
   .transform(
     (r): RetailPayment => ({

@@ -20,7 +20,8 @@ export interface VirtualAccount {
   accountNumber: string;
   amount: number;
   isSingleUse: boolean;
-  expiresAt: Date;
+  /** Undefined when the gateway's answer gave none that could be read. */
+  expiresAt?: Date | undefined;
 }
 
 export interface CreateRetailPaymentInput {
@@ -39,7 +40,8 @@ export interface RetailPayment {
   paymentCode: string;
   amount: number;
   isSingleUse: boolean;
-  expiresAt: Date;
+  /** Undefined when the gateway's answer gave none that could be read. */
+  expiresAt?: Date | undefined;
 }
 
 export interface CreateDisbursementInput {

@@ -71,7 +71,6 @@ describe("answers that are not the documented JSON", () => {
     ["an HTML page with 200", 200, "text/html", "<html><body>Welcome to nginx!</body></html>"],
     ["JSON of the wrong shape", 200, "application/json", JSON.stringify({ ok: true, data: goodAnswer })],
     ["an amount as a decimal", 200, "application/json", JSON.stringify({ ...goodAnswer, amount: 100000.5 })],
-    ["an expiry in another format", 200, "application/json", JSON.stringify({ ...goodAnswer, expiration_date: "23/12/2052" })],
     ["an answer for another external_id", 200, "application/json", JSON.stringify({ ...goodAnswer, external_id: "order-78" })],
     ["a 400 with an HTML body", 400, "text/html", "<html>Bad Request</html>"],
     ["a 403 from a firewall page", 403, "text/html", "<html>Access denied</html>"],
@@ -83,6 +82,18 @@ describe("answers that are not the documented JSON", () => {
     expect(error.code).toBe("UNEXPECTED_RESPONSE");
     expect(error.details.httpStatus).toBe(status);
     expect(gateway.requests).toHaveLength(1);
+  });
+
+  it("reads an expiry written another way, and hands out a VA whose expiry cannot be read without one (it exists at the gateway by now)", async () => {
+    const expiries = ["2052-12-22T17:00:00.000Z", "2052-12-23 00:00:00+07:00", 2_503_242_000, "23/12/2052", "0000-00-00 00:00:00", null, undefined];
+    const gateway = await server((_req, res, index) =>
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...goodAnswer, expiration_date: expiries[index] })),
+    );
+    const client = createGatewayClient({ baseUrl: gateway.url, apiKey: KEY });
+    const read: Array<string | undefined> = [];
+    for (let i = 0; i < expiries.length; i++) read.push((await client.createVirtualAccount(order)).expiresAt?.toISOString());
+    expect(read).toEqual(["2052-12-22T17:00:00.000Z", "2052-12-22T17:00:00.000Z", "2049-04-28T17:00:00.000Z", undefined, undefined, undefined, undefined]);
+    expect(gateway.requests).toHaveLength(expiries.length);
   });
 
   it("reads digit-string amounts and string flags, as a drifting gateway might send them", async () => {

@@ -171,7 +171,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
         bankCode: bank,
         accountNumber: va.accountNumber,
         isSingleUse,
-        expiresAt: va.expiresAt.toISOString(),
+        expiresAt: va.expiresAt?.toISOString(),
         createdBy,
         chatId,
         messageId,

@@ -37,7 +37,7 @@ export function createAlfamartCodeFlow(deps: FeatureDeps) {
         retailOutletName: code.retailOutletName,
         paymentCode: code.paymentCode,
         isSingleUse: code.isSingleUse,
-        expiresAt: code.expiresAt.toISOString(),
+        expiresAt: code.expiresAt?.toISOString(),
       };
     });
     if (!created) return;

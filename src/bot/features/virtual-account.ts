@@ -57,7 +57,7 @@ export function createVirtualAccountFlow(deps: FeatureDeps) {
         bankCode: va.bankCode,
         accountNumber: va.accountNumber,
         isSingleUse: va.isSingleUse,
-        expiresAt: va.expiresAt.toISOString(),
+        expiresAt: va.expiresAt?.toISOString(),
       };
     });
     if (!created) return;
