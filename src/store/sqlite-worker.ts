@@ -140,6 +140,7 @@ const CHECKPOINTER_SOURCE = String.raw`
 const { workerData } = require("node:worker_threads");
 const Database = require(workerData.driverPath);
 const db = new Database(workerData.path, { timeout: 5000 });
+db.pragma("journal_size_limit=" + 16 * 1024 * 1024);
 const checkpoint = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
 setInterval(() => {
   try {
@@ -152,6 +153,7 @@ setInterval(() => {
 
 const WORKER_SOURCE = String.raw`
 "use strict";
+const WAL_KEPT_BYTES = 16 * 1024 * 1024;
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driverPath);
 const STATEMENT_CACHE = 256;
@@ -224,6 +226,9 @@ function open() {
   }
   // The checkpointer (sqlite-worker.ts) does this beside the writer instead: see startCheckpointer.
   writer.all("PRAGMA wal_autocheckpoint=0", []);
+  // A burst (a day of callbacks redelivered at once) grows the WAL, and SQLite reuses it without ever making
+  // it smaller: once checkpointed, the next write cuts it back to this.
+  writer.all("PRAGMA journal_size_limit=" + WAL_KEPT_BYTES, []);
   reader = connect(workerData.path, true);
 }
 
