@@ -28,8 +28,11 @@ import { keyvStorageAdapter } from "./storage-adapter.js";
  * Bump when a flow's steps change: state saved by the old code is then dropped instead of replayed wrongly.
  * 2: the create flows claim a summary with its external_id and mark a doubtful create.
  * 3: every wait reads the clock before and after (the idle limit), which the replay log records.
+ * 4: answers are read more strictly (an amount in sen, one group of three digits before a suffix, digits
+ *    past any amount): replayed, an old log's accepted answer would now be refused, and the flow would wait
+ *    on a question it never asked again.
  */
-export const CONVERSATION_VERSION = 3;
+export const CONVERSATION_VERSION = 4;
 
 const DAY_MS = 24 * 3600_000;
 
