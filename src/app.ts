@@ -221,7 +221,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       noticeButtons: failedTransferButtons(i18n, ownerIds),
       sandboxMode: config.sandboxMode,
       chosenLocaleOf: recipientLanguage({
-        sessions: keyvStorageAdapter<SessionData>(store.namespace("sessions")),
+        sessions: keyvStorageAdapter<SessionData>(store.namespace("sessions"), {
+          onUnreadable: (key, error) => logger.warn({ key, err: error }, "a stored session could not be read; dropped, the person's notices speak the language recorded"),
+        }),
         translate: (locale, key, variables) => i18n.t(locale, key, variables),
       }).chosenLocaleOf,
     });

@@ -61,7 +61,9 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
   const transformers = deps.apiTransformers ?? [];
   for (const transformer of transformers) bot.api.config.use(transformer);
 
-  const sessions = keyvStorageAdapter<SessionData>(deps.store.namespace("sessions"));
+  const onUnreadable = (key: string, error: unknown) =>
+    deps.logger.warn({ key, err: error }, "a stored session or flow could not be read; dropped, the person starts afresh");
+  const sessions = keyvStorageAdapter<SessionData>(deps.store.namespace("sessions"), { onUnreadable });
   // Reads the stored choice: for whoever the bot is answering and for the recipients of notices alike.
   const languages = recipientLanguage({ sessions, translate: (locale, key, variables) => i18n.t(locale, key, variables) });
   // One negotiator for both worlds: conversation contexts have no session, so it reads the storage itself.
@@ -103,7 +105,7 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
         type: "key",
         version: CONVERSATION_VERSION,
         prefix: "flow:",
-        adapter: keyvStorageAdapter(deps.store.namespace("conversations")),
+        adapter: keyvStorageAdapter(deps.store.namespace("conversations"), { onUnreadable }),
         // One flow per person per chat: two cashiers in the shop group don't answer each other's questions.
         getStorageKey: (ctx) => (ctx.chatId !== undefined && ctx.from ? `${ctx.chatId}:${ctx.from.id}` : undefined),
       },

@@ -30,7 +30,7 @@ export async function createStore(options: StoreOptions & FirstConnectOptions): 
   const { index: _index, ...rest } = backend;
   return {
     ...rest,
-    payments: createPaymentRepository(backend),
+    payments: createPaymentRepository(backend, { logger: options.logger }),
     access: createAccessRepository(backend, { groupsCacheMs: options.groupsCacheMs }),
   };
 }

@@ -1,5 +1,5 @@
 import { PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
-import type { PaymentRecord, PaymentRepository } from "./types.js";
+import type { PaymentRecord, PaymentRepository, StoreLogger } from "./types.js";
 
 const RECENT = "payments:recent";
 const byCreator = (userId: number) => `payments:by-creator:${userId}`;
@@ -10,7 +10,7 @@ const byCreator = (userId: number) => `payments:by-creator:${userId}`;
  * against `applyOnce` too), because the bot (message id) and the webhook (paid) can update the same
  * payment at the same moment.
  */
-export function createPaymentRepository(backend: Backend): PaymentRepository {
+export function createPaymentRepository(backend: Backend, options: { logger?: StoreLogger | undefined } = {}): PaymentRepository {
   const records = backend.namespace(PAYMENTS_NAMESPACE);
   const scoreOf = (record: PaymentRecord) => {
     const ms = Date.parse(record.createdAt);
@@ -61,7 +61,20 @@ export function createPaymentRepository(backend: Backend): PaymentRepository {
         newestFirst: true,
       });
       if (ids.length === 0) return [];
-      const found = await records.get<PaymentRecord>(ids);
+      const found = await records.get<PaymentRecord>(ids).catch(async (error: unknown) => {
+        // One row that does not parse failed the whole list, and /pembayaran answered nobody whose ten
+        // latest held it: read one by one, and leave that one out (the log says which).
+        if (!(error instanceof SyntaxError)) throw error;
+        return Promise.all(
+          ids.map((id) =>
+            records.get<PaymentRecord>(id).catch((rowError: unknown) => {
+              if (!(rowError instanceof SyntaxError)) throw rowError;
+              options.logger?.warn({ externalId: id, err: rowError }, "a stored payment could not be read; left out of the list");
+              return undefined;
+            }),
+          ),
+        );
+      });
       return found.filter((r): r is PaymentRecord => r !== undefined && r !== null);
     },
   };

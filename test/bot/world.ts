@@ -48,7 +48,7 @@ export interface World extends MerchantChat {
    * `graceMs` (long polling): how long the updates in hand get to finish; one still running then is cut
    * off as the app's shutdown cuts it (its store is closed under it, and Telegram does not hand it out again).
    */
-  restart(options?: { graceMs?: number }): Promise<void>;
+  restart(options?: { graceMs?: number; whileStopped?: (storeFile: string) => void }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -143,6 +143,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     async restart(options = {}) {
       await stopBot(options.graceMs);
       await store.close();
+      options.whileStopped?.(storeUrl.slice("sqlite://".length));
       store = await createStore({ url: storeUrl });
       bot = await launch();
     },
