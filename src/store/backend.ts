@@ -1,4 +1,4 @@
-import type { PaymentPatch, PaymentRecord, Store } from "./types.js";
+import type { PaymentPatch, PaymentRecord, Store, StoreLogger } from "./types.js";
 
 /** Members ordered by a numeric score (a time), for "newest first" lists without scanning a namespace. */
 export interface SortedIndex {
@@ -42,6 +42,28 @@ export interface RecordCodec {
 }
 
 /** One codec per keyv namespace, made on first use. */
+/**
+ * A callback's payment as stored, or undefined when its row does not parse (a hand edit, a disk that filled
+ * up mid-write). Thrown, it answered that payment's every callback 503 until the gateway gave up a day later
+ * and the shop never heard of the money; read as absent, the callback is recorded as for a payment the bot
+ * does not know, and the owners are told of it with its reference.
+ */
+export async function decodeCallbackPayment(
+  codec: RecordCodec,
+  raw: string | null | undefined,
+  nowMs: number,
+  externalId: string | undefined,
+  logger: StoreLogger | undefined,
+): Promise<PaymentRecord | undefined> {
+  try {
+    return await codec.decode<PaymentRecord>(raw, nowMs);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    logger?.error({ externalId, err: error }, "a stored payment could not be read; its callback is recorded as for an unknown payment and the owners told");
+    return undefined;
+  }
+}
+
 export function codecCache(namespace: (name: string) => { serialize?: unknown; deserialize?: unknown }): (name: string) => RecordCodec {
   const codecs = new Map<string, RecordCodec>();
   return (name) => {

@@ -5,9 +5,9 @@ import KeyvRedis from "@keyv/redis";
 import { createClient, ErrorReply } from "@redis/client";
 import { outcomeWithin } from "../deadline.js";
 import { StartError } from "../start-error.js";
-import { assertNamespaceName, codecCache, patchPayment, PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
+import { assertNamespaceName, codecCache, decodeCallbackPayment, patchPayment, PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
 import { keyvRecordSerializer } from "./record-serializer.js";
-import type { AtomicOps, OnceResult, OnceUnit, PaymentRecord, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
+import type { AtomicOps, OnceResult, OnceUnit, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
 
 /**
  * Redis backend: one @redis/client connection per store, shared by every keyv namespace (each a
@@ -327,7 +327,7 @@ export async function createRedisBackend(
     const paymentKey = unit.externalId === undefined ? `${prefix}:none` : recordKey(PAYMENTS_NAMESPACE, unit.externalId);
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const raw = unit.externalId === undefined ? null : await client.get(paymentKey);
-      const current = await codec.decode<PaymentRecord>(raw, nowMs());
+      const current = await decodeCallbackPayment(codec, raw, nowMs(), unit.externalId, options.logger);
       const plan = unit.plan(current);
       const next =
         plan.paymentPatch !== undefined && current !== undefined ? await codec.encode(patchPayment(current, plan.paymentPatch, options.now())) : "";

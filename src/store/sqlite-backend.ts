@@ -3,10 +3,10 @@ import { mkdirSync } from "node:fs";
 import { StartError } from "../start-error.js";
 import { dirname, resolve } from "node:path";
 import Keyv, { type KeyvStoreAdapter, type StoredData } from "keyv";
-import { assertNamespaceName, createKeyedMutex, codecCache, patchPayment, PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
+import { assertNamespaceName, createKeyedMutex, codecCache, decodeCallbackPayment, patchPayment, PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
 import { keyvRecordSerializer } from "./record-serializer.js";
 import { startSqliteWorker, type OnceStatus, type Row, type Statement, type WireOutcome, type WireUnit } from "./sqlite-worker.js";
-import type { AtomicOps, OnceResult, OnceUnit, PaymentRecord, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
+import type { AtomicOps, OnceResult, OnceUnit, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
 
 /**
  * SQLite backend: one file owned by this process, reached through two connections on a worker thread
@@ -125,7 +125,7 @@ export async function createSqliteBackend(options: {
       const remembered = paymentKey === undefined ? undefined : recentPayments.get(paymentKey);
       const raw = paymentKey === undefined ? null : (remembered ?? (await readRaw(paymentKey)));
       const now = nowMs();
-      const current = await codec.decode<PaymentRecord>(raw, now);
+      const current = await decodeCallbackPayment(codec, raw, now, unit.externalId, options.logger);
       const plan = unit.plan(current);
       const next =
         plan.paymentPatch !== undefined && current !== undefined ? await codec.encode(patchPayment(current, plan.paymentPatch, new Date(now))) : null;
