@@ -56,6 +56,7 @@ disburse-summary =
 disburse-summary-closed-sent = ➡️ Button used: the answer is below.
 disburse-summary-closed-cancelled = ✖ Cancelled: no money was sent.
 disburse-summary-closed-expired = ⌛ Expired: not sent. Make it again with /disburse if still needed.
+disburse-summary-closed-not-needed = ✖ Not sent: the failed transfer went through after all.
 disburse-emails-none = none
 disburse-emails = to { $to }{ $cc }{ $bcc }
 disburse-emails-cc = , cc { $address }

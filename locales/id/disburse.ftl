@@ -56,6 +56,7 @@ disburse-summary =
 disburse-summary-closed-sent = ➡️ Tombol sudah dipakai: jawabannya di bawah.
 disburse-summary-closed-cancelled = ✖ Dibatalkan: tidak ada uang yang dikirim.
 disburse-summary-closed-expired = ⌛ Kedaluwarsa: tidak dikirim. Buat lagi dengan /kirimdana bila masih perlu.
+disburse-summary-closed-not-needed = ✖ Tidak dikirim: transfer yang gagal itu ternyata terkirim.
 disburse-emails-none = tidak dikirim
 disburse-emails = ke { $to }{ $cc }{ $bcc }
 disburse-emails-cc = , cc { $address }

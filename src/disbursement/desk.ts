@@ -63,6 +63,8 @@ export interface DisbursementDraft extends DisbursementDetails {
   state: DraftState;
   /** Gateway attempts made after the first (retries of an uncertain answer). */
   retries: number;
+  /** A resend ("Kirim lagi"): the failed transfer it sends again, which must still be failed when confirmed. */
+  againOf?: string | undefined;
 }
 
 /** One attempt being watched: the body of its SENDS_QUEUE entry. */
@@ -81,7 +83,9 @@ export type PressRefusal =
   | { ok: false; reason: "unknown" }
   | { ok: false; reason: "not_yours" }
   | { ok: false; reason: "expired" }
-  | { ok: false; reason: "already"; state: DraftState };
+  | { ok: false; reason: "already"; state: DraftState }
+  /** A resend whose failed transfer the bank has since reported completed: it is cancelled, nothing sent. */
+  | { ok: false; reason: "resend_not_needed" };
 
 export type Claim = { ok: true; draft: DisbursementDraft } | PressRefusal;
 
@@ -132,8 +136,6 @@ export const sendEntryId = (externalId: string, attempt: number) => `${externalI
 export const SEND_ENTRY_REMEMBERED_MS = DRAFT_KEPT_MS;
 
 const DRAFTS_NAMESPACE = "disbursement-drafts";
-/** The draft that sends a failed transfer again, under the failed one's external_id. */
-const againKey = (failedExternalId: string) => `disburse:again:${failedExternalId}`;
 
 interface Settled {
   state: "sent" | "refused" | "uncertain";
@@ -210,7 +212,7 @@ export interface DisbursementDesk {
   readonly allowance: DisbursementAllowance;
   readonly confirmTtlMs: number;
   /** Saves what the owner typed, to be confirmed within confirmTtlMs. */
-  saveDraft(input: DisbursementDetails & { draftId: string; externalId: string; ownerId: number; chatId: number; locale: string }): Promise<DisbursementDraft>;
+  saveDraft(input: DraftInput): Promise<DisbursementDraft>;
   getDraft(draftId: string): Promise<DisbursementDraft | undefined>;
   /** A press of confirm: exactly one press per draft, by its owner, in time, gets `ok`. `messageId` is the pressed one's. */
   claimConfirm(draftId: string, userId: number, options?: { messageId?: number | undefined }): Promise<Claim>;
@@ -230,6 +232,9 @@ export interface DisbursementDesk {
    */
   draftAgain(failedExternalId: string, by: { ownerId: number; chatId: number; locale: string }, ids: { draftId: string; externalId: string }): Promise<AgainDraft>;
 }
+
+export type DraftInput = DisbursementDetails &
+  Pick<DisbursementDraft, "draftId" | "externalId" | "ownerId" | "chatId" | "locale" | "againOf">;
 
 export type AgainDraft =
   | { ok: true; draft: DisbursementDraft }
@@ -276,6 +281,11 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     const { draft } = judged;
     if (draft.state !== "awaiting") return { ok: false, reason: "already", state: draft.state };
     if (now().getTime() > Date.parse(draft.confirmBy)) return { ok: false, reason: "expired" };
+    if (draft.againOf !== undefined && (await store.payments.get(draft.againOf))?.status !== "failed") {
+      // The failure it sends again was overturned (a newer COMPLETED) while its summary waited: the money left.
+      if (await store.atomic.setIfAbsent(confirmKey(draft.externalId), `cancel:${userId}`, CLAIM_KEPT_MS)) await setState(draft, "cancelled");
+      return { ok: false, reason: "resend_not_needed" };
+    }
     await watch(draft, 0, messageId);
     const won = await store.atomic.setIfAbsent(confirmKey(draft.externalId), `confirm:${userId}`, CLAIM_KEPT_MS);
     if (!won) {
@@ -317,7 +327,7 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     return { ok: true };
   }
 
-  async function saveDraft(input: DisbursementDetails & { draftId: string; externalId: string; ownerId: number; chatId: number; locale: string }) {
+  async function saveDraft(input: DraftInput) {
     const created = now();
     const draft: DisbursementDraft = {
       ...input,
@@ -330,40 +340,55 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     return draft;
   }
 
-  async function draftAgain(
+  /**
+   * One resend per failed transfer, decided under a lock across instances. The link to it is kept on the
+   * failed record, for as long as that record (a key that expired would, two days on, let the same failure
+   * be sent again). Whether the earlier resend may still send is asked of what lasts: its own record
+   * (written before its gateway call), its confirm key, and, while it waits, its draft.
+   */
+  function draftAgain(
     failedExternalId: string,
     by: { ownerId: number; chatId: number; locale: string },
     ids: { draftId: string; externalId: string },
   ): Promise<AgainDraft> {
-    const failed = await store.payments.get(failedExternalId);
-    if (failed?.kind !== "disbursement" || !isDisbursementBank(failed.bankCode) || failed.accountNumber === undefined) return { ok: false, reason: "unknown" };
-    if (failed.status !== "failed") return { ok: false, reason: "not_failed", status: failed.status };
-    const earlierId = await store.atomic.get(againKey(failedExternalId));
-    const earlier = earlierId === undefined ? undefined : await getDraft(earlierId);
-    if (earlier !== undefined) {
-      const waiting = earlier.state === "awaiting" && now().getTime() <= Date.parse(earlier.confirmBy);
-      if (waiting) return earlier.ownerId === by.ownerId ? { ok: true, draft: earlier } : { ok: false, reason: "not_yours" };
-      if (earlier.state === "sending" || earlier.state === "sent" || earlier.state === "uncertain") return { ok: false, reason: "already", state: earlier.state };
-      // Cancelled, refused or let expire: no money left through it, so it may be drafted anew.
-      await store.atomic.delete(againKey(failedExternalId));
-    }
-    const draft = await saveDraft({
-      ...ids,
-      ...by,
-      bankCode: failed.bankCode,
-      accountNumber: failed.accountNumber,
-      holderName: failed.customerName,
-      amount: failed.amount,
-      description: failed.description ?? "",
-      emailTo: failed.receiptEmails?.to,
-      emailCc: failed.receiptEmails?.cc,
-      emailBcc: failed.receiptEmails?.bcc,
+    return store.withLock(`disburse-again:${failedExternalId}`, async (): Promise<AgainDraft> => {
+      const failed = await store.payments.get(failedExternalId);
+      if (failed?.kind !== "disbursement" || !isDisbursementBank(failed.bankCode) || failed.accountNumber === undefined) return { ok: false, reason: "unknown" };
+      if (failed.status !== "failed") return { ok: false, reason: "not_failed", status: failed.status };
+      if (failed.resentAs !== undefined) {
+        const earlier = await earlierResend(failed.resentAs);
+        if (earlier.kind === "attempted") return { ok: false, reason: "already", state: "sent" };
+        if (earlier.kind === "waiting") return earlier.draft.ownerId === by.ownerId ? { ok: true, draft: earlier.draft } : { ok: false, reason: "not_yours" };
+      }
+      const draft = await saveDraft({
+        ...ids,
+        ...by,
+        bankCode: failed.bankCode,
+        accountNumber: failed.accountNumber,
+        holderName: failed.customerName,
+        amount: failed.amount,
+        description: failed.description ?? "",
+        emailTo: failed.receiptEmails?.to,
+        emailCc: failed.receiptEmails?.cc,
+        emailBcc: failed.receiptEmails?.bcc,
+        againOf: failedExternalId,
+      });
+      await store.payments.update(failedExternalId, { resentAs: { draftId: draft.draftId, externalId: draft.externalId } });
+      return { ok: true, draft };
     });
-    if (await store.atomic.setIfAbsent(againKey(failedExternalId), draft.draftId, DRAFT_KEPT_MS)) return { ok: true, draft };
-    // Another press made one at the same moment: that one is the resend (this draft is never shown).
-    const winner = await getDraft((await store.atomic.get(againKey(failedExternalId))) ?? "");
-    if (winner === undefined) return { ok: false, reason: "already", state: "sending" };
-    return winner.ownerId === by.ownerId ? { ok: true, draft: winner } : { ok: false, reason: "not_yours" };
+  }
+
+  /** The earlier resend of a failure: sent (or being sent), still waiting for its press, or closed for good. */
+  async function earlierResend(resend: { draftId: string; externalId: string }): Promise<{ kind: "attempted" } | { kind: "waiting"; draft: DisbursementDraft } | { kind: "closed" }> {
+    if ((await store.payments.get(resend.externalId)) !== undefined) return { kind: "attempted" };
+    const draft = await getDraft(resend.draftId);
+    if (draft?.state === "awaiting" && now().getTime() <= Date.parse(draft.confirmBy) && (await store.atomic.get(confirmKey(resend.externalId))) === undefined) {
+      return { kind: "waiting", draft };
+    }
+    // Expired, cancelled or forgotten: closed the way its cancel button closes it, so a press of its confirm
+    // that is under way right now (it passed the expiry check a moment ago) either won already or never will.
+    if (await store.atomic.setIfAbsent(confirmKey(resend.externalId), "cancel:sent-again", CLAIM_KEPT_MS)) return { kind: "closed" };
+    return (await store.atomic.get(confirmKey(resend.externalId)))?.startsWith("confirm:") ? { kind: "attempted" } : { kind: "closed" };
   }
 
   function newRecord(draft: DisbursementDraft, gatewayId: string, messageId: number | undefined): PaymentRecord {

@@ -50,6 +50,8 @@ export interface PaymentRecord {
    */
   resultEventId?: string | undefined;
   resultAt?: string | undefined;
+  /** A failed transfer sent again ("Kirim lagi"): the resend's draft and external_id, so it is sent again once. */
+  resentAs?: { draftId: string; externalId: string } | undefined;
 }
 
 export interface PaymentRepository {

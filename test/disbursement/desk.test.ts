@@ -39,9 +39,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function desk(options: { now?: () => Date; dailyLimit?: number; gatewayAttempts?: number; sendBoundMs?: number } = {}): DisbursementDesk {
+function desk(options: { now?: () => Date; dailyLimit?: number; gatewayAttempts?: number; sendBoundMs?: number; store?: Store } = {}): DisbursementDesk {
   return createDisbursementDesk({
-    store,
+    store: options.store ?? store,
     gateway: createGatewayClient({
       baseUrl: sandbox.apiBaseUrl,
       apiKey: API_KEY,
@@ -252,5 +252,85 @@ describe("the disbursement desk", () => {
     expect((await d.send(again.draft, {})).kind).toBe("sent");
     expect(sandbox.objects().disbursements.filter((x) => x.external_id === draft.externalId)).toHaveLength(1);
     expect(await store.atomic.get(dailyCounterKey("2026-05-06"))).toBe("250000");
+  });
+});
+
+describe("'Kirim lagi' on a failed transfer: one resend per failure", () => {
+  /** A transfer sent through the desk that the bank then failed (its FAILED callback is the webhook's part). */
+  async function failedTransfer(d: DisbursementDesk, on: Store = store): Promise<string> {
+    const draft = await draftFor(d);
+    const claim = await d.claimConfirm(draft.draftId, 1001);
+    if (!claim.ok) throw new Error("the owner's press should win");
+    expect((await d.send(claim.draft, {})).kind).toBe("sent");
+    await on.payments.update(draft.externalId, { status: "failed", failureCode: "INSUFFICIENT_BALANCE" });
+    return draft.externalId;
+  }
+  const by = (ownerId = 1001) => ({ ownerId, chatId: ownerId, locale: "id" });
+  const newIds = () => {
+    const n = ++ids;
+    return { draftId: `again${n}`, externalId: `desk-again-${process.pid}-${n}` };
+  };
+  const creates = (externalId: string) => sandbox.objects().disbursements.filter((x) => x.external_id === externalId).length;
+
+  it("gives presses at the same moment one draft, on two instances, after an earlier resend was cancelled", async () => {
+    const [a, b] = [desk(), desk()];
+    const failedId = await failedTransfer(a);
+    const first = await a.draftAgain(failedId, by(), newIds());
+    if (!first.ok) throw new Error("the first resend should be drafted");
+    expect(await a.cancel(first.draft.draftId, 1001)).toEqual({ ok: true });
+
+    const presses = await Promise.all([a, b, a, b].map((d) => d.draftAgain(failedId, by(), newIds())));
+    const drafts = new Set(presses.map((p) => (p.ok ? p.draft.draftId : "refused")));
+    expect(drafts.size).toBe(1);
+    const [draftId] = [...drafts];
+    expect(draftId).not.toBe(first.draft.draftId);
+    const claims = await Promise.all([a, b].map((d) => d.claimConfirm(draftId ?? "", 1001)));
+    expect(claims.filter((c) => c.ok)).toHaveLength(1);
+    // Another owner's press meanwhile is told it is someone else's, and makes nothing.
+    expect(await b.draftAgain(failedId, by(1005), newIds())).toMatchObject({ ok: false });
+  });
+
+  it("once the resend is sent, never drafts another, also days later when its draft and keys are long forgotten", async () => {
+    // A shop of its own whose clock moves: the store forgets its keys by it.
+    let clock = Date.now();
+    const shop = await createStore({ url: `sqlite://${join(dir, "days-later.sqlite")}`, now: () => new Date(clock) });
+    try {
+      const d = desk({ now: () => new Date(clock), store: shop });
+      const failedId = await failedTransfer(d, shop);
+      const again = await d.draftAgain(failedId, by(), newIds());
+      if (!again.ok) throw new Error("the resend should be drafted");
+      const claim = await d.claimConfirm(again.draft.draftId, 1001);
+      if (!claim.ok) throw new Error("the resend's confirm should win");
+      expect((await d.send(claim.draft, {})).kind).toBe("sent");
+      expect(creates(again.draft.externalId)).toBe(1);
+
+      clock += 3 * 24 * 3600_000;
+      expect(await d.draftAgain(failedId, by(), newIds())).toEqual({ ok: false, reason: "already", state: "sent" });
+    } finally {
+      await shop.close();
+    }
+  });
+
+  it("an earlier resend whose confirm won just as it expired counts as sent: no second draft", async () => {
+    let clock = Date.now();
+    const d = desk({ now: () => new Date(clock) });
+    const failedId = await failedTransfer(d);
+    const again = await d.draftAgain(failedId, by(), newIds());
+    if (!again.ok) throw new Error("the resend should be drafted");
+    // The owner's confirm passed the expiry check a moment before the minute ran out, and is claiming now.
+    expect(await store.atomic.setIfAbsent(`disburse:confirm:${again.draft.externalId}`, "confirm:1001", 60_000)).toBe(true);
+    clock += 61_000;
+    expect(await d.draftAgain(failedId, by(), newIds())).toEqual({ ok: false, reason: "already", state: "sent" });
+  });
+
+  it("a resend confirmed after the bank reported the failed transfer completed after all sends nothing", async () => {
+    const d = desk();
+    const failedId = await failedTransfer(d);
+    const again = await d.draftAgain(failedId, by(), newIds());
+    if (!again.ok) throw new Error("the resend should be drafted");
+    await store.payments.update(failedId, { status: "completed" });
+    expect(await d.claimConfirm(again.draft.draftId, 1001)).toEqual({ ok: false, reason: "resend_not_needed" });
+    expect(creates(again.draft.externalId)).toBe(0);
+    expect((await d.getDraft(again.draft.draftId))?.state).toBe("cancelled");
   });
 });

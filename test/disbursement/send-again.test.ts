@@ -31,6 +31,30 @@ async function failedTransfer(): Promise<string> {
   return externalId;
 }
 
+/** Palladium's newer word on a failed transfer: COMPLETED, an hour after its FAILED. */
+async function reportCompletedAfterAll(failedId: string): Promise<void> {
+  const failed = shop.sandbox.objects().disbursements.find((d) => d.external_id === failedId);
+  const completed = {
+    id: failed?.id,
+    user_id: "5f8f2f3e9d5b4a0012345678",
+    external_id: failedId,
+    amount: 1_500_000,
+    bank_code: "BCA",
+    account_holder_name: "Budi Santoso",
+    disbursement_description: "Bayar supplier beras",
+    status: "COMPLETED",
+    created: new Date(Date.now() - 60_000).toISOString(),
+    updated: new Date(Date.now() + 3_600_000).toISOString(),
+  };
+  const answer = await fetch(`${shop.webhookUrl}${CALLBACK_PATHS.disbursement}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", [CALLBACK_TOKEN_HEADER]: "callback-token-disburse-tests-0123456789" },
+    body: JSON.stringify(completed),
+  });
+  expect(answer.status).toBe(200);
+  await shop.settle();
+}
+
 function failedNotice(chatId: number): Message {
   const notice = shop.telegram.messagesIn(chatId).find((m) => textOf(m).includes("Transfer gagal"));
   if (notice === undefined) throw new Error(`no failed-transfer notice in chat ${chatId}`);
@@ -109,31 +133,25 @@ describe("the owner sends a failed transfer again from its notice", () => {
   it("when the bank reports the failed transfer completed after all, 'Kirim lagi' sends nothing", async () => {
     const failedId = await failedTransfer();
     const notice = failedNotice(OWNER.id);
-    const failed = shop.sandbox.objects().disbursements[0];
-    // Palladium's newer word on the same transfer: COMPLETED, an hour after its FAILED.
-    const completed = {
-      id: failed?.id,
-      user_id: "5f8f2f3e9d5b4a0012345678",
-      external_id: failedId,
-      amount: 1_500_000,
-      bank_code: "BCA",
-      account_holder_name: "Budi Santoso",
-      disbursement_description: "Bayar supplier beras",
-      status: "COMPLETED",
-      created: new Date(Date.now() - 60_000).toISOString(),
-      updated: new Date(Date.now() + 3_600_000).toISOString(),
-    };
-    const answer = await fetch(`${shop.webhookUrl}${CALLBACK_PATHS.disbursement}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", [CALLBACK_TOKEN_HEADER]: "callback-token-disburse-tests-0123456789" },
-      body: JSON.stringify(completed),
-    });
-    expect(answer.status).toBe(200);
-    await shop.settle();
+    await reportCompletedAfterAll(failedId);
     expect((await shop.store.payments.get(failedId))?.status).toBe("completed");
 
     expect(await shop.pressForAnswer(OWNER, notice, SEND_AGAIN)).toContain("ternyata terkirim");
     expect(shop.gatewayCalls()).toBe(1);
     expect(shop.telegram.messagesIn(OWNER.id).some((m) => textOf(m).includes("Kirim lagi transfer yang gagal"))).toBe(false);
+  });
+
+  it("a resend whose failed transfer is reported completed while its summary waits is not sent when confirmed", async () => {
+    const failedId = await failedTransfer();
+    const summary = await shop.press(OWNER, failedNotice(OWNER.id), SEND_AGAIN);
+    await reportCompletedAfterAll(failedId);
+
+    expect(await shop.pressForAnswer(OWNER, summary, CONFIRM)).toContain("ternyata terkirim");
+    expect(shop.gatewayCalls()).toBe(1);
+    expect(shop.sandbox.objects().disbursements).toHaveLength(1);
+    const closed = await shop.telegram.waitFor((c) => c.method === "editMessageText" && c.payload.message_id === summary.message_id, {
+      description: "the summary closed",
+    });
+    expect(String(closed.payload.text)).toContain("Tidak dikirim: transfer yang gagal itu ternyata terkirim.");
   });
 });

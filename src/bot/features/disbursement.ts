@@ -215,6 +215,8 @@ function refusalText(ctx: BotContext, refusal: PressRefusal): string {
       return ctx.t("disburse-press-not-yours");
     case "expired":
       return ctx.t("disburse-press-expired");
+    case "resend_not_needed":
+      return ctx.t("disburse-again-completed");
     case "already":
       switch (refusal.state) {
         case "sending":
@@ -353,6 +355,7 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     if (!claim.ok) {
       await ctx.answerCallbackQuery({ text: refusalText(ctx, claim), show_alert: true });
       if (claim.reason === "expired") await closeSummary(ctx, ctx.t("disburse-summary-closed-expired"));
+      if (claim.reason === "resend_not_needed") await closeSummary(ctx, ctx.t("disburse-summary-closed-not-needed"));
       return;
     }
     await ctx.answerCallbackQuery({ text: ctx.t("disburse-press-sending") });
