@@ -5,6 +5,7 @@ import type { Config } from "./config.js";
 import { CALLBACK_EVENTS, CALLBACK_PATHS, type CallbackEvent } from "./gateway/callbacks.js";
 import { createGatewayClient } from "./gateway/client.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
+import { shopsElsewhere } from "./store/shops-elsewhere.js";
 import { createStore, createCallbackEventLog, createOutbox, type PaymentRecord, type Store } from "./store/index.js";
 import { createBot } from "./bot/create-bot.js";
 import type { SessionData } from "./bot/context.js";
@@ -179,6 +180,13 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
 
     const ownerIds = config.ownerIds;
     if (ownerIds.length === 0) logger.warn("OWNER_IDS is empty: nobody can use the bot; set it to your Telegram user id");
+    for (const other of await shopsElsewhere(store, config.storeUrl).catch(() => [])) {
+      logger.warn(
+        other,
+        "the store STORE_URL names has no payments, but this file holds a shop's: if it is this shop, stop and point STORE_URL at it " +
+          "(sandbox mode keeps its shop in pallabot-sandbox.sqlite: rename the file if it was the sandbox's; a shop cannot be moved to Redis by the bot)",
+      );
+    }
     for (const warning of config.warnings) logger.warn(warning);
     const bot = createBot({
       token: botToken,
