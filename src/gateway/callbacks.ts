@@ -72,9 +72,20 @@ function wellFormed(text: string): string {
   return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }
 
-/** The first `max` characters, counted as characters (an emoji is one), never splitting one. */
+const graphemes = new Intl.Segmenter("id", { granularity: "grapheme" });
+
+/**
+ * At most `max` UTF-16 units (the bound the notices' lengths were worked out with), cut between the
+ * characters a reader sees: never inside an emoji, a flag or a family of emoji joined into one.
+ */
 function cutAt(text: string, max: number): string {
-  return text.length <= max ? text : Array.from(text).slice(0, max).join("");
+  if (text.length <= max) return text;
+  let kept = "";
+  for (const { segment } of graphemes.segment(text)) {
+    if (kept.length + segment.length > max) break;
+    kept += segment;
+  }
+  return kept;
 }
 
 /** What the customer paid into, as sent: a number, or text with spaces or dashes (dropped). */
