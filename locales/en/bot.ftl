@@ -156,6 +156,7 @@ bot-payment-qr-note = This QR is not QRIS: it holds only the { $kind ->
         [code] payment code
        *[number] VA number
     } above, to show, forward or for a cashier's scanner.
+bot-payment-expired-at-birth = ⚠️ <b>Do not forward this to the customer.</b> Palladium says this payment expired at { $expiresAt } already, so it cannot be paid. Try creating it again; if it happens again, tell the shop owner (the server's clock or Palladium's time zone may be wrong).
 bot-payment-next = You can forward the QR message above to the customer. Create another?
 
 ## Payment list
@@ -190,4 +191,5 @@ bot-list-amount-reusable-over = asks { $amount }, { $total } in all (⚠️ the 
 bot-simulate-button = 🧪 Simulate payment
 bot-simulate-sent = Simulated payment sent.
 bot-simulate-failed = The simulation failed, try again.
+bot-simulate-expired = Expired since { $since }: a customer could not pay it either. Create a new payment.
 bot-payment-barcode-caption = Barcode for the Alfamart cashier: scan it or type the code <code>{ $code }</code>.

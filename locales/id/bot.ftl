@@ -156,6 +156,7 @@ bot-payment-qr-note = QR ini bukan QRIS: isinya hanya { $kind ->
         [code] kode bayar
        *[number] nomor VA
     } di atas, untuk ditunjukkan, diteruskan atau dipindai kasir.
+bot-payment-expired-at-birth = ⚠️ <b>Jangan diteruskan ke pelanggan.</b> Menurut Palladium, pembayaran ini sudah kedaluwarsa sejak { $expiresAt }, jadi tidak bisa dibayar. Coba buat lagi; bila terulang, beri tahu pemilik toko (jam server atau zona waktu Palladium mungkin keliru).
 bot-payment-next = Pesan ber-QR di atas bisa diteruskan ke pelanggan. Mau buat lagi?
 
 ## Payment list
@@ -190,4 +191,5 @@ bot-list-amount-reusable-over = tagihan { $amount }, total { $total } (⚠️ te
 bot-simulate-button = 🧪 Simulasikan pembayaran
 bot-simulate-sent = Pembayaran simulasi dikirim.
 bot-simulate-failed = Simulasi gagal, coba lagi.
+bot-simulate-expired = Kedaluwarsa sejak { $since }: pelanggan pun tidak bisa membayarnya lagi. Buat pembayaran baru.
 bot-payment-barcode-caption = Barcode untuk kasir Alfamart: pindai atau ketik kode <code>{ $code }</code>.

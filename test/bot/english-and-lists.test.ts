@@ -125,12 +125,15 @@ describe("English, lists and the sandbox button", () => {
     expect((await world.telegram.waitFor("answerCallbackQuery")).payload.text).toBe("Pembayaran simulasi dikirim.");
     expect(simulated.map((r) => r.externalId)).toEqual([va!.externalId]);
 
-    await world.store.payments.update(va!.externalId, { expiresAt: new Date(Date.now() - 1_000).toISOString() });
+    // Expired at 10.00 WIB on 1 November: the press says so, and since when.
+    await world.store.payments.update(va!.externalId, { expiresAt: "2026-11-01T03:00:00.000Z" });
     const answers = world.telegram.callsTo("answerCallbackQuery").length;
     world.telegram.pressButton(CASHIER, message, { text: "🧪 Simulasikan pembayaran" });
     for (let i = 0; i < 500 && world.telegram.callsTo("answerCallbackQuery").length === answers; i++) await new Promise((r) => setTimeout(r, 20));
     expect(world.telegram.callsTo("answerCallbackQuery")).toHaveLength(answers + 1);
-    expect(world.telegram.callsTo("answerCallbackQuery").at(-1)?.payload.text).toBe("Tombol ini sudah tidak berlaku.");
+    expect(world.telegram.callsTo("answerCallbackQuery").at(-1)?.payload.text).toBe(
+      "Kedaluwarsa sejak 1 Nov 2026, 10.00 WIB: pelanggan pun tidak bisa membayarnya lagi. Buat pembayaran baru.",
+    );
     expect(simulated).toHaveLength(1);
   });
 });

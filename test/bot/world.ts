@@ -61,6 +61,8 @@ export interface WorldOptions {
    * before, as in webhook mode (Telegram opens many connections) or with several instances.
    */
   updates?: "polling" | "parallel";
+  /** How long the sandbox's VAs and codes stay payable (its default: 30 years). */
+  sandboxExpiryMs?: number;
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
@@ -68,7 +70,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const storeUrl = `sqlite://${join(dir, "shop.sqlite")}`;
   const telegram = createLocalBotApi({ botUsername: "toko_wati_bot" });
   await telegram.listen();
-  const sandbox = createSandbox({ apiKey: API_KEY, callbackToken: CALLBACK_TOKEN });
+  const sandbox = createSandbox({ apiKey: API_KEY, callbackToken: CALLBACK_TOKEN, ...(options.sandboxExpiryMs !== undefined ? { expiryMs: options.sandboxExpiryMs } : {}) });
   await sandbox.listen();
   const gateway = createGatewayClient({ baseUrl: sandbox.apiBaseUrl, apiKey: API_KEY, maxAttempts: 2, backoffMs: 5, timeoutMs: 5_000 });
 

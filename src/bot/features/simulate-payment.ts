@@ -1,6 +1,7 @@
 import { Composer } from "grammy";
 import type { BotContext, FeatureDeps } from "../context.js";
-import { awaitsPayment } from "../../domain/payment-state.js";
+import { formatJakartaTime } from "../../domain/jakarta-time.js";
+import { awaitsPayment, isExpired } from "../../domain/payment-state.js";
 import { SIMULATE_PAYMENT_PREFIX } from "../payment-message.js";
 
 /**
@@ -13,7 +14,14 @@ export function simulatePaymentFeature(deps: FeatureDeps) {
   if (!simulate) return feature;
   feature.callbackQuery(new RegExp(`^${SIMULATE_PAYMENT_PREFIX}(.+)$`), async (ctx) => {
     const record = await deps.store.payments.get(ctx.match[1] ?? "");
-    if (!record || !awaitsPayment(record, deps.now().getTime())) {
+    const nowMs = deps.now().getTime();
+    if (record !== undefined && record.expiresAt !== undefined && isExpired(record, nowMs) && !(record.status === "paid" && record.isSingleUse !== false)) {
+      // Said as it is: a customer could not pay it either, so the cashier makes a new one.
+      const since = formatJakartaTime(new Date(record.expiresAt), await ctx.i18n.getLocale());
+      await ctx.answerCallbackQuery({ text: ctx.t("bot-simulate-expired", { since }), show_alert: true });
+      return;
+    }
+    if (!record || !awaitsPayment(record, nowMs)) {
       await ctx.answerCallbackQuery({ text: ctx.t("bot-flow-button-expired") });
       return;
     }

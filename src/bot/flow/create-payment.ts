@@ -1,6 +1,8 @@
 import { InputFile } from "grammy";
 import { GatewayError, type GatewayErrorCode } from "../../gateway/types.js";
 import type { PaymentRecord } from "../../store/types.js";
+import { formatJakartaTime } from "../../domain/jakarta-time.js";
+import { isExpired } from "../../domain/payment-state.js";
 import type { FeatureDeps, Flow, FlowContext, Role } from "../context.js";
 import { escapeHtml } from "../html.js";
 import { mainMenuKeyboard } from "../keyboards/main-menu.js";
@@ -231,6 +233,12 @@ export async function answerWithPayment(
       caption: ctx.t("bot-payment-barcode-caption", { code: escapeHtml(payableNumber(shown)) }),
       parse_mode: "HTML",
     });
+  }
+  // The gateway made it expired already (its clock or time zone against ours): the customer could not pay it.
+  const expiredAtBirth = await flow.external(() => shown.expiresAt !== undefined && isExpired(shown, deps.now().getTime()));
+  if (expiredAtBirth && shown.expiresAt !== undefined) {
+    deps.logger.warn({ externalId: shown.externalId, expiresAt: shown.expiresAt }, "the gateway made a payment that had expired already; check this machine's clock and the gateway's time zone");
+    await ctx.reply(ctx.t("bot-payment-expired-at-birth", { expiresAt: formatJakartaTime(new Date(shown.expiresAt), locale) }), { parse_mode: "HTML" });
   }
   await ctx.reply(ctx.t("bot-payment-next"), { reply_markup: mainMenuKeyboard(ctx.t, role) });
   return shown;
