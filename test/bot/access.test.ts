@@ -72,6 +72,26 @@ describe("only the shop's people are served", () => {
     expect(textOf(nowRefused)).toContain(String(CASHIER.id));
   });
 
+  it("lists a big shop's 45 cashiers with long names in parts Telegram takes, each with its remove button", async () => {
+    const longName = (n: number) => `${"Kasir Dengan Nama Yang Panjang Sekali ".repeat(3)}${n}`.padEnd(128, "x");
+    for (let n = 0; n < 45; n++) {
+      await world.store.access.addStaff({ userId: 50_000 + n, name: longName(n), addedBy: OWNER.id, addedAt: new Date().toISOString() });
+    }
+    const before = world.telegram.botMessagesIn(OWNER.id).length;
+    await world.say(OWNER, "/staff");
+    const parts = () => world.telegram.botMessagesIn(OWNER.id).slice(before);
+    const buttons = () => parts().flatMap((m) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => ("callback_data" in b ? b.callback_data : "")));
+    // The parts follow the first one: bounded wait for the last cashier's button.
+    for (let i = 0; i < 200 && !buttons().includes(`staff-rm:${50_000 + 44}`); i++) await new Promise((r) => setTimeout(r, 20));
+    const removeButtons = buttons();
+    // Rina and the 45 newcomers, each once.
+    expect(new Set(removeButtons).size).toBe(46);
+    expect(removeButtons).toContain(`staff-rm:${50_000 + 44}`);
+    expect(parts().length).toBeGreaterThan(1);
+    expect(textOf(parts()[0]!)).toContain("Kasir toko:");
+    expect(telegramRefusals()).toEqual([]);
+  });
+
   it("serves only owners and staff in a group, and an owner links the group for notifications", async () => {
     const group = { id: -100_555, type: "supergroup" as const, title: "Toko Wati" };
     world.telegram.addBotToGroup(group, OWNER);
@@ -91,3 +111,8 @@ describe("only the shop's people are served", () => {
     expect(await world.store.access.listGroups()).toEqual([]);
   });
 });
+
+/** Calls Telegram refused (a text too long, a keyboard too big). */
+function telegramRefusals() {
+  return world.telegram.calls.filter((c) => !c.response.ok).map((c) => `${c.method}: ${c.response.ok ? "" : String(c.response.description)}`);
+}

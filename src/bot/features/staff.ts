@@ -77,6 +77,21 @@ async function sendInvite(ctx: BotContext, deps: FeatureDeps) {
   if (ctx.chat?.type !== "private") await ctx.reply(ctx.t("bot-invite-sent-privately"));
 }
 
+/**
+ * Cashiers a message at a time, each line with its own remove button: a single message of every cashier
+ * passed Telegram's 4,096 characters at about fifty (fewer with long names), was refused, and the owner got
+ * no list and no way to remove anyone.
+ */
+const STAFF_PER_MESSAGE = 20;
+/** Telegram names run to 128 characters; a line and a button show the first ones. */
+const SHOWN_NAME_CHARACTERS = 40;
+const graphemes = new Intl.Segmenter("id", { granularity: "grapheme" });
+
+function shortName(name: string): string {
+  const characters = Array.from(graphemes.segment(name), (s) => s.segment);
+  return characters.length <= SHOWN_NAME_CHARACTERS ? name : `${characters.slice(0, SHOWN_NAME_CHARACTERS - 1).join("")}…`;
+}
+
 async function sendStaffList(ctx: BotContext, deps: FeatureDeps) {
   const staff = await deps.store.access.listStaff();
   if (staff.length === 0) {
@@ -84,14 +99,18 @@ async function sendStaffList(ctx: BotContext, deps: FeatureDeps) {
     return;
   }
   const locale = await ctx.i18n.getLocale();
-  const lines = staff.map((member) =>
-    ctx.t("bot-staff-entry", {
-      name: escapeHtml(member.name),
-      userId: String(member.userId),
-      addedAt: formatJakartaTime(new Date(member.addedAt), locale),
-    }),
-  );
-  const keyboard = new InlineKeyboard();
-  for (const member of staff) keyboard.text(ctx.t("bot-staff-remove-button", { name: member.name }), `${REMOVE_PREFIX}${member.userId}`).row();
-  await ctx.reply([ctx.t("bot-staff-title"), ...lines].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
+  for (let from = 0; from < staff.length; from += STAFF_PER_MESSAGE) {
+    const part = staff.slice(from, from + STAFF_PER_MESSAGE);
+    const lines = part.map((member) =>
+      ctx.t("bot-staff-entry", {
+        name: escapeHtml(shortName(member.name)),
+        userId: String(member.userId),
+        addedAt: formatJakartaTime(new Date(member.addedAt), locale),
+      }),
+    );
+    const keyboard = new InlineKeyboard();
+    for (const member of part) keyboard.text(ctx.t("bot-staff-remove-button", { name: shortName(member.name) }), `${REMOVE_PREFIX}${member.userId}`).row();
+    const title = from === 0 ? [ctx.t("bot-staff-title")] : [];
+    await ctx.reply([...title, ...lines].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
+  }
 }
