@@ -61,7 +61,8 @@ export interface AllowanceOptions {
 }
 
 export type ReserveResult =
-  | { ok: true; day: string; usedToday: number; remainingToday: number }
+  /** `replaced`: the reservation of an earlier day that this one took the place of (reserveAgainToday). */
+  | { ok: true; day: string; usedToday: number; remainingToday: number; replaced?: Reservation | undefined }
   | { ok: false; reason: "above_max"; max: number; remainingToday: number }
   | { ok: false; reason: "daily_limit"; remainingToday: number };
 
@@ -87,6 +88,12 @@ export interface DisbursementAllowance {
    * day keeps its count: the first attempt may have sent it then, and that day is over anyway.
    */
   reserveAgainToday(externalId: string, amount: number): Promise<ReserveResult>;
+  /**
+   * Undoes reserveAgainToday when the retry turns out to have sent nothing today (the gateway already had
+   * the transfer from an attempt of an earlier day): today's amount back, the earlier reservation back in
+   * its place while its day is remembered. Take-once, like a release.
+   */
+  undoAgainToday(externalId: string, replaced: Reservation | undefined): Promise<void>;
 }
 
 export function createDisbursementAllowance(options: AllowanceOptions): DisbursementAllowance {
@@ -119,9 +126,9 @@ export function createDisbursementAllowance(options: AllowanceOptions): Disburse
     const ttlMs = msUntilForgotten(day, at);
     const used = await store.atomic.incrementWithin(dailyCounterKey(day), amount, dailyLimit, ttlMs);
     if (used === null) return { ok: false, reason: "daily_limit", remainingToday: Math.max(0, dailyLimit - (await usedOn(day))) };
-    if (earlier === "replace") await store.atomic.take(reservationKey(externalId));
+    const replaced = earlier === "replace" ? readReservation(await store.atomic.take(reservationKey(externalId))) : undefined;
     await store.atomic.setIfAbsent(reservationKey(externalId), JSON.stringify({ day, amount } satisfies Reservation), ttlMs);
-    return { ok: true, day, usedToday: used, remainingToday: Math.max(0, dailyLimit - used) };
+    return { ok: true, day, usedToday: used, remainingToday: Math.max(0, dailyLimit - used), replaced };
   }
 
   return {
@@ -134,6 +141,16 @@ export function createDisbursementAllowance(options: AllowanceOptions): Disburse
     // Today's reservation replaces the earlier one: a FAILED now gives back today's, where the limit still matters.
     reserveAgainToday: (externalId, amount) => takeOnDay(externalId, amount, now(), "replace"),
     heldToday: async (externalId) => readReservation(await store.atomic.get(reservationKey(externalId)))?.day === jakartaDay(now()),
+    async undoAgainToday(externalId, replaced) {
+      const at = now();
+      const today = readReservation(await store.atomic.take(reservationKey(externalId)));
+      if (today === undefined) return;
+      await store.atomic.incrementWithin(dailyCounterKey(today.day), -today.amount, Number.MAX_SAFE_INTEGER, msUntilForgotten(today.day, at));
+      if (replaced === undefined) return;
+      const ttlMs = msUntilForgotten(replaced.day, at);
+      // Its day and counter are forgotten together: past that, there is nothing to give back to.
+      if (ttlMs > 1) await store.atomic.setIfAbsent(reservationKey(externalId), JSON.stringify(replaced), ttlMs);
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import { DISBURSEMENT_BANKS, type DisbursementBank } from "../domain/limits.js";
 import { GatewayError, type GatewayClient, type GatewayErrorCode } from "../gateway/types.js";
 import type { Logger } from "../logger.js";
 import type { PaymentRecord, Store } from "../store/types.js";
-import { createDisbursementAllowance, releaseDisbursementAllowance, type DisbursementAllowance } from "./allowance.js";
+import { createDisbursementAllowance, releaseDisbursementAllowance, type DisbursementAllowance, type ReserveResult } from "./allowance.js";
 import { disbursementSendBoundMs } from "./send-bound.js";
 
 /**
@@ -479,6 +479,7 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     // taking it (no reservation and nothing recorded: it never reached the gateway), or it is a later day
     // (the reservation is of an earlier day, or forgotten with it): see reserveAgainToday.
     const earlierAttempt = draft.retries > 0 && !(await allowance.heldToday(draft.externalId));
+    let takenAgainToday: Extract<ReserveResult, { ok: true }> | undefined;
     const mayHaveSent = earlierAttempt && ((await allowance.holds(draft.externalId)) || (await store.payments.get(draft.externalId)) !== undefined);
     if (draft.retries === 0 || (earlierAttempt && !mayHaveSent)) {
       const reserved = await allowance.reserve(draft.externalId, draft.amount);
@@ -497,6 +498,7 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
         if (!(await conclude(draft, "uncertain"))) return { kind: "overdue" };
         return { kind: "retry_over_today", remainingToday: again.remainingToday };
       }
+      takenAgainToday = again;
     }
     await recordBeforeSending(draft, messageId);
     let gatewayId: string;
@@ -519,6 +521,10 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
       if (code === "DUPLICATE_EXTERNAL_ID") {
         // Our external_id is random and used by this draft only: an earlier attempt of ours got through.
         // Recorded without the gateway's id; its callback still finds it by external_id.
+        // On a later day, and with no request of this attempt before (whose answer was lost), that attempt was
+        // on an earlier day: the money left then, counted then, and today's allowance gets its amount back.
+        const onlyRequest = error instanceof GatewayError && (error.details.attempts ?? 1) === 1;
+        if (takenAgainToday !== undefined && onlyRequest) await allowance.undoAgainToday(draft.externalId, takenAgainToday.replaced);
         return landed(draft, undefined, messageId);
       }
       // A refusal proves nothing exists only if no earlier request for this draft could have got through:

@@ -245,13 +245,42 @@ describe("the disbursement desk", () => {
     expect((await d.getDraft(draft.draftId))?.state).toBe("uncertain");
     expect((await store.payments.get(draft.externalId))?.status).not.toBe("failed");
 
-    // The day after, with room: the retry is held to that day and the gateway says it exists: sent, once.
+    // The day after, with room: the retry is held to that day and the gateway answers it as the first one
+    // (the same idempotency key): sent, once. Which day it left on cannot be told from that answer: the 6th
+    // counts it too (the careful side).
     at = new Date("2026-05-06T09:00:00+07:00");
     const again = await d.claimRetry(draft.draftId, 1001);
     if (!again.ok) throw new Error("the owner's retry must win the claim");
     expect((await d.send(again.draft, {})).kind).toBe("sent");
     expect(sandbox.objects().disbursements.filter((x) => x.external_id === draft.externalId)).toHaveLength(1);
     expect(await store.atomic.get(dailyCounterKey("2026-05-06"))).toBe("250000");
+  });
+
+  it("a retry after midnight told the transfer exists from the evening before counts it on that evening only", async () => {
+    let at = new Date("2026-07-01T23:50:00+07:00");
+    const d = desk({ now: () => at, dailyLimit: 1_000_000 });
+    const draft = await draftFor(d);
+    sandbox.injectFault({ endpoint: "create-disbursement", when: "after", status: 503 });
+    const claim = await d.claimConfirm(draft.draftId, 1001);
+    if (!claim.ok) throw new Error("the owner's press must win the claim");
+    expect((await d.send(claim.draft, {})).kind).toBe("uncertain");
+
+    // After midnight the gateway (past its idempotency window, say) answers that the external_id exists.
+    at = new Date("2026-07-02T00:10:00+07:00");
+    sandbox.injectFault({
+      endpoint: "create-disbursement",
+      when: "before",
+      status: 409,
+      contentType: "application/json",
+      body: JSON.stringify({ error_code: "DUPLICATE_EXTERNAL_ID", message: "external_id already used" }),
+    });
+    const retry = await d.claimRetry(draft.draftId, 1001);
+    if (!retry.ok) throw new Error("the owner's retry must win the claim");
+    expect((await d.send(retry.draft, {})).kind).toBe("sent");
+    expect(await d.allowance.remainingToday()).toBe(1_000_000);
+    expect(await store.atomic.get(dailyCounterKey("2026-07-01"))).toBe("250000");
+    // Its reservation is the evening's again: a FAILED now gives the amount back to the evening's count.
+    expect(JSON.parse((await store.atomic.get(reservationKey(draft.externalId))) ?? "{}")).toEqual({ day: "2026-07-01", amount: 250_000 });
   });
 });
 
