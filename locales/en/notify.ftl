@@ -57,6 +57,7 @@ notify-payment-over =
     Ref: <code>{ $reference }</code>
     Check with the customer: the extra may need to be refunded.
 # The callback named another VA number or bank (or Alfamart code) than the one the bot issued.
+notify-time-received = { $time } (when the bot received it: Palladium's time could not be read)
 notify-method-differs = ⚠️ Palladium named { $method }, not the one in the bot's records. Check the Palladium dashboard.
 notify-method-virtual-account = { $bank } VA <code>{ $number }</code>
 notify-method-retail = { $outlet }, code <code>{ $code }</code>

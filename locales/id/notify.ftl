@@ -57,6 +57,7 @@ notify-payment-over =
     Ref: <code>{ $reference }</code>
     Cek dengan pelanggan: kelebihannya mungkin perlu dikembalikan.
 # The callback named another VA number or bank (or Alfamart code) than the one the bot issued.
+notify-time-received = { $time } (saat diterima bot: waktu dari Palladium tidak terbaca)
 notify-method-differs = ⚠️ Palladium menyebut { $method }, bukan yang tercatat di bot. Cek dashboard Palladium.
 notify-method-virtual-account = VA { $bank } <code>{ $number }</code>
 notify-method-retail = { $outlet }, kode <code>{ $code }</code>

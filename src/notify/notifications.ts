@@ -36,6 +36,8 @@ const forwarded = z.boolean().optional();
  * for good then needs no forward to the owners (the shop heard it). Absent in items recorded before it.
  */
 const groupTold = z.boolean().optional();
+/** The callback's own time could not be read: the time shown is when the bot received it (said in the notice). */
+const timeReceived = z.boolean().optional();
 
 /**
  * A multi-use VA's payments so far, this one included, and until when it can still be paid: its paid notice
@@ -67,6 +69,7 @@ export const paymentReceivedSchema = z.object({
   reportedMethod,
   /** ISO 8601, the gateway's transaction time. */
   paidAt: z.string(),
+  timeReceived,
   reusable,
   repeated,
   forwarded,
@@ -87,6 +90,7 @@ export const disbursementResultSchema = z.object({
   failureCode: z.string().optional(),
   /** ISO 8601, the gateway's `updated`. */
   at: z.string(),
+  timeReceived,
   /**
    * What the owner sent, each only when the callback reports otherwise (absent in items recorded before):
    * the notice shows what the gateway says happened, and these say how it differs from what was asked.
@@ -123,6 +127,7 @@ export const unknownPaymentSchema = z.object({
   method: z.union([paymentMethodSchema, disbursementMethodSchema]),
   belongsTo: z.enum(["virtual_account", "retail", "disbursement"]).optional(),
   at: z.string(),
+  timeReceived,
 });
 
 /** Rewrite the caption of the photo that showed the VA/Alfamart code, so it reads PAID. */
@@ -135,6 +140,7 @@ export const markPaidSchema = z.object({
   method: paymentMethodSchema,
   customerName: z.string(),
   paidAt: z.string(),
+  timeReceived,
   askedAmount,
   reportedMethod,
   /** Ours (absent in older items): the buttons a multi-use VA's message keeps name it. */

@@ -32,6 +32,11 @@ function time(iso: string, locale: string): string {
   return Number.isNaN(date.getTime()) ? escapeHtml(iso) : formatJakartaTime(date, locale);
 }
 
+/** A notice's time; one the bot filled in on arrival (the callback's own was unreadable) says so. */
+function noticeTime(i18n: Translator, locale: string, iso: string, received: boolean | undefined): string {
+  return received === true ? i18n.t(locale, "notify-time-received", { time: time(iso, locale) }) : time(iso, locale);
+}
+
 export function renderMethod(i18n: Translator, locale: string, method: PaymentMethod): string {
   return method.kind === "virtual_account"
     ? i18n.t(locale, "notify-method-virtual-account", { bank: escapeHtml(method.bankCode), number: escapeHtml(method.accountNumber) })
@@ -80,7 +85,7 @@ export function renderPaymentReceived(i18n: Translator, n: PaymentReceived): str
       ...versus.vars,
       method: renderMethod(i18n, n.locale, n.method),
       customer: escapeHtml(n.customerName),
-      time: time(n.paidAt, n.locale),
+      time: noticeTime(i18n, n.locale, n.paidAt, n.timeReceived),
       reference: escapeHtml(n.externalId),
     }),
   ];
@@ -110,7 +115,7 @@ export function renderDisbursementResult(i18n: Translator, n: DisbursementResult
     bank: escapeHtml(disbursementBankName(n.bankCode)),
     account: n.accountNumber === undefined ? "" : `<code>${escapeHtml(n.accountNumber)}</code>`,
     holder: escapeHtml(n.accountHolderName),
-    time: time(n.at, n.locale),
+    time: noticeTime(i18n, n.locale, n.at, n.timeReceived),
     reference: escapeHtml(n.externalId),
   };
   const told =
@@ -132,7 +137,7 @@ export function renderDisbursementResult(i18n: Translator, n: DisbursementResult
 type DisbursementMethod = Extract<UnknownPayment["method"], { kind: "disbursement" }>;
 
 export function renderUnknownPayment(i18n: Translator, n: UnknownPayment): string {
-  const common = { amount: formatRupiah(n.amount), reference: escapeHtml(n.externalId), time: time(n.at, n.locale) };
+  const common = { amount: formatRupiah(n.amount), reference: escapeHtml(n.externalId), time: noticeTime(i18n, n.locale, n.at, n.timeReceived) };
   if (n.belongsTo === undefined && n.method.kind === "disbursement") return renderUnknownDisbursement(i18n, n, n.method, common);
   const method = n.method.kind === "disbursement" ? transferTo(i18n, n.locale, n.method) : renderMethod(i18n, n.locale, n.method);
   const event =
@@ -177,7 +182,7 @@ export function renderPaidCaption(i18n: Translator, n: MarkPaid, now: Date): str
     ...versus.vars,
     method: renderMethod(i18n, n.locale, n.method),
     customer: escapeHtml(n.customerName),
-    time: time(n.paidAt, n.locale),
+    time: noticeTime(i18n, n.locale, n.paidAt, n.timeReceived),
   });
   const lines = [caption];
   const differs = methodDiffersLine(i18n, n.locale, n.reportedMethod);
@@ -208,7 +213,7 @@ function renderReusableCaption(i18n: Translator, n: MarkPaid, reusable: NonNulla
       count: reusable.count,
       total: formatRupiah(reusable.total),
       amount: formatRupiah(n.amount),
-      time: time(n.paidAt, n.locale),
+      time: noticeTime(i18n, n.locale, n.paidAt, n.timeReceived),
       method: renderMethod(i18n, n.locale, n.method),
       customer: escapeHtml(n.customerName),
     }),

@@ -62,6 +62,9 @@ export interface CallbackRecorderDeps {
  */
 export function createCallbackRecorder(deps: CallbackRecorderDeps) {
   const { store, eventLog, outbox, logger } = deps;
+  /** Callbacks whose own time could not be read: they carry the time they arrived, and their notices say so. */
+  const timedOnArrival = new WeakSet<object>();
+  const arrivalTimed = (payload: object) => (timedOnArrival.has(payload) ? { timeReceived: true } : {});
 
   /** Who may hear of the shop's payments besides the linked groups: read before recording, like the groups. */
   async function shopPeople(): Promise<ShopPeople> {
@@ -97,6 +100,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         method,
         ...(belongsTo !== undefined ? { belongsTo } : {}),
         at,
+        ...arrivalTimed(payload),
       } satisfies Notification,
     }));
   }
@@ -146,6 +150,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         customerName: record.customerName,
         ...(senderName !== undefined ? { senderName } : {}),
         paidAt,
+        ...arrivalTimed(payload),
         ...soFar,
         groupTold,
       } satisfies Notification,
@@ -171,6 +176,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
           ...differs,
           customerName: record.customerName,
           paidAt: shown.paidAt,
+          ...(shown.paidAt === paidAt ? arrivalTimed(payload) : {}),
           externalId: record.externalId,
           ...soFar,
         } satisfies Notification,
@@ -263,6 +269,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         status,
         ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}),
         at: payload.updated,
+        ...arrivalTimed(payload),
         ...sentDiffersFrom(record, payload),
         ...(overturns !== undefined ? { overturns } : {}),
         groupTold,
@@ -395,6 +402,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
 
   return async function recordCallback<E extends CallbackEvent>(event: E, received: CallbackPayload<E>): Promise<RecordOutcome> {
     const payload = withTime(event, received, deps.now().toISOString());
+    if (payload !== received) timedOnArrival.add(payload);
     // From the callback as sent: the time it reached us is no part of what it is.
     const eventId = callbackEventId(event, received as { id: string; payment_id?: string });
     const untimed = event === "disbursement" && (received as ReceivedDisbursementResult).updated === undefined;

@@ -219,6 +219,8 @@ describe("a callback that differs from the documented one where the bot only sho
     const [told] = mentioning(va.externalId)(SHOP_GROUP);
     expect(textOf(told!)).toContain(`BCA <code>${va.accountNumber}</code>`);
     expect(textOf(told!)).toContain("⚠️ Palladium menyebut VA ? <code>8808999999999999</code>");
+    // The time shown is the bot's, and the notice says so.
+    expect(textOf(told!)).toContain("WIB (saat diterima bot: waktu dari Palladium tidak terbaca)");
     expect(Date.parse((await shop.store.payments.get(va.externalId))?.paidAt ?? "")).toBeGreaterThanOrEqual(before - 1_000);
   });
 
@@ -250,6 +252,8 @@ describe("a callback that differs from the documented one where the bot only sho
     expect(toldTo(hourOffset)).toContain("26 Nov 2026, 11.15 WIB");
     expect(toldTo(hourOffset)).toContain("Budi \uFFFD Santoso");
     expect(toldTo(noSuchDay)).not.toContain("Mar 2026");
+    expect(toldTo(noSuchDay)).toContain("saat diterima bot");
+    expect(toldTo(unixTime)).not.toContain("saat diterima bot");
     expect(Date.parse((await shop.store.payments.get(noSuchDay.externalId))?.paidAt ?? "")).toBeGreaterThanOrEqual(before - 1_000);
   });
 
