@@ -84,6 +84,15 @@ notify-disbursement-failed =
     Time: { $time }
     Ref: <code>{ $reference }</code>
 
+notify-disbursement-failed-not-believed =
+    ⚠️ <b>Palladium also reported this transfer as failed</b>
+    Amount: <b>{ $amount }</b>
+    To: { $bank } { $account } ({ $holder })
+    Reason: { $reason }
+    The bot keeps it as sent: this report cannot be ordered against the earlier "sent" one (one of them has no time), and the money may have left. Check the Palladium dashboard before sending it again.
+    Time: { $time }
+    Ref: <code>{ $reference }</code>
+
 notify-forwarded = ↪️ Sent to you because Telegram refused the chat it was for (the bot was removed from the group, or blocked by the cashier).
 notify-disbursement-differs = ⚠️ What the bot sent: { $sent }. Palladium reports otherwise; check the Palladium dashboard.
 notify-disbursement-overturns-completed = ⚠️ This changes the earlier notice: Palladium had reported this transfer as sent.

@@ -84,6 +84,15 @@ notify-disbursement-failed =
     Waktu: { $time }
     Ref: <code>{ $reference }</code>
 
+notify-disbursement-failed-not-believed =
+    ⚠️ <b>Palladium juga melaporkan transfer ini gagal</b>
+    Jumlah: <b>{ $amount }</b>
+    Ke: { $bank } { $account } a.n. { $holder }
+    Alasan: { $reason }
+    Bot tetap mencatatnya terkirim: laporan ini tidak bisa diurutkan dengan laporan "terkirim" sebelumnya (salah satunya tanpa waktu), dan uangnya mungkin sudah keluar. Cek dashboard Palladium sebelum mengirim ulang.
+    Waktu: { $time }
+    Ref: <code>{ $reference }</code>
+
 notify-forwarded = ↪️ Dikirim ke Anda karena Telegram menolak chat tujuannya (bot dikeluarkan dari grup, atau diblokir kasir).
 notify-disbursement-differs = ⚠️ Yang dikirim dari bot: { $sent }. Palladium melaporkan lain; cek dashboard Palladium.
 notify-disbursement-overturns-completed = ⚠️ Ini mengubah kabar sebelumnya: Palladium tadi melaporkan transfer ini terkirim.

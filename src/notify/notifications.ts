@@ -100,6 +100,8 @@ export const disbursementResultSchema = z.object({
   sentHolderName: z.string().optional(),
   /** The result this one overturns (the gateway reported the transfer the other way before): said in the notice. */
   overturns: z.enum(["completed", "failed"]).optional(),
+  /** A result not believed: it contradicts the one recorded and cannot be ordered against it, which stays. */
+  keptAs: z.enum(["completed"]).optional(),
   forwarded,
   groupTold,
 });

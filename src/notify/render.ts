@@ -118,10 +118,13 @@ export function renderDisbursementResult(i18n: Translator, n: DisbursementResult
     time: noticeTime(i18n, n.locale, n.at, n.timeReceived),
     reference: escapeHtml(n.externalId),
   };
+  const reason = () => renderFailureReason(i18n, n.locale, n.failureCode);
   const told =
-    n.status === "completed"
-      ? i18n.t(n.locale, "notify-disbursement-completed", common)
-      : i18n.t(n.locale, "notify-disbursement-failed", { ...common, reason: renderFailureReason(i18n, n.locale, n.failureCode) });
+    n.keptAs === "completed"
+      ? i18n.t(n.locale, "notify-disbursement-failed-not-believed", { ...common, reason: reason() })
+      : n.status === "completed"
+        ? i18n.t(n.locale, "notify-disbursement-completed", common)
+        : i18n.t(n.locale, "notify-disbursement-failed", { ...common, reason: reason() });
   const sent = [
     n.sentAmount === undefined ? undefined : i18n.t(n.locale, "notify-sent-amount", { amount: formatRupiah(n.sentAmount) }),
     n.sentBankCode === undefined ? undefined : i18n.t(n.locale, "notify-sent-bank", { bank: escapeHtml(disbursementBankName(n.sentBankCode)) }),

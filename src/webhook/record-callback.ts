@@ -230,7 +230,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       const newer = orderable ? newerThan(payload.updated, current.resultAt) : status === "completed";
       if (recorded !== undefined && recorded !== status && !sameEvent && !newer) {
         logger.warn({ eventId, externalId: record.externalId, recorded, reported: status, recordedAt: current.resultAt, reportedAt: payload.updated }, "an older transfer result contradicts the one recorded; left as recorded");
-        return 0;
+        // An older one is stale. One that cannot be ordered may be the bank's last word: the owners hear of it.
+        return orderable ? 0 : tellUnorderedFailure(eventId, payload, current);
       }
       // Said only of a result a callback reported (a request the gateway refused was answered in the chat then).
       const overturns = recorded !== undefined && recorded !== status && current.resultEventId !== undefined ? recorded : undefined;
@@ -239,6 +240,52 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       }
       return tellTransferResult(eventId, payload, current, status, overturns, untimed);
     });
+  }
+
+  /**
+   * A FAILED that cannot be ordered against the COMPLETED recorded: left as completed (the money may have
+   * left, so it keeps counting), and each owner is told both, to look at the Palladium dashboard.
+   */
+  async function tellUnorderedFailure(eventId: string, payload: TransferResult, record: PaymentRecord): Promise<number> {
+    const createdAt = deps.now().toISOString();
+    const items = deps.ownerIds.map((ownerId) =>
+      transferNotice(eventId, payload, record, { chatId: ownerId, locale: DEFAULT_LOCALE }, createdAt, { status: "failed", keptAs: "completed" }),
+    );
+    if (items.length > 0) await outbox.add(items);
+    return items.length;
+  }
+
+  /** A transfer result's notice to one chat: what the gateway reports, with ours where it leaves a field out. */
+  function transferNotice(
+    eventId: string,
+    payload: TransferResult,
+    record: PaymentRecord,
+    to: { chatId: number; locale: string },
+    createdAt: string,
+    told: { status: "completed" | "failed"; overturns?: "completed" | "failed" | undefined; keptAs?: "completed"; groupTold?: boolean },
+  ): OutboxItem {
+    return {
+      id: chatItemId(eventId, to.chatId),
+      chatId: to.chatId,
+      kind: "disbursement-result",
+      createdAt,
+      payload: {
+        type: "disbursement-result",
+        chatId: to.chatId,
+        locale: to.locale,
+        externalId: record.externalId,
+        amount: payload.amount,
+        bankCode: payload.bank_code ?? record.bankCode ?? "",
+        ...(record.accountNumber !== undefined ? { accountNumber: record.accountNumber } : {}),
+        accountHolderName: payload.account_holder_name ?? record.customerName,
+        ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}),
+        at: payload.updated,
+        ...arrivalTimed(payload),
+        ...sentDiffersFrom(record, payload),
+        ...Object.fromEntries(Object.entries(told).filter(([, v]) => v !== undefined)),
+        status: told.status,
+      } satisfies Notification,
+    };
   }
 
   async function tellTransferResult(
@@ -252,29 +299,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const createdAt = deps.now().toISOString();
     const to = await recipients(record);
     const groupTold = to.some((r) => r.chatId < 0);
-    const items: OutboxItem[] = to.map((r) => ({
-      id: chatItemId(eventId, r.chatId),
-      chatId: r.chatId,
-      kind: "disbursement-result",
-      createdAt,
-      payload: {
-        type: "disbursement-result",
-        chatId: r.chatId,
-        locale: r.locale,
-        externalId: record.externalId,
-        amount: payload.amount,
-        bankCode: payload.bank_code ?? record.bankCode ?? "",
-        ...(record.accountNumber !== undefined ? { accountNumber: record.accountNumber } : {}),
-        accountHolderName: payload.account_holder_name ?? record.customerName,
-        status,
-        ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}),
-        at: payload.updated,
-        ...arrivalTimed(payload),
-        ...sentDiffersFrom(record, payload),
-        ...(overturns !== undefined ? { overturns } : {}),
-        groupTold,
-      } satisfies Notification,
-    }));
+    const items = to.map((r) => transferNotice(eventId, payload, record, r, createdAt, { status, overturns, groupTold }));
     const patch = {
       status,
       resultEventId: eventId,

@@ -1,6 +1,8 @@
 import type { Message } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { failedTransferButtons } from "../../src/bot/features/disbursement.js";
 import { CALLBACK_PATHS, CALLBACK_TOKEN_HEADER } from "../../src/gateway/callbacks.js";
+import { createI18n } from "../../src/i18n.js";
 import { callText, fillTransfer, OWNER, SHOP_GROUP, startShop, textOf, type Shop } from "./shop.js";
 
 let shop: Shop;
@@ -153,5 +155,23 @@ describe("the owner sends a failed transfer again from its notice", () => {
       description: "the summary closed",
     });
     expect(String(closed.payload.text)).toContain("Tidak dikirim: transfer yang gagal itu ternyata terkirim.");
+  });
+
+  it("is not offered under a FAILED the bot did not believe (the transfer stays recorded as sent), nor to a cashier", () => {
+    const buttons = failedTransferButtons(createI18n(), [OWNER.id]);
+    const failed = {
+      type: "disbursement-result" as const,
+      chatId: OWNER.id,
+      locale: "id",
+      externalId: "pb-failed-1",
+      amount: 1_500_000,
+      bankCode: "BCA",
+      accountHolderName: "Budi Santoso",
+      status: "failed" as const,
+      at: new Date().toISOString(),
+    };
+    expect(buttons(failed, OWNER.id)?.inline_keyboard.flat().map((b) => b.text)).toEqual(["🔁 Kirim lagi"]);
+    expect(buttons({ ...failed, keptAs: "completed" }, OWNER.id)).toBeUndefined();
+    expect(buttons({ ...failed, chatId: 2002 }, 2002)).toBeUndefined();
   });
 });

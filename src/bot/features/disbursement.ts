@@ -465,7 +465,8 @@ export function tellUncertainSend(api: Api, i18n: Translator) {
  */
 export function failedTransferButtons(i18n: Translator, ownerIds: readonly number[]) {
   return (n: Exclude<Notification, MarkPaid>, chatId: number): InlineKeyboardMarkup | undefined => {
-    if (n.type !== "disbursement-result" || n.status !== "failed" || !ownerIds.includes(chatId)) return undefined;
+    // Not under a FAILED that was not believed (the transfer stays recorded as sent).
+    if (n.type !== "disbursement-result" || n.status !== "failed" || n.keptAs !== undefined || !ownerIds.includes(chatId)) return undefined;
     const data = againData(n.externalId);
     if (!AGAIN.test(data)) return undefined;
     return new InlineKeyboard().text(i18n.t(n.locale, "disburse-again-button"), data);
