@@ -83,6 +83,7 @@ disburse-again-intro = 🔁 <b>Send again</b> the failed transfer (Ref <code>{ $
 disburse-again-completed = This transfer went through after all (see its latest notice). Nothing more was sent.
 disburse-again-pending = This transfer is still waiting for the bank's answer. Nothing more was sent.
 disburse-again-already = This transfer was already sent again; its news is in this chat. For another transfer, start with /disburse.
+disburse-again-completed-maybe-sent = Not tried again: the failed transfer went through after all. This resend has been unclear since its first attempt, so it may have gone too: check the Palladium dashboard.
 disburse-again-not-yours = Another owner is sending this transfer again; only they can confirm it.
 
 ## Outcomes

@@ -83,6 +83,7 @@ disburse-again-intro = 🔁 <b>Kirim lagi</b> transfer yang gagal (Ref <code>{ $
 disburse-again-completed = Transfer ini ternyata terkirim (lihat kabar terbarunya). Tidak ada yang dikirim lagi.
 disburse-again-pending = Transfer ini masih menunggu jawaban bank. Tidak ada yang dikirim lagi.
 disburse-again-already = Transfer ini sudah dikirim lagi; kabarnya ada di chat ini. Untuk transfer lain, mulai dengan /kirimdana.
+disburse-again-completed-maybe-sent = Tidak dicoba lagi: transfer yang gagal itu ternyata terkirim. Kiriman ulang ini belum jelas sejak percobaan pertamanya, jadi bisa saja ikut terkirim: cek dashboard Palladium.
 disburse-again-not-yours = Pemilik lain sedang mengirim lagi transfer ini; hanya dia yang bisa mengonfirmasinya.
 
 ## Outcomes

@@ -99,6 +99,11 @@ export type SendOutcome =
   | { kind: "uncertain"; code: GatewayErrorCode | "UNKNOWN" }
   /** A retry on a later day that today's allowance cannot hold: not sent now, and as unclear as before. */
   | { kind: "retry_over_today"; remainingToday: number }
+  /**
+   * A resend ("Kirim lagi") no longer needed: a transfer it sends again was reported completed after all, or
+   * another resend took its place. Not sent now; `mayHaveSent` when an earlier attempt of it was unclear.
+   */
+  | { kind: "resend_not_needed"; mayHaveSent: boolean }
   /** The watch concluded this attempt first (its bound had passed): it tells the owner, not the caller. */
   | { kind: "overdue" };
 
@@ -136,6 +141,8 @@ export const sendEntryId = (externalId: string, attempt: number) => `${externalI
 export const SEND_ENTRY_REMEMBERED_MS = DRAFT_KEPT_MS;
 
 const DRAFTS_NAMESPACE = "disbursement-drafts";
+/** How far back a chain of resends is followed (each link a failure sent again by hand). */
+const MAX_RESEND_CHAIN = 50;
 
 interface Settled {
   state: "sent" | "refused" | "uncertain";
@@ -281,7 +288,7 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     const { draft } = judged;
     if (draft.state !== "awaiting") return { ok: false, reason: "already", state: draft.state };
     if (now().getTime() > Date.parse(draft.confirmBy)) return { ok: false, reason: "expired" };
-    if (draft.againOf !== undefined && (await store.payments.get(draft.againOf))?.status !== "failed") {
+    if (!(await resendStillNeeded(draft))) {
       // The failure it sends again was overturned (a newer COMPLETED) while its summary waited: the money left.
       if (await store.atomic.setIfAbsent(confirmKey(draft.externalId), `cancel:${userId}`, CLAIM_KEPT_MS)) await setState(draft, "cancelled");
       return { ok: false, reason: "resend_not_needed" };
@@ -354,7 +361,8 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     return store.withLock(`disburse-again:${failedExternalId}`, async (): Promise<AgainDraft> => {
       const failed = await store.payments.get(failedExternalId);
       if (failed?.kind !== "disbursement" || !isDisbursementBank(failed.bankCode) || failed.accountNumber === undefined) return { ok: false, reason: "unknown" };
-      if (failed.status !== "failed") return { ok: false, reason: "not_failed", status: failed.status };
+      const chain = await chainStillFailed(failedExternalId);
+      if (!chain.ok) return { ok: false, reason: "not_failed", status: chain.status };
       if (failed.resentAs !== undefined) {
         const earlier = await earlierResend(failed.resentAs);
         if (earlier.kind === "attempted") return { ok: false, reason: "already", state: "sent" };
@@ -378,15 +386,52 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     });
   }
 
+  /**
+   * Whether every transfer a chain of resends goes back through is still failed, walking from `externalId`
+   * (a resend's own record names the failure it sends again): one reported completed after all means the
+   * money left, and nothing in the chain may be sent again.
+   */
+  async function chainStillFailed(externalId: string): Promise<{ ok: true } | { ok: false; status: PaymentRecord["status"] }> {
+    let id: string | undefined = externalId;
+    for (let link = 0; id !== undefined && link < MAX_RESEND_CHAIN; link++) {
+      const record: PaymentRecord | undefined = await store.payments.get(id);
+      if (record === undefined) return { ok: false, status: "pending" };
+      if (record.status !== "failed") return { ok: false, status: record.status };
+      id = record.resendOf;
+    }
+    return { ok: true };
+  }
+
+  /**
+   * A resend may go to the gateway only while it is the one resend its failure names and every failure
+   * before it is still failed. Asked at its confirm and again right before each gateway call, so a COMPLETED
+   * arriving in between, or a second resend drafted when a lock ran out, never sends.
+   */
+  async function resendStillNeeded(draft: DisbursementDraft): Promise<boolean> {
+    if (draft.againOf === undefined) return true;
+    const failed = await store.payments.get(draft.againOf);
+    if (failed?.resentAs?.draftId !== draft.draftId) return false;
+    return (await chainStillFailed(draft.againOf)).ok;
+  }
+
   /** The earlier resend of a failure: sent (or being sent), still waiting for its press, or closed for good. */
   async function earlierResend(resend: { draftId: string; externalId: string }): Promise<{ kind: "attempted" } | { kind: "waiting"; draft: DisbursementDraft } | { kind: "closed" }> {
-    if ((await store.payments.get(resend.externalId)) !== undefined) return { kind: "attempted" };
+    const record = await store.payments.get(resend.externalId);
     const draft = await getDraft(resend.draftId);
+    if (record !== undefined) {
+      // Written before its gateway call. Failed without a bank's result: the gateway refused it, nothing left.
+      // Failed with one: the bank failed it, and its own notice carries "Kirim lagi" from here on.
+      return record.status === "failed" && record.resultEventId === undefined ? { kind: "closed" } : { kind: "attempted" };
+    }
+    // No record: it never reached the gateway. Refused by a guard (the daily limit): nothing left.
+    if (draft?.state === "refused" || draft?.state === "cancelled") return { kind: "closed" };
+    // Claimed and about to write its record (or cut off there: the watch concludes it).
+    if (draft?.state === "sending" || draft?.state === "uncertain" || draft?.state === "sent") return { kind: "attempted" };
     if (draft?.state === "awaiting" && now().getTime() <= Date.parse(draft.confirmBy) && (await store.atomic.get(confirmKey(resend.externalId))) === undefined) {
       return { kind: "waiting", draft };
     }
-    // Expired, cancelled or forgotten: closed the way its cancel button closes it, so a press of its confirm
-    // that is under way right now (it passed the expiry check a moment ago) either won already or never will.
+    // Expired or forgotten: closed the way its cancel button closes it, so a press of its confirm that is
+    // under way right now (it passed the expiry check a moment ago) either won already or never will.
     if (await store.atomic.setIfAbsent(confirmKey(resend.externalId), "cancel:sent-again", CLAIM_KEPT_MS)) return { kind: "closed" };
     return (await store.atomic.get(confirmKey(resend.externalId)))?.startsWith("confirm:") ? { kind: "attempted" } : { kind: "closed" };
   }
@@ -404,6 +449,7 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
       accountNumber: draft.accountNumber,
       description: draft.description,
       ...(draft.emailTo ? { receiptEmails: { to: draft.emailTo, cc: draft.emailCc, bcc: draft.emailBcc } } : {}),
+      ...(draft.againOf !== undefined ? { resendOf: draft.againOf } : {}),
       createdBy: draft.ownerId,
       chatId: draft.chatId,
       messageId,
@@ -474,6 +520,14 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     if (!(await store.queues.claim(SENDS_QUEUE, sendEntryId(draft.externalId, draft.retries), leaseOwner, sendBoundMs))) {
       logger.warn({ externalId: draft.externalId, attempt: draft.retries }, "a disbursement send began after its bound; left to the watch");
       return { kind: "overdue" };
+    }
+    if (!(await resendStillNeeded(draft))) {
+      // Its failure went through after all (or another resend took its place) since the press: not sent. A retry
+      // stays as unclear as its first attempt was, which may have sent it.
+      const mayHaveSent = draft.retries > 0;
+      if (!(await conclude(draft, mayHaveSent ? "uncertain" : "refused"))) return { kind: "overdue" };
+      logger.warn({ externalId: draft.externalId, againOf: draft.againOf }, "a resend no longer needed was not sent");
+      return { kind: "resend_not_needed", mayHaveSent };
     }
     // The first attempt takes the allowance. A retry already holds it, unless the first was cut off before
     // taking it (no reservation and nothing recorded: it never reached the gateway), or it is a later day

@@ -52,6 +52,8 @@ export interface PaymentRecord {
   resultAt?: string | undefined;
   /** A failed transfer sent again ("Kirim lagi"): the resend's draft and external_id, so it is sent again once. */
   resentAs?: { draftId: string; externalId: string } | undefined;
+  /** A resend's own record: the failed transfer it sends again. */
+  resendOf?: string | undefined;
 }
 
 export interface PaymentRepository {

@@ -300,6 +300,15 @@ describe("'Kirim lagi' on a failed transfer: one resend per failure", () => {
     return { draftId: `again${n}`, externalId: `desk-again-${process.pid}-${n}` };
   };
   const creates = (externalId: string) => sandbox.objects().disbursements.filter((x) => x.external_id === externalId).length;
+  /** A failed transfer, its resend drafted and confirmed by the owner (not yet sent). */
+  async function confirmedResend(d: DisbursementDesk) {
+    const failedId = await failedTransfer(d);
+    const again = await d.draftAgain(failedId, by(), newIds());
+    if (!again.ok) throw new Error("the resend should be drafted");
+    const claim = await d.claimConfirm(again.draft.draftId, 1001);
+    if (!claim.ok) throw new Error("the resend's confirm should win");
+    return { failedId, resend: claim.draft };
+  }
 
   it("gives presses at the same moment one draft, on two instances, after an earlier resend was cancelled", async () => {
     const [a, b] = [desk(), desk()];
@@ -361,5 +370,82 @@ describe("'Kirim lagi' on a failed transfer: one resend per failure", () => {
     expect(await d.claimConfirm(again.draft.draftId, 1001)).toEqual({ ok: false, reason: "resend_not_needed" });
     expect(creates(again.draft.externalId)).toBe(0);
     expect((await d.getDraft(again.draft.draftId))?.state).toBe("cancelled");
+  });
+
+  it("a retry of an unclear resend sends nothing once the failed transfer is reported completed after all", async () => {
+    const d = desk();
+    const { failedId, resend } = await confirmedResend(d);
+    // The resend's request never reaches the gateway, but the desk cannot know: unclear.
+    sandbox.injectFault({ endpoint: "create-disbursement", when: "before", status: 503 });
+    expect((await d.send(resend, {})).kind).toBe("uncertain");
+
+    await store.payments.update(failedId, { status: "completed" });
+    const retry = await d.claimRetry(resend.draftId, 1001);
+    if (!retry.ok) throw new Error("the retry claim should win");
+    expect(await d.send(retry.draft, {})).toEqual({ kind: "resend_not_needed", mayHaveSent: true });
+    expect(creates(resend.externalId)).toBe(0);
+  });
+
+  it("a COMPLETED arriving between the resend's confirm and its send keeps it from the gateway", async () => {
+    const d = desk();
+    const { failedId, resend } = await confirmedResend(d);
+    await store.payments.update(failedId, { status: "completed" });
+    expect(await d.send(resend, {})).toEqual({ kind: "resend_not_needed", mayHaveSent: false });
+    expect(creates(resend.externalId)).toBe(0);
+  });
+
+  it("a chain of resends sends nothing more once its first transfer is reported completed after all", async () => {
+    const d = desk();
+    const { failedId, resend } = await confirmedResend(d);
+    expect((await d.send(resend, {})).kind).toBe("sent");
+    // The bank fails the resend too; then the first transfer turns out to have gone through.
+    await store.payments.update(resend.externalId, { status: "failed", resultEventId: "disb-resend-failed" });
+    await store.payments.update(failedId, { status: "completed" });
+    expect(await d.draftAgain(resend.externalId, by(), newIds())).toEqual({ ok: false, reason: "not_failed", status: "completed" });
+  });
+
+  it("a second resend draft its failure does not name (a lock that ran out) cannot be confirmed", async () => {
+    const d = desk();
+    const failedId = await failedTransfer(d);
+    const named = await d.draftAgain(failedId, by(), newIds());
+    if (!named.ok) throw new Error("the resend should be drafted");
+    const failed = await store.payments.get(failedId);
+    const stray = await d.saveDraft({
+      ...newIds(),
+      ...by(1005),
+      bankCode: "BNI",
+      accountNumber: failed?.accountNumber ?? "",
+      holderName: failed?.customerName ?? "",
+      amount: failed?.amount ?? 0,
+      description: "Sewa kios",
+      againOf: failedId,
+    });
+    expect(await d.claimConfirm(stray.draftId, 1005)).toEqual({ ok: false, reason: "resend_not_needed" });
+    expect((await d.claimConfirm(named.draft.draftId, 1001)).ok).toBe(true);
+  });
+
+  it("a resend the gateway refused, or the daily limit held back, sent nothing: 'Kirim lagi' drafts another", async () => {
+    const refusedByGateway = desk();
+    const failedId = await failedTransfer(refusedByGateway);
+    const refused = await refusedByGateway.draftAgain(failedId, by(), newIds());
+    if (!refused.ok) throw new Error("the resend should be drafted");
+    sandbox.injectFault({ endpoint: "create-disbursement", when: "before", status: 400, contentType: "application/json", body: JSON.stringify({ error_code: "INVALID_INPUT", message: "bank closed" }) });
+    const claim = await refusedByGateway.claimConfirm(refused.draft.draftId, 1001);
+    if (!claim.ok) throw new Error("the resend's confirm should win");
+    expect((await refusedByGateway.send(claim.draft, {})).kind).toBe("refused");
+    const next = await refusedByGateway.draftAgain(failedId, by(), newIds());
+    expect(next.ok && next.draft.draftId !== refused.draft.draftId).toBe(true);
+
+    // A day of its own whose allowance the failed transfer used up (its FAILED callback, which gives it back, is the webhook's part).
+    const day = new Date("2026-08-17T10:00:00+07:00");
+    const full = desk({ now: () => day, dailyLimit: 250_000 });
+    const fullId = await failedTransfer(full);
+    const heldBack = await full.draftAgain(fullId, by(), newIds());
+    if (!heldBack.ok) throw new Error("the resend should be drafted");
+    const heldClaim = await full.claimConfirm(heldBack.draft.draftId, 1001);
+    if (!heldClaim.ok) throw new Error("the resend's confirm should win");
+    expect((await full.send(heldClaim.draft, {})).kind).toBe("daily_limit");
+    const after = await full.draftAgain(fullId, by(), newIds());
+    expect(after.ok && after.draft.draftId !== heldBack.draft.draftId).toBe(true);
   });
 });

@@ -268,6 +268,8 @@ function outcomeText(ctx: BotContext, draft: DisbursementDraft, outcome: SendOut
       return ctx.t("disburse-over-daily-limit", { remaining: formatRupiah(outcome.remainingToday) });
     case "retry_over_today":
       return ctx.t("disburse-retry-over-today", { remaining: formatRupiah(outcome.remainingToday), amount: formatRupiah(draft.amount) });
+    case "resend_not_needed":
+      return ctx.t(outcome.mayHaveSent ? "disburse-again-completed-maybe-sent" : "disburse-again-completed");
     case "refused":
       if (outcome.code === "BAD_KEY") return ctx.t("disburse-refused-bad-key");
       if (outcome.code === "VALIDATION") return ctx.t("disburse-refused-validation", { message: escapeHtml(outcome.gatewayMessage ?? "-") });
@@ -368,7 +370,8 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     const stillUnclear = outcome.kind === "uncertain" || outcome.kind === "retry_over_today";
     const keyboard = stillUnclear ? new InlineKeyboard().text(ctx.t("disburse-retry-button"), pressData("retry", draftId)) : mainMenuKeyboard(ctx.t, ctx.role);
     await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
-    if (stillUnclear) await desk.uncertainTold(claim.draft);
+    // Told (with its retry button, or that it is not needed): the watch need not tell again.
+    if (stillUnclear || (outcome.kind === "resend_not_needed" && outcome.mayHaveSent)) await desk.uncertainTold(claim.draft);
   });
 
   // A failed transfer's notice (to an owner, in private) carries "send again": a new draft of the same transfer.
