@@ -33,6 +33,7 @@ bot-invite-already-member = You are already registered; you don't need this link
 bot-invite-joined-notice = ✅ { $name } (ID <code>{ $userId }</code>) joined as a cashier.
 bot-staff-title = The shop's cashiers:
 bot-staff-empty = No cashiers yet. Press "Invite a cashier" to make an invite link.
+bot-staff-part-empty = Every cashier in this part of the list has been removed.
 bot-staff-entry = • { $name } (ID <code>{ $userId }</code>), since { $addedAt }
 bot-staff-remove-button = ✖ Remove { $name }
 bot-staff-removed = { $name } is no longer a cashier.

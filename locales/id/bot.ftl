@@ -33,6 +33,7 @@ bot-invite-already-member = Anda sudah terdaftar, tautan ini tidak diperlukan.
 bot-invite-joined-notice = ✅ { $name } (ID <code>{ $userId }</code>) bergabung sebagai kasir.
 bot-staff-title = Kasir toko:
 bot-staff-empty = Belum ada kasir. Tekan "Undang kasir" untuk membuat tautan undangan.
+bot-staff-part-empty = Semua kasir di bagian daftar ini sudah dihapus.
 bot-staff-entry = • { $name } (ID <code>{ $userId }</code>), sejak { $addedAt }
 bot-staff-remove-button = ✖ Hapus { $name }
 bot-staff-removed = { $name } tidak lagi menjadi kasir.

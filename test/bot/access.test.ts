@@ -90,6 +90,18 @@ describe("only the shop's people are served", () => {
     expect(parts().length).toBeGreaterThan(1);
     expect(textOf(parts()[0]!)).toContain("Kasir toko:");
     expect(telegramRefusals()).toEqual([]);
+
+    // Removing one from the second part: that part loses its line and button; nothing else is sent again.
+    const second = parts()[1]!;
+    const sentBefore = world.telegram.botMessagesIn(OWNER.id).length;
+    const removed = await world.press(OWNER, second, `staff-rm:${50_000 + 25}`);
+    expect(textOf(removed)).toContain("tidak lagi menjadi kasir");
+    const edited = await world.telegram.waitFor((c) => c.method === "editMessageText" && c.payload.message_id === second.message_id, {
+      description: "the pressed part shown again",
+    });
+    expect(String(edited.payload.text)).not.toContain("ID <code>50025</code>");
+    expect(String(edited.payload.text)).toContain("ID <code>50026</code>");
+    expect(world.telegram.botMessagesIn(OWNER.id).length).toBe(sentBefore + 1);
   });
 
   it("serves only owners and staff in a group, and an owner links the group for notifications", async () => {

@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { formatJakartaTime } from "../../domain/jakarta-time.js";
 import type { BotContext, FeatureDeps } from "../context.js";
+import type { StaffMember } from "../../store/types.js";
 import { ownerOnly } from "../filters/access.js";
 import { escapeHtml } from "../html.js";
 import { MENU } from "../keyboards/main-menu.js";
@@ -38,7 +39,7 @@ export function staffFeature(deps: FeatureDeps) {
       .textFor(userId, "bot-staff-removed-notice")
       .then((notice) => ctx.api.sendMessage(userId, notice))
       .catch((error: unknown) => deps.logger.warn({ err: error, userId }, "could not tell a removed cashier"));
-    await sendStaffList(ctx, deps);
+    await showPartAgain(ctx, deps);
   });
   return feature;
 }
@@ -100,17 +101,46 @@ async function sendStaffList(ctx: BotContext, deps: FeatureDeps) {
   }
   const locale = await ctx.i18n.getLocale();
   for (let from = 0; from < staff.length; from += STAFF_PER_MESSAGE) {
-    const part = staff.slice(from, from + STAFF_PER_MESSAGE);
-    const lines = part.map((member) =>
-      ctx.t("bot-staff-entry", {
-        name: escapeHtml(shortName(member.name)),
-        userId: String(member.userId),
-        addedAt: formatJakartaTime(new Date(member.addedAt), locale),
-      }),
-    );
-    const keyboard = new InlineKeyboard();
-    for (const member of part) keyboard.text(ctx.t("bot-staff-remove-button", { name: shortName(member.name) }), `${REMOVE_PREFIX}${member.userId}`).row();
-    const title = from === 0 ? [ctx.t("bot-staff-title")] : [];
-    await ctx.reply([...title, ...lines].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
+    const part = staffPart(ctx, staff.slice(from, from + STAFF_PER_MESSAGE), from === 0, locale);
+    await ctx.reply(part.text, { parse_mode: "HTML", reply_markup: part.keyboard });
   }
+}
+
+/** One message of the list: its cashiers' lines, each with a remove button, under the title when it is the first. */
+function staffPart(ctx: BotContext, part: readonly StaffMember[], withTitle: boolean, locale: string): { text: string; keyboard: InlineKeyboard } {
+  const lines = part.map((member) =>
+    ctx.t("bot-staff-entry", {
+      name: escapeHtml(shortName(member.name)),
+      userId: String(member.userId),
+      addedAt: formatJakartaTime(new Date(member.addedAt), locale),
+    }),
+  );
+  const keyboard = new InlineKeyboard();
+  for (const member of part) keyboard.text(ctx.t("bot-staff-remove-button", { name: shortName(member.name) }), `${REMOVE_PREFIX}${member.userId}`).row();
+  return { text: [...(withTitle ? [ctx.t("bot-staff-title")] : []), ...lines].join("\n"), keyboard };
+}
+
+/**
+ * After a removal, the pressed part of the list shows its cashiers as they are now: sending the whole list
+ * again after each removal sent a big shop's owner six messages a press.
+ */
+async function showPartAgain(ctx: BotContext, deps: FeatureDeps) {
+  const pressed = ctx.callbackQuery?.message;
+  const shownIds = new Set(
+    (pressed?.reply_markup?.inline_keyboard ?? [])
+      .flat()
+      .map((button) => ("callback_data" in button ? button.callback_data : ""))
+      .filter((data) => data.startsWith(REMOVE_PREFIX))
+      .map((data) => Number(data.slice(REMOVE_PREFIX.length))),
+  );
+  const staff = await deps.store.access.listStaff();
+  const part = staff.filter((member) => shownIds.has(member.userId));
+  const withTitle = pressed !== undefined && "text" in pressed && (pressed.text ?? "").startsWith(ctx.t("bot-staff-title"));
+  if (part.length === 0) {
+    await ctx.editMessageText(staff.length === 0 ? ctx.t("bot-staff-empty") : ctx.t("bot-staff-part-empty")).catch(() => undefined);
+    return;
+  }
+  const shown = staffPart(ctx, part, withTitle, await ctx.i18n.getLocale());
+  // Too old to edit, or deleted: /staff shows the list again.
+  await ctx.editMessageText(shown.text, { parse_mode: "HTML", reply_markup: shown.keyboard }).catch(() => undefined);
 }
