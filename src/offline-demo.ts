@@ -136,11 +136,11 @@ export async function runOfflineChat(deps: {
     output: deps.output as never,
     user: DEMO_OWNER,
     signal: deps.signal,
-    commandsHelp: [t("demo-help-pay"), t("demo-help-transfer")],
+    commandsHelp: () => [t("demo-help-pay"), t("demo-help-transfer")],
     words: {
       // Ids as they are written, not as numbers ("700.000.001" in Indonesian).
       greeting: (v) => t("demo-terminal-greeting", { ...v, userId: String(v.userId) }),
-      help: t("demo-terminal-help").split("\n"),
+      help: () => t("demo-terminal-help").split("\n"),
       edited: t("demo-terminal-edited"),
       deleted: (v) => t("demo-terminal-deleted", { ...v, messageId: String(v.messageId) }),
       inChat: (v) => t("demo-terminal-in-chat", v),

@@ -22,8 +22,8 @@ export type TerminalChatOptions = {
   watchChats?: number[];
   /** Extra commands (such as "pay"); return true when the line was handled. Runs before anything else. */
   onCommand?: (line: string, io: TerminalChatIo) => Promise<boolean>;
-  /** One line each, added to the help the user sees with "?". */
-  commandsHelp?: string[];
+  /** One line each, added to the help the user sees with "?" (read when it is shown: it may follow a language choice). */
+  commandsHelp?: () => readonly string[];
   /** ANSI styles for bold, code and links. Default: when the output is a terminal. */
   color?: boolean;
   signal?: AbortSignal;
@@ -34,8 +34,8 @@ export type TerminalChatOptions = {
 /** What the terminal itself says, around the bot's messages. */
 export interface TerminalWords {
   greeting(v: { bot: string; user: string; userId: number }): string;
-  /** The lines "?" shows before commandsHelp. */
-  help: readonly string[];
+  /** The lines "?" shows before commandsHelp (read when it is shown). */
+  help(): readonly string[];
   /** After a message's header when the bot edited it. */
   edited: string;
   deleted(v: { bot: string; messageId: number }): string;
@@ -46,7 +46,7 @@ export interface TerminalWords {
 
 export const ENGLISH_TERMINAL_WORDS: TerminalWords = {
   greeting: ({ bot, user, userId }) => `Chatting with @${bot} as ${user} (user id ${userId}). "?" shows help.`,
-  help: [
+  help: () => [
     "Type a message and press Enter to send it.",
     "A number presses that button of the last message with buttons; M.N presses button N of message #M.",
     "A line that names no button (an amount such as 150.000) is sent as text.",
@@ -127,7 +127,7 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
   };
   const unsubscribe = api.on("activity", onActivity);
 
-  const help = [...words.help, ...(opts.commandsHelp ?? [])].join("\n");
+  const help = () => [...words.help(), ...(opts.commandsHelp?.() ?? [])].join("\n");
   print(words.greeting({ bot: api.bot.username, user: user.first_name, userId: user.id }));
 
   const press = (line: string): boolean => {
@@ -170,8 +170,8 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
     const line = raw.trim();
     if (line === "") return;
     if (line === "quit" || line === "exit") return "quit";
-    if (line === "?") return print(help);
     if (opts.onCommand && (await opts.onCommand(line, io))) return;
+    if (line === "?") return print(help());
     if (line.startsWith("\\")) {
       api.sendText(user, chat, line.slice(1));
       return;

@@ -225,7 +225,7 @@ describe("the offline demo: npm start with no configuration", () => {
     await quit(session);
   }, 90_000);
 
-  it("says so when no transfer is waiting for the bank, and lists 'bank' in its Indonesian help", async () => {
+  it("says so when no transfer is waiting for the bank, and lists 'bank' in its help, Indonesian and then English", async () => {
     const session = await startDemo("transfer-nothing");
     expect(await session.type("bank", "Tidak ada transfer")).toContain("Kirim dana dulu dengan /kirimdana");
     // A reference that is no bill of the shop's (here an amount) is named, not answered "nothing is waiting".
@@ -252,6 +252,10 @@ describe("the offline demo: npm start with no configuration", () => {
     // The choice is stored once its update is done: the next message to the bot waits for that (one update at a time per person).
     await session.type("/start", "Create Virtual Account");
     expect(await session.type("bank", "No transfer is waiting")).toContain("/disburse");
+    // And so is its help.
+    const englishHelp = await session.type("?", "play the customer");
+    expect(englishHelp).toContain("Type a message and press Enter to send it.");
+    expect(englishHelp).not.toContain("Ketik pesan");
 
     await quit(session);
   }, 60_000);
