@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createStore } from "../../src/store/index.js";
 import { cashierVirtualAccount } from "../store/fixtures/payment.js";
 import { appPerTest, tempFolder } from "./support.js";
@@ -12,7 +12,9 @@ import { appPerTest, tempFolder } from "./support.js";
 
 const start = appPerTest("shop-elsewhere", "toko_pindah_bot");
 const folders: Array<ReturnType<typeof tempFolder>> = [];
-afterEach(() => {
+// After every app of the file has stopped (appPerTest stops each after its test): a folder removed while the
+// app still had its store open there could not be emptied.
+afterAll(() => {
   for (const folder of folders.splice(0)) folder.remove();
 });
 
