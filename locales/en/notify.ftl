@@ -97,6 +97,7 @@ notify-forwarded = ↪️ Sent to you because Telegram refused the chat it was f
 notify-disbursement-differs = ⚠️ What the bot sent: { $sent }. Palladium reports otherwise; check the Palladium dashboard.
 notify-disbursement-overturns-completed = ⚠️ This changes the earlier notice: Palladium had reported this transfer as sent.
 notify-disbursement-overturns-failed = ⚠️ This changes the earlier notice: Palladium had reported this transfer as failed, so its amount counts against the daily sending limit again.
+notify-disbursement-sent-again = ⚠️ This transfer was also sent again with "Send again" (Ref <code>{ $reference }</code>): the money may have gone twice. Check the Palladium dashboard and ask the recipient to return the extra.
 notify-sent-amount = amount { $amount }
 notify-sent-bank = bank { $bank }
 notify-sent-holder = name { $holder }

@@ -97,6 +97,7 @@ notify-forwarded = ↪️ Dikirim ke Anda karena Telegram menolak chat tujuannya
 notify-disbursement-differs = ⚠️ Yang dikirim dari bot: { $sent }. Palladium melaporkan lain; cek dashboard Palladium.
 notify-disbursement-overturns-completed = ⚠️ Ini mengubah kabar sebelumnya: Palladium tadi melaporkan transfer ini terkirim.
 notify-disbursement-overturns-failed = ⚠️ Ini mengubah kabar sebelumnya: Palladium tadi melaporkan transfer ini gagal, jadi jumlahnya kini dihitung lagi dalam batas kirim harian.
+notify-disbursement-sent-again = ⚠️ Transfer ini juga sudah dikirim ulang lewat "Kirim lagi" (Ref <code>{ $reference }</code>): uangnya mungkin keluar dua kali. Cek dashboard Palladium dan minta penerima mengembalikan kelebihannya.
 notify-sent-amount = jumlah { $amount }
 notify-sent-bank = bank { $bank }
 notify-sent-holder = nama { $holder }

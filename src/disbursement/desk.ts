@@ -381,7 +381,14 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
         emailBcc: failed.receiptEmails?.bcc,
         againOf: failedExternalId,
       });
-      await store.payments.update(failedExternalId, { resentAs: { draftId: draft.draftId, externalId: draft.externalId } });
+      // Only over the link this press read: a press stalled past the lock (Redis lets it go after 15 s) must not
+      // take the failure over from a resend another press made and sent meanwhile.
+      const linked = await store.payments.update(
+        failedExternalId,
+        { resentAs: { draftId: draft.draftId, externalId: draft.externalId } },
+        { onlyIf: (current) => current.resentAs?.draftId === failed.resentAs?.draftId },
+      );
+      if (linked === undefined) return { ok: false, reason: "already", state: "sending" };
       return { ok: true, draft };
     });
   }
@@ -555,6 +562,13 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
       takenAgainToday = again;
     }
     await recordBeforeSending(draft, messageId);
+    // The fence: this attempt's timer is still ours (renewed for one more bound). A send stalled past its bound
+    // (a store that hung) may have been concluded by the watch and retried, or its resend closed and made
+    // again, meanwhile; going on now would send beside those.
+    if (!(await store.queues.claim(SENDS_QUEUE, sendEntryId(draft.externalId, draft.retries), leaseOwner, sendBoundMs))) {
+      logger.warn({ externalId: draft.externalId, attempt: draft.retries }, "a disbursement send stalled past its bound; left to the watch, the gateway not called");
+      return { kind: "overdue" };
+    }
     let gatewayId: string;
     try {
       const made = await gateway.createDisbursement({

@@ -102,6 +102,8 @@ export const disbursementResultSchema = z.object({
   overturns: z.enum(["completed", "failed"]).optional(),
   /** A result not believed: it contradicts the one recorded and cannot be ordered against it, which stays. */
   keptAs: z.enum(["completed"]).optional(),
+  /** The resend ("Kirim lagi") of this transfer that left for the gateway before it was reported completed. */
+  sentAgainAs: z.string().optional(),
   forwarded,
   groupTold,
 });

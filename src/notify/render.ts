@@ -132,6 +132,7 @@ export function renderDisbursementResult(i18n: Translator, n: DisbursementResult
   ].filter((part) => part !== undefined);
   const lines = [told];
   if (n.overturns !== undefined) lines.push(i18n.t(n.locale, `notify-disbursement-overturns-${n.overturns}`));
+  if (n.sentAgainAs !== undefined) lines.push(i18n.t(n.locale, "notify-disbursement-sent-again", { reference: escapeHtml(n.sentAgainAs) }));
   if (sent.length > 0) lines.push(i18n.t(n.locale, "notify-disbursement-differs", { sent: sent.join(", ") }));
   if (n.forwarded === true) lines.push(i18n.t(n.locale, "notify-forwarded"));
   return lines.join("\n");

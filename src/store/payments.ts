@@ -38,9 +38,9 @@ export function createPaymentRepository(backend: Backend, options: { logger?: St
     async get(externalId) {
       return (await records.get<PaymentRecord>(externalId)) ?? undefined;
     },
-    async update(externalId, patch) {
+    async update(externalId, patch, options = {}) {
       const { previous: current, next } = await backend.updateRecord<PaymentRecord>(PAYMENTS_NAMESPACE, externalId, (found) =>
-        found === undefined
+        found === undefined || (options.onlyIf !== undefined && !options.onlyIf(found))
           ? undefined
           : { ...found, ...patch, externalId: found.externalId, updatedAt: backend.now().toISOString() },
       );

@@ -63,8 +63,12 @@ export interface PaymentRepository {
    */
   save(record: PaymentRecord): Promise<PaymentRecord>;
   get(externalId: string): Promise<PaymentRecord | undefined>;
-  /** Merges the patch and bumps updatedAt; returns the new record, or undefined if unknown. */
-  update(externalId: string, patch: Partial<Omit<PaymentRecord, "externalId">>): Promise<PaymentRecord | undefined>;
+  /**
+   * Merges the patch and bumps updatedAt; returns the new record, or undefined if unknown. With `onlyIf`,
+   * only when the record as it is at the write passes it (compare-and-set; it may be asked more than once,
+   * so keep it pure), else nothing is written and undefined returned.
+   */
+  update(externalId: string, patch: Partial<Omit<PaymentRecord, "externalId">>, options?: { onlyIf?: (current: PaymentRecord) => boolean }): Promise<PaymentRecord | undefined>;
   /** Newest first. `createdBy` narrows to one user's payments. */
   listRecent(options: { limit: number; createdBy?: number | undefined }): Promise<PaymentRecord[]>;
 }

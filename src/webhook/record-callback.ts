@@ -255,6 +255,17 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     return items.length;
   }
 
+  /**
+   * A failed transfer now reported completed after all may have been sent again with "Kirim lagi" in between
+   * (its resend had left for the gateway): the money may have gone twice, and the notice must say so.
+   */
+  async function resendThatLeft(record: PaymentRecord): Promise<string | undefined> {
+    if (record.resentAs === undefined) return undefined;
+    const resend = await store.payments.get(record.resentAs.externalId);
+    const left = resend !== undefined && (resend.status === "pending" || resend.status === "completed");
+    return left ? resend.externalId : undefined;
+  }
+
   /** A transfer result's notice to one chat: what the gateway reports, with ours where it leaves a field out. */
   function transferNotice(
     eventId: string,
@@ -262,7 +273,13 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     record: PaymentRecord,
     to: { chatId: number; locale: string },
     createdAt: string,
-    told: { status: "completed" | "failed"; overturns?: "completed" | "failed" | undefined; keptAs?: "completed"; groupTold?: boolean },
+    told: {
+      status: "completed" | "failed";
+      overturns?: "completed" | "failed" | undefined;
+      keptAs?: "completed";
+      groupTold?: boolean;
+      sentAgainAs?: string | undefined;
+    },
   ): OutboxItem {
     return {
       id: chatItemId(eventId, to.chatId),
@@ -299,7 +316,8 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const createdAt = deps.now().toISOString();
     const to = await recipients(record);
     const groupTold = to.some((r) => r.chatId < 0);
-    const items = to.map((r) => transferNotice(eventId, payload, record, r, createdAt, { status, overturns, groupTold }));
+    const sentAgainAs = status === "completed" && overturns === "failed" ? await resendThatLeft(record) : undefined;
+    const items = to.map((r) => transferNotice(eventId, payload, record, r, createdAt, { status, overturns, groupTold, sentAgainAs }));
     const patch = {
       status,
       resultEventId: eventId,

@@ -11,6 +11,8 @@ import {
   jakartaDay,
   releaseDisbursementAllowance,
   reservationKey,
+  SENDS_QUEUE,
+  sendEntryId,
   type DisbursementDesk,
 } from "../../src/disbursement/index.js";
 import { createGatewayClient } from "../../src/gateway/client.js";
@@ -448,4 +450,69 @@ describe("'Kirim lagi' on a failed transfer: one resend per failure", () => {
     const after = await full.draftAgain(fullId, by(), newIds());
     expect(after.ok && after.draft.draftId !== heldBack.draft.draftId).toBe(true);
   });
+
+  it("a 'Kirim lagi' press stalled past the lock does not take the failure over from a resend made and sent meanwhile", async () => {
+    const d = desk();
+    const failedId = await failedTransfer(d);
+    // Instance A: its lock has run out (Redis lets it go after 15 s), and its draft write hangs for now.
+    let release!: () => void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    const stalled = desk({ store: stallingDrafts(hung) });
+    const pressA = stalled.draftAgain(failedId, by(), newIds());
+    await sleep(50);
+    // Instance B: the press again, made, confirmed and sent while A hangs.
+    const pressB = await d.draftAgain(failedId, by(), newIds());
+    if (!pressB.ok) throw new Error("B's resend should be drafted");
+    const claim = await d.claimConfirm(pressB.draft.draftId, 1001);
+    if (!claim.ok) throw new Error("B's confirm should win");
+    expect((await d.send(claim.draft, {})).kind).toBe("sent");
+
+    release();
+    expect((await pressA).ok).toBe(false);
+    expect((await store.payments.get(failedId))?.resentAs?.draftId).toBe(pressB.draft.draftId);
+  });
+
+  it("a send that stalled past its bound does not call the gateway once the watch has taken its timer", async () => {
+    let release!: () => void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    const d = desk({ store: stallingPaymentSaves(hung), sendBoundMs: 100 });
+    const draft = await draftFor(d);
+    const claim = await d.claimConfirm(draft.draftId, 1001);
+    if (!claim.ok) throw new Error("the owner's press must win the claim");
+    const sending = d.send(claim.draft, {});
+    // Its record write hangs past the bound; the watch takes the attempt over (and may call it unclear).
+    await sleep(200);
+    expect(await store.queues.claim(SENDS_QUEUE, sendEntryId(draft.externalId, 0), "the-watch", 60_000)).toBe(true);
+    release();
+    expect(await sending).toEqual({ kind: "overdue" });
+    expect(creates(draft.externalId)).toBe(0);
+  });
 });
+
+/** The shop's store, except that writing a draft waits for `until`, and locks are not held (run out). */
+function stallingDrafts(until: Promise<void>): Store {
+  return {
+    ...store,
+    withLock: (_key, fn) => fn(),
+    namespace: (name) => (name === "disbursement-drafts" ? delayed(store.namespace(name), "set", until) : store.namespace(name)),
+  };
+}
+
+/** The shop's store, except that saving a payment waits for `until`. */
+function stallingPaymentSaves(until: Promise<void>): Store {
+  return { ...store, payments: { ...store.payments, save: async (record) => (await until, store.payments.save(record)) } };
+}
+
+function delayed<T extends object>(target: T, method: string, until: Promise<void>): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value: unknown = Reflect.get(object, property, receiver);
+      if (typeof value !== "function") return value;
+      if (property !== method) return value.bind(object);
+      return async (...args: unknown[]) => {
+        await until;
+        return (value as (...a: unknown[]) => unknown).apply(object, args);
+      };
+    },
+  });
+}

@@ -157,6 +157,19 @@ describe("the owner sends a failed transfer again from its notice", () => {
     expect(String(closed.payload.text)).toContain("Tidak dikirim: transfer yang gagal itu ternyata terkirim.");
   });
 
+  it("when the failed transfer is reported completed after its resend left, the owner is warned the money may have gone twice", async () => {
+    const failedId = await failedTransfer();
+    const summary = await shop.press(OWNER, failedNotice(OWNER.id), SEND_AGAIN);
+    await shop.press(OWNER, summary, CONFIRM);
+    const resendId = shop.sandbox.objects().disbursements[1]?.external_id ?? "";
+    expect(resendId).not.toBe("");
+
+    await reportCompletedAfterAll(failedId);
+    const overturned = shop.messagesTo(OWNER.id).map(callText).filter((t) => t.includes("Transfer terkirim") && t.includes(failedId));
+    expect(overturned).toHaveLength(1);
+    expect(overturned[0]).toContain(`juga sudah dikirim ulang lewat "Kirim lagi" (Ref <code>${resendId}</code>): uangnya mungkin keluar dua kali`);
+  });
+
   it("is not offered under a FAILED the bot did not believe (the transfer stays recorded as sent), nor to a cashier", () => {
     const buttons = failedTransferButtons(createI18n(), [OWNER.id]);
     const failed = {
