@@ -388,7 +388,13 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
         { resentAs: { draftId: draft.draftId, externalId: draft.externalId } },
         { onlyIf: (current) => current.resentAs?.draftId === failed.resentAs?.draftId },
       );
-      if (linked === undefined) return { ok: false, reason: "already", state: "sending" };
+      if (linked === undefined) {
+        // Another press linked its resend first: that one is the resend (this draft is never shown).
+        const other = (await store.payments.get(failedExternalId))?.resentAs;
+        const earlier = other === undefined ? undefined : await earlierResend(other);
+        if (earlier?.kind === "waiting") return earlier.draft.ownerId === by.ownerId ? { ok: true, draft: earlier.draft } : { ok: false, reason: "not_yours" };
+        return { ok: false, reason: "already", state: "sending" };
+      }
       return { ok: true, draft };
     });
   }
@@ -520,22 +526,27 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     return { kind: "sent", record: saved, remainingToday: await allowance.remainingToday(), alreadyAtGateway: gatewayId === undefined };
   }
 
+  /**
+   * A resend whose failure went through after all (or that another resend replaced) since the press: not sent.
+   * A retry stays as unclear as its first attempt was, which may have sent it.
+   */
+  async function notNeeded(draft: DisbursementDraft): Promise<SendOutcome> {
+    const mayHaveSent = draft.retries > 0;
+    if (!(await conclude(draft, mayHaveSent ? "uncertain" : "refused"))) return { kind: "overdue" };
+    logger.warn({ externalId: draft.externalId, againOf: draft.againOf }, "a resend no longer needed was not sent");
+    return { kind: "resend_not_needed", mayHaveSent };
+  }
+
   async function send(draft: DisbursementDraft, { messageId }: { messageId?: number | undefined }): Promise<SendOutcome> {
     // The lease is this process's word that the attempt is alive. It runs out at the bound, and only then may
     // the watch take the attempt over; if it already has (this send began that late), the watch tells the owner.
     const leaseOwner = `send-${randomUUID()}`;
+    const boundEndsMs = now().getTime() + sendBoundMs;
     if (!(await store.queues.claim(SENDS_QUEUE, sendEntryId(draft.externalId, draft.retries), leaseOwner, sendBoundMs))) {
       logger.warn({ externalId: draft.externalId, attempt: draft.retries }, "a disbursement send began after its bound; left to the watch");
       return { kind: "overdue" };
     }
-    if (!(await resendStillNeeded(draft))) {
-      // Its failure went through after all (or another resend took its place) since the press: not sent. A retry
-      // stays as unclear as its first attempt was, which may have sent it.
-      const mayHaveSent = draft.retries > 0;
-      if (!(await conclude(draft, mayHaveSent ? "uncertain" : "refused"))) return { kind: "overdue" };
-      logger.warn({ externalId: draft.externalId, againOf: draft.againOf }, "a resend no longer needed was not sent");
-      return { kind: "resend_not_needed", mayHaveSent };
-    }
+    if (!(await resendStillNeeded(draft))) return notNeeded(draft);
     // The first attempt takes the allowance. A retry already holds it, unless the first was cut off before
     // taking it (no reservation and nothing recorded: it never reached the gateway), or it is a later day
     // (the reservation is of an earlier day, or forgotten with it): see reserveAgainToday.
@@ -562,13 +573,21 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
       takenAgainToday = again;
     }
     await recordBeforeSending(draft, messageId);
-    // The fence: this attempt's timer is still ours (renewed for one more bound). A send stalled past its bound
-    // (a store that hung) may have been concluded by the watch and retried, or its resend closed and made
-    // again, meanwhile; going on now would send beside those.
-    if (!(await store.queues.claim(SENDS_QUEUE, sendEntryId(draft.externalId, draft.retries), leaseOwner, sendBoundMs))) {
+    // The fence, right before the gateway call. A send stalled past its bound (a store that hung) may have been
+    // concluded by the watch and retried, or its resend closed and made again, meanwhile: then it must not go.
+    // Its timer is taken again only up to the bound's end (not extended), and the watch must not have settled it.
+    const leftMs = boundEndsMs - now().getTime();
+    const stillOurs =
+      leftMs > 0 &&
+      (await store.queues.claim(SENDS_QUEUE, sendEntryId(draft.externalId, draft.retries), leaseOwner, leftMs)) &&
+      (await store.atomic.get(settledKey(draft.externalId, draft.retries))) === undefined;
+    if (!stillOurs) {
       logger.warn({ externalId: draft.externalId, attempt: draft.retries }, "a disbursement send stalled past its bound; left to the watch, the gateway not called");
       return { kind: "overdue" };
     }
+    // And a resend once more, now that its record is written: a COMPLETED of its failure recorded from here on
+    // finds this record and warns that the money may go twice; one recorded before is seen here.
+    if (!(await resendStillNeeded(draft))) return notNeeded(draft);
     let gatewayId: string;
     try {
       const made = await gateway.createDisbursement({

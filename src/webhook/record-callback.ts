@@ -60,6 +60,9 @@ export interface CallbackRecorderDeps {
  * A crash between any two writes leaves no 2xx, the gateway retries, and the retry redoes every step
  * harmlessly. Either way the caller answers 2xx only after the recording resolved.
  */
+/** How far a chain of resends ("Kirim lagi" on a resend the bank failed too) is followed for the warning. */
+const MAX_RESEND_LINKS = 50;
+
 export function createCallbackRecorder(deps: CallbackRecorderDeps) {
   const { store, eventLog, outbox, logger } = deps;
   /** Callbacks whose own time could not be read: they carry the time they arrived, and their notices say so. */
@@ -260,10 +263,15 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
    * (its resend had left for the gateway): the money may have gone twice, and the notice must say so.
    */
   async function resendThatLeft(record: PaymentRecord): Promise<string | undefined> {
-    if (record.resentAs === undefined) return undefined;
-    const resend = await store.payments.get(record.resentAs.externalId);
-    const left = resend !== undefined && (resend.status === "pending" || resend.status === "completed");
-    return left ? resend.externalId : undefined;
+    // Along a chain of resends (a resend the bank failed was sent again in turn), to the one that may have left.
+    let link = record.resentAs;
+    for (let step = 0; link !== undefined && step < MAX_RESEND_LINKS; step++) {
+      const resend = await store.payments.get(link.externalId);
+      if (resend === undefined) return undefined;
+      if (resend.status === "pending" || resend.status === "completed") return resend.externalId;
+      link = resend.resentAs;
+    }
+    return undefined;
   }
 
   /** A transfer result's notice to one chat: what the gateway reports, with ours where it leaves a field out. */
@@ -316,8 +324,6 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     const createdAt = deps.now().toISOString();
     const to = await recipients(record);
     const groupTold = to.some((r) => r.chatId < 0);
-    const sentAgainAs = status === "completed" && overturns === "failed" ? await resendThatLeft(record) : undefined;
-    const items = to.map((r) => transferNotice(eventId, payload, record, r, createdAt, { status, overturns, groupTold, sentAgainAs }));
     const patch = {
       status,
       resultEventId: eventId,
@@ -325,8 +331,12 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       resultAt: untimed ? undefined : payload.updated,
       ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}),
     } as const;
+    // The status first, then the resends: a resend checks this status right before its gateway call, after
+    // writing its record, so one of the two always sees the other (it stops, or it is named here).
+    await store.payments.update(record.externalId, patch);
+    const sentAgainAs = status === "completed" && overturns === "failed" ? await resendThatLeft(record) : undefined;
+    const items = to.map((r) => transferNotice(eventId, payload, record, r, createdAt, { status, overturns, groupTold, sentAgainAs }));
     await Promise.all([
-      store.payments.update(record.externalId, patch),
       outbox.add(items),
       // Money that never left must not count against today's allowance; the release is take-once, so a
       // retried callback gives it back only once. Money that did leave counts, even if we had given it back

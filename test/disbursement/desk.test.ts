@@ -487,6 +487,55 @@ describe("'Kirim lagi' on a failed transfer: one resend per failure", () => {
     expect(await sending).toEqual({ kind: "overdue" });
     expect(creates(draft.externalId)).toBe(0);
   });
+
+  it("a stalled press that loses the link to a resend only drafted meanwhile shows the owner that resend", async () => {
+    const d = desk();
+    const failedId = await failedTransfer(d);
+    let release!: () => void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    const pressA = desk({ store: stallingDrafts(hung) }).draftAgain(failedId, by(), newIds());
+    await sleep(50);
+    const pressB = await d.draftAgain(failedId, by(), newIds());
+    if (!pressB.ok) throw new Error("B's resend should be drafted");
+    release();
+    const answerA = await pressA;
+    expect(answerA.ok && answerA.draft.draftId).toBe(pressB.draft.draftId);
+  });
+
+  it("a resend whose failure is recorded completed while its record is being written stops before the gateway", async () => {
+    let release!: () => void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    const { failedId, resend } = await confirmedResend(desk());
+    // Its send, on a store whose payment writes hang for now.
+    const sending = desk({ store: stallingPaymentSaves(hung) }).send(resend, {});
+    await sleep(50);
+    await store.payments.update(failedId, { status: "completed" });
+    release();
+    expect(await sending).toEqual({ kind: "resend_not_needed", mayHaveSent: false });
+    expect(creates(resend.externalId)).toBe(0);
+    // Nothing left: its record says so, and its reservation is back.
+    expect((await store.payments.get(resend.externalId))?.status).toBe("failed");
+  });
+
+  it("a stalled send does not call the gateway once its bound is over, or once the watch has settled it", async () => {
+    for (const [bound, settleByWatch] of [
+      [100, false],
+      [5_000, true],
+    ] as const) {
+      let release!: () => void;
+      const hung = new Promise<void>((resolve) => (release = resolve));
+      const d = desk({ store: stallingPaymentSaves(hung), sendBoundMs: bound });
+      const draft = await draftFor(d);
+      const claim = await d.claimConfirm(draft.draftId, 1001);
+      if (!claim.ok) throw new Error("the owner's press must win the claim");
+      const sending = d.send(claim.draft, {});
+      await sleep(200);
+      if (settleByWatch) await store.atomic.setIfAbsent(`disburse:settled:${draft.externalId}:0`, JSON.stringify({ state: "uncertain", by: "watch" }));
+      release();
+      expect(await sending).toEqual({ kind: "overdue" });
+      expect(creates(draft.externalId)).toBe(0);
+    }
+  });
 });
 
 /** The shop's store, except that writing a draft waits for `until`, and locks are not held (run out). */

@@ -170,6 +170,24 @@ describe("the owner sends a failed transfer again from its notice", () => {
     expect(overturned[0]).toContain(`juga sudah dikirim ulang lewat "Kirim lagi" (Ref <code>${resendId}</code>): uangnya mungkin keluar dua kali`);
   });
 
+  it("the warning follows a chain of resends to the one that left", async () => {
+    const failedId = await failedTransfer();
+    await shop.press(OWNER, await shop.press(OWNER, failedNotice(OWNER.id), SEND_AGAIN), CONFIRM);
+    const firstResend = shop.sandbox.objects().disbursements[1]?.external_id ?? "";
+    shop.sandbox.failDisbursement(firstResend, "TEMPORARY_BANK_NETWORK_ERROR");
+    await shop.settle();
+    // The first resend's own notice, and its own "Kirim lagi".
+    const resendFailed = shop.telegram.messagesIn(OWNER.id).find((m) => textOf(m).includes("Transfer gagal") && textOf(m).includes(firstResend));
+    if (resendFailed === undefined) throw new Error("no failed notice for the first resend");
+    await shop.press(OWNER, await shop.press(OWNER, resendFailed, SEND_AGAIN), CONFIRM);
+    const secondResend = shop.sandbox.objects().disbursements[2]?.external_id ?? "";
+    expect(secondResend).not.toBe("");
+
+    await reportCompletedAfterAll(failedId);
+    const overturned = shop.messagesTo(OWNER.id).map(callText).filter((t) => t.includes("Transfer terkirim") && t.includes(failedId));
+    expect(overturned[0]).toContain(`(Ref <code>${secondResend}</code>): uangnya mungkin keluar dua kali`);
+  });
+
   it("is not offered under a FAILED the bot did not believe (the transfer stays recorded as sent), nor to a cashier", () => {
     const buttons = failedTransferButtons(createI18n(), [OWNER.id]);
     const failed = {
