@@ -575,10 +575,10 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     await recordBeforeSending(draft, messageId);
     // The fence, right before the gateway call. A send stalled past its bound (a store that hung) may have been
     // concluded by the watch and retried, or its resend closed and made again, meanwhile: then it must not go.
-    // Its timer is taken again only up to the bound's end (not extended), and the watch must not have settled it.
-    const leftMs = boundEndsMs - now().getTime();
+    // Its timer is taken again only up to the bound's end (never extended: past it, the watch may take over
+    // while the call is out, and settle() decides between the two), and the watch must not have settled it.
+    const leftMs = Math.max(1, boundEndsMs - now().getTime());
     const stillOurs =
-      leftMs > 0 &&
       (await store.queues.claim(SENDS_QUEUE, sendEntryId(draft.externalId, draft.retries), leaseOwner, leftMs)) &&
       (await store.atomic.get(settledKey(draft.externalId, draft.retries))) === undefined;
     if (!stillOurs) {
