@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { DISBURSEMENT_BANKS, type DisbursementBank } from "../domain/limits.js";
+import type { DisbursementBank } from "../domain/limits.js";
+import { isDisbursementBank } from "../domain/validation.js";
 import { GatewayError, type GatewayClient, type GatewayErrorCode } from "../gateway/types.js";
 import type { Logger } from "../logger.js";
 import type { PaymentRecord, Store } from "../store/types.js";
@@ -141,15 +142,13 @@ export const sendEntryId = (externalId: string, attempt: number) => `${externalI
 export const SEND_ENTRY_REMEMBERED_MS = DRAFT_KEPT_MS;
 
 const DRAFTS_NAMESPACE = "disbursement-drafts";
-/** How far back a chain of resends is followed (each link a failure sent again by hand). */
-const MAX_RESEND_CHAIN = 50;
+/** How far a chain of resends is followed, either way (each link a failure sent again by hand). */
+export const MAX_RESEND_CHAIN = 50;
 
 interface Settled {
   state: "sent" | "refused" | "uncertain";
   by: "send" | "watch";
 }
-
-const isDisbursementBank = (code: string | undefined): code is DisbursementBank => code !== undefined && Object.hasOwn(DISBURSEMENT_BANKS, code);
 
 async function readDraft(store: Store, draftId: string): Promise<DisbursementDraft | undefined> {
   return (await store.namespace(DRAFTS_NAMESPACE).get(draftId)) as DisbursementDraft | undefined;
@@ -360,7 +359,7 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
   ): Promise<AgainDraft> {
     return store.withLock(`disburse-again:${failedExternalId}`, async (): Promise<AgainDraft> => {
       const failed = await store.payments.get(failedExternalId);
-      if (failed?.kind !== "disbursement" || !isDisbursementBank(failed.bankCode) || failed.accountNumber === undefined) return { ok: false, reason: "unknown" };
+      if (failed?.kind !== "disbursement" || failed.bankCode === undefined || !isDisbursementBank(failed.bankCode) || failed.accountNumber === undefined) return { ok: false, reason: "unknown" };
       const chain = await chainStillFailed(failedExternalId);
       if (!chain.ok) return { ok: false, reason: "not_failed", status: chain.status };
       if (failed.resentAs !== undefined) {

@@ -14,6 +14,7 @@ export {
 export {
   confirmKey,
   createDisbursementDesk,
+  MAX_RESEND_CHAIN,
   SENDS_QUEUE,
   sendEntryId,
   settleOverdueSend,

@@ -9,7 +9,7 @@ import {
   type ReceivedVirtualAccountPaid,
 } from "../gateway/callbacks.js";
 import type { OutboxItem } from "../store/outbox.js";
-import { countReportedExtra, releaseDisbursementAllowance, retakeDisbursementAllowance } from "../disbursement/index.js";
+import { countReportedExtra, MAX_RESEND_CHAIN, releaseDisbursementAllowance, retakeDisbursementAllowance } from "../disbursement/index.js";
 import { normalizeName } from "../domain/validation.js";
 import { isReusableVirtualAccount, paidSoFar } from "../domain/payment-state.js";
 import type { PaymentKind, PaymentPatch, PaymentRecord, QueuedWrite, Store } from "../store/types.js";
@@ -60,9 +60,6 @@ export interface CallbackRecorderDeps {
  * A crash between any two writes leaves no 2xx, the gateway retries, and the retry redoes every step
  * harmlessly. Either way the caller answers 2xx only after the recording resolved.
  */
-/** How far a chain of resends ("Kirim lagi" on a resend the bank failed too) is followed for the warning. */
-const MAX_RESEND_LINKS = 50;
-
 export function createCallbackRecorder(deps: CallbackRecorderDeps) {
   const { store, eventLog, outbox, logger } = deps;
   /** Callbacks whose own time could not be read: they carry the time they arrived, and their notices say so. */
@@ -265,7 +262,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
   async function resendThatLeft(record: PaymentRecord): Promise<string | undefined> {
     // Along a chain of resends (a resend the bank failed was sent again in turn), to the one that may have left.
     let link = record.resentAs;
-    for (let step = 0; link !== undefined && step < MAX_RESEND_LINKS; step++) {
+    for (let step = 0; link !== undefined && step < MAX_RESEND_CHAIN; step++) {
       const resend = await store.payments.get(link.externalId);
       if (resend === undefined) return undefined;
       if (resend.status === "pending" || resend.status === "completed") return resend.externalId;
@@ -307,8 +304,11 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         at: payload.updated,
         ...arrivalTimed(payload),
         ...sentDiffersFrom(record, payload),
-        ...Object.fromEntries(Object.entries(told).filter(([, v]) => v !== undefined)),
         status: told.status,
+        ...(told.overturns !== undefined ? { overturns: told.overturns } : {}),
+        ...(told.keptAs !== undefined ? { keptAs: told.keptAs } : {}),
+        ...(told.sentAgainAs !== undefined ? { sentAgainAs: told.sentAgainAs } : {}),
+        ...(told.groupTold !== undefined ? { groupTold: told.groupTold } : {}),
       } satisfies Notification,
     };
   }
