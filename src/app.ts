@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { Api, BotError, type Bot, type GrammyError } from "grammy";
 import type { Update } from "grammy/types";
-import type { Config } from "./config.js";
+import { DEFAULT_STORE_URL, SANDBOX_STORE_URL, type Config } from "./config.js";
 import { CALLBACK_EVENTS, CALLBACK_PATHS, type CallbackEvent } from "./gateway/callbacks.js";
 import { createGatewayClient } from "./gateway/client.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
@@ -180,7 +180,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
 
     const ownerIds = config.ownerIds;
     if (ownerIds.length === 0) logger.warn("OWNER_IDS is empty: nobody can use the bot; set it to your Telegram user id");
-    for (const other of await shopsElsewhere(store, config.storeUrl).catch(() => [])) {
+    for (const other of await shopsElsewhere(store, config.storeUrl, [DEFAULT_STORE_URL, SANDBOX_STORE_URL]).catch(() => [])) {
       logger.warn(
         other,
         "the store STORE_URL names has no payments, but this file holds a shop's: if it is this shop, stop and point STORE_URL at it " +

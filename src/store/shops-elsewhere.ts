@@ -1,11 +1,8 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { PAYMENTS_NAMESPACE } from "./backend.js";
 import type { Store } from "./types.js";
-
-/** The file names the bot gives a shop by default (config.ts): production's, and sandbox mode's own. */
-const SHOP_FILE_NAMES = ["pallabot.sqlite", "pallabot-sandbox.sqlite"];
 
 export interface ShopElsewhere {
   file: string;
@@ -16,15 +13,21 @@ export interface ShopElsewhere {
  * Other shop files with payments in them, looked for when the store the bot opened has none: a STORE_URL
  * changed (to Redis, to another path), or an upgrade that moved sandbox mode into a file of its own, starts
  * the bot on an empty shop without a word, and its cashiers are refused and its paid callbacks reported as
- * unknown. Beside a SQLite store, in its folder; beside a Redis one, in ./data where the defaults are.
+ * unknown. Beside a SQLite store, in its folder; beside a Redis one, where the defaults are.
  */
-export async function shopsElsewhere(store: Pick<Store, "payments">, storeUrl: string, cwd = process.cwd()): Promise<ShopElsewhere[]> {
+export async function shopsElsewhere(
+  store: Pick<Store, "payments">,
+  storeUrl: string,
+  /** The SQLite store URLs the bot gives a shop by default (config.ts): production's, and sandbox mode's own. */
+  defaultUrls: readonly string[],
+  cwd = process.cwd(),
+): Promise<ShopElsewhere[]> {
   if (storeUrl === "sqlite://:memory:" || (await store.payments.listRecent({ limit: 1 })).length > 0) return [];
-  const inUse = storeUrl.startsWith("sqlite://") ? resolve(cwd, storeUrl.slice("sqlite://".length)) : undefined;
-  const folder = inUse === undefined ? resolve(cwd, "data") : dirname(inUse);
+  const fileOf = (url: string) => resolve(cwd, url.slice("sqlite://".length));
+  const inUse = storeUrl.startsWith("sqlite://") ? fileOf(storeUrl) : undefined;
   const found: ShopElsewhere[] = [];
-  for (const name of SHOP_FILE_NAMES) {
-    const file = join(folder, name);
+  for (const byDefault of defaultUrls.map(fileOf)) {
+    const file = inUse === undefined ? byDefault : join(dirname(inUse), basename(byDefault));
     if (file === inUse || !existsSync(file)) continue;
     const payments = countPayments(file);
     if (payments > 0) found.push({ file, payments });
