@@ -422,14 +422,38 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   async function sendText(chatId: number, text: string, buttons?: InlineKeyboardMarkup): Promise<void> {
     const options = { parse_mode: "HTML" as const, link_preview_options: { is_disabled: true }, ...(buttons !== undefined ? { reply_markup: buttons } : {}) };
+    const topicId = chatId < 0 ? await linkedTopic(chatId) : undefined;
     try {
-      await deps.api.sendMessage(chatId, text, options, timeoutSignal());
+      await deps.api.sendMessage(chatId, text, topicId === undefined ? options : { ...options, message_thread_id: topicId }, timeoutSignal());
     } catch (error) {
       const failure = classifySendFailure(error);
+      if (topicId !== undefined && failure.kind === "topic-unavailable") {
+        // Refused, so nothing was sent: the group's main chat hears it instead of no one in the shop.
+        logger.warn({ chatId, topicId, reason: failure.description }, "the linked topic refused a notice; sending it to the group's main chat");
+        await deps.api.sendMessage(chatId, text, options, timeoutSignal());
+        if (failure.gone) await forgetTopic(chatId, topicId);
+        return;
+      }
       if (failure.kind !== "migrated") throw error;
       logger.info({ chatId, toChatId: failure.toChatId }, "group became a supergroup; sending there");
       await deps.api.sendMessage(failure.toChatId, text, options, timeoutSignal());
       await followMovedGroup(chatId, failure.toChatId);
+    }
+  }
+
+  /** The topic a linked group's notices go to, if it was linked from one (read from the store's short-lived copy). */
+  async function linkedTopic(chatId: number): Promise<number | undefined> {
+    if (deps.store === undefined) return undefined;
+    return (await deps.store.access.listGroups()).find((g) => g.chatId === chatId)?.topicId;
+  }
+
+  /** A deleted topic never comes back: later notices go straight to the main chat, not through a refusal each. */
+  async function forgetTopic(chatId: number, topicId: number): Promise<void> {
+    try {
+      if (await deps.store?.access.forgetTopic(chatId, topicId)) logger.warn({ chatId, topicId }, "the linked topic is gone; the group's notices go to its main chat");
+    } catch (error) {
+      // Sent already; the next notice tries the topic again and comes back here.
+      logger.warn({ err: error, chatId, topicId }, "could not forget the group's deleted topic");
     }
   }
 
@@ -507,7 +531,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const ids = entries.map((e) => e.item.id);
     const failure = classifySendFailure(error);
     const at = nowMs();
-    if (failure.kind === "permanent" || failure.kind === "migrated") {
+    // A topic refusal here came from the group's main chat (General closed) or a chat without a topic linked: for good.
+    if (failure.kind === "permanent" || failure.kind === "migrated" || failure.kind === "topic-unavailable") {
       emit("failed", { reason: "permanent" });
       logger.error({ chatId, items: ids.length, itemIds: ids, reason: failure.description }, "Telegram refused a notification; not retrying");
       // Forwarded first: if we stop in between, the refused items come back and are forwarded again (a no-op).

@@ -9,12 +9,20 @@ export type SendFailure =
   /** A group became a supergroup: the same message belongs in the new chat. */
   | { kind: "migrated"; toChatId: number; description: string }
   /**
+   * A message to a topic of a group with topics that Telegram refuses for the topic alone: it is closed, or
+   * `gone` (deleted, or topics turned off). The group's main chat still takes messages.
+   */
+  | { kind: "topic-unavailable"; gone: boolean; description: string }
+  /**
    * Telegram refuses the bot itself (401: the token was revoked; 404: a wrong token or TELEGRAM_API_ROOT):
    * every call fails alike until the operator fixes it, and then every notification must still go out.
    */
   | { kind: "bot-refused"; description: string }
   /** Any other 4xx (bot blocked or removed, chat gone, bad request): retrying cannot help. */
   | { kind: "permanent"; description: string };
+
+/** Telegram's words for a topic that no longer takes messages for good (deleted, or the group's topics turned off). */
+const TOPIC_GONE = /message thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i;
 
 export function classifySendFailure(error: unknown): SendFailure {
   if (error instanceof GrammyError) {
@@ -23,6 +31,8 @@ export function classifySendFailure(error: unknown): SendFailure {
     if (error.error_code >= 500) return { kind: "transient", description };
     if (error.error_code === 401 || error.error_code === 404) return { kind: "bot-refused", description };
     if (error.parameters.migrate_to_chat_id !== undefined) return { kind: "migrated", toChatId: error.parameters.migrate_to_chat_id, description };
+    if (error.error_code === 400 && TOPIC_GONE.test(error.description)) return { kind: "topic-unavailable", gone: true, description };
+    if (error.error_code === 400 && /TOPIC_CLOSED/i.test(error.description)) return { kind: "topic-unavailable", gone: false, description };
     return { kind: "permanent", description };
   }
   // HttpError (network, abort on our timeout) and anything unexpected: the message may or may not have

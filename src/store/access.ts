@@ -89,7 +89,9 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
 
     async linkGroup(group: LinkedGroup) {
       try {
-        await groups.set(String(group.chatId), group);
+        // Linked again (from another topic, say): the ids it had before it became a supergroup still count.
+        const formerChatIds = group.formerChatIds ?? (await groups.get<LinkedGroup>(String(group.chatId)))?.formerChatIds;
+        await groups.set(String(group.chatId), { ...group, ...(formerChatIds !== undefined ? { formerChatIds } : {}) });
         await backend.index.add(GROUPS, String(group.chatId), Date.parse(group.linkedAt) || 0);
       } finally {
         cachedGroups.forget();
@@ -116,6 +118,17 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
         await backend.index.add(GROUPS, String(toChatId), Date.parse(group.linkedAt) || 0);
         await groups.delete(String(fromChatId));
         await backend.index.remove(GROUPS, String(fromChatId));
+        return true;
+      } finally {
+        cachedGroups.forget();
+      }
+    },
+    async forgetTopic(chatId, topicId) {
+      try {
+        const group = await groups.get<LinkedGroup>(String(chatId));
+        if (group === undefined || group === null || group.topicId !== topicId) return false;
+        const { topicId: _gone, ...inMainChat } = group;
+        await groups.set(String(chatId), inMainChat);
         return true;
       } finally {
         cachedGroups.forget();

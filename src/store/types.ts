@@ -93,6 +93,11 @@ export interface LinkedGroup {
   linkedAt: string;
   /** Ids the group had before Telegram made it a supergroup (payments made there still belong to it). */
   formerChatIds?: number[] | undefined;
+  /**
+   * In a group with topics, the topic the group was linked from (its message_thread_id): the shop's notices
+   * go there. Absent: the group's main chat (General, in a group with topics).
+   */
+  topicId?: number | undefined;
 }
 
 export interface AccessRepository {
@@ -112,6 +117,11 @@ export interface AccessRepository {
    * id). False when `fromChatId` was not linked. Safe to repeat: the bot and the notifier may both learn of it.
    */
   moveGroup(fromChatId: number, toChatId: number): Promise<boolean>;
+  /**
+   * Telegram no longer knows the topic a group was linked from (deleted, or topics turned off): its notices
+   * go to the group's main chat from now on. False when the group is not linked, or no longer to that topic.
+   */
+  forgetTopic(chatId: number, topicId: number): Promise<boolean>;
   listGroups(): Promise<LinkedGroup[]>;
 }
 

@@ -74,6 +74,10 @@ type ChatState = {
   replyKeyboard?: ReplyKeyboardMarkup;
   /** A basic group upgraded to a supergroup: every call naming the old id is refused and points here. */
   migratedTo?: number;
+  /** A forum's topics by thread id (the id of the message that opened the topic); deleted ones are gone. */
+  topics?: Map<number, { name: string; closed: boolean }>;
+  /** A forum whose General topic an admin closed: only admins may post there. */
+  generalClosed?: boolean;
 };
 
 type Params = Record<string, unknown>;
@@ -169,6 +173,7 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
       type: "supergroup",
       title: ref.title ?? `Group ${ref.id}`,
       ...(ref.username ? { username: ref.username } : {}),
+      ...(ref.isForum ? { is_forum: true as const } : {}),
     };
   }
 
@@ -192,6 +197,7 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
         messages: new Map(),
         members: new Map(),
         botStatus: ref.type === "private" ? "left" : "member",
+        ...(ref.type === "supergroup" && ref.isForum ? { topics: new Map() } : {}),
       };
       chats.set(ref.id, state);
     }
@@ -413,8 +419,26 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
     return shallow as Message;
   }
 
+  /**
+   * Where in a forum a message goes, as Telegram decides it: a topic that is gone (or a thread in a chat
+   * without topics) is refused, and so is a closed topic, or a closed General, unless the bot is an admin.
+   */
+  function topicOf(state: ChatState, p: Params): number | undefined {
+    const raw = p.message_thread_id;
+    if (raw === undefined || raw === null) {
+      if (state.generalClosed && state.botStatus !== "administrator") throw badRequest("TOPIC_CLOSED");
+      return undefined;
+    }
+    const threadId = Number(raw);
+    const topic = Number.isSafeInteger(threadId) ? state.topics?.get(threadId) : undefined;
+    if (!topic) throw badRequest("message thread not found");
+    if (topic.closed && state.botStatus !== "administrator") throw badRequest("TOPIC_CLOSED");
+    return threadId;
+  }
+
   function postMessage(state: ChatState, p: Params, content: Record<string, unknown>): Message {
     assertCanPost(state);
+    const threadId = topicOf(state, p);
     const keyboard = inlineKeyboardFrom(p.reply_markup);
     const effect = replyKeyboardEffect(p.reply_markup);
     const replyTo = replyTarget(state, p);
@@ -423,6 +447,7 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
       from: botUser,
       chat: state.chat,
       date: unixNow(),
+      ...(threadId !== undefined ? { message_thread_id: threadId, is_topic_message: true } : {}),
       ...(replyTo ? { reply_to_message: replyTo } : {}),
       ...content,
       ...(keyboard ? { reply_markup: keyboard } : {}),
@@ -791,21 +816,27 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
     from: TelegramUser,
     chat: ChatRef,
     text: string,
-    opts: { replyToMessageId?: number } = {},
+    opts: { replyToMessageId?: number; threadId?: number } = {},
   ): Update {
     const state = ensureChat(chat);
     rememberMember(state, from);
     if (state.chat.type === "private") state.botStatus = "member";
     const entities = commandEntities(text);
-    const replyTo = opts.replyToMessageId === undefined ? undefined : state.messages.get(opts.replyToMessageId);
-    if (opts.replyToMessageId !== undefined && !replyTo) {
-      throw new Error(`sendText: no message ${opts.replyToMessageId} in chat ${chat.id} to reply to`);
+    if (opts.threadId !== undefined && !state.topics?.has(opts.threadId)) {
+      throw new Error(`sendText: chat ${chat.id} has no topic ${opts.threadId}`);
+    }
+    // In a topic, a message that replies to nothing replies, as Telegram has it, to the topic's first message.
+    const replyToId = opts.replyToMessageId ?? opts.threadId;
+    const replyTo = replyToId === undefined ? undefined : state.messages.get(replyToId);
+    if (replyToId !== undefined && !replyTo) {
+      throw new Error(`sendText: no message ${replyToId} in chat ${chat.id} to reply to`);
     }
     const message = {
       message_id: state.nextMessageId++,
       from: userShape(from),
       chat: state.chat,
       date: unixNow(),
+      ...(opts.threadId !== undefined ? { message_thread_id: opts.threadId, is_topic_message: true } : {}),
       text,
       ...(entities.length > 0 ? { entities } : {}),
       ...(replyTo ? { reply_to_message: replyTo.message } : {}),
@@ -925,6 +956,54 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
     old.migratedTo = supergroup.id;
     const inSupergroup = postServiceMessage(state, by, { migrate_from_chat_id: groupId });
     return { inOldGroup, inSupergroup };
+  }
+
+  function forumOf(chatId: number): ChatState & { topics: Map<number, { name: string; closed: boolean }> } {
+    const state = chats.get(chatId);
+    if (!state?.topics) throw new Error(`chat ${chatId} is not a known forum (add it with isForum: true)`);
+    return state as ChatState & { topics: Map<number, { name: string; closed: boolean }> };
+  }
+
+  /**
+   * An admin opens a topic in a forum. Its thread id is the id of the service message that opened it; the
+   * bot hears of it only as a member without privacy mode, as other messages, so it is not handed out.
+   */
+  function openTopic(chatId: number, name: string, by: TelegramUser): number {
+    const state = forumOf(chatId);
+    const threadId = state.nextMessageId++;
+    const message = {
+      message_id: threadId,
+      message_thread_id: threadId,
+      is_topic_message: true,
+      from: userShape(by),
+      chat: state.chat,
+      date: unixNow(),
+      forum_topic_created: { name, icon_color: 7322096 },
+    } as Message;
+    state.messages.set(threadId, { message, fromBot: false });
+    state.topics.set(threadId, { name, closed: false });
+    return threadId;
+  }
+
+  /** An admin closes a topic (or General, with no thread id): only admins may post there until it reopens. */
+  function closeTopic(chatId: number, threadId?: number): void {
+    const state = forumOf(chatId);
+    if (threadId === undefined) {
+      state.generalClosed = true;
+      return;
+    }
+    const topic = state.topics.get(threadId);
+    if (!topic) throw new Error(`closeTopic: chat ${chatId} has no topic ${threadId}`);
+    topic.closed = true;
+  }
+
+  /** An admin deletes a topic with its messages: Telegram refuses every message to it from then on. */
+  function deleteTopic(chatId: number, threadId: number): void {
+    const state = forumOf(chatId);
+    if (!state.topics.delete(threadId)) throw new Error(`deleteTopic: chat ${chatId} has no topic ${threadId}`);
+    for (const [id, stored] of state.messages) {
+      if ((stored.message as Message & { message_thread_id?: number }).message_thread_id === threadId) state.messages.delete(id);
+    }
   }
 
   /** The user blocks the bot: further messages to them fail with 403, as in Telegram. */
@@ -1053,6 +1132,9 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
     migrateGroupToSupergroup,
     addChat,
     setChatMember,
+    openTopic,
+    closeTopic,
+    deleteTopic,
 
     // recording
     calls: calls as readonly RecordedCall[],

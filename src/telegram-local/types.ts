@@ -20,6 +20,8 @@ export type ChatRef = {
   username?: string;
   first_name?: string;
   last_name?: string;
+  /** A supergroup with topics turned on (Telegram's "forum"): messages go to a topic, or to General. */
+  isForum?: boolean;
 };
 
 export type MemberStatus = "creator" | "administrator" | "member" | "left" | "kicked";

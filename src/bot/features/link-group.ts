@@ -12,14 +12,24 @@ export function linkGroupFeature(deps: FeatureDeps) {
       await ctx.reply(ctx.t("bot-group-only"));
       return;
     }
+    // Typed in a topic of a group with topics: the notices go to that topic, which the shop chose for them
+    // (the rest of the group may be busy, or General closed). Linked again elsewhere, they follow.
+    const topicId = ctx.msg?.is_topic_message === true ? ctx.msg.message_thread_id : undefined;
     await deps.store.access.linkGroup({
       chatId: ctx.chat.id,
       title: ctx.chat.title,
       linkedBy: ctx.from?.id ?? 0,
       linkedAt: deps.now().toISOString(),
+      ...(topicId !== undefined ? { topicId } : {}),
     });
-    deps.logger.info({ chatId: ctx.chat.id, linkedBy: ctx.from?.id }, "group linked");
-    await ctx.reply(ctx.t("bot-group-linked", { title: escapeHtml(ctx.chat.title) }), { parse_mode: "HTML" });
+    deps.logger.info({ chatId: ctx.chat.id, topicId, linkedBy: ctx.from?.id }, "group linked");
+    const title = escapeHtml(ctx.chat.title);
+    const topic = ctx.msg?.reply_to_message?.forum_topic_created?.name;
+    const text =
+      topicId === undefined
+        ? ctx.t("bot-group-linked", { title })
+        : ctx.t("bot-group-linked-topic", { title, topic: topic !== undefined ? escapeHtml(topic) : "none" });
+    await ctx.reply(text, { parse_mode: "HTML" });
   });
   feature.command("unlinkgroup", owner, async (ctx) => {
     if (ctx.chat.type !== "group" && ctx.chat.type !== "supergroup") {
