@@ -133,6 +133,16 @@ bot-gateway-duplicate = This payment had already been created. Check "Recent pay
 # a retry with the same external_id only meets the same 409.
 bot-gateway-duplicate-unrecorded = The payment service's answer for this payment was lost, so it is not certain whether this payment was created. If it was, it is not recorded here and its number was never shown, so it cannot be paid and will expire. The safe next step: press "Cancel", then create a new payment.
 bot-gateway-unexpected = The payment service answered in a way I don't understand. Nothing was saved. Try again, or contact the bot's operator.
+# A 2xx that could not be read: the gateway may hold the payment, so never say nothing was made.
+bot-gateway-unexpected-maybe-made = The payment service answered in a way I don't understand, so it is not certain whether this payment was created. Nothing was saved or shown. "Try again" is safe: it cannot create a second one. If this keeps happening, contact the bot's operator.
+# The gateway made a payment other than the one confirmed (NOT_AS_ASKED): it is not shown, so no one pays it.
+bot-gateway-not-as-asked = ⚠️ The payment service created this payment with { $field ->
+    [amount] an amount
+    [bank_code] a bank
+    [retail_outlet_name] an outlet
+    [is_single_use] a once/many-times setting
+   *[account_number] an account number
+} other than the one you confirmed. It was not shown or recorded, so do not use it. Press Cancel and create it again, and tell the bot's operator.
 bot-gateway-invalid-input = This data was not accepted: { $reason }
 bot-retry-button = 🔁 Try again
 bot-menu-button = 🏠 Menu

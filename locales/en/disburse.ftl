@@ -107,6 +107,14 @@ disburse-refused-bad-key = ⛔ Not sent: the payment service refused the shop's 
 disburse-refused-validation = ⛔ Not sent: the payment service refused this data ({ $message }). Today's limit was given back.
 disburse-refused-invalid-input = ⛔ Not sent: this data was not accepted ({ $reason }). Today's limit was given back.
 disburse-uncertain = ⚠️ The payment service gave no clear answer, so it is not certain the transfer was made. Press "Try again": the transaction number stays the same, so the money can never be sent twice.
+# The gateway answered with a transfer other than the one confirmed (NOT_AS_ASKED): money may be going elsewhere.
+disburse-not-as-asked = ⚠️ The payment service answered with a transfer whose { $field ->
+    [amount] amount
+    [bank_code] bank
+    [retail_outlet_name] outlet
+    [is_single_use] once/many-times setting
+   *[account_number] account number
+} differs from the one you confirmed. Check the Palladium dashboard now and stop that transfer if you can. Its amount stays counted in today's limit until its result is known.
 # Heads the uncertain answer when it replaces the summary: a send cut off by a restart, told later.
 disburse-uncertain-which = 💸 The transfer of <b>{ $amount }</b> to { $bank } <code>{ $account }</code> ({ $holder })
 # Sent as a reply to that summary once it is edited: Telegram does not notify an edit.

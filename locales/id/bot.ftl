@@ -133,6 +133,16 @@ bot-gateway-duplicate = Pembayaran ini ternyata sudah pernah dibuat. Cek "Pembay
 # a retry with the same external_id only meets the same 409.
 bot-gateway-duplicate-unrecorded = Jawaban layanan pembayaran untuk pembayaran ini hilang, jadi belum pasti pembayaran ini sudah dibuat. Kalau sudah, pembayaran itu tidak tercatat di sini dan nomornya tidak pernah ditampilkan, jadi tidak bisa dibayar dan akan kedaluwarsa. Yang aman: tekan "Batal", lalu buat pembayaran baru.
 bot-gateway-unexpected = Layanan pembayaran memberi jawaban yang tidak dikenali. Belum ada yang disimpan. Coba lagi, atau hubungi operator bot.
+# A 2xx that could not be read: the gateway may hold the payment, so never say nothing was made.
+bot-gateway-unexpected-maybe-made = Layanan pembayaran menjawab dengan cara yang tidak dikenali, jadi belum pasti pembayaran ini sudah dibuat. Belum ada yang disimpan atau ditampilkan. "Coba lagi" aman: tidak akan membuat yang kedua. Kalau tetap begini, hubungi operator bot.
+# The gateway made a payment other than the one confirmed (NOT_AS_ASKED): it is not shown, so no one pays it.
+bot-gateway-not-as-asked = ⚠️ Layanan pembayaran membuat pembayaran ini dengan { $field ->
+    [amount] nominalnya
+    [bank_code] banknya
+    [retail_outlet_name] gerainya
+    [is_single_use] jenisnya (sekali bayar atau berkali-kali)
+   *[account_number] nomor rekeningnya
+} berbeda dari yang Anda konfirmasi. Pembayaran itu tidak ditampilkan dan tidak dicatat, jadi jangan dipakai. Tekan Batal lalu buat lagi, dan beri tahu operator bot.
 bot-gateway-invalid-input = Data ini tidak diterima: { $reason }
 bot-retry-button = 🔁 Coba lagi
 bot-menu-button = 🏠 Menu

@@ -107,6 +107,14 @@ disburse-refused-bad-key = ⛔ Tidak dikirim: kunci API toko ditolak layanan pem
 disburse-refused-validation = ⛔ Tidak dikirim: layanan pembayaran menolak data ini ({ $message }). Batas harian dikembalikan.
 disburse-refused-invalid-input = ⛔ Tidak dikirim: data ini tidak diterima ({ $reason }). Batas harian dikembalikan.
 disburse-uncertain = ⚠️ Layanan pembayaran tidak menjawab dengan jelas, jadi belum pasti transfer ini dibuat. Tekan "Coba lagi": nomor transaksinya tetap sama, jadi uang tidak akan terkirim dua kali.
+# The gateway answered with a transfer other than the one confirmed (NOT_AS_ASKED): money may be going elsewhere.
+disburse-not-as-asked = ⚠️ Layanan pembayaran menjawab dengan transfer yang { $field ->
+    [amount] nominalnya
+    [bank_code] banknya
+    [retail_outlet_name] gerainya
+    [is_single_use] jenisnya (sekali bayar atau berkali-kali)
+   *[account_number] nomor rekeningnya
+} berbeda dari yang Anda konfirmasi. Periksa dasbor Palladium sekarang dan hentikan transfer itu kalau bisa. Jumlahnya tetap dihitung dalam batas harian sampai hasilnya jelas.
 # Heads the uncertain answer when it replaces the summary: a send cut off by a restart, told later.
 disburse-uncertain-which = 💸 Transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder }
 # Sent as a reply to that summary once it is edited: Telegram does not notify an edit.

@@ -97,7 +97,7 @@ export type SendOutcome =
   /** Nothing was created; the allowance is back. */
   | { kind: "refused"; code: GatewayErrorCode | "UNKNOWN"; gatewayMessage?: string | undefined; reason?: string | undefined }
   /** Maybe created; the allowance stays taken until we know. */
-  | { kind: "uncertain"; code: GatewayErrorCode | "UNKNOWN" }
+  | { kind: "uncertain"; code: GatewayErrorCode | "UNKNOWN"; /** NOT_AS_ASKED: the answered field that differs. */ field?: string | undefined }
   /** A retry on a later day that today's allowance cannot hold: not sent now, and as unclear as before. */
   | { kind: "retry_over_today"; remainingToday: number }
   /**
@@ -624,7 +624,7 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
         return { kind: "refused", code, gatewayMessage: details.gatewayMessage, reason: details.reason };
       }
       if (!(await conclude(draft, "uncertain"))) return { kind: "overdue" };
-      return { kind: "uncertain", code };
+      return { kind: "uncertain", code, ...(error instanceof GatewayError && error.details.field !== undefined ? { field: error.details.field } : {}) };
     }
     const outcome = await landed(draft, gatewayId, messageId);
     logger.info({ externalId: draft.externalId, amount: draft.amount, bank: draft.bankCode }, "disbursement sent to the gateway");

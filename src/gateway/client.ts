@@ -121,6 +121,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     externalId: string,
     form: URLSearchParams,
     schema: z.ZodType<T & { externalId: string }>,
+    differsFromRequest: (made: T) => string | undefined,
   ): Promise<T> {
     // Every attempt carries the same external_id and key, so a retry after a lost answer finds the
     // object the first attempt made instead of making a second one.
@@ -141,6 +142,18 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         } catch (error) {
           tell({ endpoint, status: outcome.status, errorCode: error instanceof GatewayError ? error.code : "UNEXPECTED_RESPONSE" }, startedAt);
           throw error;
+        }
+        // A gateway that made something else than was asked (another amount, another bank) must not have it
+        // shown as the confirmed payment: a customer paying the smaller amount would read as paid in full.
+        const field = differsFromRequest(result);
+        if (field !== undefined) {
+          tell({ endpoint, status: outcome.status, errorCode: "NOT_AS_ASKED" }, startedAt);
+          log?.error({ ...context, status: outcome.status, field }, "gateway made an object that differs from the request");
+          throw new GatewayError("NOT_AS_ASKED", `${endpoint}: the answer's ${field} differs from the request`, {
+            httpStatus: outcome.status,
+            attempts: attempt,
+            field,
+          });
         }
         tell({ endpoint, status: outcome.status }, startedAt);
         log?.debug({ ...context, status: outcome.status }, "gateway answered");
@@ -167,15 +180,37 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   // async, so refused input rejects the promise like every other failure instead of throwing synchronously.
   return {
     async createVirtualAccount(input) {
-      return create("create-virtual-account", input.externalId, virtualAccountForm(input), virtualAccountResponseSchema);
+      return create("create-virtual-account", input.externalId, virtualAccountForm(input), virtualAccountResponseSchema, (made) =>
+        firstDifference([
+          ["amount", made.amount, input.amount],
+          ["bank_code", made.bankCode, input.bankCode],
+          ["is_single_use", made.isSingleUse, input.isSingleUse],
+        ]),
+      );
     },
     async createRetailPayment(input) {
-      return create("create-retail-payment", input.externalId, retailPaymentForm(input), retailPaymentResponseSchema);
+      return create("create-retail-payment", input.externalId, retailPaymentForm(input), retailPaymentResponseSchema, (made) =>
+        firstDifference([
+          ["amount", made.amount, input.amount],
+          ["retail_outlet_name", made.retailOutletName, input.retailOutletName],
+        ]),
+      );
     },
     async createDisbursement(input) {
-      return create("create-disbursement", input.externalId, disbursementForm(input), disbursementResponseSchema);
+      return create("create-disbursement", input.externalId, disbursementForm(input), disbursementResponseSchema, (made) =>
+        firstDifference([
+          ["amount", made.amount, input.amount],
+          ["bank_code", made.bankCode, input.bankCode],
+          ["account_number", made.accountNumber, input.accountNumber],
+        ]),
+      );
     },
   };
+}
+
+/** The first field whose answered value is not the asked one; an answer that leaves a field out is not checked on it. */
+function firstDifference(fields: ReadonlyArray<readonly [string, unknown, unknown]>): string | undefined {
+  return fields.find(([, answered, asked]) => answered !== undefined && answered !== asked)?.[0];
 }
 
 function parseJson(body: string): unknown {

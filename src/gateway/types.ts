@@ -81,6 +81,9 @@ export interface GatewayClient {
  * - DUPLICATE_EXTERNAL_ID: 409, the external_id was used before.
  * - UNAVAILABLE: 5xx, timeout or connection failure after the bounded retries.
  * - UNEXPECTED_RESPONSE: a 2xx (or error) body that is not the documented JSON.
+ * - NOT_AS_ASKED: a 2xx whose object differs from the request in what the customer pays or the money goes
+ *   to (amount, bank or outlet, single use, account number); `field` names it. The object exists at the
+ *   gateway, but it is not the one confirmed, so it must not be handed out (a trying again gets the same).
  */
 export type GatewayErrorCode =
   | "INVALID_INPUT"
@@ -88,7 +91,8 @@ export type GatewayErrorCode =
   | "VALIDATION"
   | "DUPLICATE_EXTERNAL_ID"
   | "UNAVAILABLE"
-  | "UNEXPECTED_RESPONSE";
+  | "UNEXPECTED_RESPONSE"
+  | "NOT_AS_ASKED";
 
 export class GatewayError extends Error {
   override readonly name = "GatewayError";
@@ -102,7 +106,7 @@ export class GatewayError extends Error {
       gatewayMessage?: string | undefined;
       /** For INVALID_INPUT: which rule (see domain/validation.ts InvalidReason). */
       reason?: string | undefined;
-      /** For INVALID_INPUT: the refused field, in the gateway's words ("amount", "name", ...). */
+      /** For INVALID_INPUT: the refused field, in the gateway's words ("amount", "name", ...); for NOT_AS_ASKED, the one that differs. */
       field?: string | undefined;
       /**
        * How many requests were sent. A DUPLICATE_EXTERNAL_ID with attempts > 1 means an earlier attempt may

@@ -23,6 +23,11 @@ export const sandboxFaultSchema = z.object({
   /** The faulty answer's raw body (an HTML error page, a wrong JSON shape); a JSON error body by default. */
   body: z.string().max(100_000).optional(),
   contentType: z.string().max(200).optional(),
+  /**
+   * Fields of the real answer replaced before it is sent (after the object is made as asked): a gateway
+   * that answers with something other than the request, another amount or bank, say. With a status, unused.
+   */
+  answerChanges: z.record(z.string(), z.unknown()).optional(),
   /** How many requests it hits. Default 1. */
   times: z.number().int().min(1).max(1000).optional(),
 });

@@ -312,6 +312,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
           answer = { error_code: error.errorCode, message: error.message } satisfies ErrorBody;
         }
         if (fault && fault.when !== "before" && (await answerFault(fault, reply))) return reply;
+        if (fault?.answerChanges !== undefined && status < 300) answer = { ...(answer as object), ...fault.answerChanges };
         return reply.code(status).send(answer);
       });
     }

@@ -177,6 +177,47 @@ describe("trouble on the way", () => {
     expect(await world.store.payments.listRecent({ limit: 10 })).toEqual([]);
   });
 
+  it("a VA the gateway made for another amount than the one confirmed is never shown: a customer paying it would read as paid in full", async () => {
+    world.sandbox.injectFault({ endpoint: "create-virtual-account", answerChanges: { amount: 15_000 } });
+    await upToAmount();
+    const askSingle = await world.say(CASHIER, "150rb");
+    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+    const refused = await world.press(CASHIER, summary, { text: "✅ Buat sekarang" });
+    expect(textOf(refused)).toContain("nominalnya berbeda dari yang Anda konfirmasi");
+    expect(textOf(refused)).toContain("jangan dipakai");
+    // Trying again would only get the same answer for the same external_id: no retry offered.
+    expect((refused.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.text)).toEqual(["✖ Batal"]);
+    expect(world.telegram.callsTo("sendPhoto")).toHaveLength(0);
+    expect(await world.store.payments.listRecent({ limit: 10 })).toEqual([]);
+    const bye = await world.press(CASHIER, refused, { text: "✖ Batal" });
+    expect(textOf(bye)).toContain("tidak tercatat");
+  });
+
+  it("an Alfamart code the gateway made for a larger amount is not shown either (the customer would be asked too much)", async () => {
+    world.sandbox.injectFault({ endpoint: "create-retail-payment", answerChanges: { amount: 200_000 } });
+    await world.say(CASHIER, "/alfamart");
+    await world.say(CASHIER, "Budi Santoso");
+    const summary = await world.say(CASHIER, "20000");
+    const refused = await world.press(CASHIER, summary, { text: "✅ Buat sekarang" });
+    expect(textOf(refused)).toContain("nominalnya berbeda");
+    expect(world.telegram.callsTo("sendPhoto")).toHaveLength(0);
+    expect(await world.store.payments.listRecent({ limit: 10 })).toEqual([]);
+  });
+
+  it("an answer it cannot read after the VA may have been made does not say nothing was made", async () => {
+    world.sandbox.injectFault({ endpoint: "create-virtual-account", answerChanges: { account_number: "nomor rahasia" } });
+    await upToAmount();
+    const askSingle = await world.say(CASHIER, "150rb");
+    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+    const unclear = await world.press(CASHIER, summary, { text: "✅ Buat sekarang" });
+    expect(textOf(unclear)).toContain("belum pasti pembayaran ini sudah dibuat");
+    // The retry replays the same external_id: the gateway answers the one VA it made, now readable.
+    world.telegram.pressButton(CASHIER, unclear, { text: "🔁 Coba lagi" });
+    const photo = await world.nextPhoto(CASHIER.id);
+    expect(decodeQr(photo)).toBe(world.sandbox.objects().virtual_accounts[0]?.account_number);
+    expect(world.sandbox.objects().virtual_accounts).toHaveLength(1);
+  });
+
   it("continues a flow where it was after the process restarts", async () => {
     await upToAmount();
     await world.restart();

@@ -125,6 +125,16 @@ describe("the owner pays a supplier from the chat", () => {
     expect(shop.gatewayCalls()).toBe(4); // refused once, unclear twice (client retry), the safe retry once
   });
 
+  it("a transfer the gateway answers for another account number is not reported sent: the owner is told to stop it, and the amount stays counted", async () => {
+    shop.sandbox.injectFault({ endpoint: "create-disbursement", answerChanges: { account_number: "9999999999" } });
+    const summary = await fillTransfer(shop, OWNER, SUPPLIER);
+    const answer = await shop.press(OWNER, summary, { text: "✅ Kirim Rp 1.500.000" });
+    expect(textOf(answer)).toContain("nomor rekeningnya berbeda dari yang Anda konfirmasi");
+    expect(textOf(answer)).toContain("hentikan transfer itu");
+    expect(textOf(answer)).not.toContain("sedang diproses bank");
+    expect(textOf(await fillTransfer(shop, OWNER, SUPPLIER))).toContain("Sisa batas hari ini: Rp 1.500.000");
+  });
+
   it("after an unclear answer, a bank's FAILED callback makes 'Coba lagi' say it was refused, not sent", async () => {
     shop.sandbox.injectFault({ endpoint: "create-disbursement", when: "after", status: 503, times: 2 });
     const summary = await fillTransfer(shop, OWNER, SUPPLIER);

@@ -274,6 +274,9 @@ function outcomeText(ctx: BotContext, draft: DisbursementDraft, outcome: SendOut
       if (outcome.code === "BAD_KEY") return ctx.t("disburse-refused-bad-key");
       if (outcome.code === "VALIDATION") return ctx.t("disburse-refused-validation", { message: escapeHtml(outcome.gatewayMessage ?? "-") });
       return ctx.t("disburse-refused-invalid-input", { reason: escapeHtml(outcome.reason ?? outcome.code) });
+    case "uncertain":
+      if (outcome.code === "NOT_AS_ASKED") return ctx.t("disburse-not-as-asked", { field: outcome.field ?? "amount" });
+      return ctx.t("disburse-uncertain");
     default:
       return ctx.t("disburse-uncertain");
   }

@@ -19,6 +19,8 @@ type Attempt =
       code: GatewayErrorCode | "UNKNOWN";
       gatewayMessage?: string | undefined;
       reason?: string | undefined;
+      /** NOT_AS_ASKED: the answered field that differs from the request. */
+      field?: string | undefined;
       httpStatus?: number | undefined;
       attempts?: number | undefined;
     };
@@ -34,8 +36,8 @@ const RETRYABLE: ReadonlySet<string> = new Set(["UNAVAILABLE", "UNEXPECTED_RESPO
 
 function attemptFailure(error: unknown): Attempt {
   if (error instanceof GatewayError) {
-    const { gatewayMessage, reason, httpStatus, attempts } = error.details;
-    return { ok: false, code: error.code, gatewayMessage, reason, httpStatus, attempts };
+    const { gatewayMessage, reason, field, httpStatus, attempts } = error.details;
+    return { ok: false, code: error.code, gatewayMessage, reason, field, httpStatus, attempts };
   }
   return { ok: false, code: "UNKNOWN" };
 }
@@ -83,8 +85,10 @@ function failureText(ctx: FlowContext, failure: Failure, doubtful: boolean, reco
       return ctx.t("bot-gateway-invalid-input", { reason: escapeHtml(failure.reason ?? "-") });
     case "UNAVAILABLE":
       return ctx.t(doubtful ? "bot-gateway-no-answer" : "bot-gateway-unavailable");
+    case "NOT_AS_ASKED":
+      return ctx.t("bot-gateway-not-as-asked", { field: failure.field ?? "amount" });
     default:
-      return ctx.t("bot-gateway-unexpected");
+      return ctx.t(doubtful ? "bot-gateway-unexpected-maybe-made" : "bot-gateway-unexpected");
   }
 }
 
