@@ -1006,6 +1006,29 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
     }
   }
 
+  /**
+   * A message in a chat with fields the helpers above do not make (an anonymous admin's sender_chat, an
+   * automatic forward from a linked channel, a pin or another service message), kept in the chat and handed
+   * to the bot as Telegram would: in a group, a service message always, other messages as privacy mode allows.
+   */
+  function postAs(from: TelegramUser, chat: ChatRef, fields: Partial<Message>): Update {
+    const state = ensureChat(chat);
+    const message = { message_id: state.nextMessageId++, from: userShape(from), chat: state.chat, date: unixNow(), ...fields } as Message;
+    state.messages.set(message.message_id, { message, fromBot: false });
+    const text = message.text ?? "";
+    const carriesContent = "text" in message || "photo" in message || "caption" in message;
+    const delivered = !carriesContent ? state.botStatus !== "left" && state.botStatus !== "kicked" : reachesBot(state, text, commandEntities(text), false);
+    return inject({ message } as Omit<Update, "update_id">, delivered);
+  }
+
+  /** An admin changes the bot's standing in a group (makes it an admin, or a plain member again). */
+  function setBotStatus(chat: ChatRef, by: TelegramUser, status: "administrator" | "member"): Update {
+    const state = ensureChat(chat);
+    const old = state.botStatus;
+    state.botStatus = status;
+    return inject({ my_chat_member: myChatMember(state, userShape(by), old, status) } as Omit<Update, "update_id">);
+  }
+
   /** The user blocks the bot: further messages to them fail with 403, as in Telegram. */
   function blockBot(user: TelegramUser): Update {
     const state = ensureChat(privateChat(user));
@@ -1135,6 +1158,8 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
     openTopic,
     closeTopic,
     deleteTopic,
+    postAs,
+    setBotStatus,
 
     // recording
     calls: calls as readonly RecordedCall[],

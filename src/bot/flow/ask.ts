@@ -65,8 +65,66 @@ const CHANGE_OF_MIND_COMMANDS: ReadonlySet<string> = new Set([
   ...OWNER_ONLY_COMMANDS,
 ]);
 
-/** "/kirimdana@toko_wati_bot 5" -> "kirimdana". */
-const commandOf = (ctx: FlowContext) => /^\/([A-Za-z0-9_]+)/.exec(ctx.message?.text ?? "")?.[1]?.toLowerCase();
+/**
+ * "/kirimdana@toko_wati_bot 5" -> "kirimdana", read as grammY's command() reads it (case kept: "/VA" is no
+ * command of ours, so it must not end a flow that nothing else then picks up). A command for another bot
+ * ("/start@KasirHelperBot") is `elsewhere`.
+ */
+function commandOf(ctx: FlowContext): string | undefined {
+  const match = /^\/([A-Za-z0-9_]+)(?:@(\w+))?/.exec(ctx.message?.text ?? "");
+  if (match === null) return undefined;
+  const addressee = match[2];
+  return addressee === undefined || addressee.toLowerCase() === ctx.me.username.toLowerCase() ? match[1] : ELSEWHERE;
+}
+const ELSEWHERE = "@elsewhere";
+
+/**
+ * What a person sends: text, media, a contact, a poll... A message with none of these is Telegram's own
+ * (someone joined, a pin, a new title, a video chat) and answers no question.
+ */
+const SENT_CONTENT = [
+  "text",
+  "photo",
+  "sticker",
+  "voice",
+  "video",
+  "video_note",
+  "audio",
+  "animation",
+  "document",
+  "contact",
+  "location",
+  "venue",
+  "poll",
+  "dice",
+  "story",
+  "game",
+] as const;
+
+/**
+ * Whether an update can be an answer to the flow's question. Not: what is not a message or a button press
+ * (the bot made admin, an edit), a service message, or, in a group, a message that neither replies to the
+ * bot nor mentions it. The last is the group's own chat ("Oke bu" to the owner), which the bot sees once it
+ * is an admin or its privacy mode is off, and which must not become a customer's name; a question's answer
+ * comes as a reply to it (force_reply), as with privacy mode on.
+ */
+function mayAnswer(ctx: FlowContext): boolean {
+  if (ctx.callbackQuery !== undefined) return true;
+  const message = ctx.message;
+  if (message === undefined || !SENT_CONTENT.some((key) => key in message)) return false;
+  if (ctx.chat?.type === "private") return true;
+  if (message.reply_to_message?.from?.id === ctx.me.id) return true;
+  return mentionedBot(message.text ?? message.caption ?? "", ctx.me.username) !== undefined;
+}
+
+/** The text without the bot's @username at its start or end (how one answers by mentioning the bot), or undefined when it has none. */
+function mentionedBot(text: string, username: string): string | undefined {
+  const mention = new RegExp(`^\\s*@${username}\\b|@${username}\\s*$`, "i");
+  return mention.test(text) ? text.replace(mention, "").trim() : undefined;
+}
+
+/** A typed answer as it is read: a mention of the bot that carried it to the bot is no part of it. */
+const answerText = (ctx: FlowContext, text: string) => mentionedBot(text, ctx.me.username) ?? text;
 
 function asksFor(ctx: FlowContext, commands: ReadonlySet<string>, buttons: ReadonlySet<string>): boolean {
   const data = ctx.callbackQuery?.data;
@@ -104,11 +162,14 @@ function asksForAToolRefusedHere(ctx: FlowContext): boolean {
 export async function waitInFlow(flow: Flow, nonce: string, options: WaitOptions = {}): Promise<FlowContext> {
   const ctx = await flow.wait(options.waitAsLongAsNeeded ? { maxMilliseconds: Number.POSITIVE_INFINITY } : {});
   const data = ctx.callbackQuery?.data;
+  const command = commandOf(ctx);
+  // A command for another bot, or what answers no question (see mayAnswer): passed on, and the flow waits on.
+  if (command === ELSEWHERE || (command === undefined && !mayAnswer(ctx))) await flow.skip({ next: true });
   if (asksFor(ctx, LOOK_UP_COMMANDS, LOOK_UP_BUTTONS)) await flow.skip({ next: true });
   if (asksForAToolRefusedHere(ctx)) await flow.skip({ next: true });
   if (await asksForAnotherRolesTool(flow, ctx)) await flow.skip({ next: true });
   if (data?.startsWith("menu:") || asksFor(ctx, CHANGE_OF_MIND_COMMANDS, new Set())) await flow.halt({ next: true });
-  if (commandOf(ctx) !== undefined) await flow.skip({ next: true });
+  if (command !== undefined) await flow.skip({ next: true });
   if (data !== undefined && choiceOf(data, nonce) === undefined) await flow.skip({ next: true });
   return ctx;
 }
@@ -235,7 +296,7 @@ async function askUntilRead<T>(
       await sendTypedQuestion(answer, escapeHtml(answer.t("bot-flow-type-text")));
       continue;
     }
-    const reading = read(text, answer);
+    const reading = read(answerText(answer, text), answer);
     if (reading.ok) return { skipped: false, value: reading.value, ctx: answer };
     await wrong(answer);
     await sendTypedQuestion(answer, reading.message);
