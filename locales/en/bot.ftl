@@ -14,6 +14,8 @@ bot-welcome-owner = Hello, { $name }! You are this shop's owner.
 bot-welcome-staff = Hello, { $name }! You are registered as a cashier.
 
 ## Access
+# An anonymous admin (or one posting as the group or a channel): no role can be read from such a message.
+bot-access-anonymous = The bot cannot tell who sent this command: it was sent anonymously (on behalf of the group or a channel). Send it again as yourself: turn off "Remain Anonymous" in your admin rights, or choose your own account as the sender.
 bot-access-refused =
     Sorry, this bot only serves the shop's owner and cashiers.
     Your Telegram ID: <code>{ $userId }</code>

@@ -14,6 +14,8 @@ bot-welcome-owner = Halo, { $name }! Anda pemilik toko ini.
 bot-welcome-staff = Halo, { $name }! Anda terdaftar sebagai kasir.
 
 ## Access
+# An anonymous admin (or one posting as the group or a channel): no role can be read from such a message.
+bot-access-anonymous = Bot tidak bisa tahu siapa yang mengirim perintah ini, karena dikirim secara anonim (atas nama grup atau kanal). Kirim lagi sebagai diri sendiri: matikan "Tetap Anonim" di hak admin Anda, atau pilih akun Anda sebagai pengirim.
 bot-access-refused =
     Maaf, bot ini hanya untuk pemilik dan kasir toko.
     ID Telegram Anda: <code>{ $userId }</code>

@@ -128,3 +128,36 @@ describe("only the shop's people are served", () => {
 function telegramRefusals() {
   return world.telegram.calls.filter((c) => !c.response.ok).map((c) => `${c.method}: ${c.response.ok ? "" : String(c.response.description)}`);
 }
+
+describe("messages whose sender Telegram hides", () => {
+  const group = { id: -100_778, type: "supergroup" as const, title: "Toko Wati" };
+  const groupChat = { id: group.id, type: "supergroup" as const, title: group.title };
+  /** What Telegram sends for an admin who remains anonymous: from GroupAnonymousBot, on behalf of the group. */
+  const anonymousAdmin = { id: 1_087_968_824, first_name: "Group", username: "GroupAnonymousBot", is_bot: true };
+  const command = (text: string) => ({ text, entities: [{ type: "bot_command" as const, offset: 0, length: text.split(" ")[0]!.length }] });
+
+  it("an owner who remains anonymous is told, once a day, to send /linkgroup as themselves, and nothing is linked", async () => {
+    world.telegram.addBotToGroup(group, OWNER);
+    world.telegram.postAs(anonymousAdmin, group, { ...command("/linkgroup"), sender_chat: groupChat });
+    const told = await world.telegram.waitForBotMessage(group.id);
+    expect(textOf(told)).toContain("dikirim secara anonim");
+    expect(await world.store.access.listGroups()).toEqual([]);
+
+    // Again the same day: not answered again (each message costs the group's Telegram allowance).
+    world.telegram.postAs(anonymousAdmin, group, { ...command("/linkgroup"), sender_chat: groupChat });
+    const linked = await world.say(OWNER, "/linkgroup", group);
+    expect(textOf(linked)).toContain("terhubung");
+    expect(world.telegram.botMessagesIn(group.id).filter((m) => textOf(m).includes("anonim"))).toHaveLength(1);
+  });
+
+  it("a linked channel's post copied into the group is not answered as a stranger, even when it starts with '/'", async () => {
+    world.telegram.addBotToGroup(group, OWNER);
+    const telegramService = { id: 777_000, first_name: "Telegram" };
+    const channel = { id: -100_555, type: "channel" as const, title: "Promo Toko Wati" };
+    world.telegram.postAs(telegramService, group, { ...command("/promo diskon 10%"), sender_chat: channel, is_automatic_forward: true } as never);
+    // The owner's own command after it is answered first and alone.
+    const linked = await world.say(OWNER, "/linkgroup", group);
+    expect(textOf(linked)).toContain("terhubung");
+    expect(world.telegram.botMessagesIn(group.id).map(textOf).filter((t) => t.includes("777000") || t.includes("hanya untuk pemilik"))).toEqual([]);
+  });
+});

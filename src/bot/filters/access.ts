@@ -33,6 +33,9 @@ export const STRANGER_QUIET_MS = 24 * 60 * 60 * 1000;
 export function accessGate(deps: { ownerIds: readonly number[]; store: Store }): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const user = ctx.from;
+    // A linked channel's post copied into its discussion group: nobody there addressed the bot.
+    if (ctx.message?.is_automatic_forward === true) return;
+    if (ctx.message?.sender_chat !== undefined) return answerUnknownSender(ctx, deps.store);
     if (!user || user.is_bot) return;
     ctx.role = await resolveRole(user.id, deps);
     if (ctx.role !== "stranger" || isInviteStart(ctx)) return next();
@@ -48,6 +51,20 @@ export function accessGate(deps: { ownerIds: readonly number[]; store: Store }):
     }
     await ctx.reply(ctx.t("bot-access-refused", { userId: String(user.id) }), { parse_mode: "HTML" });
   };
+}
+
+/**
+ * A message sent on behalf of a chat (an admin who remains anonymous, or who posts as the group or a
+ * channel) hides who sent it, so no role can be read. An owner who types /linkgroup that way must not be met
+ * with silence: a command for this bot is answered with how to send it as oneself, once a day per group.
+ */
+async function answerUnknownSender(ctx: BotContext, store: Store): Promise<void> {
+  const text = ctx.message?.text ?? "";
+  const command = /^\/\w+(?:@(\w+))?/.exec(text);
+  if (command === null || ctx.chat === undefined) return;
+  if (command[1] !== undefined && command[1].toLowerCase() !== ctx.me.username.toLowerCase()) return;
+  if (!(await store.atomic.setIfAbsent(`anonymous-answered:${ctx.chat.id}`, "1", STRANGER_QUIET_MS))) return;
+  await ctx.reply(ctx.t("bot-access-anonymous"));
 }
 
 /** For owner-only handlers: refuses staff in words, lets owners through. */
