@@ -102,7 +102,9 @@ export function checkExternalId(id: string): Checked<string> {
 
 export function checkDescription(input: string): Checked<string> {
   const text = input.trim();
-  if (text.length === 0 || text.length > DISBURSEMENT_DESCRIPTION_MAX_LENGTH || /[\u0000-\u001f]/.test(text)) {
+  // Counted in characters as a person counts them (an emoji is one), as the refusal says back to them.
+  const length = [...text].length;
+  if (length === 0 || length > DISBURSEMENT_DESCRIPTION_MAX_LENGTH || /[\u0000-\u001f]/.test(text)) {
     return fail({ reason: "description_invalid", max: DISBURSEMENT_DESCRIPTION_MAX_LENGTH });
   }
   return { ok: true, value: text };

@@ -1013,6 +1013,8 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
    */
   function postAs(from: TelegramUser, chat: ChatRef, fields: Partial<Message>): Update {
     const state = ensureChat(chat);
+    rememberMember(state, from);
+    if (state.chat.type === "private") state.botStatus = "member";
     const message = { message_id: state.nextMessageId++, from: userShape(from), chat: state.chat, date: unixNow(), ...fields } as Message;
     state.messages.set(message.message_id, { message, fromBot: false });
     const text = message.text ?? "";

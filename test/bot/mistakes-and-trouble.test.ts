@@ -347,3 +347,27 @@ describe("a restart in the middle of making a payment", () => {
     expect((await world.store.payments.listRecent({ limit: 10 })).map((p) => p.messageId)).toEqual([shownId]);
   });
 });
+
+describe("what is pasted or sent besides text", () => {
+  it("invisible marks pasted with a name or an amount are not part of it", async () => {
+    const askBank = await world.say(CASHIER, "/va");
+    await world.press(CASHIER, askBank, { text: "BCA" });
+    const askAmount = await world.say(CASHIER, "\u200fSiti Aminah\u200b");
+    expect(textOf(askAmount)).toContain("nominal");
+    const askSingle = await world.say(CASHIER, "\u200e50.000\u200b");
+    const summary = await world.press(CASHIER, askSingle, { text: "Sekali bayar" });
+    expect(textOf(summary)).toContain("Nama pelanggan: Siti Aminah\n");
+    expect(textOf(summary)).toContain("Rp 50.000");
+  });
+
+  it("a photo or a sticker sent out of any flow is answered, not met with silence", async () => {
+    world.telegram.postAs(CASHIER, { id: CASHIER.id, type: "private", first_name: CASHIER.first_name }, {
+      photo: [{ file_id: "p1", file_unique_id: "p1", width: 10, height: 10 }],
+    });
+    expect(textOf(await world.telegram.waitForBotMessage(CASHIER.id))).toContain("tidak saya mengerti");
+    world.telegram.postAs(CASHIER, { id: CASHIER.id, type: "private", first_name: CASHIER.first_name }, {
+      sticker: { file_id: "s1", file_unique_id: "s1", type: "regular", width: 10, height: 10, is_animated: false, is_video: false },
+    });
+    expect(textOf(await world.telegram.waitForBotMessage(CASHIER.id))).toContain("tidak saya mengerti");
+  });
+});

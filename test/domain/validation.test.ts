@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  checkDescription,
   checkAccountNumber,
   checkCustomerName,
   checkEmail,
@@ -62,5 +63,14 @@ describe("the banks' rules, checked before anything is sent", () => {
     expect(checkEmail("dono@gmail.com")).toMatchObject({ ok: true });
     expect(checkEmail("dono@gmail")).toMatchObject({ ok: false });
     expect(checkEmail("dono gmail.com")).toMatchObject({ ok: false });
+  });
+});
+
+describe("a transfer's description", () => {
+  it("is counted in characters as the owner counts them: 200 emoji fit, 256 letters do not, and the refusal's count is the owner's", () => {
+    expect(checkDescription("🧾".repeat(200))).toMatchObject({ ok: true });
+    expect(checkDescription("a".repeat(255))).toMatchObject({ ok: true });
+    expect(checkDescription("a".repeat(256))).toMatchObject({ ok: false, reason: "description_invalid" });
+    expect(checkDescription("🧾".repeat(256))).toMatchObject({ ok: false, reason: "description_invalid" });
   });
 });

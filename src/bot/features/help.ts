@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { Composer, type FilterQuery } from "grammy";
 import type { BotContext } from "../context.js";
 import { MENU } from "../keyboards/main-menu.js";
 
@@ -15,6 +15,20 @@ export function helpFeature() {
   return feature;
 }
 
+const SENT_BY_A_PERSON: FilterQuery[] = [
+  "message:text",
+  "message:photo",
+  "message:sticker",
+  "message:voice",
+  "message:video",
+  "message:video_note",
+  "message:audio",
+  "message:animation",
+  "message:document",
+  "message:contact",
+  "message:location",
+];
+
 /**
  * Last in line: text that nothing else took (no flow waiting, no command), in a private chat. Silence
  * there looks like a broken bot; in a group people talk among themselves, so the bot stays quiet.
@@ -22,7 +36,8 @@ export function helpFeature() {
 export function notUnderstoodFeature() {
   const feature = new Composer<BotContext>();
   // Mid-flow this is a command the bot does not have (a typo): the question still waits for its answer.
-  feature.chatType("private").on("message:text", (ctx) =>
+  // A photo, sticker or voice note sent out of a flow gets the same answer as text: silence looks broken too.
+  feature.chatType("private").on(SENT_BY_A_PERSON, (ctx) =>
     ctx.reply(ctx.t(Object.keys(ctx.conversation.active()).length > 0 ? "bot-not-understood-in-flow" : "bot-not-understood")),
   );
   return feature;

@@ -123,8 +123,12 @@ function mentionedBot(text: string, username: string): string | undefined {
   return mention.test(text) ? text.replace(mention, "").trim() : undefined;
 }
 
-/** A typed answer as it is read: a mention of the bot that carried it to the bot is no part of it. */
-const answerText = (ctx: FlowContext, text: string) => mentionedBot(text, ctx.me.username) ?? text;
+/**
+ * A typed answer as it is read: a mention of the bot that carried it to the bot is no part of it, and
+ * neither are invisible format characters (a zero-width space or a direction mark pasted with a number or
+ * a name), which made "50.000" unreadable while the answer quoted back looked right.
+ */
+const answerText = (ctx: FlowContext, text: string) => (mentionedBot(text, ctx.me.username) ?? text).replace(/\p{Cf}/gu, "");
 
 function asksFor(ctx: FlowContext, commands: ReadonlySet<string>, buttons: ReadonlySet<string>): boolean {
   const data = ctx.callbackQuery?.data;
