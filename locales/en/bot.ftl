@@ -123,6 +123,9 @@ bot-creating = Creating…
 
 ## Gateway trouble
 # Only when the gateway clearly turned the request away (rate limited on the first try): nothing was made.
+# An update the bot failed to handle (the store refused a write, say): the person is told to try again.
+bot-update-failed = ⚠️ Sorry, something went wrong in the bot, so your message was not handled. Try again in a moment; if it keeps happening, contact the bot's operator.
+bot-update-failed-short = ⚠️ Something went wrong in the bot; this button was not handled. Press it again in a moment.
 bot-gateway-unavailable = The payment service can't be reached right now. Nothing was created yet. Try again in a moment: the same number won't be created twice.
 # After a timeout, a dropped connection or a 5xx the gateway may have made it: never say it did not.
 bot-gateway-no-answer = The payment service did not answer, so it is not certain whether this payment was created. "Try again" is safe: it cannot create a second one.

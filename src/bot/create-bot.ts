@@ -127,8 +127,35 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
   bot.use(expiredButtonsFeature());
   bot.use(notUnderstoodFeature());
 
-  bot.catch((error) => {
+  bot.catch(async (error) => {
     deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, "update failed");
+    // Silence after a press or an answer looks like a bot that took it; the person must know to try again.
+    const ctx = error.ctx as BotContext;
+    const say = (key: string) => (typeof ctx.t === "function" ? ctx.t(key) : i18n.t(DEFAULT_LOCALE, key));
+    try {
+      await tellItFailed(ctx, say);
+    } catch (tellError) {
+      deps.logger.warn({ err: tellError, updateId: ctx.update.update_id }, "could not tell the person that their update failed");
+    }
   });
   return bot;
+}
+
+/**
+ * After an update failed (the store refused a write, say): a press is answered with an alert, which costs a
+ * group nothing, and in private also in the chat (the press may have been answered before the failure, and
+ * then the alert is not shown); a message is answered in private, and in a group only when it was meant for
+ * the bot (a command or a reply to it), so the group's own chat never draws it.
+ */
+async function tellItFailed(ctx: BotContext, say: (key: string) => string): Promise<void> {
+  const inPrivate = ctx.chat?.type === "private";
+  if (ctx.callbackQuery !== undefined) {
+    await ctx.answerCallbackQuery({ text: say("bot-update-failed-short"), show_alert: true });
+    if (inPrivate) await ctx.reply(say("bot-update-failed"));
+    return;
+  }
+  const message = ctx.message;
+  if (message === undefined || ctx.chat === undefined) return;
+  const meantForBot = inPrivate || (message.text?.startsWith("/") ?? false) || message.reply_to_message?.from?.id === ctx.me.id;
+  if (meantForBot) await ctx.reply(say("bot-update-failed"));
 }

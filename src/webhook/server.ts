@@ -77,6 +77,7 @@ export interface MetricsEndpoint {
 const BEARER = /^Bearer (.+)$/;
 const HEALTH_PROBE_KEY = "healthz-probe";
 const HEALTH_PROBE_MS = 1_000;
+const HEALTH_PROBE_WINDOW_MS = 60_000;
 
 export interface WebhookServerDeps {
   callbackToken: string;
@@ -256,10 +257,12 @@ export function createWebhookServer(deps: WebhookServerDeps): WebhookServer {
     });
   }
 
-  // Up is not enough: a bot whose store does not answer records no callback, so Docker's HEALTHCHECK and
-  // a load balancer should see it. One cheap read, bounded: a Redis that hangs must not hang this too.
+  // Up is not enough: a bot whose store does not take writes records no callback, so Docker's HEALTHCHECK
+  // and a load balancer should see it. One small write (a read passed while a full disk refused every
+  // callback), bounded: a Redis that hangs must not hang this too. The counter's window keeps it one row.
   app.get("/healthz", async (_request, reply) => {
-    const probe = await outcomeWithin(deps.store.atomic.get(HEALTH_PROBE_KEY), HEALTH_PROBE_MS);
+    const write = deps.store.atomic.incrementWithin(HEALTH_PROBE_KEY, 1, Number.MAX_SAFE_INTEGER, HEALTH_PROBE_WINDOW_MS);
+    const probe = await outcomeWithin(write, HEALTH_PROBE_MS);
     return probe === "resolved" ? { status: "ok" } : reply.code(503).send({ status: "store not answering" });
   });
 

@@ -109,10 +109,11 @@ describe("the app in its own process", () => {
       description: "the second payment's message after Telegram dropped the first try",
     });
 
-    // Telegram refuses the bot's reply once: the bot logs the error and carries on.
+    // Telegram refuses the bot's reply once: the bot logs the error, tells the owner to try again, and carries on.
     telegram.failNext("sendMessage", 1, { error_code: 400, description: "Bad Request: chat not found" });
     telegram.sendText(OWNER, privateChat(OWNER), "/help");
     await telegram.waitFor((c) => c.method === "sendMessage" && !c.response.ok, { timeoutMs: 5_000, description: "the refused reply" });
+    await telegram.waitForBotMessage(OWNER.id, { text: "ada gangguan di bot", timeoutMs: 5_000 });
     expect((await say("/start")).chat.id).toBe(OWNER.id);
 
     // The owner makes a virtual account while the gateway drops the first attempt's connection: the

@@ -63,11 +63,13 @@ export interface WorldOptions {
   updates?: "polling" | "parallel";
   /** How long the sandbox's VAs and codes stay payable (its default: 30 years). */
   sandboxExpiryMs?: number;
+  /** Another store than the temp SQLite file (a Redis, say); restart() then opens it again. */
+  storeUrl?: string;
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), "pallabot-bot-"));
-  const storeUrl = `sqlite://${join(dir, "shop.sqlite")}`;
+  const storeUrl = options.storeUrl ?? `sqlite://${join(dir, "shop.sqlite")}`;
   const telegram = createLocalBotApi({ botUsername: "toko_wati_bot" });
   await telegram.listen();
   const sandbox = createSandbox({ apiKey: API_KEY, callbackToken: CALLBACK_TOKEN, ...(options.sandboxExpiryMs !== undefined ? { expiryMs: options.sandboxExpiryMs } : {}) });
