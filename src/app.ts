@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { Api, BotError, type Bot, type GrammyError } from "grammy";
 import type { Update } from "grammy/types";
-import { DEFAULT_STORE_URL, SANDBOX_STORE_URL, type Config } from "./config.js";
+import { DEFAULT_STORE_URL, SANDBOX_STORE_URL, TELEGRAM_WEBHOOK_PATH, type Config } from "./config.js";
 import { CALLBACK_EVENTS, CALLBACK_PATHS, type CallbackEvent } from "./gateway/callbacks.js";
 import { createGatewayClient } from "./gateway/client.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
@@ -75,7 +75,7 @@ export function telegramWebhookSecret(config: Pick<Config, "telegramWebhookSecre
   return config.telegramWebhookSecret ?? createHmac("sha256", botToken).update("pallabot telegram webhook").digest("base64url");
 }
 
-export const TELEGRAM_WEBHOOK_PATH = "/telegram/updates";
+export { TELEGRAM_WEBHOOK_PATH };
 const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
 
 /**

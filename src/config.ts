@@ -8,6 +8,12 @@ import { z } from "zod";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+/** Where Telegram posts updates in webhook mode: appended to TELEGRAM_WEBHOOK_URL. */
+export const TELEGRAM_WEBHOOK_PATH = "/telegram/updates";
+
+/** The variables whose value is a secret copied from somewhere: a quote around one is no part of it. */
+const SECRET_NAMES = ["BOT_TOKEN", "PALLAPI_KEY", "PALLAPI_CALLBACK_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "METRICS_TOKEN"] as const;
+
 const digitsToInt = (name: string) =>
   z
     .string()
@@ -191,8 +197,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (raw("PALLAPI_KEY") && !raw("PALLAPI_CALLBACK_TOKEN")) {
     problems.push("PALLAPI_CALLBACK_TOKEN: required with PALLAPI_KEY (copy it from the Palladium dashboard)");
   }
+  // docker --env-file and systemd's EnvironmentFile keep quotes as part of the value: a quoted callback token
+  // was taken as is, and every paid callback then refused with 401 while customers paid.
+  for (const name of SECRET_NAMES) {
+    if (/^(["']).*\1$/s.test(raw(name) ?? "")) problems.push(`${name}: is wrapped in quotes; remove them (env files passed to docker or systemd keep quotes as part of the value)`);
+  }
   const webhookUrl = raw("TELEGRAM_WEBHOOK_URL");
   if (webhookUrl && !raw("BOT_TOKEN")) problems.push("TELEGRAM_WEBHOOK_URL: needs BOT_TOKEN as well");
+  // The bot adds the path itself; given twice, Telegram posts to a path nobody serves and the bot hears nothing.
+  if (webhookUrl?.replace(/\/+$/, "").endsWith(TELEGRAM_WEBHOOK_PATH)) {
+    problems.push(`TELEGRAM_WEBHOOK_URL: give the public base URL only; the bot adds ${TELEGRAM_WEBHOOK_PATH} itself`);
+  }
   // Telegram delivers webhooks over HTTPS only; a self-hosted Bot API server (TELEGRAM_API_ROOT) takes plain HTTP.
   if (webhookUrl?.startsWith("http:") && !raw("TELEGRAM_API_ROOT")) {
     problems.push("TELEGRAM_WEBHOOK_URL: must be an https:// URL (Telegram sends webhooks over HTTPS only)");
@@ -208,9 +223,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   const warnings: string[] = [];
-  const ignored = (["PALLAPI_BASE_URL", "PALLAPI_CALLBACK_TOKEN"] as const).filter((name) => e[name] !== undefined);
-  if (e.PALLAPI_KEY === undefined && ignored.length > 0) {
-    warnings.push(`PALLAPI_KEY is not set, so the bot runs on its in-process sandbox and ignores ${ignored.join(" and ")}`);
+  // The sandbox signs its own callbacks with PALLAPI_CALLBACK_TOKEN when one is set: only the URL goes unused.
+  if (e.PALLAPI_KEY === undefined && e.PALLAPI_BASE_URL !== undefined) {
+    warnings.push("PALLAPI_KEY is not set, so the bot runs on its in-process sandbox and ignores PALLAPI_BASE_URL");
   }
   // A key from Palladium's QA dashboard works against QA: the cashier would hand customers VAs no bank pays.
   if (e.PALLAPI_KEY !== undefined && QA_GATEWAY_HOST.test(gatewayUrl?.hostname ?? "")) {

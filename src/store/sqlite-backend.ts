@@ -329,7 +329,14 @@ export async function createSqliteBackend(options: {
       },
     ]);
   };
-  await sweep();
+  try {
+    // The first write: a file this user may read but not write (a backup restored as root, say) fails here.
+    await sweep();
+  } catch (error) {
+    await worker.close().catch(() => undefined);
+    const reason = (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
+    throw new StartError("store_unreachable", "STORE_URL", `STORE_URL: cannot write the SQLite file ${path} (${reason}); check that this user may write it, and its folder`, { cause: error });
+  }
   const sweeper = setInterval(() => {
     sweep().catch((error: unknown) => options.logger?.warn({ err: error }, "sqlite store sweep failed"));
   }, SWEEP_EVERY_MS);

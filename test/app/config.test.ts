@@ -50,7 +50,7 @@ describe("the configuration an operator gives", () => {
 
   it("warns of settings that start the bot but are likely not meant: gateway settings without a key, a live key on the QA gateway", () => {
     expect(loadConfig({ PALLAPI_CALLBACK_TOKEN: "cb_token_0123456789", PALLAPI_BASE_URL: "https://pallapi.com/api/v2" }).warnings).toEqual([
-      "PALLAPI_KEY is not set, so the bot runs on its in-process sandbox and ignores PALLAPI_BASE_URL and PALLAPI_CALLBACK_TOKEN",
+      "PALLAPI_KEY is not set, so the bot runs on its in-process sandbox and ignores PALLAPI_BASE_URL",
     ]);
     const onQa = loadConfig({ PALLAPI_KEY: "key_0123456789", PALLAPI_CALLBACK_TOKEN: "cb_token_0123456789" });
     expect(onQa.pallapiBaseUrl).toBe("https://qa.pallapi.com/api/v2");
@@ -117,6 +117,25 @@ describe("the configuration an operator gives", () => {
     expect(storePassword(loadConfig({ STORE_URL: "redis://default:S%40cret-pw@redis.internal:6379" }).storeUrl)).toBe("S@cret-pw");
     expect(storePassword("redis://redis.internal:6379")).toBeUndefined();
     expect(storePassword("sqlite://./data/pallabot.sqlite")).toBeUndefined();
+  });
+
+  it("refuses a secret wrapped in quotes (docker's --env-file keeps them), without repeating it", () => {
+    const problems = problemsOf({ PALLAPI_KEY: '"live_key_0123456789"', PALLAPI_CALLBACK_TOKEN: "'cb_token_from_dashboard_0123456789'" });
+    expect(problems).toEqual([
+      "PALLAPI_KEY: is wrapped in quotes; remove them (env files passed to docker or systemd keep quotes as part of the value)",
+      "PALLAPI_CALLBACK_TOKEN: is wrapped in quotes; remove them (env files passed to docker or systemd keep quotes as part of the value)",
+    ]);
+    expect(problems.join(" ")).not.toContain("cb_token_from_dashboard");
+    // A quote inside a value is the value's own.
+    expect(loadConfig({ PALLAPI_KEY: "live_key_0123456789", PALLAPI_CALLBACK_TOKEN: "cb\"token'0123456789" }).pallapiCallbackToken).toBe("cb\"token'0123456789");
+  });
+
+  it("refuses a webhook URL that already ends in the path the bot adds (Telegram would post where nobody listens)", () => {
+    const token = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ_abc";
+    expect(problemsOf({ BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: "https://bot.example.com/telegram/updates/" })).toEqual([
+      "TELEGRAM_WEBHOOK_URL: give the public base URL only; the bot adds /telegram/updates itself",
+    ]);
+    expect(loadConfig({ BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: "https://bot.example.com/shop-1" }).telegramWebhookUrl).toBe("https://bot.example.com/shop-1");
   });
 
   it("names every bad variable in one answer, and never repeats a secret's value", () => {
