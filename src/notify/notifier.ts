@@ -109,6 +109,8 @@ export interface Notifier {
 
 const DIGEST_HORIZON_MS = 10_000;
 const MAX_BACKOFF_MS = 60_000;
+/** How often a sent notice whose mark the store refused is marked again. */
+const MARK_RETRY_MS = 1_000;
 const PENDING_BATCH = 500;
 /** At most this many pages of the outbox per look (see planAndStart). */
 const MAX_PAGES = 10;
@@ -318,8 +320,18 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   }
 
   async function claim(id: string): Promise<boolean> {
+    // Sent already, its mark still refused by the store: taken again, it would be sent again.
+    if (sentUnmarked.has(id)) return false;
     return Boolean(await deps.outbox.claim(id, workerId, leaseMs));
   }
+
+  /**
+   * Sent (Telegram said "ok"), but the store refused the mark (a full disk, a Redis at its limit): kept here,
+   * never claimed again by this notifier, and marked once the store takes writes, its lease renewed meanwhile
+   * so another instance leaves it alone too. Lost only with the process (a restart may send it again).
+   */
+  const sentUnmarked = new Set<string>();
+  let marking: NodeJS.Timeout | undefined;
 
   /** Right after Telegram's "ok": a few quick tries, because a miss here is the one way to send twice. */
   async function markDelivered(ids: readonly string[]) {
@@ -330,13 +342,39 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           break;
         } catch (error) {
           if (attempt >= 3) {
-            logger.error({ err: error, itemId: id }, "sent but could not mark delivered; it may be sent again after its lease");
+            logger.error({ err: error, itemId: id }, "sent but could not mark delivered; kept from being sent again, marked once the store takes writes");
+            sentUnmarked.add(id);
+            keepMarking();
             break;
           }
           await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
         }
       }
     }
+  }
+
+  function keepMarking() {
+    if (marking !== undefined) return;
+    marking = setTimeout(() => {
+      const task = (async () => {
+        for (const id of [...sentUnmarked]) {
+          try {
+            await deps.outbox.claim(id, workerId, leaseMs);
+            await deps.outbox.markDelivered(id, workerId);
+            sentUnmarked.delete(id);
+            logger.info({ itemId: id }, "a sent notice whose mark had been refused is marked delivered");
+          } catch {
+            // Still refused: tried again in a moment (the error was logged when it was sent).
+          }
+        }
+      })().finally(() => {
+        inflight.delete(task);
+        marking = undefined;
+        if (running && sentUnmarked.size > 0) keepMarking();
+      });
+      inflight.add(task);
+    }, MARK_RETRY_MS);
+    marking.unref();
   }
 
   /** The private chat's chosen language, if its person chose one (a failed read keeps the recorded one). */
@@ -582,6 +620,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     },
     async stop(graceMs = Infinity) {
       running = false;
+      if (marking !== undefined) clearTimeout(marking);
+      marking = undefined;
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       timerDueAt = Infinity;
