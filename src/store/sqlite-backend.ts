@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { StartError } from "../start-error.js";
 import { dirname, resolve } from "node:path";
 import Keyv, { type KeyvStoreAdapter, type StoredData } from "keyv";
@@ -90,8 +90,9 @@ export async function createSqliteBackend(options: {
     throw new StartError("store_unreachable", "STORE_URL", `STORE_URL: cannot open the SQLite file ${path} (${reason}); check that the folder exists or can be made, and that this user may write it`, { cause: error });
   }
   const nowMs = () => options.now().getTime();
-  const read = (sql: string, ...params: unknown[]) => worker.read(sql, params);
-  const writer = createGroupCommit(worker, options.logger);
+  const fileWatch = watchTheFile(path, options.logger);
+  const read = (sql: string, ...params: unknown[]) => fileWatch.guard(() => worker.read(sql, params));
+  const writer = createGroupCommit({ commit: (units) => fileWatch.guard(() => worker.commit(units)) }, options.logger);
   const statements = (list: Statement[]) => writer.submit({ kind: "statements", statements: list }) as Promise<Row[][]>;
   const writeRows = async (sql: string, ...params: unknown[]) => (await statements([{ sql, params }]))[0] ?? [];
 
@@ -379,10 +380,43 @@ export async function createSqliteBackend(options: {
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
+      fileWatch.stop();
       // Writes already handed to the writer still commit (their callers are waiting on them).
       await writer.idle();
       await worker.close();
     },
+  };
+}
+
+/** How often the shop's file is checked to be the one the store opened. */
+const FILE_CHECK_EVERY_MS = 1_000;
+
+/**
+ * The file deleted or replaced under the running bot (a backup put back, a volume swapped): SQLite goes on
+ * writing to the file it opened, which nobody will ever read again, so a paid callback would be answered
+ * 200 and lost at the next start. Once the path no longer names the opened file, every read and write is
+ * refused, with a line an operator can act on: callbacks get 503 (Palladium retries), /healthz says so,
+ * and people are told to try again, until the bot is restarted on the file now there.
+ */
+function watchTheFile(path: string, logger: StoreLogger | undefined) {
+  const identity = (): string | undefined => {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return stats === undefined ? undefined : `${stats.dev}:${stats.ino}`;
+  };
+  const opened = path === ":memory:" ? undefined : identity();
+  let lost: Error | undefined;
+  const check = () => {
+    if (opened === undefined || lost !== undefined || identity() === opened) return;
+    lost = new Error(`STORE_URL: the SQLite file ${path} was deleted or replaced while the bot ran; restart the bot (put a backup back only while it is stopped)`);
+    logger?.error({ err: lost }, "the store's file is gone from under it; refusing every read and write until restarted");
+  };
+  const timer = setInterval(check, FILE_CHECK_EVERY_MS);
+  timer.unref();
+  return {
+    guard<T>(call: () => Promise<T>): Promise<T> {
+      return lost === undefined ? call() : Promise.reject(lost);
+    },
+    stop: () => clearInterval(timer),
   };
 }
 
