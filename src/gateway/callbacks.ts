@@ -117,7 +117,9 @@ export const virtualAccountCreatedSchema = z.object({
   id,
   external_id: externalId,
   account_number: vaNumber,
-  status: z.literal("ACTIVE"),
+  // Recorded, never acted on: a gateway that also posts a VA's later states here (Xendit's PENDING or INACTIVE)
+  // must not have them refused and retried for a day.
+  status: z.string().min(1).max(64),
 });
 
 export const virtualAccountPaidSchema = z.object({
@@ -157,7 +159,11 @@ export const disbursementCallbackSchema = z.object({
   currency,
   bank_code: shown,
   account_holder_name: shown,
-  status: z.enum(["COMPLETED", "FAILED"]),
+  // Read in any case, as the retail status is: a "completed" refused would lose the transfer's result for good.
+  status: z
+    .string()
+    .transform((s) => s.trim().toUpperCase())
+    .pipe(z.enum(["COMPLETED", "FAILED"])),
   failure_code: shown,
   updated: shownTime,
 });

@@ -4,6 +4,7 @@ import { createLogger, silentLogger } from "../../src/logger.js";
 import { createAppMetrics } from "../../src/metrics/index.js";
 import { createWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
 import { CALLBACK_TOKEN, OWNER, startShop, type Shop } from "./shop-harness.js";
+import { postCallback } from "./signed-callbacks.js";
 
 let shop: Shop;
 let server: WebhookServer;
@@ -163,5 +164,13 @@ describe("what a rejected request leaves in the log", () => {
     };
     expect(await ipsLogged("127.0.0.1")).toEqual(["203.0.113.7"]);
     expect(await ipsLogged(undefined)).toEqual(["127.0.0.1"]);
+  });
+});
+
+describe("a VA's later states posted to the VA-created endpoint", () => {
+  it("are taken (200), as Xendit posts PENDING and INACTIVE there too, and change nothing", async () => {
+    const body = { id: "va-state-1", owner_id: "owner", external_id: "va-states", merchant_code: "8808", account_number: "8808123456789", bank_code: "BCA", name: "Siti", is_closed: true, expected_amount: 100_000, is_single_use: true, status: "INACTIVE", created: new Date().toISOString(), updated: new Date().toISOString() };
+    expect((await postCallback(shop.webhookUrl, "virtual-account-created", body)).status).toBe(200);
+    expect(await shop.store.payments.get("va-states")).toBeUndefined();
   });
 });

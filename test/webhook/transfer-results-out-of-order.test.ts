@@ -143,3 +143,18 @@ describe("a transfer's results out of order", () => {
     expect(await ownersDesk(shop, yesterday).allowance.remainingToday()).toBe(60_000_000 - 2_500_000);
   });
 });
+
+describe("a transfer's result written another way", () => {
+  it("a 'failed' in lower case is read as FAILED: the owner is told and the allowance given back, not refused with 400 and lost", async () => {
+    const desk = ownersDesk(shop);
+    const before = await desk.allowance.remainingToday();
+    const sent = await sendTransfer(desk, 2_000_000);
+    const ref = { externalId: sent.externalId, gatewayId: "" };
+    const failed = disbursementCallback(ref, { status: "failed", amount: 2_000_000, failure_code: "INVALID_DESTINATION" });
+    expect((await postCallback(shop.webhookUrl, "disbursement", failed)).status).toBe(200);
+    await shop.settle();
+    expect(await shop.store.payments.get(sent.externalId)).toMatchObject({ status: "failed" });
+    expect(told(OWNER.id, sent.externalId).filter((t) => t.includes("Transfer gagal"))).toHaveLength(1);
+    expect(await desk.allowance.remainingToday()).toBe(before);
+  });
+});
