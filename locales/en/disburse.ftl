@@ -105,6 +105,7 @@ disburse-retry-over-today = ⛔ <b>Not retried.</b> Today's sending limit has { 
 disburse-over-max = ⛔ Not sent: at most { $max } per transfer. No money was sent.
 disburse-refused-bad-key = ⛔ Not sent: the payment service refused the shop's API key. Ask the bot's operator to check PALLAPI_KEY. Today's limit was given back.
 disburse-refused-validation = ⛔ Not sent: the payment service refused this data ({ $message }). Today's limit was given back.
+disburse-refused-busy = ⛔ Not sent: the payment service turned this request away before handling it (busy, or not reachable the right way). No money left, and today's limit was given back. Try sending it again in a moment.
 disburse-refused-invalid-input = ⛔ Not sent: this data was not accepted ({ $reason }). Today's limit was given back.
 disburse-uncertain = ⚠️ The payment service gave no clear answer, so it is not certain the transfer was made. Press "Try again": the transaction number stays the same, so the money can never be sent twice.
 # The gateway answered with a transfer other than the one confirmed (NOT_AS_ASKED): money may be going elsewhere.

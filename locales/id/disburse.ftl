@@ -105,6 +105,7 @@ disburse-retry-over-today = ⛔ <b>Belum dicoba lagi.</b> Sisa batas kirim hari 
 disburse-over-max = ⛔ Tidak dikirim: maksimal { $max } per transfer. Tidak ada uang yang dikirim.
 disburse-refused-bad-key = ⛔ Tidak dikirim: kunci API toko ditolak layanan pembayaran. Minta operator bot memeriksa PALLAPI_KEY. Batas harian dikembalikan.
 disburse-refused-validation = ⛔ Tidak dikirim: layanan pembayaran menolak data ini ({ $message }). Batas harian dikembalikan.
+disburse-refused-busy = ⛔ Tidak dikirim: layanan pembayaran menolak permintaan ini sebelum memprosesnya (sedang sibuk atau tidak bisa dihubungi dengan benar). Tidak ada uang yang keluar, dan batas harian dikembalikan. Coba kirim lagi sebentar lagi.
 disburse-refused-invalid-input = ⛔ Tidak dikirim: data ini tidak diterima ({ $reason }). Batas harian dikembalikan.
 disburse-uncertain = ⚠️ Layanan pembayaran tidak menjawab dengan jelas, jadi belum pasti transfer ini dibuat. Tekan "Coba lagi": nomor transaksinya tetap sama, jadi uang tidak akan terkirim dua kali.
 # The gateway answered with a transfer other than the one confirmed (NOT_AS_ASKED): money may be going elsewhere.

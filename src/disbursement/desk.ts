@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DisbursementBank } from "../domain/limits.js";
 import { isDisbursementBank } from "../domain/validation.js";
+import { mayHaveMade } from "../gateway/may-have-made.js";
 import { GatewayError, type GatewayClient, type GatewayErrorCode } from "../gateway/types.js";
 import type { Logger } from "../logger.js";
 import type { PaymentRecord, Store } from "../store/types.js";
@@ -127,8 +128,6 @@ export interface DeskOptions {
 const DRAFT_KEPT_MS = 2 * 24 * 3600_000;
 const CLAIM_KEPT_MS = DRAFT_KEPT_MS;
 
-/** A refusal means the request reached the gateway and was turned down, or never left: nothing exists. */
-const NOTHING_CREATED: ReadonlySet<string> = new Set(["INVALID_INPUT", "BAD_KEY", "VALIDATION"]);
 
 export const confirmKey = (externalId: string) => `disburse:confirm:${externalId}`;
 const retryKey = (externalId: string, attempt: number) => `disburse:retry:${externalId}:${attempt}`;
@@ -618,7 +617,9 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
       // whose answer was lost, and one of those may have created the transfer. Then the money may be on its
       // way, so the reservation stays and the owner hears it is not known yet.
       const earlierMayHaveLanded = draft.retries > 0 || (error instanceof GatewayError && (error.details.attempts ?? 1) > 1);
-      if (NOTHING_CREATED.has(code) && !earlierMayHaveLanded) {
+      // A clear refusal (a refused field or key, a first request's 429 or redirect) proves nothing was made.
+      const thisMayHaveLanded = !(error instanceof GatewayError) || mayHaveMade({ code: error.code, httpStatus: error.details.httpStatus, attempts: error.details.attempts });
+      if (!thisMayHaveLanded && !earlierMayHaveLanded) {
         if (!(await conclude(draft, "refused"))) return { kind: "overdue" };
         const details = error instanceof GatewayError ? error.details : {};
         return { kind: "refused", code, gatewayMessage: details.gatewayMessage, reason: details.reason };

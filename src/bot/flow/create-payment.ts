@@ -1,4 +1,5 @@
 import { InputFile } from "grammy";
+import { mayHaveMade } from "../../gateway/may-have-made.js";
 import { GatewayError, type GatewayErrorCode } from "../../gateway/types.js";
 import type { PaymentRecord } from "../../store/types.js";
 import { formatJakartaTime } from "../../domain/jakarta-time.js";
@@ -42,30 +43,6 @@ function attemptFailure(error: unknown): Attempt {
   return { ok: false, code: "UNKNOWN" };
 }
 
-/**
- * Whether the gateway may hold the object though no answer said so: the answer never came (timeout, a
- * dropped connection), was a 5xx, or came unreadable. Only a clear refusal (our own check, a bad key, a
- * refused field, a first-try 429 or redirect) proves nothing was made. The client retries only after no
- * answer or a 5xx, so any failure on a later attempt follows one that may have made it.
- */
-function mayHaveMade(failure: Failure): boolean {
-  // Entries saved before these fields existed lack them: read as the doubtful case.
-  if ((failure.attempts ?? 1) > 1) return true;
-  switch (failure.code) {
-    case "INVALID_INPUT":
-    case "BAD_KEY":
-    case "VALIDATION":
-      return false;
-    case "UNAVAILABLE":
-      return failure.httpStatus !== 429;
-    case "UNEXPECTED_RESPONSE":
-      return failure.httpStatus === undefined || (failure.httpStatus >= 200 && failure.httpStatus < 300);
-    default:
-      // A 409 on an external_id made for this flow alone can only be an earlier try of ours; UNKNOWN (our
-      // own code threw) says nothing either way.
-      return true;
-  }
-}
 
 /**
  * `recordedHere`, for a 409 DUPLICATE_EXTERNAL_ID: whether the payment with our external_id is in the store.
