@@ -12,11 +12,32 @@ const amount = z.union([
   z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   z
     .string()
-    .regex(/^\d{1,15}$/)
-    .transform(Number),
+    .regex(/^\d{1,15}(\.0{1,2})?$/)
+    .transform((s) => Number(s.split(".")[0])),
 ]);
-const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
+const flag = z.union([
+  z.boolean(),
+  z.enum(["true", "false"]).transform((v) => v === "true"),
+  z.union([z.literal(0), z.literal(1)]).transform((v) => v === 1),
+]);
 const text = z.string().min(1).max(256);
+/**
+ * What the bot keeps or checks is read as it is written in callbacks too (gateways drift): an id as digits,
+ * a code in any case, a number with the spaces or dashes it is shown with. What it never uses (a status,
+ * the name echoed back) may be missing: a VA the gateway made must not be refused over it, or every "try
+ * again" meets the same refusal and a new try makes another VA nobody can pay.
+ */
+const gatewayId = z.union([text, z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)]);
+const upperCase = <T extends string>(values: readonly T[]) =>
+  z
+    .string()
+    .transform((s) => s.trim().toUpperCase())
+    .pipe(z.enum(values as [T, ...T[]]));
+const digitsShown = (pattern: RegExp) =>
+  z
+    .union([z.string(), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)])
+    .transform((s) => s.replace(/[\s-]/g, ""))
+    .pipe(z.string().regex(pattern));
 /**
  * When the VA or code stops taking payments. Documented as "YYYY-MM-DD HH:mm:ss" in Jakarta time; read in
  * the other forms gateways write too, and when unreadable (or missing) the payment is still handed out with
@@ -30,12 +51,12 @@ const expiry = z.unknown().transform((v) => {
 
 export const virtualAccountResponseSchema = z
   .object({
-    id: text,
-    status: text,
+    id: gatewayId,
+    status: text.optional(),
     external_id: text,
-    bank_code: z.enum(VIRTUAL_ACCOUNT_BANK_CODES),
-    account_name: text,
-    account_number: z.string().regex(/^\d{4,32}$/),
+    bank_code: upperCase(VIRTUAL_ACCOUNT_BANK_CODES),
+    account_name: text.optional(),
+    account_number: digitsShown(/^\d{4,32}$/),
     amount,
     is_single_use: flag,
     expiration_date: expiry,
@@ -56,12 +77,12 @@ export const virtualAccountResponseSchema = z
 
 export const retailPaymentResponseSchema = z
   .object({
-    id: text,
-    status: text,
+    id: gatewayId,
+    status: text.optional(),
     external_id: text,
-    retail_outlet_name: z.enum(RETAIL_OUTLET_NAMES),
-    name: text,
-    payment_code: z.string().regex(/^[A-Za-z0-9]{4,32}$/),
+    retail_outlet_name: upperCase(RETAIL_OUTLET_NAMES),
+    name: text.optional(),
+    payment_code: digitsShown(/^[A-Za-z0-9]{4,32}$/),
     amount,
     is_single_use: flag,
     expiration_date: expiry,
@@ -82,13 +103,13 @@ export const retailPaymentResponseSchema = z
 
 export const disbursementResponseSchema = z
   .object({
-    id: text,
-    status: text,
+    id: gatewayId,
+    status: text.optional(),
     external_id: text,
-    bank_code: z.enum(DISBURSEMENT_BANK_CODES),
-    account_name: text,
-    account_number: z.string().regex(/^\d{4,32}$/),
-    description: z.string().max(1024),
+    bank_code: upperCase(DISBURSEMENT_BANK_CODES),
+    account_name: text.optional(),
+    account_number: digitsShown(/^\d{4,32}$/),
+    description: z.string().max(1024).optional(),
     amount,
   })
   .transform(

@@ -13,10 +13,11 @@ export interface CreateVirtualAccountInput {
 
 export interface VirtualAccount {
   id: string;
-  status: string;
+  /** As the gateway wrote it; absent when it wrote none (the bot does not use it). */
+  status?: string | undefined;
   externalId: string;
   bankCode: VirtualAccountBank;
-  accountName: string;
+  accountName?: string | undefined;
   accountNumber: string;
   amount: number;
   isSingleUse: boolean;
@@ -33,10 +34,10 @@ export interface CreateRetailPaymentInput {
 
 export interface RetailPayment {
   id: string;
-  status: string;
+  status?: string | undefined;
   externalId: string;
   retailOutletName: RetailOutlet;
-  name: string;
+  name?: string | undefined;
   paymentCode: string;
   amount: number;
   isSingleUse: boolean;
@@ -58,12 +59,12 @@ export interface CreateDisbursementInput {
 
 export interface Disbursement {
   id: string;
-  status: string;
+  status?: string | undefined;
   externalId: string;
   bankCode: DisbursementBank;
-  accountName: string;
+  accountName?: string | undefined;
   accountNumber: string;
-  description: string;
+  description?: string | undefined;
   amount: number;
 }
 
