@@ -76,7 +76,8 @@ export function telegramWebhookSecret(config: Pick<Config, "telegramWebhookSecre
 }
 
 export { TELEGRAM_WEBHOOK_PATH };
-const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
+// edited_message: an answer corrected by editing it is not read, and the person must hear so (see help.ts).
+const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
 
 /**
  * Shutdown budgets, inside main.ts's 10 s: taking in (long polling's current batch, callbacks and updates

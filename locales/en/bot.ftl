@@ -124,6 +124,8 @@ bot-creating = Creating…
 ## Gateway trouble
 # Only when the gateway clearly turned the request away (rate limited on the first try): nothing was made.
 # An update the bot failed to handle (the store refused a write, say): the person is told to try again.
+# A message edited after it was sent: only new messages are read.
+bot-edit-not-read = The bot does not read edited messages. Send your answer as a new message.
 bot-update-failed = ⚠️ Sorry, something went wrong in the bot, so your message was not handled. Try again in a moment; if it keeps happening, contact the bot's operator.
 bot-update-failed-short = ⚠️ Something went wrong in the bot; this button was not handled. Press it again in a moment.
 bot-gateway-unavailable = The payment service can't be reached right now. Nothing was created yet. Try again in a moment: the same number won't be created twice.

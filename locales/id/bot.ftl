@@ -124,6 +124,8 @@ bot-creating = Sedang dibuat…
 ## Gateway trouble
 # Only when the gateway clearly turned the request away (rate limited on the first try): nothing was made.
 # An update the bot failed to handle (the store refused a write, say): the person is told to try again.
+# A message edited after it was sent: only new messages are read.
+bot-edit-not-read = Pesan yang diedit tidak dibaca bot. Kirim jawabannya sebagai pesan baru.
 bot-update-failed = ⚠️ Maaf, ada gangguan di bot sehingga pesan Anda belum diproses. Coba lagi sebentar lagi; kalau terus terjadi, hubungi operator bot.
 bot-update-failed-short = ⚠️ Ada gangguan di bot, tombol ini belum diproses. Coba tekan lagi sebentar lagi.
 bot-gateway-unavailable = Layanan pembayaran sedang tidak bisa dihubungi. Belum ada yang dibuat. Silakan coba beberapa saat lagi; pembayaran tidak akan dibuat dua kali.

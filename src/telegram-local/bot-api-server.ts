@@ -1023,6 +1023,18 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
     return inject({ message } as Omit<Update, "update_id">, delivered);
   }
 
+  /** Someone edits a message of theirs: Telegram hands the bot edited_message, with the new text. */
+  function editText(from: TelegramUser, chat: ChatRef, messageId: number, text: string): Update {
+    const state = ensureChat(chat);
+    const stored = state.messages.get(messageId);
+    if (!stored || stored.fromBot || stored.message.from?.id !== from.id) throw new Error(`editText: ${from.id} has no message ${messageId} in chat ${chat.id}`);
+    const entities = commandEntities(text);
+    const { entities: _old, ...rest } = stored.message as Message & { entities?: MessageEntity[] };
+    const message = { ...rest, text, edit_date: unixNow(), ...(entities.length > 0 ? { entities } : {}) } as Message;
+    state.messages.set(messageId, { message, fromBot: false });
+    return inject({ edited_message: message } as Omit<Update, "update_id">, reachesBot(state, text, entities, message.reply_to_message?.from?.id === botUser.id));
+  }
+
   /** An admin changes the bot's standing in a group (makes it an admin, or a plain member again). */
   function setBotStatus(chat: ChatRef, by: TelegramUser, status: "administrator" | "member"): Update {
     const state = ensureChat(chat);
@@ -1162,6 +1174,7 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
     deleteTopic,
     postAs,
     setBotStatus,
+    editText,
 
     // recording
     calls: calls as readonly RecordedCall[],

@@ -375,6 +375,18 @@ describe("what is pasted or sent besides text", () => {
     expect(textOf(summary)).toContain("Rp 50.000");
   });
 
+  it("an amount corrected by editing the refused message is told it was not read, and the amount sent anew is taken", async () => {
+    await upToAmount();
+    const chat = { id: CASHIER.id, type: "private" as const, first_name: CASHIER.first_name };
+    const typed = world.telegram.sendText(CASHIER, chat, "50.00").message!;
+    expect(textOf(await world.telegram.waitForBotMessage(CASHIER.id))).toContain("tidak terbaca");
+    world.telegram.editText(CASHIER, chat, typed.message_id, "50.000");
+    const told = await world.telegram.waitForBotMessage(CASHIER.id);
+    expect(textOf(told)).toContain("Pesan yang diedit tidak dibaca");
+    const askSingle = await world.say(CASHIER, "50.000");
+    expect(textOf(askSingle)).toContain("sekali bayar");
+  });
+
   it("a photo or a sticker sent out of any flow is answered, not met with silence", async () => {
     world.telegram.postAs(CASHIER, { id: CASHIER.id, type: "private", first_name: CASHIER.first_name }, {
       photo: [{ file_id: "p1", file_unique_id: "p1", width: 10, height: 10 }],

@@ -40,5 +40,8 @@ export function notUnderstoodFeature() {
   feature.chatType("private").on(SENT_BY_A_PERSON, (ctx) =>
     ctx.reply(ctx.t(Object.keys(ctx.conversation.active()).length > 0 ? "bot-not-understood-in-flow" : "bot-not-understood")),
   );
+  // A refused "50.00" corrected by editing it to "50.000": the bot reads only new messages, and silence
+  // would look as if the correction was taken. Said in private only (in a group people edit all day).
+  feature.chatType("private").on("edited_message:text", (ctx) => ctx.reply(ctx.t("bot-edit-not-read"), { reply_parameters: { message_id: ctx.editedMessage.message_id, allow_sending_without_reply: true } }));
   return feature;
 }
