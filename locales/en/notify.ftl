@@ -67,6 +67,10 @@ notify-digest-line = • { $amount } · { $customer } · { $method } · { $time 
 notify-digest-reusable = ♻️ no. { $count }
 notify-digest-amount-short = { $amount } ⚠️ { $difference } short of { $asked }
 notify-digest-amount-over = { $amount } ⚠️ { $difference } over { $asked }
+notify-digest-forwarded = ↪️ { $all ->
+    [yes] All of these were
+   *[no] { $count } of these were
+} sent to you because Telegram refused the chat they were for (the bot was removed from the group, or a cashier blocked it).
 notify-digest-more = … and { $count } more
 
 notify-disbursement-completed =

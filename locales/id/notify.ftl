@@ -67,6 +67,10 @@ notify-digest-line = • { $amount } · { $customer } · { $method } · { $time 
 notify-digest-reusable = ♻️ ke-{ $count }
 notify-digest-amount-short = { $amount } ⚠️ kurang { $difference } dari { $asked }
 notify-digest-amount-over = { $amount } ⚠️ lebih { $difference } dari { $asked }
+notify-digest-forwarded = ↪️ { $all ->
+    [yes] Semuanya
+   *[no] { $count } di antaranya
+} dikirim ke Anda karena Telegram menolak chat tujuannya (bot dikeluarkan dari grup, atau diblokir kasir).
 notify-digest-more = … dan { $count } pembayaran lainnya
 
 notify-disbursement-completed =

@@ -234,12 +234,13 @@ function renderReusableCaption(i18n: Translator, n: MarkPaid, reusable: NonNulla
 
 /**
  * True when a payment's own notice warns the reader (⚠️) or says more than "paid": paid short or over what was
- * asked, a bill paid more than once, the callback named another VA or code than ours, or it came to this chat
- * as a forward (to an owner). Such a payment is never folded into a digest: a digest lists only its first few
- * and has no room for these lines, and a cashier who reads "paid" hands over the goods.
+ * asked, a bill paid more than once, or the callback named another VA or code than ours. Such a payment is
+ * never folded into a digest: a digest lists only its first few and has no room for these lines, and a
+ * cashier who reads "paid" hands over the goods. A forward to an owner (the group refused it) is folded: the
+ * digest says once why they came, instead of a backlog reaching the owner one message a second.
  */
 export function needsOwnNotice(n: PaymentReceived): boolean {
-  return paidAgainstAsked(n.amount, n.askedAmount) !== undefined || n.reportedMethod !== undefined || n.forwarded === true || n.repeated !== undefined;
+  return paidAgainstAsked(n.amount, n.askedAmount) !== undefined || n.reportedMethod !== undefined || n.repeated !== undefined;
 }
 
 /** How many payments a digest lists by name before "… and N more". */
@@ -299,5 +300,7 @@ export function renderDigest(i18n: Translator, locale: string, payments: readonl
     // Seven payments into one multi-use VA would otherwise read as seven copies of one line.
     return p.reusable === undefined ? told : `${told} · ${i18n.t(locale, "notify-digest-reusable", { count: p.reusable.count })}`;
   };
-  return listed(header, payments.map(line), undefined, (more) => i18n.t(locale, "notify-digest-more", { count: more }));
+  const forwarded = payments.filter((p) => p.forwarded === true).length;
+  const footer = forwarded === 0 ? undefined : i18n.t(locale, "notify-digest-forwarded", { count: forwarded, all: forwarded === payments.length ? "yes" : "no" });
+  return listed(header, payments.map(line), footer, (more) => i18n.t(locale, "notify-digest-more", { count: more }));
 }

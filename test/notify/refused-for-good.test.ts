@@ -35,6 +35,26 @@ describe("a notice Telegram refuses for good", () => {
     expect(toldAbout(shop, CASHIER.id, va.externalId)).toHaveLength(1);
   });
 
+  it("a backlog the removed group refused reaches the owner as one digest that says why, not one message a second", async () => {
+    shop = await startShop({ notifier: false });
+    const names = ["Ani", "Budi", "Citra", "Dedi", "Eka", "Fajar", "Gita", "Hadi"].map((n) => `${n} Saputra`);
+    const paidVas = [];
+    for (const name of names) {
+      const va = await shop.createVirtualAccount({ amount: 120_000, name, showPhoto: false });
+      expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`)).status).toBe(200);
+      paidVas.push(va);
+    }
+    await shop.sandbox.callbacksSettled();
+    shop.telegram.removeBotFromGroup(group, OWNER);
+    shop.startNotifier();
+    await shop.settle();
+    const toOwner = shop.messagesTo(OWNER.id).map((c) => String(c.payload.text));
+    expect(toOwner).toHaveLength(1);
+    expect(toOwner[0]).toContain("8 pembayaran diterima");
+    expect(toOwner[0]).toContain("Semuanya dikirim ke Anda karena Telegram menolak");
+    for (const name of names) expect(toOwner[0]).toContain(name);
+  });
+
   it("in the cashier's chat with no group linked (she blocked the bot): the owner gets it", async () => {
     shop = await startShop({ linkGroup: false });
     shop.telegram.blockBot(CASHIER);
