@@ -125,6 +125,11 @@ export async function startSqliteWorker(options: {
 function startCheckpointer(driverPath: string, path: string, onError: (error: unknown) => void): Worker {
   const worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { driverPath, path } });
   worker.on("error", onError);
+  // A checkpoint that fails for another reason than a busy writer (a full disk, an I/O error) is told, at
+  // most once a minute: the WAL then grows until it is fixed, and the operator should hear of it.
+  worker.on("message", (message: { checkpointFailed?: { message: string; code?: string } }) => {
+    if (message.checkpointFailed !== undefined) onError(toError(message.checkpointFailed));
+  });
   worker.unref();
   return worker;
 }
@@ -137,16 +142,21 @@ function toError(wire: { message: string; code?: string | undefined } | undefine
 
 const CHECKPOINTER_SOURCE = String.raw`
 "use strict";
-const { workerData } = require("node:worker_threads");
+const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driverPath);
 const db = new Database(workerData.path, { timeout: 5000 });
 db.pragma("journal_size_limit=" + 16 * 1024 * 1024);
 const checkpoint = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+let toldAt = 0;
 setInterval(() => {
   try {
     checkpoint.get();
-  } catch {
-    // Busy or locked: the next second tries again.
+  } catch (error) {
+    // Busy or locked: the next second tries again. Anything else is told (at most once a minute).
+    const code = error && error.code;
+    if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" || Date.now() - toldAt < 60000) return;
+    toldAt = Date.now();
+    parentPort.postMessage({ checkpointFailed: { message: "WAL checkpoint failed: " + String(error && error.message), code } });
   }
 }, 1000);
 `;
