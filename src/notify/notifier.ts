@@ -377,6 +377,20 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     marking.unref();
   }
 
+  /**
+   * Where the payment now shows in "recent payments": at the time it was paid. Done here, with its message
+   * marked paid, rather than before the callback's 2xx: it is only the list's order, and the receiver's
+   * every write counts. A failure leaves the order as it was.
+   */
+  async function movePaidUp(n: MarkPaid): Promise<void> {
+    if (n.externalId === undefined || deps.store === undefined) return;
+    try {
+      await deps.store.payments.movePaid(n.externalId, new Date(n.paidAt));
+    } catch (error) {
+      logger.warn({ err: error, externalId: n.externalId }, "could not move a paid payment up the recent payments");
+    }
+  }
+
   /** The private chat's chosen language, if its person chose one (a failed read keeps the recorded one). */
   async function chosenLocale(chatId: number): Promise<string | undefined> {
     if (chatId < 0 || deps.chosenLocaleOf === undefined) return undefined;
@@ -398,6 +412,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         const outcome = await editToPaid(n);
         await markDelivered([entry.item.id]);
         emit(outcome, { type: n.type });
+        await movePaidUp(n);
       } else {
         await sendText(n.chatId, renderText(n), deps.noticeButtons?.(n, n.chatId));
         await markDelivered([entry.item.id]);

@@ -54,6 +54,12 @@ export function createPaymentRepository(backend: Backend, options: { logger?: St
       }
       return next;
     },
+    async movePaid(externalId, paidAt) {
+      const record = await records.get<PaymentRecord>(externalId);
+      const at = paidAt.getTime();
+      if (record === undefined || record === null || Number.isNaN(at) || at <= scoreOf(record)) return;
+      await Promise.all([backend.index.add(RECENT, externalId, at), backend.index.add(byCreator(record.createdBy), externalId, at)]);
+    },
     async listRecent({ limit, createdBy }) {
       if (limit <= 0) return [];
       const ids = await backend.index.range(createdBy === undefined ? RECENT : byCreator(createdBy), {

@@ -69,8 +69,16 @@ export interface PaymentRepository {
    * so keep it pure), else nothing is written and undefined returned.
    */
   update(externalId: string, patch: Partial<Omit<PaymentRecord, "externalId">>, options?: { onlyIf?: (current: PaymentRecord) => boolean }): Promise<PaymentRecord | undefined>;
-  /** Newest first. `createdBy` narrows to one user's payments. */
+  /**
+   * Newest first: by when each was made, or paid (see `movePaid`), whichever came last. `createdBy` narrows
+   * to one user's payments.
+   */
   listRecent(options: { limit: number; createdBy?: number | undefined }): Promise<PaymentRecord[]>;
+  /**
+   * A payment paid at `paidAt` moves up the recent lists to that time (never down): a regular customer's VA
+   * made two months ago and paid a minute ago is what "recent payments" must show first.
+   */
+  movePaid(externalId: string, paidAt: Date): Promise<void>;
 }
 
 export interface StaffMember {

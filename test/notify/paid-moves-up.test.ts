@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CASHIER, startShop, type Shop } from "../webhook/shop-harness.js";
+
+/**
+ * "Pak Langganan says he just paid into his usual VA." The cashier opens recent payments: the one paid a
+ * minute ago must be there, at the top, however long ago its VA was made and however many were made since.
+ */
+
+let shop: Shop;
+beforeAll(async () => {
+  shop = await startShop();
+});
+afterAll(async () => {
+  await shop.close();
+});
+
+describe("recent payments", () => {
+  it("show a payment paid just now first, though its VA was made before a dozen others", async () => {
+    const regular = await shop.createVirtualAccount({ amount: 250_000, name: "Pak Langganan", isSingleUse: false });
+    for (let i = 0; i < 12; i++) await shop.createVirtualAccount({ amount: 50_000 + i, name: `Pembeli ${String.fromCharCode(65 + i)}`, showPhoto: false });
+    const before = await shop.store.payments.listRecent({ limit: 10 });
+    expect(before.map((p) => p.externalId)).not.toContain(regular.externalId);
+
+    expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${regular.externalId}/pay`)).status).toBe(200);
+    await shop.settle();
+    for (const list of [await shop.store.payments.listRecent({ limit: 10 }), await shop.store.payments.listRecent({ limit: 10, createdBy: CASHIER.id })]) {
+      expect(list[0]).toMatchObject({ externalId: regular.externalId, status: "paid" });
+      expect(list).toHaveLength(10);
+    }
+  });
+});
