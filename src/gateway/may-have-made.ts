@@ -10,9 +10,11 @@ export interface CreateFailure {
 
 /**
  * Whether the gateway may hold the object (a VA, a code, a transfer) though no answer said so: the answer
- * never came (timeout, a dropped connection), was a 5xx, or came unreadable. Only a clear refusal (our own
- * check, a bad key, a refused field, a first-try 429 or redirect) proves nothing was made. The client retries
- * only after no answer or a 5xx, so any failure on a later attempt follows one that may have made it.
+ * never came (timeout, a dropped connection), was a 5xx or a redirect (a POST answered "303 See Other" may
+ * well have been made), or came unreadable with a 2xx. Only a clear refusal (our own check, a bad key, a
+ * refused field, a first try's 4xx such as a 429 or a firewall's page) proves nothing was made: a transfer
+ * told "not sent" is sent again by the owner. The client retries only after no answer or a 5xx, so any
+ * failure on a later attempt follows one that may have made it.
  */
 export function mayHaveMade(failure: CreateFailure): boolean {
   if ((failure.attempts ?? 1) > 1) return true;
@@ -24,7 +26,7 @@ export function mayHaveMade(failure: CreateFailure): boolean {
     case "UNAVAILABLE":
       return failure.httpStatus !== 429;
     case "UNEXPECTED_RESPONSE":
-      return failure.httpStatus === undefined || (failure.httpStatus >= 200 && failure.httpStatus < 300);
+      return failure.httpStatus === undefined || failure.httpStatus < 400 || failure.httpStatus >= 500;
     default:
       // A 409 on an external_id made for this one alone can only be an earlier try of ours; NOT_AS_ASKED was
       // made (as something else); UNKNOWN (our own code threw) says nothing either way.

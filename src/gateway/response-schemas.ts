@@ -23,7 +23,7 @@ const flag = z.union([
 const text = z.string().min(1).max(256);
 /**
  * What the bot keeps or checks is read as it is written in callbacks too (gateways drift): an id as digits,
- * a code in any case, a number with the spaces or dashes it is shown with. What it never uses (a status,
+ * a code in any case, a number with the spaces or dashes it is shown with (but as a string: see digitsShown). What it never uses (a status,
  * the name echoed back) may be missing: a VA the gateway made must not be refused over it, or every "try
  * again" meets the same refusal and a new try makes another VA nobody can pay.
  */
@@ -33,9 +33,10 @@ const upperCase = <T extends string>(values: readonly T[]) =>
     .string()
     .transform((s) => s.trim().toUpperCase())
     .pipe(z.enum(values as [T, ...T[]]));
+// A string only: as a JSON number, a number that starts with 0 (BNI 0987654321) has lost it already.
 const digitsShown = (pattern: RegExp) =>
   z
-    .union([z.string(), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)])
+    .string()
     .transform((s) => s.replace(/[\s-]/g, ""))
     .pipe(z.string().regex(pattern));
 /**

@@ -219,3 +219,11 @@ describe("logs", () => {
     expect(JSON.stringify(error)).not.toContain(KEY);
   });
 });
+
+describe("numbers the bank reads digit by digit", () => {
+  it("an account number answered as a JSON number is not read (its leading 0 is gone), not taken for another account", async () => {
+    const gateway = await server((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...goodAnswer, account_number: 8808123456789 })));
+    const error = await failure(createGatewayClient({ baseUrl: gateway.url, apiKey: KEY, backoffMs: 1 }).createVirtualAccount(order));
+    expect(error.code).toBe("UNEXPECTED_RESPONSE");
+  });
+});
