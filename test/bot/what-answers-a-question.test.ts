@@ -55,6 +55,20 @@ describe("in the shop group", () => {
     expect(textOf(summary)).not.toContain("Oke bu");
   });
 
+  it("with the bot an admin: a reply to another of the bot's messages is the group's chat, not the answer", async () => {
+    world.telegram.addBotToGroup(group, OWNER, { asAdmin: true });
+    const linked = await world.say(OWNER, "/linkgroup", group);
+    const askName = await upToNameInGroup();
+    const mark = world.telegram.mark();
+    world.telegram.sendText(CASHIER, group, "Siap bu", { replyToMessageId: linked.message_id });
+    await settled();
+    world.telegram.sendText(CASHIER, group, "Siti Aminah", { replyToMessageId: askName.message_id });
+    const askAmount = await world.telegram.waitForBotMessage(group.id);
+    expect(textOf(askAmount)).toContain("nominal");
+    expect(askAmount.reply_to_message?.text).toBe("Siti Aminah");
+    expect(botSaidSince(mark).map((c) => (c.response.ok ? (c.response.result as Message).message_id : -1))).toEqual([askAmount.message_id]);
+  });
+
   it("an answer that mentions the bot instead of replying is read without the mention", async () => {
     world.telegram.addBotToGroup(group, OWNER);
     await upToNameInGroup();

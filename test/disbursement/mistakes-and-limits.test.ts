@@ -65,6 +65,15 @@ describe("mistakes are asked again and never reach the gateway", () => {
   });
 });
 
+describe("what the owner pastes", () => {
+  it("keeps emoji whole in a description (their joiners are no invisible mark), and drops a zero-width space from the account number", async () => {
+    const description = "Uang saku 👨‍👩‍👧 dan 🏳️‍🌈";
+    const summary = await fillTransfer(shop, OWNER, { account: "1234\u200b567890", holder: "Budi Santoso", amount: "150rb", description });
+    expect(textOf(summary)).toContain(`Keterangan: ${description}`);
+    expect(textOf(summary)).toContain("1234567890");
+  });
+});
+
 describe("the daily limit is kept in the store", () => {
   it("holds across a restart: a new bot on the same SQLite file refuses what would go over, before the gateway", async () => {
     // Two summaries: one for later (1.5 jt), and 2 jt that is confirmed now.

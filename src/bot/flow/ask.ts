@@ -108,12 +108,15 @@ const SENT_CONTENT = [
  * is an admin or its privacy mode is off, and which must not become a customer's name; a question's answer
  * comes as a reply to it (force_reply), as with privacy mode on.
  */
-function mayAnswer(ctx: FlowContext): boolean {
+function mayAnswer(ctx: FlowContext, questions: ReadonlySet<number> | undefined): boolean {
   if (ctx.callbackQuery !== undefined) return true;
   const message = ctx.message;
   if (message === undefined || !SENT_CONTENT.some((key) => key in message)) return false;
   if (ctx.chat?.type === "private") return true;
-  if (message.reply_to_message?.from?.id === ctx.me.id) return true;
+  const repliedTo = message.reply_to_message;
+  // A reply to the question (or its re-ask), not to any of the bot's messages: "Siap bu" to a paid notice
+  // is the group's chat. A question asked with buttons has no typed answer to protect (it only nudges).
+  if (repliedTo?.from?.id === ctx.me.id && (questions === undefined || questions.has(repliedTo.message_id))) return true;
   return mentionedBot(message.text ?? message.caption ?? "", ctx.me.username) !== undefined;
 }
 
@@ -124,11 +127,14 @@ function mentionedBot(text: string, username: string): string | undefined {
 }
 
 /**
- * A typed answer as it is read: a mention of the bot that carried it to the bot is no part of it, and
- * neither are invisible format characters (a zero-width space or a direction mark pasted with a number or
- * a name), which made "50.000" unreadable while the answer quoted back looked right.
+ * Invisible marks pasted with a number or a name (a zero-width space, direction marks and embeddings, a
+ * byte-order mark, a soft hyphen), which made "50.000" unreadable while the answer quoted back looked
+ * right. Not the zero-width joiner or tag characters: emoji are built of them (👨‍👩‍👧, flags).
  */
-const answerText = (ctx: FlowContext, text: string) => (mentionedBot(text, ctx.me.username) ?? text).replace(/\p{Cf}/gu, "");
+const INVISIBLE_MARKS = /[\u00AD\u200B\u200C\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
+
+/** A typed answer as it is read: neither a mention of the bot that carried it to the bot nor invisible marks are part of it. */
+const answerText = (ctx: FlowContext, text: string) => (mentionedBot(text, ctx.me.username) ?? text).replace(INVISIBLE_MARKS, "");
 
 function asksFor(ctx: FlowContext, commands: ReadonlySet<string>, buttons: ReadonlySet<string>): boolean {
   const data = ctx.callbackQuery?.data;
@@ -168,7 +174,7 @@ export async function waitInFlow(flow: Flow, nonce: string, options: WaitOptions
   const data = ctx.callbackQuery?.data;
   const command = commandOf(ctx);
   // A command for another bot, or what answers no question (see mayAnswer): passed on, and the flow waits on.
-  if (command === ELSEWHERE || (command === undefined && !mayAnswer(ctx))) await flow.skip({ next: true });
+  if (command === ELSEWHERE || (command === undefined && !mayAnswer(ctx, options.questions))) await flow.skip({ next: true });
   if (asksFor(ctx, LOOK_UP_COMMANDS, LOOK_UP_BUTTONS)) await flow.skip({ next: true });
   if (asksForAToolRefusedHere(ctx)) await flow.skip({ next: true });
   if (await asksForAnotherRolesTool(flow, ctx)) await flow.skip({ next: true });
@@ -181,6 +187,8 @@ export async function waitInFlow(flow: Flow, nonce: string, options: WaitOptions
 export interface WaitOptions {
   /** Exempt from the flow's idle limit (FLOW_IDLE_MS): a question whose answer may rightly come hours later. */
   waitAsLongAsNeeded?: boolean;
+  /** A typed question's messages (it, and each re-ask): in a group, only a reply to one of them answers it. */
+  questions?: ReadonlySet<number>;
 }
 
 /** Asks with buttons and returns the chosen value; typing instead is answered with a nudge. */
@@ -224,20 +232,20 @@ export async function askChoice<T extends string>(
  * the one whose message it replies to or, after a button press (nothing of theirs to reply to), the one it
  * mentions.
  */
-async function sendTypedQuestion(ctx: FlowContext, html: string): Promise<void> {
+async function sendTypedQuestion(ctx: FlowContext, html: string): Promise<number> {
   const type = ctx.chat?.type;
   if (type !== "group" && type !== "supergroup") {
-    await ctx.reply(html, { parse_mode: "HTML" });
-    return;
+    return (await ctx.reply(html, { parse_mode: "HTML" })).message_id;
   }
   const own = ctx.message;
   const from = ctx.from;
   const mention = own === undefined && from !== undefined ? `<a href="tg://user?id=${from.id}">${escapeHtml(from.first_name)}</a>, ` : "";
-  await ctx.reply(mention + html, {
+  const asked = await ctx.reply(mention + html, {
     parse_mode: "HTML",
     reply_markup: { force_reply: true, selective: true },
     ...(own === undefined ? {} : { reply_parameters: { message_id: own.message_id, allow_sending_without_reply: true } }),
   });
+  return asked.message_id;
 }
 
 export type Reading<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -280,11 +288,13 @@ async function askUntilRead<T>(
   skipLabel?: string,
 ): Promise<Answered<T>> {
   // A skip button and force_reply cannot share a message; questions with one are asked in private chats.
-  if (skipLabel === undefined) await sendTypedQuestion(ctx, question);
-  else await ctx.reply(question, { parse_mode: "HTML", reply_markup: choiceKeyboard([[skipLabel, buttonData(nonce, ctx, "skip")]]) });
+  // Its message ids (the question and every re-ask): in a group, the answer is a reply to one of them.
+  const questions = new Set<number>();
+  if (skipLabel === undefined) questions.add(await sendTypedQuestion(ctx, question));
+  else questions.add((await ctx.reply(question, { parse_mode: "HTML", reply_markup: choiceKeyboard([[skipLabel, buttonData(nonce, ctx, "skip")]]) })).message_id);
   const wrong = wrongAnswers(flow);
   for (;;) {
-    const answer = await waitInFlow(flow, nonce);
+    const answer = await waitInFlow(flow, nonce, { questions });
     if (answer.callbackQuery) {
       if (skipLabel !== undefined && choiceOf(answer.callbackQuery.data ?? "", nonce) === "skip") {
         await answer.answerCallbackQuery();
@@ -297,13 +307,13 @@ async function askUntilRead<T>(
     const text = answer.message?.text;
     if (text === undefined) {
       await wrong(answer);
-      await sendTypedQuestion(answer, escapeHtml(answer.t("bot-flow-type-text")));
+      questions.add(await sendTypedQuestion(answer, escapeHtml(answer.t("bot-flow-type-text"))));
       continue;
     }
     const reading = read(answerText(answer, text), answer);
     if (reading.ok) return { skipped: false, value: reading.value, ctx: answer };
     await wrong(answer);
-    await sendTypedQuestion(answer, reading.message);
+    questions.add(await sendTypedQuestion(answer, reading.message));
   }
 }
 
