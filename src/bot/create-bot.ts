@@ -156,6 +156,9 @@ async function tellItFailed(ctx: BotContext, say: (key: string) => string): Prom
   }
   const message = ctx.message;
   if (message === undefined || ctx.chat === undefined) return;
-  const meantForBot = inPrivate || (message.text?.startsWith("/") ?? false) || message.reply_to_message?.from?.id === ctx.me.id;
+  // In a group: a command for this bot or a reply to it, from the shop's people (a stranger's is theirs to retry).
+  const command = /^\/\w+(?:@(\w+))?/.exec(message.text ?? "");
+  const commandForUs = command !== null && (command[1] === undefined || command[1].toLowerCase() === ctx.me.username.toLowerCase());
+  const meantForBot = inPrivate || ((commandForUs || message.reply_to_message?.from?.id === ctx.me.id) && ctx.role !== undefined && ctx.role !== "stranger");
   if (meantForBot) await ctx.reply(say("bot-update-failed"));
 }

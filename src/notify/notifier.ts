@@ -327,8 +327,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   /**
    * Sent (Telegram said "ok"), but the store refused the mark (a full disk, a Redis at its limit): kept here,
-   * never claimed again by this notifier, and marked once the store takes writes, its lease renewed meanwhile
-   * so another instance leaves it alone too. Lost only with the process (a restart may send it again).
+   * never claimed again by this notifier, and marked once the store takes writes. Its lease is renewed when
+   * the store takes that write; an outage longer than the lease lets another instance (several on one Redis)
+   * take it and send it again, and a restart of this one does too: this set lives only in the process.
    */
   const sentUnmarked = new Set<string>();
   let marking: NodeJS.Timeout | undefined;

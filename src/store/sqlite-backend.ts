@@ -336,7 +336,9 @@ export async function createSqliteBackend(options: {
   } catch (error) {
     await worker.close().catch(() => undefined);
     const reason = (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
-    throw new StartError("store_unreachable", "STORE_URL", `STORE_URL: cannot write the SQLite file ${path} (${reason}); check that this user may write it, and its folder`, { cause: error });
+    // Locked: another process holds the file (an old container still running on the same volume, say).
+    const advice = /BUSY|LOCKED/.test(reason) ? "another process has it open; stop that one first" : "check that this user may write it, and its folder";
+    throw new StartError("store_unreachable", "STORE_URL", `STORE_URL: cannot write the SQLite file ${path} (${reason}); ${advice}`, { cause: error });
   }
   const sweeper = setInterval(() => {
     sweep().catch((error: unknown) => options.logger?.warn({ err: error }, "sqlite store sweep failed"));
@@ -399,14 +401,22 @@ const FILE_CHECK_EVERY_MS = 1_000;
  * and people are told to try again, until the bot is restarted on the file now there.
  */
 function watchTheFile(path: string, logger: StoreLogger | undefined) {
+  // "unknown": the path could not be looked at this time (EACCES, a stale NFS handle): no verdict, and no
+  // throw either, which in a timer would end the process.
   const identity = (): string | undefined => {
-    const stats = statSync(path, { throwIfNoEntry: false });
-    return stats === undefined ? undefined : `${stats.dev}:${stats.ino}`;
+    try {
+      const stats = statSync(path, { throwIfNoEntry: false });
+      return stats === undefined ? undefined : `${stats.dev}:${stats.ino}`;
+    } catch {
+      return "unknown";
+    }
   };
   const opened = path === ":memory:" ? undefined : identity();
   let lost: Error | undefined;
   const check = () => {
-    if (opened === undefined || lost !== undefined || identity() === opened) return;
+    if (opened === undefined || opened === "unknown" || lost !== undefined) return;
+    const now = identity();
+    if (now === opened || now === "unknown") return;
     lost = new Error(`STORE_URL: the SQLite file ${path} was deleted or replaced while the bot ran; restart the bot (put a backup back only while it is stopped)`);
     logger?.error({ err: lost }, "the store's file is gone from under it; refusing every read and write until restarted");
   };

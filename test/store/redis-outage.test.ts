@@ -40,6 +40,8 @@ describe("a Redis that goes away", () => {
     await store.payments.save(cashierVirtualAccount("va-outage", {}));
     expect((await fetch(`${receiverUrl}/healthz`)).status).toBe(200);
     await redis.stop();
+    // /healthz answers from a probe at most half a second old.
+    await new Promise((resolve) => setTimeout(resolve, 600));
     const health = await fetch(`${receiverUrl}/healthz`);
     expect(health.status).toBe(503);
     expect(await health.json()).toEqual({ status: "store not answering" });

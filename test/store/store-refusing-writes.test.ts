@@ -52,11 +52,14 @@ describe("a store that refuses writes but still reads", () => {
     expect(await store.payments.get("va-store-full")).toMatchObject({ externalId: "va-store-full" });
     const paid = virtualAccountPaid(payment);
     expect((await postCallback(receiverUrl, "virtual-account-paid", paid)).status).toBe(503);
+    // /healthz answers from a probe at most half a second old.
+    await new Promise((resolve) => setTimeout(resolve, 600));
     const health = await fetch(`${receiverUrl}/healthz`);
     expect(health.status).toBe(503);
     expect(await health.json()).toEqual({ status: "store not answering" });
 
     await admin.configSet("maxmemory", "0");
+    await new Promise((resolve) => setTimeout(resolve, 600));
     expect((await fetch(`${receiverUrl}/healthz`)).status).toBe(200);
     // Palladium's retry of the same callback is recorded now.
     expect((await postCallback(receiverUrl, "virtual-account-paid", paid)).status).toBe(200);
