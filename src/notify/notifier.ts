@@ -411,9 +411,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     try {
       if (n.type === "mark-paid") {
         const outcome = await editToPaid(n);
+        // Before the mark: once the item is done, the list shows the payment where it belongs.
+        await movePaidUp(n);
         await markDelivered([entry.item.id]);
         emit(outcome, { type: n.type });
-        await movePaidUp(n);
       } else {
         await sendText(n.chatId, renderText(n), deps.noticeButtons?.(n, n.chatId));
         await markDelivered([entry.item.id]);

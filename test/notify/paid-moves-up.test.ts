@@ -20,6 +20,8 @@ describe("recent payments", () => {
     for (let i = 0; i < 12; i++) await shop.createVirtualAccount({ amount: 50_000 + i, name: `Pembeli ${String.fromCharCode(65 + i)}`, showPhoto: false });
     const before = await shop.store.payments.listRecent({ limit: 10 });
     expect(before.map((p) => p.externalId)).not.toContain(regular.externalId);
+    // Paid a moment later (a payment's time may come in whole seconds).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
 
     expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${regular.externalId}/pay`)).status).toBe(200);
     await shop.settle();
