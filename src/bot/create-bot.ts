@@ -131,7 +131,15 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
     deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, "update failed");
     // Silence after a press or an answer looks like a bot that took it; the person must know to try again.
     const ctx = error.ctx as BotContext;
-    const say = (key: string) => (typeof ctx.t === "function" ? ctx.t(key) : i18n.t(DEFAULT_LOCALE, key));
+    // The person's language may be what failed to load (it is read from the store): then the default one.
+    const say = (key: string) => {
+      try {
+        if (typeof ctx.t === "function") return ctx.t(key);
+      } catch {
+        // ctx.t exists but has no translator behind it when the i18n middleware failed half-way.
+      }
+      return i18n.t(DEFAULT_LOCALE, key);
+    };
     try {
       await tellItFailed(ctx, say);
     } catch (tellError) {
@@ -156,9 +164,11 @@ async function tellItFailed(ctx: BotContext, say: (key: string) => string): Prom
   }
   const message = ctx.message;
   if (message === undefined || ctx.chat === undefined) return;
-  // In a group: a command for this bot or a reply to it, from the shop's people (a stranger's is theirs to retry).
+  // In a group: a command for this bot, or a reply to it, from someone not known to be a stranger (who they
+  // are is often what failed to be read); a reply only from the shop's known people.
   const command = /^\/\w+(?:@(\w+))?/.exec(message.text ?? "");
   const commandForUs = command !== null && (command[1] === undefined || command[1].toLowerCase() === ctx.me.username.toLowerCase());
-  const meantForBot = inPrivate || ((commandForUs || message.reply_to_message?.from?.id === ctx.me.id) && ctx.role !== undefined && ctx.role !== "stranger");
+  const known = ctx.role === "owner" || ctx.role === "staff";
+  const meantForBot = inPrivate || (commandForUs && ctx.role !== "stranger") || (message.reply_to_message?.from?.id === ctx.me.id && known);
   if (meantForBot) await ctx.reply(say("bot-update-failed"));
 }

@@ -383,8 +383,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
    * marked paid, rather than before the callback's 2xx: it is only the list's order, and the receiver's
    * every write counts. A failure leaves the order as it was.
    */
-  async function movePaidUp(n: MarkPaid): Promise<void> {
-    if (n.externalId === undefined || deps.store === undefined) return;
+  async function movePaidUp(n: Notification): Promise<void> {
+    // A payment of ours that came in (a mark-paid, or a paid notice: a payment with no message to edit has no
+    // mark-paid); not a transfer, and not a payment the bot never made.
+    if ((n.type !== "mark-paid" && n.type !== "payment-received") || n.externalId === undefined || deps.store === undefined) return;
     try {
       await deps.store.payments.movePaid(n.externalId, new Date(n.paidAt));
     } catch (error) {
@@ -409,10 +411,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const chosen = await chosenLocale(entry.notification.chatId);
     const n = chosen === undefined ? entry.notification : { ...entry.notification, locale: chosen };
     try {
+      // Before the send or edit, whatever becomes of it (a group that refuses the edit for good, say): the
+      // list shows the payment where it belongs, and once the item is done it has been moved.
+      await movePaidUp(n);
       if (n.type === "mark-paid") {
         const outcome = await editToPaid(n);
-        // Before the mark: once the item is done, the list shows the payment where it belongs.
-        await movePaidUp(n);
         await markDelivered([entry.item.id]);
         emit(outcome, { type: n.type });
       } else {
@@ -441,6 +444,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
     const ids = claimed.map((p) => p.item.id);
     const only = claimed[0];
+    await Promise.all(claimed.map((p) => movePaidUp(p.notification)));
     const chosen = await chosenLocale(chatId);
     try {
       if (claimed.length === 1 && only !== undefined) {

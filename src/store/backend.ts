@@ -2,7 +2,8 @@ import type { PaymentPatch, PaymentRecord, Store, StoreLogger } from "./types.js
 
 /** Members ordered by a numeric score (a time), for "newest first" lists without scanning a namespace. */
 export interface SortedIndex {
-  add(name: string, member: string, score: number): Promise<void>;
+  /** Sets a member's score; with `onlyHigher`, only raises it (a later write of an older score leaves it). */
+  add(name: string, member: string, score: number, options?: { onlyHigher?: boolean }): Promise<void>;
   remove(name: string, member: string): Promise<void>;
   /** Members by score; `newestFirst` reverses the order. */
   range(name: string, options: { limit: number; newestFirst: boolean }): Promise<string[]>;

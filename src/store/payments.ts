@@ -58,7 +58,11 @@ export function createPaymentRepository(backend: Backend, options: { logger?: St
       const record = await records.get<PaymentRecord>(externalId);
       const at = paidAt.getTime();
       if (record === undefined || record === null || Number.isNaN(at) || at <= scoreOf(record)) return;
-      await Promise.all([backend.index.add(RECENT, externalId, at), backend.index.add(byCreator(record.createdBy), externalId, at)]);
+      // Only up: an older payment's notice handled after a newer one's (a retry, another instance) leaves it.
+      await Promise.all([
+        backend.index.add(RECENT, externalId, at, { onlyHigher: true }),
+        backend.index.add(byCreator(record.createdBy), externalId, at, { onlyHigher: true }),
+      ]);
     },
     async listRecent({ limit, createdBy }) {
       if (limit <= 0) return [];

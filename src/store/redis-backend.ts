@@ -388,8 +388,8 @@ export async function createRedisBackend(
     applyOnce,
     updateRecord,
     index: {
-      async add(name, member, score) {
-        await client.zAdd(`${prefix}:index:${name}`, { score, value: member });
+      async add(name, member, score, options = {}) {
+        await client.zAdd(`${prefix}:index:${name}`, { score, value: member }, options.onlyHigher === true ? { GT: true } : undefined);
       },
       async remove(name, member) {
         await client.zRem(`${prefix}:index:${name}`, member);

@@ -355,10 +355,10 @@ export async function createSqliteBackend(options: {
     applyOnce,
     updateRecord,
     index: {
-      async add(name, member, score) {
+      async add(name, member, score, options = {}) {
         await writeRows(
           `INSERT INTO pallabot_index(name, member, score) VALUES(?, ?, ?)
-           ON CONFLICT(name, member) DO UPDATE SET score = excluded.score`,
+           ON CONFLICT(name, member) DO UPDATE SET score = ${options.onlyHigher === true ? "MAX(score, excluded.score)" : "excluded.score"}`,
           name,
           member,
           score,

@@ -512,6 +512,8 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
   function editableMessage(p: Params) {
     if (p.inline_message_id !== undefined) throw badRequest("inline messages are not supported by the local Bot API");
     const state = chatFromParam(p.chat_id);
+    // A chat the bot was removed from (or blocked in) refuses every call, edits included.
+    assertCanPost(state);
     const id = intParam(p, "message_id");
     if (id === undefined) throw badRequest("message identifier is not specified");
     const stored = state.messages.get(id);

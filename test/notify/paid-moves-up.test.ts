@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CASHIER, startShop, type Shop } from "../webhook/shop-harness.js";
+import { CASHIER, OWNER, SHOP_GROUP, startShop, type Shop } from "../webhook/shop-harness.js";
 
 /**
  * "Pak Langganan says he just paid into his usual VA." The cashier opens recent payments: the one paid a
@@ -29,5 +29,19 @@ describe("recent payments", () => {
       expect(list[0]).toMatchObject({ externalId: regular.externalId, status: "paid" });
       expect(list).toHaveLength(10);
     }
+  });
+
+  it("move it up also when its message cannot be marked paid (the bot was removed from the group it was made in) or it has none", async () => {
+    const inGroup = await shop.createVirtualAccount({ amount: 300_000, name: "Bu Warung", isSingleUse: false, chatId: SHOP_GROUP });
+    const noMessage = await shop.createVirtualAccount({ amount: 90_000, name: "Pak Tanpa Pesan", showPhoto: false });
+    for (let i = 0; i < 12; i++) await shop.createVirtualAccount({ amount: 60_000 + i, name: `Tamu ${String.fromCharCode(65 + i)}`, showPhoto: false });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    shop.telegram.removeBotFromGroup({ id: SHOP_GROUP, type: "supergroup", title: "Toko Maju Jaya" }, OWNER);
+    for (const va of [noMessage, inGroup]) {
+      expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`)).status).toBe(200);
+      await shop.settle();
+    }
+    const top = (await shop.store.payments.listRecent({ limit: 2 })).map((p) => p.externalId);
+    expect(top).toEqual([inGroup.externalId, noMessage.externalId]);
   });
 });
