@@ -298,7 +298,9 @@ export function renderDigest(i18n: Translator, locale: string, payments: readonl
       time: time(p.paidAt, locale),
     });
     // Seven payments into one multi-use VA would otherwise read as seven copies of one line.
-    return p.reusable === undefined ? told : `${told} · ${i18n.t(locale, "notify-digest-reusable", { count: p.reusable.count })}`;
+    const numbered = p.reusable === undefined ? told : `${told} · ${i18n.t(locale, "notify-digest-reusable", { count: p.reusable.count })}`;
+    // In a digest that mixes an owner's own payments with forwarded ones, they must tell which customers were whose.
+    return p.forwarded === true ? `${numbered} ↪️` : numbered;
   };
   const forwarded = payments.filter((p) => p.forwarded === true).length;
   const footer = forwarded === 0 ? undefined : i18n.t(locale, "notify-digest-forwarded", { count: forwarded, all: forwarded === payments.length ? "yes" : "no" });

@@ -31,6 +31,16 @@ describe("a backlog digest with a short payment in it", () => {
   });
 });
 
+describe("a digest to an owner that mixes their own payments with forwarded ones", () => {
+  it("marks each forwarded line, and says once why those came", () => {
+    const payments = [received(70_000, undefined, "Siti"), { ...received(40_000, undefined, "Budi"), forwarded: true }];
+    const lines = plain(renderDigest(i18n, "id", payments)).split("\n");
+    expect(lines.find((l) => l.includes("Siti"))).not.toContain("↪️");
+    expect(lines.find((l) => l.includes("Budi"))?.endsWith("↪️")).toBe(true);
+    expect(lines.at(-1)).toBe("↪️ 1 di antaranya dikirim ke Anda karena Telegram menolak chat tujuannya (bot dikeluarkan dari grup, atau diblokir kasir).");
+  });
+});
+
 describe("a backlog digest of payments into one multi-use VA", () => {
   it("numbers each payment instead of listing the same line again and again", () => {
     const payments = [1, 2, 3].map((count) => ({ ...received(25_000, undefined, "Bu Tini"), reusable: { count, total: 25_000 * count } }));
