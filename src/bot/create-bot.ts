@@ -127,6 +127,8 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
   bot.use(expiredButtonsFeature());
   bot.use(notUnderstoodFeature());
 
+  // Kept in memory: when updates fail, the store is often what fails, and it cannot keep this either.
+  const groupAdvice = onceAMinutePerPerson();
   bot.catch(async (error) => {
     deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, "update failed");
     // Silence after a press or an answer looks like a bot that took it; the person must know to try again.
@@ -141,7 +143,7 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
       return i18n.t(DEFAULT_LOCALE, key);
     };
     try {
-      await tellItFailed(ctx, say);
+      await tellItFailed(ctx, say, groupAdvice);
     } catch (tellError) {
       deps.logger.warn({ err: tellError, updateId: ctx.update.update_id }, "could not tell the person that their update failed");
     }
@@ -155,7 +157,7 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
  * then the alert is not shown); a message is answered in private, and in a group only when it was meant for
  * the bot (a command or a reply to it), so the group's own chat never draws it.
  */
-async function tellItFailed(ctx: BotContext, say: (key: string) => string): Promise<void> {
+async function tellItFailed(ctx: BotContext, say: (key: string) => string, groupAdvice: (chatId: number, userId: number) => boolean): Promise<void> {
   const inPrivate = ctx.chat?.type === "private";
   if (ctx.callbackQuery !== undefined) {
     await ctx.answerCallbackQuery({ text: say("bot-update-failed-short"), show_alert: true });
@@ -164,11 +166,29 @@ async function tellItFailed(ctx: BotContext, say: (key: string) => string): Prom
   }
   const message = ctx.message;
   if (message === undefined || ctx.chat === undefined) return;
-  // In a group: a command for this bot, or a reply to it, from someone not known to be a stranger (who they
-  // are is often what failed to be read); a reply only from the shop's known people.
+  if (inPrivate) {
+    await ctx.reply(say("bot-update-failed"));
+    return;
+  }
+  // In a group: a command for this bot, or a reply to it (how answers come there), from someone not known to
+  // be a stranger (who they are is often what failed to be read), once a minute per person: the group's
+  // Telegram allowance is the paid notices', and a stranger's once-a-day limit lives in the failing store.
   const command = /^\/\w+(?:@(\w+))?/.exec(message.text ?? "");
   const commandForUs = command !== null && (command[1] === undefined || command[1].toLowerCase() === ctx.me.username.toLowerCase());
-  const known = ctx.role === "owner" || ctx.role === "staff";
-  const meantForBot = inPrivate || (commandForUs && ctx.role !== "stranger") || (message.reply_to_message?.from?.id === ctx.me.id && known);
-  if (meantForBot) await ctx.reply(say("bot-update-failed"));
+  const meantForBot = commandForUs || message.reply_to_message?.from?.id === ctx.me.id;
+  if (meantForBot && ctx.role !== "stranger" && groupAdvice(ctx.chat.id, ctx.from?.id ?? 0)) await ctx.reply(say("bot-update-failed"));
+}
+
+/** True at most once a minute for each person in each chat; forgets people after that minute. */
+function onceAMinutePerPerson(): (chatId: number, userId: number) => boolean {
+  const toldAt = new Map<string, number>();
+  return (chatId, userId) => {
+    const now = Date.now();
+    if (toldAt.size > 1_000) for (const [key, at] of toldAt) if (now - at >= 60_000) toldAt.delete(key);
+    const key = `${chatId}:${userId}`;
+    const last = toldAt.get(key);
+    if (last !== undefined && now - last < 60_000) return false;
+    toldAt.set(key, now);
+    return true;
+  };
 }

@@ -29,9 +29,11 @@ export function createPaymentRepository(backend: Backend, options: { logger?: St
       // Added again for one already recorded: a save cut off between the record and its index entries left
       // it out of the lists (adding is idempotent).
       const storedScore = scoreOf(stored);
+      // One recorded before keeps its place if it moved up since (paid: see movePaid).
+      const options = { onlyHigher: previous !== undefined };
       await Promise.all([
-        backend.index.add(RECENT, stored.externalId, storedScore),
-        backend.index.add(byCreator(stored.createdBy), stored.externalId, storedScore),
+        backend.index.add(RECENT, stored.externalId, storedScore, options),
+        backend.index.add(byCreator(stored.createdBy), stored.externalId, storedScore, options),
       ]);
       return stored;
     },

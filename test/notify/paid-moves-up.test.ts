@@ -29,6 +29,9 @@ describe("recent payments", () => {
       expect(list[0]).toMatchObject({ externalId: regular.externalId, status: "paid" });
       expect(list).toHaveLength(10);
     }
+    // Saved again (its message shown again after a restart cut the first showing short): it keeps its place.
+    await shop.store.payments.save(regular);
+    expect((await shop.store.payments.listRecent({ limit: 1 }))[0]?.externalId).toBe(regular.externalId);
   });
 
   it("move it up also when its message cannot be marked paid (the bot was removed from the group it was made in) or it has none", async () => {
