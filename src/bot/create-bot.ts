@@ -23,6 +23,7 @@ import { startFeature } from "./features/start.js";
 import { virtualAccountFeature } from "./features/virtual-account.js";
 import { recipientLanguage, userSessionKey } from "./recipient-language.js";
 import { keyvStorageAdapter } from "./storage-adapter.js";
+import { ANOTHER_BOTS, leadingCommand } from "./leading-command.js";
 
 /**
  * Bump when a flow's steps change: state saved by the old code is then dropped instead of replayed wrongly.
@@ -173,9 +174,8 @@ async function tellItFailed(ctx: BotContext, say: (key: string) => string, group
   // In a group: a command for this bot, or a reply to it (how answers come there), from someone not known to
   // be a stranger (who they are is often what failed to be read), once a minute per person: the group's
   // Telegram allowance is the paid notices', and a stranger's once-a-day limit lives in the failing store.
-  const command = /^\/\w+(?:@(\w+))?/.exec(message.text ?? "");
-  const commandForUs = command !== null && (command[1] === undefined || command[1].toLowerCase() === ctx.me.username.toLowerCase());
-  const meantForBot = commandForUs || message.reply_to_message?.from?.id === ctx.me.id;
+  const command = leadingCommand(message.text, ctx.me.username);
+  const meantForBot = (command !== undefined && command !== ANOTHER_BOTS) || message.reply_to_message?.from?.id === ctx.me.id;
   if (meantForBot && ctx.role !== "stranger" && groupAdvice(ctx.chat.id, ctx.from?.id ?? 0)) await ctx.reply(say("bot-update-failed"));
 }
 

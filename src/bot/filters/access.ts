@@ -1,6 +1,7 @@
 import type { Context, MiddlewareFn } from "grammy";
 import type { Store } from "../../store/types.js";
 import type { BotContext, Role } from "../context.js";
+import { ANOTHER_BOTS, leadingCommand } from "../leading-command.js";
 
 export async function resolveRole(userId: number, deps: { ownerIds: readonly number[]; store: Store }): Promise<Role> {
   if (deps.ownerIds.includes(userId)) return "owner";
@@ -13,10 +14,9 @@ export const INVITE_PAYLOAD = /^inv_([A-Za-z0-9_-]{8,64})$/;
 export function isInviteStart(ctx: Context): boolean {
   if (ctx.chat?.type !== "private") return false;
   const text = ctx.message?.text ?? "";
-  const m = /^\/start(?:@(\w+))?\s+(\S+)$/.exec(text);
+  const m = /^\/start(?:@\w+)?\s+(\S+)$/.exec(text);
   // "/start@OtherBot ..." is another bot's command: grammY's command("start") would not take it either.
-  const forUs = m?.[1] === undefined || m[1].toLowerCase() === ctx.me.username.toLowerCase();
-  return m !== null && forUs && INVITE_PAYLOAD.test(m[2] ?? "");
+  return m !== null && leadingCommand(text, ctx.me.username) === "start" && INVITE_PAYLOAD.test(m[1] ?? "");
 }
 
 /** How long a stranger who addresses the bot in a group is not answered again there. */
@@ -59,10 +59,8 @@ export function accessGate(deps: { ownerIds: readonly number[]; store: Store }):
  * with silence: a command for this bot is answered with how to send it as oneself, once a day per group.
  */
 async function answerUnknownSender(ctx: BotContext, store: Store): Promise<void> {
-  const text = ctx.message?.text ?? "";
-  const command = /^\/\w+(?:@(\w+))?/.exec(text);
-  if (command === null || ctx.chat === undefined) return;
-  if (command[1] !== undefined && command[1].toLowerCase() !== ctx.me.username.toLowerCase()) return;
+  const command = leadingCommand(ctx.message?.text, ctx.me.username);
+  if (command === undefined || command === ANOTHER_BOTS || ctx.chat === undefined) return;
   if (!(await store.atomic.setIfAbsent(`anonymous-answered:${ctx.chat.id}`, "1", STRANGER_QUIET_MS))) return;
   await ctx.reply(ctx.t("bot-access-anonymous"));
 }

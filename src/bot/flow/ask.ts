@@ -3,6 +3,7 @@ import { checkCustomerName, type InvalidReason } from "../../domain/validation.j
 import type { Flow, FlowContext } from "../context.js";
 import { escapeHtml, quoteTyped } from "../html.js";
 import { choiceKeyboard } from "../keyboards/choices.js";
+import { ANOTHER_BOTS, leadingCommand } from "../leading-command.js";
 import { MENU } from "../keyboards/main-menu.js";
 
 /**
@@ -65,18 +66,8 @@ const CHANGE_OF_MIND_COMMANDS: ReadonlySet<string> = new Set([
   ...OWNER_ONLY_COMMANDS,
 ]);
 
-/**
- * "/kirimdana@toko_wati_bot 5" -> "kirimdana", read as grammY's command() reads it (case kept: "/VA" is no
- * command of ours, so it must not end a flow that nothing else then picks up). A command for another bot
- * ("/start@KasirHelperBot") is `elsewhere`.
- */
-function commandOf(ctx: FlowContext): string | undefined {
-  const match = /^\/([A-Za-z0-9_]+)(?:@(\w+))?/.exec(ctx.message?.text ?? "");
-  if (match === null) return undefined;
-  const addressee = match[2];
-  return addressee === undefined || addressee.toLowerCase() === ctx.me.username.toLowerCase() ? match[1] : ELSEWHERE;
-}
-const ELSEWHERE = "@elsewhere";
+/** Case kept: "/VA" is no command of ours, so it must not end a flow that nothing else then picks up. */
+const commandOf = (ctx: FlowContext) => leadingCommand(ctx.message?.text, ctx.me.username);
 
 /**
  * What a person sends: text, media, a contact, a poll... A message with none of these is Telegram's own
@@ -174,7 +165,7 @@ export async function waitInFlow(flow: Flow, nonce: string, options: WaitOptions
   const data = ctx.callbackQuery?.data;
   const command = commandOf(ctx);
   // A command for another bot, or what answers no question (see mayAnswer): passed on, and the flow waits on.
-  if (command === ELSEWHERE || (command === undefined && !mayAnswer(ctx, options.questions))) await flow.skip({ next: true });
+  if (command === ANOTHER_BOTS || (command === undefined && !mayAnswer(ctx, options.questions))) await flow.skip({ next: true });
   if (asksFor(ctx, LOOK_UP_COMMANDS, LOOK_UP_BUTTONS)) await flow.skip({ next: true });
   if (asksForAToolRefusedHere(ctx)) await flow.skip({ next: true });
   if (await asksForAnotherRolesTool(flow, ctx)) await flow.skip({ next: true });
