@@ -128,7 +128,6 @@ export interface DeskOptions {
 const DRAFT_KEPT_MS = 2 * 24 * 3600_000;
 const CLAIM_KEPT_MS = DRAFT_KEPT_MS;
 
-
 export const confirmKey = (externalId: string) => `disburse:confirm:${externalId}`;
 const retryKey = (externalId: string, attempt: number) => `disburse:retry:${externalId}:${attempt}`;
 /** Who concluded an attempt, and how: written once, by the send or by the watch. */
@@ -612,14 +611,14 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
         if (takenAgainToday !== undefined && onlyRequest) await allowance.undoAgainToday(draft.externalId, takenAgainToday.replaced);
         return landed(draft, undefined, messageId);
       }
-      // A refusal proves nothing exists only if no earlier request for this draft could have got through:
-      // the client's own retries (attempts > 1) and the owner's "try again" (retries > 0) follow requests
-      // whose answer was lost, and one of those may have created the transfer. Then the money may be on its
-      // way, so the reservation stays and the owner hears it is not known yet.
-      const earlierMayHaveLanded = draft.retries > 0 || (error instanceof GatewayError && (error.details.attempts ?? 1) > 1);
-      // A clear refusal (a refused field or key, a first request's 429 or redirect) proves nothing was made.
-      const thisMayHaveLanded = !(error instanceof GatewayError) || mayHaveMade({ code: error.code, httpStatus: error.details.httpStatus, attempts: error.details.attempts });
-      if (!thisMayHaveLanded && !earlierMayHaveLanded) {
+      // A clear refusal (a refused field or key, a first request's 4xx) proves nothing was made, and only if no
+      // earlier request for this draft could have got through: the client's own retries (mayHaveMade counts
+      // them) and the owner's "try again" (retries > 0) follow requests whose answer was lost, and one of those
+      // may have created the transfer. Then the money may be on its way, so the reservation stays and the
+      // owner hears it is not known yet.
+      const mayHaveLanded =
+        draft.retries > 0 || !(error instanceof GatewayError) || mayHaveMade({ code: error.code, httpStatus: error.details.httpStatus, attempts: error.details.attempts });
+      if (!mayHaveLanded) {
         if (!(await conclude(draft, "refused"))) return { kind: "overdue" };
         const details = error instanceof GatewayError ? error.details : {};
         return { kind: "refused", code, gatewayMessage: details.gatewayMessage, reason: details.reason };

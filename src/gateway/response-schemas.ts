@@ -23,9 +23,9 @@ const flag = z.union([
 const text = z.string().min(1).max(256);
 /**
  * What the bot keeps or checks is read as it is written in callbacks too (gateways drift): an id as digits,
- * a code in any case, a number with the spaces or dashes it is shown with (but as a string: see digitsShown). What it never uses (a status,
- * the name echoed back) may be missing: a VA the gateway made must not be refused over it, or every "try
- * again" meets the same refusal and a new try makes another VA nobody can pay.
+ * a code in any case, a number with the spaces or dashes it is shown with (but as a string: see digitsShown).
+ * What it never uses (a status, the name echoed back) may be missing: a VA the gateway made must not be
+ * refused over it, or every "try again" meets the same refusal and a new try makes another VA nobody can pay.
  */
 const gatewayId = z.union([text, z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)]);
 const upperCase = <T extends string>(values: readonly T[]) =>

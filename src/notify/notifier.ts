@@ -379,9 +379,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   }
 
   /**
-   * Where the payment now shows in "recent payments": at the time it was paid. Done here, with its message
-   * marked paid, rather than before the callback's 2xx: it is only the list's order, and the receiver's
-   * every write counts. A failure leaves the order as it was.
+   * Where the payment now shows in "recent payments": at the time it was paid. Done here, as its notices are
+   * handled, rather than before the callback's 2xx: it is only the list's order, and the receiver's every
+   * write counts. A failure leaves the order as it was.
    */
   async function movePaidUp(n: Notification): Promise<void> {
     // A payment of ours that came in (a mark-paid, or a paid notice: a payment with no message to edit has no

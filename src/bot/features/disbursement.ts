@@ -273,7 +273,8 @@ function outcomeText(ctx: BotContext, draft: DisbursementDraft, outcome: SendOut
     case "refused":
       if (outcome.code === "BAD_KEY") return ctx.t("disburse-refused-bad-key");
       if (outcome.code === "VALIDATION") return ctx.t("disburse-refused-validation", { message: escapeHtml(outcome.gatewayMessage ?? "-") });
-      // Turned away before anything was made: too many requests (429), or an answer that was no answer (a redirect).
+      // Turned away before anything was made: too many requests (429), or a 4xx that was not the gateway's own
+      // answer (a firewall's page).
       if (outcome.code === "UNAVAILABLE" || outcome.code === "UNEXPECTED_RESPONSE") return ctx.t("disburse-refused-busy");
       return ctx.t("disburse-refused-invalid-input", { reason: escapeHtml(outcome.reason ?? outcome.code) });
     case "uncertain":

@@ -43,7 +43,6 @@ function attemptFailure(error: unknown): Attempt {
   return { ok: false, code: "UNKNOWN" };
 }
 
-
 /**
  * `recordedHere`, for a 409 DUPLICATE_EXTERNAL_ID: whether the payment with our external_id is in the store.
  * Only then is "check recent payments" true (another press of the same summary made and recorded it). A 409
