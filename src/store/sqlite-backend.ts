@@ -86,7 +86,7 @@ export async function createSqliteBackend(options: {
   } catch (error) {
     // A folder the bot's user may not write (a Docker volume owned by root, say): the setting and the file,
     // in one line, instead of SQLite's "unable to open database file" and a stack.
-    const reason = (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
+    const reason = sqliteReason(error);
     throw new StartError("store_unreachable", "STORE_URL", `STORE_URL: cannot open the SQLite file ${path} (${reason}); check that the folder exists or can be made, and that this user may write it`, { cause: error });
   }
   const nowMs = () => options.now().getTime();
@@ -335,7 +335,7 @@ export async function createSqliteBackend(options: {
     await sweep();
   } catch (error) {
     await worker.close().catch(() => undefined);
-    const reason = (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
+    const reason = sqliteReason(error);
     // Locked: another process holds the file (an old container still running on the same volume, say).
     const advice = /BUSY|LOCKED/.test(reason) ? "another process has it open; stop that one first" : "check that this user may write it, and its folder";
     throw new StartError("store_unreachable", "STORE_URL", `STORE_URL: cannot write the SQLite file ${path} (${reason}); ${advice}`, { cause: error });
@@ -388,6 +388,11 @@ export async function createSqliteBackend(options: {
       await worker.close();
     },
   };
+}
+
+/** What SQLite said, for a start error: its code ("SQLITE_READONLY") when it gave one, else its message. */
+function sqliteReason(error: unknown): string {
+  return (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** How often the shop's file is checked to be the one the store opened. */

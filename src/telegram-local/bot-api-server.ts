@@ -833,17 +833,12 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
     if (replyToId !== undefined && !replyTo) {
       throw new Error(`sendText: no message ${replyToId} in chat ${chat.id} to reply to`);
     }
-    const message = {
-      message_id: state.nextMessageId++,
-      from: userShape(from),
-      chat: state.chat,
-      date: unixNow(),
+    const message = keepHumanMessage(state, from, {
       ...(opts.threadId !== undefined ? { message_thread_id: opts.threadId, is_topic_message: true } : {}),
       text,
       ...(entities.length > 0 ? { entities } : {}),
       ...(replyTo ? { reply_to_message: replyTo.message } : {}),
-    } as Message;
-    state.messages.set(message.message_id, { message, fromBot: false });
+    } as Partial<Message>);
     return inject({ message } as Omit<Update, "update_id">, reachesBot(state, text, entities, replyTo?.fromBot === true));
   }
 
@@ -929,9 +924,15 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
 
   /** A service message in a chat (someone joined, the group moved), handed to the bot while it is in the chat. */
   function postServiceMessage(state: ChatState, by: TelegramUser, field: Partial<Message>): Update {
-    const message = { message_id: state.nextMessageId++, from: userShape(by), chat: state.chat, date: unixNow(), ...field } as Message;
-    state.messages.set(message.message_id, { message, fromBot: false });
+    const message = keepHumanMessage(state, by, field);
     return inject({ message } as Omit<Update, "update_id">, state.botStatus !== "left" && state.botStatus !== "kicked");
+  }
+
+  /** A message someone (not the bot) posts in a chat, with the next id, kept in the chat's history. */
+  function keepHumanMessage(state: ChatState, from: TelegramUser, fields: Partial<Message>): Message {
+    const message = { message_id: state.nextMessageId++, from: userShape(from), chat: state.chat, date: unixNow(), ...fields } as Message;
+    state.messages.set(message.message_id, { message, fromBot: false });
+    return message;
   }
 
   function removeBotFromGroup(chat: ChatRef, by: TelegramUser): Update {
@@ -1017,8 +1018,7 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
     const state = ensureChat(chat);
     rememberMember(state, from);
     if (state.chat.type === "private") state.botStatus = "member";
-    const message = { message_id: state.nextMessageId++, from: userShape(from), chat: state.chat, date: unixNow(), ...fields } as Message;
-    state.messages.set(message.message_id, { message, fromBot: false });
+    const message = keepHumanMessage(state, from, fields);
     const text = message.text ?? "";
     const carriesContent = "text" in message || "photo" in message || "caption" in message;
     const delivered = !carriesContent ? state.botStatus !== "left" && state.botStatus !== "kicked" : reachesBot(state, text, commandEntities(text), false);
