@@ -28,12 +28,13 @@ export async function startRedisServer(): Promise<RunningRedis> {
       { stdio: ["ignore", "ignore", "pipe"] },
     );
     let stderr = "";
+    let spawnError: unknown;
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => {
       child.once("exit", (code) => resolve(code));
       // e.g. ENOENT when redis-server is not installed: there will be no "exit".
       child.once("error", (error) => {
-        lastError = error;
+        spawnError = error;
         resolve(null);
       });
     });
@@ -48,7 +49,8 @@ export async function startRedisServer(): Promise<RunningRedis> {
         },
       };
     } catch (error) {
-      lastError = stderr === "" ? error : new Error(`${String(error)}: ${stderr.trim()}`);
+      // "not found" (ENOENT) says more than "exited at start", which is how waitForPong sees it.
+      lastError = spawnError ?? (stderr === "" ? error : new Error(`${String(error)}: ${stderr.trim()}`));
       await stopChild(child, exited);
       rmSync(dir, { recursive: true, force: true });
     }
