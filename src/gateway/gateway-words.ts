@@ -5,7 +5,9 @@ import { createSecretList, type SecretList } from "../logger.js";
  * proxy in front of it may echo what it was sent, Authorization header included, so every word that
  * leaves the client is first scrubbed of the API key and the process's other secrets (by value, with the
  * logger's SecretList: as written, JSON-escaped and URL-encoded) and of anything shaped like a credential
- * ("Bearer <token>", "Basic <token>").
+ * ("Bearer <token>", "Basic <token>"). A gateway may also quote only part of the key ("key pallapi_live_ab…
+ * invalid") or the header base64-encoded: any run of token characters holding 8 characters of the key in a row,
+ * as written or once base64-decoded, goes whole.
  */
 
 // A token after the scheme: at least 8 token characters, and either a digit or token punctuation in it, or
@@ -16,13 +18,37 @@ function looksLikeToken(token: string): boolean {
   return /[0-9._~+/=-]/.test(token) || token.length >= 20;
 }
 
+/** Eight characters of the key in a row are taken for the key: shorter runs match ordinary words and ids. */
+const FRAGMENT = 8;
+const TOKEN_RUN = /[A-Za-z0-9._~+/=-]{8,}/g;
+const BASE64 = /^[A-Za-z0-9+/_-]{12,}={0,2}$/;
+
+function keyFragments(apiKey: string): Set<string> {
+  const fragments = new Set<string>();
+  const key = apiKey.toLowerCase();
+  for (let i = 0; i + FRAGMENT <= key.length; i++) fragments.add(key.slice(i, i + FRAGMENT));
+  return fragments;
+}
+
+function holdsFragment(text: string, fragments: ReadonlySet<string>): boolean {
+  const lower = text.toLowerCase();
+  for (let i = 0; i + FRAGMENT <= lower.length; i++) if (fragments.has(lower.slice(i, i + FRAGMENT))) return true;
+  return false;
+}
+
+function carriesKey(run: string, fragments: ReadonlySet<string>): boolean {
+  return holdsFragment(run, fragments) || (BASE64.test(run) && holdsFragment(Buffer.from(run, "base64").toString("latin1"), fragments));
+}
+
 export type ScrubGatewayWords = (text: string) => string;
 
 /** `otherSecrets`: the process's other secrets (bot token, callback token, …): a gateway may echo those too. */
 export function gatewayWordsScrubber(apiKey: string, otherSecrets?: Pick<SecretList, "scrub">): ScrubGatewayWords {
   const secrets = createSecretList([apiKey]);
+  const fragments = keyFragments(apiKey);
   return (text) =>
     secrets
       .scrub(otherSecrets?.scrub(text) ?? text)
+      .replace(TOKEN_RUN, (run) => (carriesKey(run, fragments) ? "[REDACTED]" : run))
       .replace(CREDENTIAL, (whole, scheme: string, gap: string, token: string) => (looksLikeToken(token) ? `${scheme}${gap}[REDACTED]` : whole));
 }

@@ -99,6 +99,20 @@ describe("the gateway's own words reach the cashier without the merchant's secre
     expect(error.details.gatewayMessage).toBe("upstream said: authorization: Basic [REDACTED] and bearer [REDACTED] then stopped");
   });
 
+  it("part of the key, or the header base64-encoded, is hidden as the whole key is; the order's own words stay", async () => {
+    const gateway = await echoingGateway(400, (auth) => ({
+      error_code: "API_VALIDATION_ERROR",
+      message: `key ${KEY.slice(0, 30)}... invalid for order-echo; auth was ${Buffer.from(auth).toString("base64")}; tail ${KEY.slice(-10).toUpperCase()}`,
+    }));
+    const client = createGatewayClient({ baseUrl: `${gateway.url}/api/v2`, apiKey: KEY });
+    const error = await failure(client.createVirtualAccount(order));
+    expect(error.code).toBe("VALIDATION");
+    expect(everyWordOf(error)).not.toContain("REVIEWKEY");
+    expect(everyWordOf(error)).not.toContain(Buffer.from(`Bearer ${KEY}`).toString("base64").slice(0, 12));
+    expect(everyWordOf(error).toLowerCase()).not.toContain(KEY.slice(-10).toLowerCase());
+    expect(error.details.gatewayMessage).toBe("key [REDACTED] invalid for order-echo; auth was [REDACTED]; tail [REDACTED]");
+  });
+
   it("ordinary words after Basic or Bearer are left as the gateway wrote them", async () => {
     const words = "Basic information required; Bearer token missing";
     const gateway = await echoingGateway(400, () => ({ error_code: "API_VALIDATION_ERROR", message: words }));
