@@ -65,6 +65,15 @@ export function createSecretList(initial: readonly (string | undefined)[] = []):
 }
 
 /**
+ * Text from outside (a proxy's description quoting the request's path, a fetch error naming its URL) with
+ * anything shaped like a bot token (the bot's id, a colon, its secret) taken out. For text that is cut short
+ * before it is logged: half a token is no longer the value the logger scrubs.
+ */
+export function hideBotTokens(text: string): string {
+  return text.replace(/\d{5,}:[A-Za-z0-9_-]{6,}/g, "[REDACTED]");
+}
+
+/**
  * JSON logs (pino) that never carry a secret. Field redaction catches the obvious places; scrubbing the
  * final line by value catches the rest (a bot token inside a grammY error's URL, an API key echoed in an
  * upstream error message).

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { GrammyError, HttpError, type Api } from "grammy";
-import type { Logger } from "./logger.js";
+import { hideBotTokens, type Logger } from "./logger.js";
 import { StartError } from "./start-error.js";
 
 /**
@@ -89,7 +89,7 @@ export function telegramAtStart(options: {
 
 /** What went wrong, in a few words: a code or Telegram's own description, never a message with the URL in it. */
 function reasonOf(error: GrammyError | HttpError): string {
-  if (error instanceof GrammyError) return `${error.error_code} ${error.description.replace(/\s+/g, " ").slice(0, 120)}`;
+  if (error instanceof GrammyError) return `${error.error_code} ${hideBotTokens(error.description).replace(/\s+/g, " ").slice(0, 120)}`;
   const cause = error.error as { code?: unknown; type?: unknown; name?: unknown } | undefined;
   if (typeof cause?.code === "string") return cause.code;
   // node-fetch: a body that is not JSON, e.g. a proxy's HTML error page.

@@ -1,5 +1,5 @@
 import type { Transformer } from "grammy";
-import type { Logger } from "../logger.js";
+import { hideBotTokens, type Logger } from "../logger.js";
 
 /** While Telegram stays out of reach, at most one warning per this long. */
 const WARN_EVERY_MS = 60_000;
@@ -23,7 +23,7 @@ export function watchTelegramReachability(logger: Logger, now: () => number = Da
       else recovered();
       return response;
     } catch (error) {
-      if (signal?.aborted !== true) failed(error instanceof Error ? error.message.split("\n")[0]?.slice(0, 120) ?? error.name : String(error));
+      if (signal?.aborted !== true) failed(error instanceof Error ? hideBotTokens(error.message.split("\n")[0] ?? "").slice(0, 120) || error.name : String(error));
       throw error;
     }
   };

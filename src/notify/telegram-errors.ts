@@ -1,4 +1,5 @@
 import { GrammyError } from "grammy";
+import { hideBotTokens } from "../logger.js";
 
 /** What the notifier does about a failed Bot API call. */
 export type SendFailure =
@@ -37,7 +38,7 @@ export function classifySendFailure(error: unknown): SendFailure {
   }
   // HttpError (network, abort on our timeout) and anything unexpected: the message may or may not have
   // gone out, but a lost "paid" message is worse than a rare repeat, so it is retried.
-  return { kind: "transient", description: error instanceof Error ? error.message.slice(0, 200) : "unknown error" };
+  return { kind: "transient", description: error instanceof Error ? hideBotTokens(error.message).slice(0, 200) : "unknown error" };
 }
 
 /**

@@ -56,11 +56,11 @@ async function startAgainst(apiRoot: string, deadlineMs = DEADLINE_MS) {
   return { outcome, text, lines };
 }
 
-/** A "Telegram" behind a proxy that answers every call 502 with an HTML page. */
-async function htmlBadGateway(): Promise<string> {
-  htmlServer = createServer((_req, res) => {
-    res.writeHead(502, { "content-type": "text/html" });
-    res.end("<html><body>502 Bad Gateway</body></html>");
+/** A "Telegram" behind a proxy that answers every call 502 with `body` (given the request's path). */
+async function badGateway(contentType: string, body: (path: string) => string): Promise<string> {
+  htmlServer = createServer((req, res) => {
+    res.writeHead(502, { "content-type": contentType });
+    res.end(body(req.url ?? ""));
   });
   await new Promise<void>((resolve) => htmlServer?.listen(0, "127.0.0.1", resolve));
   const address = htmlServer.address();
@@ -68,10 +68,21 @@ async function htmlBadGateway(): Promise<string> {
   return `http://127.0.0.1:${address.port}`;
 }
 
+const htmlBadGateway = () => badGateway("text/html", () => "<html><body>502 Bad Gateway</body></html>");
+/**
+ * A proxy whose JSON description ends with the request's path, so the token sits where the logged reason
+ * is cut short: a token cut in half is no longer the token the logger scrubs, and half of it was logged.
+ */
+const echoingBadGateway = () =>
+  badGateway("application/json", (path) =>
+    JSON.stringify({ ok: false, error_code: 502, description: `502 Bad Gateway from upstream proxy ${"·".repeat(60)} path=${path}` }),
+  );
+
 describe("starting the bot when Telegram cannot be reached", () => {
   it.each([
     ["nothing listens at TELEGRAM_API_ROOT", async () => `http://127.0.0.1:${await freePort()}`],
     ["Telegram answers 502 with an HTML page", htmlBadGateway],
+    ["a proxy answers 502 quoting the request's path, token and all", echoingBadGateway],
   ])("%s: warns at each try, then fails naming BOT_TOKEN and TELEGRAM_API_ROOT", async (_story, apiRootOf) => {
     const apiRoot = await apiRootOf();
     const { outcome, text, lines } = await startAgainst(apiRoot);
@@ -92,6 +103,9 @@ describe("starting the bot when Telegram cannot be reached", () => {
     expect(lines().some((l) => l.msg === "pallabot started")).toBe(false);
     expect(text()).not.toContain(TOKEN);
     expect(text()).not.toContain("AAbbccddeeffgghhiijjkkllmmnnooppqq_x");
+    // Not even part of it (the bot's id, then the first characters of its secret).
+    expect(text()).not.toContain("123456789:AAbb");
+    expect(error.message).not.toContain("123456789:AAbb");
   });
 
   it("a webhook URL Telegram refuses fails the start at once, naming TELEGRAM_WEBHOOK_URL", async () => {
