@@ -62,8 +62,10 @@ const envSchema = z.object({
   }),
   TELEGRAM_API_ROOT: optionalString.pipe(url("TELEGRAM_API_ROOT").optional()),
   TELEGRAM_WEBHOOK_URL: optionalString.pipe(url("TELEGRAM_WEBHOOK_URL").optional()),
-  TELEGRAM_WEBHOOK_SECRET: optionalString.refine((s) => s === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(s), {
-    message: "TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1 to 256 characters)",
+  // Whoever guesses it can post updates "from" the owner (a transfer included); Telegram takes 1 to 256
+  // characters, but a short one is guessed in seconds.
+  TELEGRAM_WEBHOOK_SECRET: optionalString.refine((s) => s === undefined || /^[A-Za-z0-9_-]{16,256}$/.test(s), {
+    message: "TELEGRAM_WEBHOOK_SECRET must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (or leave it unset: one is derived from BOT_TOKEN)",
   }),
   OWNER_IDS: z
     .string()
@@ -82,12 +84,17 @@ const envSchema = z.object({
     .string()
     .trim()
     .optional()
-    .refine((s) => s === undefined || /^sqlite:\/\/.+$/.test(s) || (/^rediss?:\/\/.+$/.test(s) && parsedUrl(s) !== undefined), {
-      message: "STORE_URL must be sqlite://path/file.sqlite or redis://host:6379",
+    .refine((s) => s === undefined || /^sqlite:\/\/.+$/.test(s) || (/^rediss?:\/\/.+$/.test(s) && isRedisUrl(s)), {
+      message: "STORE_URL must be sqlite://path/file.sqlite or redis://host:6379 (optionally redis://user:password@host:6379/<database number>, with % in the password written %25)",
     }),
   PALLAPI_BASE_URL: url("PALLAPI_BASE_URL").optional(),
-  PALLAPI_KEY: optionalString,
-  PALLAPI_CALLBACK_TOKEN: optionalString,
+  // A real key or token is far longer: a short value is a part copied by mistake, and one under 6 characters
+  // would not even be taken out of the logs. A callback token anyone can guess forges every "paid" notice.
+  PALLAPI_KEY: optionalString.refine((s) => s === undefined || s.length >= 12, "PALLAPI_KEY is too short to be a Palladium key: copy the whole Access Token from the dashboard"),
+  PALLAPI_CALLBACK_TOKEN: optionalString.refine(
+    (s) => s === undefined || s.length >= 16,
+    "PALLAPI_CALLBACK_TOKEN must be at least 16 characters: copy the whole callback token from the Palladium dashboard",
+  ),
   // Below a second nothing could answer in time; above ten minutes a hung gateway holds a cashier for good
   // (and past 2^31-1 ms Node's timer would fire after 1 ms instead).
   PALLAPI_TIMEOUT_MS: digitsToInt("PALLAPI_TIMEOUT_MS")
@@ -173,6 +180,19 @@ export type Config = Readonly<{
 const QA_GATEWAY_HOST = /^qa\./i;
 
 /** The password in a redis:// STORE_URL (redis://user:password@host), for the logger to keep out of its lines. */
+/** A Redis URL the client can use: a host, a database number or nothing after it, and user and password decodable. */
+function isRedisUrl(s: string): boolean {
+  const u = parsedUrl(s);
+  if (u === undefined || u.hostname === "" || !/^\/?(\d+)?$/.test(u.pathname)) return false;
+  try {
+    decodeURIComponent(u.username);
+    decodeURIComponent(u.password);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function storePassword(storeUrl: string): string | undefined {
   if (!/^rediss?:\/\//.test(storeUrl)) return undefined;
   const password = parsedUrl(storeUrl)?.password;

@@ -111,12 +111,29 @@ describe("the configuration an operator gives", () => {
   });
 
   it("refuses a Redis URL that is not one without repeating it, and knows its password to keep out of the logs", () => {
-    const problems = problemsOf({ STORE_URL: "redis://default:Sup3rS3cretPw@127.0.0.1:notaport" });
-    expect(problems).toEqual(["STORE_URL: STORE_URL must be sqlite://path/file.sqlite or redis://host:6379"]);
-    expect(problems.join(" ")).not.toContain("Sup3rS3cretPw");
+    const refused = "STORE_URL: STORE_URL must be sqlite://path/file.sqlite or redis://host:6379 (optionally redis://user:password@host:6379/<database number>, with % in the password written %25)";
+    // A port, a database that is not a number, a password with a bare % (the Redis client threw with a stack).
+    for (const url of ["redis://default:Sup3rS3cretPw@127.0.0.1:notaport", "redis://default:Sup3rS3cretPw@127.0.0.1:6379/notanumber", "redis://default:Sup3r%zzS3cretPw@127.0.0.1:6379"]) {
+      const problems = problemsOf({ STORE_URL: url });
+      expect(problems).toEqual([refused]);
+      expect(problems.join(" ")).not.toContain("S3cretPw");
+    }
+    expect(loadConfig({ STORE_URL: "redis://default:pw@redis.internal:6379/2" }).storeUrl).toBe("redis://default:pw@redis.internal:6379/2");
     expect(storePassword(loadConfig({ STORE_URL: "redis://default:S%40cret-pw@redis.internal:6379" }).storeUrl)).toBe("S@cret-pw");
     expect(storePassword("redis://redis.internal:6379")).toBeUndefined();
     expect(storePassword("sqlite://./data/pallabot.sqlite")).toBeUndefined();
+  });
+
+  it("refuses secrets short enough to guess or copied in part, without repeating them", () => {
+    const problems = problemsOf({ PALLAPI_KEY: "k3y", PALLAPI_CALLBACK_TOKEN: "abc", TELEGRAM_WEBHOOK_SECRET: "a" });
+    expect(problems).toEqual([
+      "TELEGRAM_WEBHOOK_SECRET: TELEGRAM_WEBHOOK_SECRET must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (or leave it unset: one is derived from BOT_TOKEN)",
+      "PALLAPI_KEY: PALLAPI_KEY is too short to be a Palladium key: copy the whole Access Token from the dashboard",
+      "PALLAPI_CALLBACK_TOKEN: PALLAPI_CALLBACK_TOKEN must be at least 16 characters: copy the whole callback token from the Palladium dashboard",
+    ]);
+    expect(problems.join(" ")).not.toContain("k3y");
+    const config = loadConfig({ PALLAPI_KEY: "live_key_0123", PALLAPI_CALLBACK_TOKEN: "cb_token_0123456", TELEGRAM_WEBHOOK_SECRET: "webhook_secret_16" });
+    expect([config.pallapiKey, config.pallapiCallbackToken, config.telegramWebhookSecret]).toEqual(["live_key_0123", "cb_token_0123456", "webhook_secret_16"]);
   });
 
   it("refuses a secret wrapped in quotes (docker's --env-file keeps them), without repeating it", () => {
