@@ -28,7 +28,7 @@ bot-invite-created =
     Send this link to the new cashier. It works once, until { $expiresAt }:
     { $link }
 bot-invite-sent-privately = The invite link was sent to you in a private chat.
-bot-invite-private-chat-closed = The invite link could not be sent to you in a private chat. Open a private chat with this bot and press Start (or unblock it), then ask for the invite again: { $link }
+bot-invite-private-chat-closed = The invite link could not be sent to your private chat. Open a private chat with this bot ({ $link }), press Start (or unblock it), then ask for the invite again.
 bot-invite-accepted = Welcome, { $name }! You are now a cashier of this shop.
 bot-invite-invalid = This invite link has been used or has expired. Ask the shop owner for a new one.
 bot-invite-already-member = You are already registered; you don't need this link.
@@ -93,7 +93,7 @@ bot-single-use-yes = One payment
 bot-single-use-no = Multi-use
 bot-name-empty = The customer's name cannot be empty. Example: Siti Aminah
 bot-name-too-long = The name is too long (at most { $max } characters). Example: Siti Aminah
-bot-name-bad-characters = A name needs letters, and may only contain letters, spaces and . , ' - (no digits or symbols). Example: Siti Aminah
+bot-name-bad-characters = A name may only contain letters, spaces and . , ' - (no digits or other symbols), and needs letters. Example: Siti Aminah
 bot-name-institution = Banks refuse names containing "{ $word }". Type the person's name, e.g. Siti Aminah
 bot-amount-unreadable = I can't read "{ $input }" as an amount. Type rupiah, e.g. 150.000, 150rb or 1,5jt
 bot-amount-not-positive = The amount must be more than zero. Example: 150.000
@@ -119,7 +119,6 @@ bot-summary-alfamart =
     Amount: { $amount }
 bot-confirm-button = ✅ Create now
 bot-abandon-button = ✖ Cancel
-bot-creating = Creating…
 
 ## Gateway trouble
 # Only when the gateway clearly turned the request away (rate limited on the first try): nothing was made.
@@ -147,12 +146,11 @@ bot-gateway-not-as-asked = ⚠️ The payment service created this payment with 
     [amount] an amount
     [bank_code] a bank
     [retail_outlet_name] an outlet
-    [is_single_use] a once/many-times setting
-   *[account_number] an account number
+    [is_single_use] a once/multi-use setting
+   *[other] details
 } other than the one you confirmed. It was not shown or recorded, so do not use it. Press Cancel and create it again, and tell the bot's operator.
 bot-gateway-invalid-input = This data was not accepted: { $reason }
 bot-retry-button = 🔁 Try again
-bot-menu-button = 🏠 Menu
 
 ## The payment message (photo caption, HTML, at most 1024 characters)
 bot-payment-va-title = <b>{ $bank } Virtual Account</b>
@@ -174,10 +172,10 @@ bot-payment-steps-alfamart =
     1. Go to any Alfamart cashier and say you want to pay "Palladium".
     2. Show the payment code above.
     3. Pay { $amount } and keep the receipt.
-bot-payment-qr-note = This QR is not QRIS: it holds only the { $kind ->
-        [code] payment code
-       *[number] VA number
-    } above, to show, forward or for a cashier's scanner.
+bot-payment-qr-note = This QR is <b>not QRIS</b>: it cannot be paid by scanning it in a bank or e-wallet app. It holds only the { $kind ->
+        [code] payment code above, for the Alfamart cashier's scanner
+       *[number] VA number above
+    }.
 bot-payment-expired-at-birth = ⚠️ <b>Do not forward this to the customer.</b> Palladium says this payment expired at { $expiresAt } already, so it cannot be paid. Try creating it again; if it happens again, tell the shop owner (the server's clock or Palladium's time zone may be wrong).
 bot-payment-next = You can forward the QR message above to the customer. Create another?
 

@@ -6,7 +6,7 @@ disburse-menu = 💸 Send money
 
 ## Who may send
 disburse-private-only = For safety, money is sent only in a private chat with the bot. Open @{ $bot } and type /disburse.
-disburse-allowance-used-up = Today's sending limit ({ $limit }) is used up; { $remaining } left. Try again tomorrow (days are counted in WIB).
+disburse-allowance-used-up = Today's sending limit ({ $limit }) is used up; { $remaining } left. Try again tomorrow: the daily limit starts again at 00:00 WIB.
 
 ## Questions
 disburse-ask-bank = 💸 <b>Send money</b> to a bank account. Choose the bank:
@@ -56,7 +56,7 @@ disburse-summary =
 disburse-summary-closed-sent = ➡️ Button used: the answer is below.
 disburse-summary-closed-cancelled = ✖ Cancelled: no money was sent.
 disburse-summary-closed-expired = ⌛ Expired: not sent. Make it again with /disburse if still needed.
-disburse-summary-closed-not-needed = ✖ Not sent: the failed transfer went through after all.
+disburse-summary-closed-not-needed = ✖ Not sent: the earlier transfer (reported failed) went through after all.
 disburse-emails-none = none
 disburse-emails = to { $to }{ $cc }{ $bcc }
 disburse-emails-cc = , cc { $address }
@@ -83,30 +83,32 @@ disburse-again-intro = 🔁 <b>Send again</b> the failed transfer (Ref <code>{ $
 disburse-again-completed = This transfer went through after all (see its latest notice). Nothing more was sent.
 disburse-again-pending = This transfer is still waiting for the bank's answer. Nothing more was sent.
 disburse-again-already = This transfer was already sent again; its news is in this chat. For another transfer, start with /disburse.
-disburse-again-completed-maybe-sent = Not tried again: the failed transfer went through after all. This resend has been unclear since its first attempt, so it may have gone too: check the Palladium dashboard.
+disburse-again-completed-maybe-sent = Not tried again: the first transfer (reported failed) went through after all. This resend has been unclear since its first attempt, so the money <b>may have gone twice</b>: check the Palladium dashboard.
 disburse-again-not-yours = Another owner is sending this transfer again; only they can confirm it.
 
 ## Outcomes
 disburse-cancelled = Cancelled. No money was sent.
 disburse-sent =
-    ✅ The transfer of <b>{ $amount }</b> to { $bank } <code>{ $account }</code> ({ $holder }) was accepted by the payment service and is being processed by the bank. { $told ->
+    ⏳ The transfer of <b>{ $amount }</b> to { $bank } <code>{ $account }</code> ({ $holder }) was accepted by the payment service and is being processed by the bank. { $told ->
         [group] You and the shop group will hear the result.
        *[owner] You will hear the result.
     }
+    Until then, do not tell the recipient the money has arrived.
     Left today: { $remaining }
 disburse-sent-earlier =
-    ✅ The payment service had already accepted this transfer on an earlier attempt; it was not sent again. { $told ->
+    ⏳ The payment service had already accepted this transfer on an earlier attempt; it was not sent again. { $told ->
         [group] You and the shop group will hear the result.
        *[owner] You will hear the result.
     }
+    Until then, do not tell the recipient the money has arrived.
     Left today: { $remaining }
 disburse-over-daily-limit = ⛔ Not sent: above what is left today ({ $remaining }). No money was sent.
-disburse-retry-over-today = ⛔ <b>Not retried.</b> Today's sending limit has { $remaining } left, less than { $amount }. The earlier attempt may have been sent already: check the Palladium dashboard. Press Try again once today's limit has room (tomorrow, say).
+disburse-retry-over-today = ⛔ <b>Not retried.</b> Today's sending limit has { $remaining } left, less than { $amount }. The earlier attempt may have been sent already: check the Palladium dashboard. Press Try again once the daily limit starts again (tomorrow, at 00:00 WIB).
 disburse-over-max = ⛔ Not sent: at most { $max } per transfer. No money was sent.
-disburse-refused-bad-key = ⛔ Not sent: the payment service refused the shop's API key. Ask the bot's operator to check PALLAPI_KEY. Today's limit was given back.
-disburse-refused-validation = ⛔ Not sent: the payment service refused this data ({ $message }). Today's limit was given back.
-disburse-refused-busy = ⛔ Not sent: the payment service turned this request away before handling it (busy, or not reachable the right way). No money left, and today's limit was given back. Try sending it again in a moment.
-disburse-refused-invalid-input = ⛔ Not sent: this data was not accepted ({ $reason }). Today's limit was given back.
+disburse-refused-bad-key = ⛔ Not sent: the payment service refused the shop's API key. Ask the bot's operator to check PALLAPI_KEY. It does not count against today's limit.
+disburse-refused-validation = ⛔ Not sent: the payment service refused this data ({ $message }). It does not count against today's limit.
+disburse-refused-busy = ⛔ Not sent: the payment service turned this request away before handling it (busy, or its connection failed). No money was sent, and it does not count against today's limit. Try sending it again in a moment.
+disburse-refused-invalid-input = ⛔ Not sent: this data was not accepted ({ $reason }). It does not count against today's limit.
 disburse-uncertain = ⚠️ The payment service gave no clear answer, so it is not certain the transfer was made. Press "Try again": the transaction number stays the same, so the money can never be sent twice.
 # The gateway answered with a transfer other than the one confirmed (NOT_AS_ASKED): money may be going elsewhere.
 disburse-not-as-asked = ⚠️ The payment service answered with a transfer whose { $field ->

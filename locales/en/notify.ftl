@@ -89,11 +89,11 @@ notify-disbursement-failed =
     Ref: <code>{ $reference }</code>
 
 notify-disbursement-failed-not-believed =
-    ⚠️ <b>Palladium also reported this transfer as failed</b>
+    ⚠️ <b>This transfer is now reported FAILED, after it was reported sent</b>
     Amount: <b>{ $amount }</b>
     To: { $bank } { $account } ({ $holder })
     Reason: { $reason }
-    The bot keeps it as sent: this report cannot be ordered against the earlier "sent" one (one of them has no time), and the money may have left. Check the Palladium dashboard before sending it again.
+    The bot keeps it as sent, since it cannot tell which report is newer (one of them has no time), and the money may have left. Check the Palladium dashboard before sending it again.
     Time: { $time }
     Ref: <code>{ $reference }</code>
 
@@ -111,12 +111,12 @@ notify-failure-INVALID_DESTINATION = the bank does not know that account number.
 notify-failure-INVALID_ACCOUNT_DETAILS = the account holder's name does not match the bank's records.
 notify-failure-REJECTED_BY_BANK = the receiving bank refused this transfer.
 notify-failure-TEMPORARY_BANK_NETWORK_ERROR = the bank's network is having trouble. Try again later.
-notify-failure-UNKNOWN_BANK_NETWORK_ERROR = the bank's network did not answer. Check the account statement before sending again.
+notify-failure-UNKNOWN_BANK_NETWORK_ERROR = the bank's network returned an unknown error; sending again may not succeed either.
 notify-failure-SWITCHING_NETWORK_ERROR = the interbank network is having trouble. Try again later.
-notify-failure-TRANSFER_ERROR = the gateway could not make the transfer.
-notify-failure-TEMPORARY_TRANSFER_ERROR = the gateway has a temporary problem. Try again later.
+notify-failure-TRANSFER_ERROR = the payment service could not make the transfer.
+notify-failure-TEMPORARY_TRANSFER_ERROR = the payment service has a temporary problem. Try again later.
 notify-failure-other = the transfer was refused (code { $code }).
-notify-failure-none = the gateway gave no reason.
+notify-failure-none = the payment service gave no reason.
 
 # Many of them at once, as one message.
 notify-unknown-digest-header = ⚠️ <b>{ $count } payments came in under references the bot does not know</b>, <b>{ $total }</b> in all:
@@ -139,7 +139,7 @@ notify-event-disbursement-FAILED = transfer failed (FAILED)
 
 # A callback for one of our references, but of another kind than the payment the bot made under it.
 notify-mismatched-callback =
-    ⚠️ <b>A callback does not match the bot's records</b>
+    ⚠️ <b>A Palladium report does not match the bot's records</b>
     Palladium reported: { $event }.
     The bot has this reference as { $kind }, so the report was not applied.
     Amount: <b>{ $amount }</b>

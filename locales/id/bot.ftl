@@ -28,7 +28,7 @@ bot-invite-created =
     Kirim tautan ini ke kasir baru. Hanya bisa dipakai sekali, berlaku sampai { $expiresAt }:
     { $link }
 bot-invite-sent-privately = Tautan undangan sudah dikirim lewat chat pribadi.
-bot-invite-private-chat-closed = Tautan undangan tidak bisa dikirim lewat chat pribadi. Buka chat pribadi dengan bot ini dan tekan Mulai (atau buka blokirnya), lalu minta undangan lagi: { $link }
+bot-invite-private-chat-closed = Tautan undangan tidak bisa dikirim ke chat pribadi Anda. Buka chat pribadi dengan bot ini ({ $link }), tekan Mulai (atau buka blokirnya), lalu minta undangan lagi.
 bot-invite-accepted = Selamat datang, { $name }! Sekarang Anda kasir toko ini.
 bot-invite-invalid = Tautan undangan ini sudah dipakai atau sudah kedaluwarsa. Minta tautan baru ke pemilik toko.
 bot-invite-already-member = Anda sudah terdaftar, tautan ini tidak diperlukan.
@@ -74,8 +74,8 @@ bot-help-owner =
     💸 /kirimdana: kirim dana dari saldo Palladium ke rekening bank (hanya lewat chat pribadi).
 
 ## Leaving a flow
-bot-not-understood = Maaf, pesan ini tidak saya mengerti. Ketik /start untuk menu, atau /help untuk bantuan.
-bot-not-understood-in-flow = Perintah itu tidak saya kenal. Jawab pertanyaan terakhir di atas, atau ketik /batal untuk berhenti.
+bot-not-understood = Maaf, saya tidak mengerti pesan ini. Ketik /start untuk menu, atau /help untuk bantuan.
+bot-not-understood-in-flow = Saya tidak kenal perintah itu. Jawab pertanyaan terakhir di atas, atau ketik /batal untuk berhenti.
 bot-cancel-done = Dibatalkan. Tidak ada yang dibuat.
 bot-cancel-nothing = Tidak ada yang sedang berjalan.
 bot-flow-use-buttons = Silakan pilih dengan tombol di atas, atau ketik /batal untuk berhenti.
@@ -93,7 +93,7 @@ bot-single-use-yes = Sekali bayar
 bot-single-use-no = Bisa berulang
 bot-name-empty = Nama pelanggan tidak boleh kosong. Contoh: Siti Aminah
 bot-name-too-long = Nama terlalu panjang (maksimal { $max } karakter). Contoh: Siti Aminah
-bot-name-bad-characters = Nama harus berisi huruf, dan hanya boleh berisi huruf, spasi dan tanda . , ' - (tanpa angka atau simbol). Contoh: Siti Aminah
+bot-name-bad-characters = Nama hanya boleh berisi huruf, spasi dan tanda . , ' - (tanpa angka atau simbol lain), dan harus ada hurufnya. Contoh: Siti Aminah
 bot-name-institution = Bank menolak nama yang memuat "{ $word }". Ketik nama orangnya, contoh: Siti Aminah
 bot-amount-unreadable = Nominal "{ $input }" tidak terbaca. Ketik angka rupiah, contoh: 150.000, 150rb atau 1,5jt
 bot-amount-not-positive = Nominal harus lebih dari nol. Contoh: 150.000
@@ -119,7 +119,6 @@ bot-summary-alfamart =
     Nominal: { $amount }
 bot-confirm-button = ✅ Buat sekarang
 bot-abandon-button = ✖ Batal
-bot-creating = Sedang dibuat…
 
 ## Gateway trouble
 # Only when the gateway clearly turned the request away (rate limited on the first try): nothing was made.
@@ -147,12 +146,11 @@ bot-gateway-not-as-asked = ⚠️ Layanan pembayaran membuat pembayaran ini deng
     [amount] nominalnya
     [bank_code] banknya
     [retail_outlet_name] gerainya
-    [is_single_use] jenisnya (sekali bayar atau berkali-kali)
-   *[account_number] nomor rekeningnya
+    [is_single_use] jenisnya (sekali bayar atau berulang)
+   *[other] datanya
 } berbeda dari yang Anda konfirmasi. Pembayaran itu tidak ditampilkan dan tidak dicatat, jadi jangan dipakai. Tekan Batal lalu buat lagi, dan beri tahu operator bot.
 bot-gateway-invalid-input = Data ini tidak diterima: { $reason }
 bot-retry-button = 🔁 Coba lagi
-bot-menu-button = 🏠 Menu
 
 ## The payment message (photo caption, HTML, at most 1024 characters)
 bot-payment-va-title = <b>Virtual Account { $bank }</b>
@@ -174,10 +172,10 @@ bot-payment-steps-alfamart =
     1. Datang ke kasir Alfamart dan sampaikan ingin membayar "Palladium".
     2. Tunjukkan kode bayar di atas.
     3. Bayar { $amount } dan simpan struknya.
-bot-payment-qr-note = QR ini bukan QRIS: isinya hanya { $kind ->
-        [code] kode bayar
-       *[number] nomor VA
-    } di atas, untuk ditunjukkan, diteruskan atau dipindai kasir.
+bot-payment-qr-note = QR ini <b>bukan QRIS</b>: tidak bisa dibayar dengan scan di aplikasi bank atau e-wallet. Isinya hanya { $kind ->
+        [code] kode bayar di atas, untuk dipindai kasir Alfamart
+       *[number] nomor VA di atas
+    }.
 bot-payment-expired-at-birth = ⚠️ <b>Jangan diteruskan ke pelanggan.</b> Menurut Palladium, pembayaran ini sudah kedaluwarsa sejak { $expiresAt }, jadi tidak bisa dibayar. Coba buat lagi; bila terulang, beri tahu pemilik toko (jam server atau zona waktu Palladium mungkin keliru).
 bot-payment-next = Pesan ber-QR di atas bisa diteruskan ke pelanggan. Mau buat lagi?
 

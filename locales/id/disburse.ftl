@@ -6,12 +6,12 @@ disburse-menu = 💸 Kirim dana
 
 ## Who may send
 disburse-private-only = Demi keamanan, kirim dana hanya lewat chat pribadi dengan bot. Buka @{ $bot } lalu ketik /kirimdana.
-disburse-allowance-used-up = Batas kirim dana hari ini ({ $limit }) sudah terpakai; sisa { $remaining }. Coba lagi besok (hari dihitung dalam WIB).
+disburse-allowance-used-up = Batas kirim dana hari ini ({ $limit }) sudah terpakai; sisa { $remaining }. Coba lagi besok: batas harian mulai dari nol lagi pukul 00.00 WIB.
 
 ## Questions
 disburse-ask-bank = 💸 <b>Kirim dana</b> ke rekening bank. Pilih bank tujuan:
 disburse-ask-account = Ketik <b>nomor rekening</b> { $bank } tujuan (angka saja, { $lengths } digit):
-disburse-ask-holder = Ketik <b>nama pemilik rekening</b> persis seperti di buku tabungan (huruf saja, contoh: Budi Santoso):
+disburse-ask-holder = Ketik <b>nama pemilik rekening</b> persis seperti tertulis di rekening, di buku tabungan atau aplikasi bank (huruf saja, contoh: Budi Santoso):
 disburse-ask-amount = Ketik <b>nominal</b> (antara { $min } dan { $max }), contoh: 150.000 atau 1,5jt
     Batas per transfer { $perTransfer }; sisa batas hari ini { $remaining }.
 disburse-ask-description = Ketik <b>keterangan</b> transfer (muncul di mutasi penerima), contoh: Bayar supplier beras
@@ -56,7 +56,7 @@ disburse-summary =
 disburse-summary-closed-sent = ➡️ Tombol sudah dipakai: jawabannya di bawah.
 disburse-summary-closed-cancelled = ✖ Dibatalkan: tidak ada uang yang dikirim.
 disburse-summary-closed-expired = ⌛ Kedaluwarsa: tidak dikirim. Buat lagi dengan /kirimdana bila masih perlu.
-disburse-summary-closed-not-needed = ✖ Tidak dikirim: transfer yang gagal itu ternyata terkirim.
+disburse-summary-closed-not-needed = ✖ Tidak dikirim: transfer sebelumnya (yang dilaporkan gagal) ternyata berhasil.
 disburse-emails-none = tidak dikirim
 disburse-emails = ke { $to }{ $cc }{ $bcc }
 disburse-emails-cc = , cc { $address }
@@ -80,33 +80,35 @@ disburse-press-already-uncertain = Hasilnya belum pasti. Tekan "Coba lagi" pada 
 ## "Kirim lagi" under a failed transfer's notice
 disburse-again-button = 🔁 Kirim lagi
 disburse-again-intro = 🔁 <b>Kirim lagi</b> transfer yang gagal (Ref <code>{ $reference }</code>) dengan rincian yang sama, sebagai transfer baru.
-disburse-again-completed = Transfer ini ternyata terkirim (lihat kabar terbarunya). Tidak ada yang dikirim lagi.
+disburse-again-completed = Transfer ini ternyata berhasil (lihat kabar terbarunya). Tidak ada yang dikirim lagi.
 disburse-again-pending = Transfer ini masih menunggu jawaban bank. Tidak ada yang dikirim lagi.
 disburse-again-already = Transfer ini sudah dikirim lagi; kabarnya ada di chat ini. Untuk transfer lain, mulai dengan /kirimdana.
-disburse-again-completed-maybe-sent = Tidak dicoba lagi: transfer yang gagal itu ternyata terkirim. Kiriman ulang ini belum jelas sejak percobaan pertamanya, jadi bisa saja ikut terkirim: cek dashboard Palladium.
+disburse-again-completed-maybe-sent = Tidak dicoba lagi: transfer pertama (yang tadinya dilaporkan gagal) ternyata berhasil. Kiriman ulang ini belum jelas sejak percobaan pertamanya, jadi uangnya <b>mungkin terkirim dua kali</b>: cek dashboard Palladium.
 disburse-again-not-yours = Pemilik lain sedang mengirim lagi transfer ini; hanya dia yang bisa mengonfirmasinya.
 
 ## Outcomes
 disburse-cancelled = Dibatalkan. Tidak ada uang yang dikirim.
 disburse-sent =
-    ✅ Transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder } diterima layanan pembayaran dan sedang diproses bank. { $told ->
+    ⏳ Transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder } diterima layanan pembayaran dan sedang diproses bank. { $told ->
         [group] Anda dan grup toko akan diberi tahu hasilnya.
        *[owner] Anda akan diberi tahu hasilnya.
     }
+    Sebelum kabar itu datang, jangan dulu bilang ke penerima bahwa uangnya sudah masuk.
     Sisa batas hari ini: { $remaining }
 disburse-sent-earlier =
-    ✅ Transfer ini ternyata sudah diterima layanan pembayaran pada percobaan sebelumnya; tidak dikirim lagi. { $told ->
+    ⏳ Transfer ini ternyata sudah diterima layanan pembayaran pada percobaan sebelumnya; tidak dikirim lagi. { $told ->
         [group] Anda dan grup toko akan diberi tahu hasilnya.
        *[owner] Anda akan diberi tahu hasilnya.
     }
+    Sebelum kabar itu datang, jangan dulu bilang ke penerima bahwa uangnya sudah masuk.
     Sisa batas hari ini: { $remaining }
 disburse-over-daily-limit = ⛔ Tidak dikirim: melebihi sisa batas hari ini ({ $remaining }). Tidak ada uang yang dikirim.
-disburse-retry-over-today = ⛔ <b>Belum dicoba lagi.</b> Sisa batas kirim hari ini { $remaining }, kurang dari { $amount }. Percobaan sebelumnya mungkin sudah terkirim: cek dashboard Palladium. Tekan Coba lagi bila batas hari ini sudah cukup (besok, misalnya).
+disburse-retry-over-today = ⛔ <b>Belum dicoba lagi.</b> Sisa batas kirim hari ini { $remaining }, kurang dari { $amount }. Percobaan sebelumnya mungkin sudah terkirim: cek dashboard Palladium. Tekan Coba lagi setelah batas harian mulai lagi (besok, pukul 00.00 WIB).
 disburse-over-max = ⛔ Tidak dikirim: maksimal { $max } per transfer. Tidak ada uang yang dikirim.
-disburse-refused-bad-key = ⛔ Tidak dikirim: kunci API toko ditolak layanan pembayaran. Minta operator bot memeriksa PALLAPI_KEY. Batas harian dikembalikan.
-disburse-refused-validation = ⛔ Tidak dikirim: layanan pembayaran menolak data ini ({ $message }). Batas harian dikembalikan.
-disburse-refused-busy = ⛔ Tidak dikirim: layanan pembayaran menolak permintaan ini sebelum memprosesnya (sedang sibuk atau tidak bisa dihubungi dengan benar). Tidak ada uang yang keluar, dan batas harian dikembalikan. Coba kirim lagi sebentar lagi.
-disburse-refused-invalid-input = ⛔ Tidak dikirim: data ini tidak diterima ({ $reason }). Batas harian dikembalikan.
+disburse-refused-bad-key = ⛔ Tidak dikirim: kunci API toko ditolak layanan pembayaran. Minta operator bot memeriksa PALLAPI_KEY. Jumlahnya tidak dihitung dalam batas harian.
+disburse-refused-validation = ⛔ Tidak dikirim: layanan pembayaran menolak data ini ({ $message }). Jumlahnya tidak dihitung dalam batas harian.
+disburse-refused-busy = ⛔ Tidak dikirim: layanan pembayaran menolak permintaan ini sebelum memprosesnya (sedang sibuk atau koneksinya bermasalah). Tidak ada uang yang keluar, dan jumlahnya tidak dihitung dalam batas harian. Coba kirim lagi sebentar lagi.
+disburse-refused-invalid-input = ⛔ Tidak dikirim: data ini tidak diterima ({ $reason }). Jumlahnya tidak dihitung dalam batas harian.
 disburse-uncertain = ⚠️ Layanan pembayaran tidak menjawab dengan jelas, jadi belum pasti transfer ini dibuat. Tekan "Coba lagi": nomor transaksinya tetap sama, jadi uang tidak akan terkirim dua kali.
 # The gateway answered with a transfer other than the one confirmed (NOT_AS_ASKED): money may be going elsewhere.
 disburse-not-as-asked = ⚠️ Layanan pembayaran menjawab dengan transfer yang { $field ->
@@ -115,7 +117,7 @@ disburse-not-as-asked = ⚠️ Layanan pembayaran menjawab dengan transfer yang 
     [retail_outlet_name] gerainya
     [is_single_use] jenisnya (sekali bayar atau berkali-kali)
    *[account_number] nomor rekeningnya
-} berbeda dari yang Anda konfirmasi. Periksa dasbor Palladium sekarang dan hentikan transfer itu kalau bisa. Jumlahnya tetap dihitung dalam batas harian sampai hasilnya jelas.
+} berbeda dari yang Anda konfirmasi. Periksa dashboard Palladium sekarang dan hentikan transfer itu kalau bisa. Jumlahnya tetap dihitung dalam batas harian sampai hasilnya jelas.
 # Heads the uncertain answer when it replaces the summary: a send cut off by a restart, told later.
 disburse-uncertain-which = 💸 Transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder }
 # Sent as a reply to that summary once it is edited: Telegram does not notify an edit.

@@ -89,18 +89,18 @@ notify-disbursement-failed =
     Ref: <code>{ $reference }</code>
 
 notify-disbursement-failed-not-believed =
-    ⚠️ <b>Palladium juga melaporkan transfer ini gagal</b>
+    ⚠️ <b>Transfer ini kini dilaporkan GAGAL, padahal sebelumnya dilaporkan terkirim</b>
     Jumlah: <b>{ $amount }</b>
     Ke: { $bank } { $account } a.n. { $holder }
     Alasan: { $reason }
-    Bot tetap mencatatnya terkirim: laporan ini tidak bisa diurutkan dengan laporan "terkirim" sebelumnya (salah satunya tanpa waktu), dan uangnya mungkin sudah keluar. Cek dashboard Palladium sebelum mengirim ulang.
+    Bot tetap mencatatnya terkirim, karena tidak bisa dipastikan laporan mana yang lebih baru (salah satunya tanpa waktu), dan uangnya mungkin sudah keluar. Cek dashboard Palladium sebelum mengirim ulang.
     Waktu: { $time }
     Ref: <code>{ $reference }</code>
 
 notify-forwarded = ↪️ Dikirim ke Anda karena Telegram menolak chat tujuannya (bot dikeluarkan dari grup, atau diblokir kasir).
 notify-disbursement-differs = ⚠️ Yang dikirim dari bot: { $sent }. Palladium melaporkan lain; cek dashboard Palladium.
-notify-disbursement-overturns-completed = ⚠️ Ini mengubah kabar sebelumnya: Palladium tadi melaporkan transfer ini terkirim.
-notify-disbursement-overturns-failed = ⚠️ Ini mengubah kabar sebelumnya: Palladium tadi melaporkan transfer ini gagal, jadi jumlahnya kini dihitung lagi dalam batas kirim harian.
+notify-disbursement-overturns-completed = ⚠️ Ini mengubah kabar sebelumnya: Palladium sebelumnya melaporkan transfer ini terkirim.
+notify-disbursement-overturns-failed = ⚠️ Ini mengubah kabar sebelumnya: Palladium sebelumnya melaporkan transfer ini gagal, jadi jumlahnya kini dihitung lagi dalam batas kirim harian.
 notify-disbursement-sent-again = ⚠️ Transfer ini juga sudah dikirim ulang lewat "Kirim lagi" (Ref <code>{ $reference }</code>): uangnya mungkin keluar dua kali. Cek dashboard Palladium dan minta penerima mengembalikan kelebihannya.
 notify-sent-amount = jumlah { $amount }
 notify-sent-bank = bank { $bank }
@@ -111,7 +111,7 @@ notify-failure-INVALID_DESTINATION = nomor rekening tujuan tidak ditemukan di ba
 notify-failure-INVALID_ACCOUNT_DETAILS = nama pemilik rekening tidak cocok dengan data bank.
 notify-failure-REJECTED_BY_BANK = bank tujuan menolak transfer ini.
 notify-failure-TEMPORARY_BANK_NETWORK_ERROR = jaringan bank sedang gangguan. Coba lagi nanti.
-notify-failure-UNKNOWN_BANK_NETWORK_ERROR = jaringan bank tidak menjawab. Cek mutasi rekening sebelum mengirim ulang.
+notify-failure-UNKNOWN_BANK_NETWORK_ERROR = jaringan bank memberi galat yang tidak dikenal; kiriman ulang belum tentu berhasil.
 notify-failure-SWITCHING_NETWORK_ERROR = jaringan antarbank sedang gangguan. Coba lagi nanti.
 notify-failure-TRANSFER_ERROR = transfer gagal di sisi layanan pembayaran.
 notify-failure-TEMPORARY_TRANSFER_ERROR = layanan pembayaran sedang gangguan sementara. Coba lagi nanti.
@@ -121,7 +121,7 @@ notify-failure-none = tidak ada keterangan dari layanan pembayaran.
 # Many of them at once, as one message.
 notify-unknown-digest-header = ⚠️ <b>{ $count } pembayaran masuk dengan referensi yang tidak dikenal bot</b>, total <b>{ $total }</b>:
 notify-unknown-digest-line = • { $amount } · { $method } · Ref <code>{ $reference }</code> · { $time }
-notify-unknown-digest-footer = Cek dashboard Palladium: pembayaran ini tidak tercatat di bot. Jika akun Palladium ini juga dipakai toko online atau kasir lain, callback-nya ikut datang ke bot; sebaiknya bot memakai akun sendiri.
+notify-unknown-digest-footer = Cek dashboard Palladium: pembayaran ini tidak tercatat di bot. Jika akun Palladium ini juga dipakai toko online atau kasir lain, laporan pembayarannya ikut datang ke bot; sebaiknya bot memakai akun sendiri.
 notify-unknown-payment =
     ⚠️ <b>Pembayaran masuk dengan referensi yang tidak dikenal bot</b>
     Jenis: { $event }
@@ -139,7 +139,7 @@ notify-event-disbursement-FAILED = transfer gagal (FAILED)
 
 # A callback for one of our references, but of another kind than the payment the bot made under it.
 notify-mismatched-callback =
-    ⚠️ <b>Callback tidak cocok dengan catatan bot</b>
+    ⚠️ <b>Laporan Palladium tidak cocok dengan catatan bot</b>
     Palladium melaporkan: { $event }.
     Di bot, referensi ini adalah { $kind }, jadi laporan ini tidak dipakai.
     Jumlah: <b>{ $amount }</b>

@@ -43,7 +43,7 @@ describe("a cashier takes payments", () => {
     expect(caption).toContain("bukan QRIS");
     expect(caption).toContain("Mode sandbox");
     expect(caption).not.toContain("VA berulang");
-    expect(caption).toContain("isinya hanya nomor VA di atas");
+    expect(caption).toContain("Isinya hanya nomor VA di atas");
 
     await world.telegram.waitForBotMessage(CASHIER.id, { text: "diteruskan ke pelanggan" });
     const record = await world.store.payments.get(va?.external_id ?? "");
@@ -78,7 +78,7 @@ describe("a cashier takes payments", () => {
     expect(decodeQr(photo)).toBe(code?.payment_code);
     expect(String(photo.payload.caption)).toContain(`<code>${code?.payment_code}</code>`);
     expect(String(photo.payload.caption)).toContain("kasir Alfamart");
-    expect(String(photo.payload.caption)).toContain("isinya hanya kode bayar di atas");
+    expect(String(photo.payload.caption)).toContain("Isinya hanya kode bayar di atas, untuk dipindai kasir Alfamart");
     await world.telegram.waitForBotMessage(CASHIER.id, { text: "diteruskan ke pelanggan" });
     // A Code 128 barcode of the same code follows, for the till's scanner: bars across a wide image.
     const barcode = world.telegram.callsTo("sendPhoto").find((c) => String(c.payload.caption).includes("Barcode"));

@@ -23,7 +23,7 @@ describe("a question answered wrongly again and again", () => {
   it("ends the flow at the twentieth wrong answer in a row, saying so; the next message is no longer taken as an answer", async () => {
     world = await startWorld({ staff: [CASHIER] });
     await askedForName(world);
-    for (let i = 1; i < 20; i++) expect(textOf(await world.say(CASHIER, `Siti ${i}`))).toContain("Nama harus berisi huruf");
+    for (let i = 1; i < 20; i++) expect(textOf(await world.say(CASHIER, `Siti ${i}`))).toContain("Nama hanya boleh berisi huruf");
     expect(textOf(await world.say(CASHIER, "Siti 20"))).toContain("Sudah 20 kali jawabannya belum bisa dipakai");
     expect(textOf(await world.say(CASHIER, "Siti Aminah"))).not.toContain("nominal");
     expect(world.sandbox.stats().createRequests["create-virtual-account"]).toBe(0);

@@ -39,7 +39,7 @@ describe("English, lists and the sandbox button", () => {
     const caption = String(photo.payload.caption);
     expect(caption).toContain("Pay at Alfamart");
     expect(caption).toContain("Valid until");
-    expect(caption).toContain("is not QRIS");
+    expect(caption).toContain("is <b>not QRIS</b>: it cannot be paid by scanning it in a bank or e-wallet app");
     expect(decodeQr(photo)).toBe(world.sandbox.objects().retail_payments[0]?.payment_code);
     await world.telegram.waitForBotMessage(CASHIER.id, { text: "forward the QR message above" });
     expect((await world.store.payments.listRecent({ limit: 1 }))[0]?.locale).toBe("en");

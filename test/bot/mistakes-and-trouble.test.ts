@@ -82,7 +82,7 @@ describe("mistakes are re-asked, never sent to the gateway", () => {
     const askBank = await world.say(CASHIER, "/va");
     await world.press(CASHIER, askBank, { text: "BNI" });
     expect(textOf(await world.say(CASHIER, "Budi123"))).toContain("hanya boleh berisi huruf");
-    expect(textOf(await world.say(CASHIER, "."))).toContain("Nama harus berisi huruf");
+    expect(textOf(await world.say(CASHIER, "."))).toContain("Nama hanya boleh berisi huruf");
     expect(textOf(await world.say(CASHIER, "Bank Budi"))).toContain('memuat "BANK"');
     expect(textOf(await world.say(CASHIER, "A".repeat(65)))).toContain("maksimal 64");
     expect(textOf(await world.say(CASHIER, "Siti Aminah"))).toContain("nominal");
@@ -267,7 +267,7 @@ describe("trouble on the way", () => {
     const cancelled = await world.say(CASHIER, "/cancel");
     expect(textOf(cancelled)).toContain("Dibatalkan");
     // The amount typed after it belongs to no flow: the cashier is told where to go instead.
-    expect(textOf(await world.say(CASHIER, "150000"))).toContain("tidak saya mengerti");
+    expect(textOf(await world.say(CASHIER, "150000"))).toContain("saya tidak mengerti");
     const list = await world.say(CASHIER, "/payments");
     expect(textOf(list)).toContain("Belum ada pembayaran");
     expect(vaCreates()).toBe(0);
@@ -276,16 +276,16 @@ describe("trouble on the way", () => {
   it("/batal, or 'batal' typed at a question, stops the flow as /cancel does; it never becomes the customer's name", async () => {
     await world.press(CASHIER, await world.say(CASHIER, "/va"), { text: "BCA" });
     expect(textOf(await world.say(CASHIER, "batal"))).toContain("Dibatalkan");
-    expect(textOf(await world.say(CASHIER, "Siti Aminah"))).toContain("tidak saya mengerti");
+    expect(textOf(await world.say(CASHIER, "Siti Aminah"))).toContain("saya tidak mengerti");
     await upToAmount();
     expect(textOf(await world.say(CASHIER, "/batal"))).toContain("Dibatalkan");
-    expect(textOf(await world.say(CASHIER, "150000"))).toContain("tidak saya mengerti");
+    expect(textOf(await world.say(CASHIER, "150000"))).toContain("saya tidak mengerti");
     expect(vaCreates()).toBe(0);
   });
 
   it("a mistyped command mid-flow is answered, and the flow still takes the next answer", async () => {
     await world.press(CASHIER, await world.say(CASHIER, "/va"), { text: "BCA" });
-    expect(textOf(await world.say(CASHIER, "/foo"))).toBe("Perintah itu tidak saya kenal. Jawab pertanyaan terakhir di atas, atau ketik /batal untuk berhenti.");
+    expect(textOf(await world.say(CASHIER, "/foo"))).toBe("Saya tidak kenal perintah itu. Jawab pertanyaan terakhir di atas, atau ketik /batal untuk berhenti.");
     expect(textOf(await world.say(CASHIER, "Siti Aminah"))).toContain("nominal");
   });
 
@@ -391,10 +391,10 @@ describe("what is pasted or sent besides text", () => {
     world.telegram.postAs(CASHIER, { id: CASHIER.id, type: "private", first_name: CASHIER.first_name }, {
       photo: [{ file_id: "p1", file_unique_id: "p1", width: 10, height: 10 }],
     });
-    expect(textOf(await world.telegram.waitForBotMessage(CASHIER.id))).toContain("tidak saya mengerti");
+    expect(textOf(await world.telegram.waitForBotMessage(CASHIER.id))).toContain("saya tidak mengerti");
     world.telegram.postAs(CASHIER, { id: CASHIER.id, type: "private", first_name: CASHIER.first_name }, {
       sticker: { file_id: "s1", file_unique_id: "s1", type: "regular", width: 10, height: 10, is_animated: false, is_video: false },
     });
-    expect(textOf(await world.telegram.waitForBotMessage(CASHIER.id))).toContain("tidak saya mengerti");
+    expect(textOf(await world.telegram.waitForBotMessage(CASHIER.id))).toContain("saya tidak mengerti");
   });
 });

@@ -121,7 +121,7 @@ describe("in a private chat", () => {
     await world.press(CASHIER, askBank, { text: "BCA" });
     await world.say(CASHIER, "Siti Aminah");
     const notUnderstood = await world.say(CASHIER, "/VA");
-    expect(textOf(notUnderstood)).toContain("Perintah itu tidak saya kenal");
+    expect(textOf(notUnderstood)).toContain("Saya tidak kenal perintah itu");
     const askSingle = await world.say(CASHIER, "150.000");
     expect(textOf(askSingle)).toContain("sekali bayar");
   });

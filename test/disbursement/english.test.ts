@@ -34,6 +34,7 @@ describe("an owner who reads English", () => {
 
     const sent = await shop.press(OWNER, summary, { text: "✅ Send Rp 750.000" });
     expect(textOf(sent)).toContain("accepted by the payment service");
+    expect(textOf(sent)).toContain("Until then, do not tell the recipient the money has arrived.");
     expect(textOf(sent)).toContain("Left today: Rp 2.250.000");
     const [disbursement] = shop.sandbox.objects().disbursements;
     expect(disbursement).toMatchObject({ bank_code: "BNI", account_number: "0123456789", amount: 750_000 });

@@ -38,6 +38,9 @@ describe("the owner pays a supplier from the chat", () => {
 
     const sent = await shop.press(OWNER, summary, { text: "✅ Kirim Rp 1.500.000" });
     expect(textOf(sent)).toContain("sedang diproses bank");
+    // Taken by the gateway is not yet money in the supplier's account: no ✅ until the bank's result.
+    expect(textOf(sent)).toMatch(/^⏳ /);
+    expect(textOf(sent)).toContain("jangan dulu bilang ke penerima bahwa uangnya sudah masuk");
     expect(textOf(sent)).toContain("Anda dan grup toko akan diberi tahu hasilnya.");
     expect(textOf(sent)).toContain("Sisa batas hari ini: Rp 1.500.000");
     // The summary now says it was used, and keeps no button.
@@ -106,7 +109,7 @@ describe("the owner pays a supplier from the chat", () => {
     const refusedSummary = await fillTransfer(shop, OWNER, SUPPLIER);
     const refused = await shop.press(OWNER, refusedSummary, { text: "✅ Kirim Rp 1.500.000" });
     expect(textOf(refused)).toContain("Tidak dikirim");
-    expect(textOf(refused)).toContain("Batas harian dikembalikan");
+    expect(textOf(refused)).toContain("Jumlahnya tidak dihitung dalam batas harian");
     expect(shop.sandbox.objects().disbursements).toHaveLength(0);
 
     // The gateway makes it, then both answers are lost (the client tries twice): nobody knows yet.

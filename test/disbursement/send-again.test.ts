@@ -138,7 +138,7 @@ describe("the owner sends a failed transfer again from its notice", () => {
     await reportCompletedAfterAll(failedId);
     expect((await shop.store.payments.get(failedId))?.status).toBe("completed");
 
-    expect(await shop.pressForAnswer(OWNER, notice, SEND_AGAIN)).toContain("ternyata terkirim");
+    expect(await shop.pressForAnswer(OWNER, notice, SEND_AGAIN)).toContain("ternyata berhasil");
     expect(shop.gatewayCalls()).toBe(1);
     expect(shop.telegram.messagesIn(OWNER.id).some((m) => textOf(m).includes("Kirim lagi transfer yang gagal"))).toBe(false);
   });
@@ -148,13 +148,13 @@ describe("the owner sends a failed transfer again from its notice", () => {
     const summary = await shop.press(OWNER, failedNotice(OWNER.id), SEND_AGAIN);
     await reportCompletedAfterAll(failedId);
 
-    expect(await shop.pressForAnswer(OWNER, summary, CONFIRM)).toContain("ternyata terkirim");
+    expect(await shop.pressForAnswer(OWNER, summary, CONFIRM)).toContain("ternyata berhasil");
     expect(shop.gatewayCalls()).toBe(1);
     expect(shop.sandbox.objects().disbursements).toHaveLength(1);
     const closed = await shop.telegram.waitFor((c) => c.method === "editMessageText" && c.payload.message_id === summary.message_id, {
       description: "the summary closed",
     });
-    expect(String(closed.payload.text)).toContain("Tidak dikirim: transfer yang gagal itu ternyata terkirim.");
+    expect(String(closed.payload.text)).toContain("Tidak dikirim: transfer sebelumnya (yang dilaporkan gagal) ternyata berhasil.");
   });
 
   it("when the failed transfer is reported completed after its resend left, the owner is warned the money may have gone twice", async () => {

@@ -104,7 +104,7 @@ describe("notices in English", () => {
       at,
     };
     const text = plain(renderUnknownPayment(i18n, n));
-    expect(text).toContain("A callback does not match the bot's records");
+    expect(text).toContain("A Palladium report does not match the bot's records");
     expect(text).toContain("Palladium reported: transfer sent (COMPLETED)");
     expect(text).toContain("The bot has this reference as a virtual account (VA)");
   });

@@ -43,7 +43,7 @@ describe("a transfer's results out of order", () => {
     expect(await record()).toMatchObject({ status: "failed", failureCode: "REJECTED_BY_BANK" });
     const failed = told(OWNER.id, draft.externalId).filter((t) => t.includes("Transfer gagal"));
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toContain("Palladium tadi melaporkan transfer ini terkirim");
+    expect(failed[0]).toContain("Palladium sebelumnya melaporkan transfer ini terkirim");
     expect(await desk.allowance.remainingToday()).toBe(60_000_000);
 
     // And back, under the same id again (the gateway's way): a COMPLETED at 12.00 counts the money again.
@@ -51,7 +51,7 @@ describe("a transfer's results out of order", () => {
     await shop.settle();
     const again = told(OWNER.id, draft.externalId).filter((t) => t.includes("Transfer terkirim"));
     expect(again).toHaveLength(2);
-    expect(again[1]).toContain("tadi melaporkan transfer ini gagal");
+    expect(again[1]).toContain("sebelumnya melaporkan transfer ini gagal");
     expect(await desk.allowance.remainingToday()).toBe(20_000_000);
     expect(told(OWNER.id, draft.externalId)).toHaveLength(3);
 
@@ -64,7 +64,7 @@ describe("a transfer's results out of order", () => {
     expect(await record()).toMatchObject({ status: "completed" });
     expect(await desk.allowance.remainingToday()).toBe(20_000_000);
     expect(told(OWNER.id, draft.externalId)).toHaveLength(4);
-    expect(told(OWNER.id, draft.externalId)[3]).toContain("Palladium juga melaporkan transfer ini gagal");
+    expect(told(OWNER.id, draft.externalId)[3]).toContain("Transfer ini kini dilaporkan GAGAL, padahal sebelumnya dilaporkan terkirim");
     expect(told(OWNER.id, draft.externalId)[3]).toContain("Bot tetap mencatatnya terkirim");
   });
 
@@ -119,7 +119,7 @@ describe("a transfer's results out of order", () => {
     expect(await shop.store.payments.get(sent.externalId)).toMatchObject({ status: "completed" });
     expect(await desk.allowance.remainingToday()).toBe(afterSending);
     expect(told(OWNER.id, sent.externalId).filter((t) => t.includes("Transfer gagal"))).toHaveLength(0);
-    expect(told(OWNER.id, sent.externalId).filter((t) => t.includes("Palladium juga melaporkan transfer ini gagal"))).toHaveLength(1);
+    expect(told(OWNER.id, sent.externalId).filter((t) => t.includes("Transfer ini kini dilaporkan GAGAL, padahal sebelumnya dilaporkan terkirim"))).toHaveLength(1);
   });
 
   it("counts more sent than asked on the transfer's own day when its FAILED is overturned on the next day", async () => {
