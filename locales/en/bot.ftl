@@ -44,9 +44,9 @@ bot-staff-removed-notice = The shop owner has removed your cashier access.
 
 ## Groups
 bot-group-linked = Group "{ $title }" is linked. The shop's payment notifications will be posted here.
-bot-group-linked-topic = Group "{ $title }" is linked{ $topic ->
-    [none] {""}
-   *[other] , in the topic "{ $topic }"
+bot-group-linked-topic = Group "{ $title }" is linked{ $named ->
+    [yes] , in the topic "{ $topic }"
+   *[no] {""}
 }. The shop's payment notifications will be posted in this topic. To move them, type /linkgroup in another topic (or in General).
 bot-group-unlinked = This group no longer receives the shop's notifications.
 bot-group-removed-notice = ⚠️ The bot was removed from the group "{ $title }", so the shop's payment notices can no longer be sent there. To link it again: add the bot to the group, then type /linkgroup in it.

@@ -44,9 +44,9 @@ bot-staff-removed-notice = Akses Anda sebagai kasir sudah dicabut oleh pemilik t
 
 ## Groups
 bot-group-linked = Grup "{ $title }" terhubung. Notifikasi pembayaran toko akan dikirim ke sini.
-bot-group-linked-topic = Grup "{ $title }" terhubung{ $topic ->
-    [none] {""}
-   *[other] , di topik "{ $topic }"
+bot-group-linked-topic = Grup "{ $title }" terhubung{ $named ->
+    [yes] , di topik "{ $topic }"
+   *[no] {""}
 }. Notifikasi pembayaran toko akan dikirim ke topik ini. Untuk memindahkannya, ketik /linkgroup di topik lain (atau di General).
 bot-group-unlinked = Grup ini tidak lagi menerima notifikasi toko.
 bot-group-removed-notice = ⚠️ Bot dikeluarkan dari grup "{ $title }", jadi notifikasi pembayaran toko tidak bisa lagi dikirim ke sana. Untuk menyambungkan lagi: tambahkan bot ke grup, lalu ketik /linkgroup di grup itu.

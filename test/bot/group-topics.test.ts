@@ -32,6 +32,10 @@ describe("a shop group with topics", () => {
     expect(linked.message_thread_id).toBe(payments);
     expect(textOf(linked)).toContain('Grup "Toko Sinar" terhubung, di topik "Pembayaran"');
     expect(await world.store.access.listGroups()).toMatchObject([{ chatId: forum.id, topicId: payments }]);
+    // A topic's name is the admins' to choose, even one that reads like a placeholder.
+    const none = world.telegram.openTopic(forum.id, "none", OWNER);
+    expect(textOf(await sayInTopic(OWNER, none, "/linkgroup"))).toContain('Grup "Toko Sinar" terhubung, di topik "none"');
+    expect(textOf(await sayInTopic(OWNER, payments, "/linkgroup"))).toContain('di topik "Pembayaran"');
 
     // Linked again from General: the notices follow, and the answer says "here" without a topic.
     const inGeneral = await world.say(OWNER, "/linkgroup", forum);

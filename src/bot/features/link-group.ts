@@ -25,10 +25,11 @@ export function linkGroupFeature(deps: FeatureDeps) {
     deps.logger.info({ chatId: ctx.chat.id, topicId, linkedBy: ctx.from?.id }, "group linked");
     const title = escapeHtml(ctx.chat.title);
     const topic = ctx.msg?.reply_to_message?.forum_topic_created?.name;
+    // The topic's name is shown when the message carries it; it is never the selector (a topic may be named "none").
     const text =
       topicId === undefined
         ? ctx.t("bot-group-linked", { title })
-        : ctx.t("bot-group-linked-topic", { title, topic: topic !== undefined ? escapeHtml(topic) : "none" });
+        : ctx.t("bot-group-linked-topic", { title, named: topic !== undefined ? "yes" : "no", topic: escapeHtml(topic ?? "") });
     await ctx.reply(text, { parse_mode: "HTML" });
   });
   feature.command("unlinkgroup", owner, async (ctx) => {
