@@ -39,7 +39,7 @@ notify-payment-again-over-now =
     Ref: <code>{ $reference }</code>
 # A payment of another amount than the one asked: the cashier must see it before handing over the goods.
 notify-payment-short =
-    ⚠️ <b>Pembayaran kurang</b>
+    ⚠️ <b>Kurang bayar</b>
     Dibayar: <b>{ $amount }</b>
     ⚠️ Kurang <b>{ $difference }</b> dari tagihan { $asked }
     Metode: { $method }
@@ -48,7 +48,7 @@ notify-payment-short =
     Ref: <code>{ $reference }</code>
     Tagih kekurangannya sebelum barang diserahkan.
 notify-payment-over =
-    ⚠️ <b>Pembayaran lebih</b>
+    ⚠️ <b>Lebih bayar</b>
     Dibayar: <b>{ $amount }</b>
     ⚠️ Lebih <b>{ $difference }</b> dari tagihan { $asked }
     Metode: { $method }
@@ -181,14 +181,14 @@ notify-paid-caption =
     Pelanggan: { $customer }
     Dibayar: { $time }
 notify-paid-caption-short =
-    ⚠️ <b>DIBAYAR KURANG</b>
+    ⚠️ <b>KURANG BAYAR</b>
     Dibayar: <b>{ $amount }</b>
     ⚠️ Kurang <b>{ $difference }</b> dari tagihan { $asked }
     Metode: { $method }
     Pelanggan: { $customer }
     Waktu: { $time }
 notify-paid-caption-over =
-    ⚠️ <b>DIBAYAR LEBIH</b>
+    ⚠️ <b>LEBIH BAYAR</b>
     Dibayar: <b>{ $amount }</b>
     ⚠️ Lebih <b>{ $difference }</b> dari tagihan { $asked }
     Metode: { $method }

@@ -49,7 +49,7 @@ describe("a backlog with a short payment and a callback naming another VA", () =
 
     const shortNotice = messages.filter((t) => t.includes(short.externalId)).map(plainText);
     expect(shortNotice).toHaveLength(1);
-    expect(shortNotice[0]).toContain("⚠️ Pembayaran kurang");
+    expect(shortNotice[0]).toContain("⚠️ Kurang bayar");
     expect(shortNotice[0]).toContain("Kurang Rp 100.000 dari tagihan Rp 150.000");
 
     const otherVaNotice = messages.filter((t) => t.includes(otherVa.externalId)).map(plainText);

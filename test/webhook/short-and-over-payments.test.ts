@@ -20,7 +20,7 @@ describe("a customer pays less than the virtual account asks", () => {
     for (const chatId of [SHOP_GROUP, CASHIER.id]) {
       const [text, ...more] = told(chatId, va.externalId);
       expect(more).toHaveLength(0);
-      expect(text).toContain("Pembayaran kurang");
+      expect(text).toContain("Kurang bayar");
       expect(text).toContain("Rp 50.000");
       expect(text).toContain("⚠️ Kurang Rp 100.000 dari tagihan Rp 150.000");
       expect(text).not.toContain("Pembayaran diterima");
@@ -51,9 +51,9 @@ describe("a customer pays more than asked", () => {
     expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`, { amount: 1_500_000 })).status).toBe(200);
     await shop.settle();
     const [text] = told(SHOP_GROUP, va.externalId);
-    expect(text).toContain("Pembayaran lebih");
+    expect(text).toContain("Lebih bayar");
     expect(text).toContain("⚠️ Lebih Rp 1.350.000 dari tagihan Rp 150.000");
-    expect(captionOf(CASHIER.id, va.messageId)).toContain("DIBAYAR LEBIH");
+    expect(captionOf(CASHIER.id, va.messageId)).toContain("LEBIH BAYAR");
   });
 });
 
