@@ -84,6 +84,7 @@ disburse-again-completed = This transfer went through after all (see its latest 
 disburse-again-pending = This transfer is still waiting for the bank's answer. Nothing more was sent.
 disburse-again-already = This transfer was already sent again; its news is in this chat. For another transfer, start with /disburse.
 disburse-again-completed-maybe-sent = Not tried again: the first transfer (reported failed) went through after all. This resend has been unclear since its first attempt, so the money <b>may have gone twice</b>: check the Palladium dashboard.
+disburse-again-destination-wrong = This transfer failed because of its destination: sent again with the same details, it would fail the same way. Start a new transfer with /disburse and the right details.
 disburse-again-not-yours = Another owner is sending this transfer again; only they can confirm it.
 
 ## Outcomes

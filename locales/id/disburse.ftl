@@ -84,6 +84,7 @@ disburse-again-completed = Transfer ini ternyata berhasil (lihat kabar terbaruny
 disburse-again-pending = Transfer ini masih menunggu jawaban bank. Tidak ada yang dikirim lagi.
 disburse-again-already = Transfer ini sudah dikirim lagi; kabarnya ada di chat ini. Untuk transfer lain, mulai dengan /kirimdana.
 disburse-again-completed-maybe-sent = Tidak dicoba lagi: transfer pertama (yang tadinya dilaporkan gagal) ternyata berhasil. Kiriman ulang ini belum jelas sejak percobaan pertamanya, jadi uangnya <b>mungkin terkirim dua kali</b>: cek dashboard Palladium.
+disburse-again-destination-wrong = Transfer ini gagal karena rekening tujuannya: dikirim lagi dengan rincian yang sama, hasilnya akan sama. Mulai transfer baru dengan /kirimdana dan rincian yang benar.
 disburse-again-not-yours = Pemilik lain sedang mengirim lagi transfer ini; hanya dia yang bisa mengonfirmasinya.
 
 ## Outcomes

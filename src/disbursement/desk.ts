@@ -6,6 +6,7 @@ import { GatewayError, type GatewayClient, type GatewayErrorCode } from "../gate
 import type { Logger } from "../logger.js";
 import type { PaymentRecord, Store } from "../store/types.js";
 import { createDisbursementAllowance, releaseDisbursementAllowance, type DisbursementAllowance, type ReserveResult } from "./allowance.js";
+import { resendMayHelp } from "./failure-codes.js";
 import { disbursementSendBoundMs } from "./send-bound.js";
 
 /**
@@ -246,6 +247,8 @@ export type AgainDraft =
   | { ok: false; reason: "unknown" }
   /** The transfer did not fail (completed after all, or still waiting for the bank): nothing to send again. */
   | { ok: false; reason: "not_failed"; status: PaymentRecord["status"] }
+  /** The bank failed it for its destination (see `resendMayHelp`): the same details would fail again. */
+  | { ok: false; reason: "destination_wrong" }
   /** Its resend was started by another owner and waits for their press. */
   | { ok: false; reason: "not_yours" }
   /** Its resend was confirmed already (being sent, sent or unclear). */
@@ -358,6 +361,8 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     return store.withLock(`disburse-again:${failedExternalId}`, async (): Promise<AgainDraft> => {
       const failed = await store.payments.get(failedExternalId);
       if (failed?.kind !== "disbursement" || failed.bankCode === undefined || !isDisbursementBank(failed.bankCode) || failed.accountNumber === undefined) return { ok: false, reason: "unknown" };
+      // A notice sent before this rule may still carry the button.
+      if (!resendMayHelp(failed.failureCode)) return { ok: false, reason: "destination_wrong" };
       const chain = await chainStillFailed(failedExternalId);
       if (!chain.ok) return { ok: false, reason: "not_failed", status: chain.status };
       if (failed.resentAs !== undefined) {

@@ -30,3 +30,4 @@ export {
 } from "./desk.js";
 export { disbursementSendBoundMs, SEND_BOUND_MARGIN_MS, type GatewayTiming } from "./send-bound.js";
 export { createSendWatch, type SendWatch, type SendWatchOptions } from "./watch.js";
+export { resendMayHelp } from "./failure-codes.js";

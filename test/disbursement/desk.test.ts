@@ -312,6 +312,15 @@ describe("'Kirim lagi' on a failed transfer: one resend per failure", () => {
     return { failedId, resend: claim.draft };
   }
 
+  it("refuses to draft a resend of a transfer the bank failed for its destination (a button sent before the rule)", async () => {
+    const d = desk();
+    const failedId = await failedTransfer(d);
+    await store.payments.update(failedId, { failureCode: "INVALID_DESTINATION" });
+    expect(await d.draftAgain(failedId, by(), newIds())).toEqual({ ok: false, reason: "destination_wrong" });
+    await store.payments.update(failedId, { failureCode: "TEMPORARY_BANK_NETWORK_ERROR" });
+    expect(await d.draftAgain(failedId, by(), newIds())).toMatchObject({ ok: true });
+  });
+
   it("gives presses at the same moment one draft, on two instances, after an earlier resend was cancelled", async () => {
     const [a, b] = [desk(), desk()];
     const failedId = await failedTransfer(a);

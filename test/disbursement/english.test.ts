@@ -40,11 +40,11 @@ describe("an owner who reads English", () => {
     expect(disbursement).toMatchObject({ bank_code: "BNI", account_number: "0123456789", amount: 750_000 });
     expect(await shop.store.payments.get(disbursement?.external_id ?? "")).toMatchObject({ kind: "disbursement", locale: "en" });
 
-    shop.sandbox.failDisbursement(disbursement?.external_id ?? "", "INVALID_DESTINATION");
+    shop.sandbox.failDisbursement(disbursement?.external_id ?? "", "TEMPORARY_BANK_NETWORK_ERROR");
     await shop.settle();
     const failure = shop.messagesTo(OWNER.id).map(callText).find((t) => t.includes("Transfer failed"));
     expect(failure).toContain("Rp 750.000");
-    expect(failure).toContain("the bank does not know that account number");
+    expect(failure).toContain("the bank's network is having trouble");
     const notice = shop.telegram.messagesIn(OWNER.id).find((m) => textOf(m).includes("Transfer failed"));
     expect((notice?.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.text)).toEqual(["🔁 Send again"]);
     if (notice === undefined) throw new Error("no failed-transfer notice");

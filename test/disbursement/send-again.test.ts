@@ -132,6 +132,16 @@ describe("the owner sends a failed transfer again from its notice", () => {
     expect(shop.gatewayCalls()).toBe(2);
   });
 
+  it("a transfer the bank failed for its account number offers no 'Kirim lagi': the same details would fail again, and the reason says to start anew", async () => {
+    const summary = await fillTransfer(shop, OWNER, SUPPLIER);
+    await shop.press(OWNER, summary, CONFIRM);
+    shop.sandbox.failDisbursement(shop.sandbox.objects().disbursements[0]?.external_id ?? "", "INVALID_DESTINATION");
+    await shop.settle();
+    const notice = failedNotice(OWNER.id);
+    expect(textOf(notice)).toContain("Periksa nomor dan banknya, lalu kirim sebagai transfer baru dengan /kirimdana.");
+    expect(buttonsOf(notice)).toEqual([]);
+  });
+
   it("when the bank reports the failed transfer completed after all, 'Kirim lagi' sends nothing", async () => {
     const failedId = await failedTransfer();
     const notice = failedNotice(OWNER.id);

@@ -4,6 +4,7 @@ import { Composer, GrammyError, InlineKeyboard, type Api } from "grammy";
 import { DISBURSEMENT_BANK_CODES, DISBURSEMENT_BANKS, type DisbursementBank } from "../../domain/limits.js";
 import { formatRupiah } from "../../domain/rupiah.js";
 import { createDisbursementDesk, type AgainDraft, type DisbursementDesk, type DisbursementDraft, type PressRefusal, type SendOutcome } from "../../disbursement/desk.js";
+import { resendMayHelp } from "../../disbursement/failure-codes.js";
 import { disbursementSendBoundMs } from "../../disbursement/send-bound.js";
 import { createSendWatch, type SendWatch } from "../../disbursement/watch.js";
 import { createI18n } from "../../i18n.js";
@@ -241,6 +242,8 @@ function againRefusalText(ctx: BotContext, refusal: Exclude<AgainDraft, { ok: tr
   switch (refusal.reason) {
     case "not_failed":
       return ctx.t(refusal.status === "completed" ? "disburse-again-completed" : "disburse-again-pending");
+    case "destination_wrong":
+      return ctx.t("disburse-again-destination-wrong");
     case "not_yours":
       return ctx.t("disburse-again-not-yours");
     case "already":
@@ -470,12 +473,15 @@ export function tellUncertainSend(api: Api, i18n: Translator) {
 
 /**
  * The notifier's buttons for a notice: "send again" under a failed transfer, for an owner in their private
- * chat (the group and cashiers get none; a press is judged again anyway).
+ * chat (the group and cashiers get none; a press is judged again anyway), unless the bank failed it for its
+ * destination.
  */
 export function failedTransferButtons(i18n: Translator, ownerIds: readonly number[]) {
   return (n: Exclude<Notification, MarkPaid>, chatId: number): InlineKeyboardMarkup | undefined => {
     // Not under a FAILED that was not believed (the transfer stays recorded as sent).
     if (n.type !== "disbursement-result" || n.status !== "failed" || n.keptAs !== undefined || !ownerIds.includes(chatId)) return undefined;
+    // Nor where the same details would fail again: the reason tells the owner to start anew.
+    if (!resendMayHelp(n.failureCode)) return undefined;
     const data = againData(n.externalId);
     if (!AGAIN.test(data)) return undefined;
     return new InlineKeyboard().text(i18n.t(n.locale, "disburse-again-button"), data);
