@@ -16,6 +16,11 @@ export const DEMO_OWNER: TelegramUser = { id: 700_000_001, first_name: "Pemilik 
  * demo uses, and one whose notification tells the owner what to do about it.
  */
 export const DEMO_TRANSFER_FAILURE_CODE = "INVALID_DESTINATION";
+/**
+ * How far back "pay" and "bank" look for a bill or a transfer still waiting: the demo's shop lives in memory
+ * for one session, so all of it, within reason (ten had hidden a bill behind ten transfers made since).
+ */
+const DEMO_LOOKBACK = 500;
 
 /**
  * "bank", "bank gagal" (or "fail"), each with an optional external_id; nothing else. Not "transfer": that is
@@ -57,7 +62,12 @@ export async function runOfflineChat(deps: {
    */
   const waitingForTheCustomer = async (): Promise<PaymentRecord | undefined> => {
     const now = Date.now();
-    const open = (await deps.store.payments.listRecent({ limit: 10 })).filter((p) => p.kind !== "disbursement" && awaitsPayment(p, now));
+    // Paid at the sandbox, its callback perhaps not recorded yet: "pay" typed twice quickly must not pick it again.
+    const objects = deps.sandbox.objects();
+    const paidAtSandbox = new Set([...objects.virtual_accounts, ...objects.retail_payments].filter((o) => o.status === "paid").map((o) => o.external_id));
+    const open = (await deps.store.payments.listRecent({ limit: DEMO_LOOKBACK })).filter(
+      (p) => p.kind !== "disbursement" && awaitsPayment(p, now) && !paidAtSandbox.has(p.externalId),
+    );
     return open.find((p) => p.status === "pending") ?? open[0];
   };
 
@@ -107,7 +117,7 @@ export async function runOfflineChat(deps: {
       // The store says "in process" until the result callback is recorded; a second "bank" typed in that
       // moment must not pick the one the bank has just settled.
       const settled = new Set(deps.sandbox.objects().disbursements.filter((d) => d.outcome !== null).map((d) => d.external_id));
-      transfer = (await deps.store.payments.listRecent({ limit: 50 })).find(
+      transfer = (await deps.store.payments.listRecent({ limit: DEMO_LOOKBACK })).find(
         (p) => p.kind === "disbursement" && p.status === "pending" && !settled.has(p.externalId),
       );
       if (!transfer) {
@@ -141,7 +151,7 @@ export async function runOfflineChat(deps: {
       // Ids as they are written, not as numbers ("700.000.001" in Indonesian).
       greeting: (v) => t("demo-terminal-greeting", { ...v, userId: String(v.userId) }),
       help: () => t("demo-terminal-help").split("\n"),
-      edited: t("demo-terminal-edited"),
+      edited: () => t("demo-terminal-edited"),
       deleted: (v) => t("demo-terminal-deleted", { ...v, messageId: String(v.messageId) }),
       inChat: (v) => t("demo-terminal-in-chat", v),
       cannotPress: (v) => t("demo-terminal-cannot-press", v),

@@ -1,5 +1,5 @@
-demo-help-pay = pay [external_id]  – play the customer: pay the latest unpaid request (through the sandbox)
-demo-help-transfer = bank [fail] [external_id]  – play the bank: complete the latest transfer still in process, or make it fail with "fail" (through the sandbox)
+demo-help-pay = pay [ref]  – play the customer: pay the latest unpaid request, or the one with that Ref (through the sandbox)
+demo-help-transfer = bank [fail] [ref]  – play the bank: complete the latest transfer still in process, or make it fail with "fail" (through the sandbox)
 demo-pay-nothing = Nothing is waiting for payment. Create a virtual account or an Alfamart code first.
 demo-pay-sent = 💸 The customer { $customer } paid { $amount } for { $externalId } in the sandbox. The payment notification is on its way…
 demo-pay-unknown-ref = No bill has the reference { $ref }. Type just pay to pay the latest bill, or copy its reference (Ref: …) from a notification.

@@ -1,5 +1,5 @@
-demo-help-pay = pay [external_id]  – berperan sebagai pelanggan: bayar tagihan terakhir yang belum lunas (lewat sandbox)
-demo-help-transfer = bank [gagal] [external_id]  – berperan sebagai bank: selesaikan transfer terakhir yang masih diproses, atau gagalkan dengan "gagal" (lewat sandbox)
+demo-help-pay = pay [ref]  – berperan sebagai pelanggan: bayar tagihan terakhir yang belum lunas, atau yang ber-Ref itu (lewat sandbox)
+demo-help-transfer = bank [gagal] [ref]  – berperan sebagai bank: selesaikan transfer terakhir yang masih diproses, atau gagalkan dengan "gagal" (lewat sandbox)
 demo-pay-nothing = Tidak ada tagihan yang menunggu pembayaran. Buat Virtual Account atau kode Alfamart dulu.
 demo-pay-sent = 💸 Pelanggan { $customer } membayar { $amount } untuk { $externalId } di sandbox. Notifikasi pembayaran segera datang…
 demo-pay-unknown-ref = Tidak ada tagihan dengan referensi { $ref }. Ketik pay saja untuk membayar tagihan terakhir, atau salin referensinya (Ref: …) dari notifikasi.

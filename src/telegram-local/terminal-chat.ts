@@ -36,8 +36,8 @@ export interface TerminalWords {
   greeting(v: { bot: string; user: string; userId: number }): string;
   /** The lines "?" shows before commandsHelp (read when it is shown). */
   help(): readonly string[];
-  /** After a message's header when the bot edited it. */
-  edited: string;
+  /** After a message's header when the bot edited it (read each time: the user may change language). */
+  edited(): string;
   deleted(v: { bot: string; messageId: number }): string;
   /** A watched chat's label in a message's header. */
   inChat(v: { chat: string }): string;
@@ -52,7 +52,7 @@ export const ENGLISH_TERMINAL_WORDS: TerminalWords = {
     "A line that names no button (an amount such as 150.000) is sent as text.",
     "Start a line with \\ to send a number as text. quit or exit (or Ctrl-D) leaves.",
   ],
-  edited: "edited",
+  edited: () => "edited",
   deleted: ({ bot, messageId }) => `${bot} deleted message #${messageId}`,
   inChat: ({ chat }) => `in ${chat}`,
   cannotPress: ({ button }) => `the button "${button}" cannot be pressed in this terminal`,
@@ -110,7 +110,7 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
         later(async () => {
           const body = await renderMessage(message, api.fileById, color);
           const keyboard = replyKeyboard ? `\nkeyboard:\n${renderButtons(replyKeyboard.keyboard)}` : "";
-          const note = activity.kind === "edited" ? ` (${words.edited})` : "";
+          const note = activity.kind === "edited" ? ` (${words.edited()})` : "";
           return `${header(chatId, message.message_id, note)}\n${body}${keyboard}`;
         });
         return;

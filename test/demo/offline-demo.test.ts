@@ -127,8 +127,12 @@ describe("the offline demo: npm start with no configuration", () => {
     // The QR is drawn in the terminal with block characters.
     expect(answer).toMatch(/[▀▄█]{5,}/);
 
-    const paid = await session.type("pay", "Pembayaran diterima");
+    // "pay" typed twice at once: the second finds nothing waiting (the bill is paid, its callback on its way),
+    // rather than the sandbox's refusal to pay it again.
+    const paid = await session.type("pay\npay", "Tidak ada tagihan yang menunggu pembayaran");
     expect(paid).toContain("Pelanggan Siti Aminah membayar Rp 150.000 untuk pb-");
+    expect(session.transcript).not.toContain("Sandbox menolak");
+    await session.waitFor("Pembayaran diterima", 0);
     await session.waitFor("SUDAH DIBAYAR", 0);
     // Exactly one "paid" notification, even after waiting for stragglers.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -231,7 +235,7 @@ describe("the offline demo: npm start with no configuration", () => {
     // A reference that is no bill of the shop's (here an amount) is named, not answered "nothing is waiting".
     expect(await session.type("pay 20000", "Tidak ada tagihan dengan referensi 20000")).toContain("Ketik pay saja");
     const help = await session.type("?", "bank [gagal]");
-    expect(help).toContain("pay [external_id]");
+    expect(help).toContain("pay [ref]");
     // The terminal speaks the demo's language too, not only the bot.
     expect(help).toContain("Ketik pesan lalu tekan Enter untuk mengirimnya.");
     expect(session.transcript).toMatch(/Anda mengobrol dengan @\w+ sebagai Pemilik Toko \(user id 700000001\)/);
@@ -256,6 +260,17 @@ describe("the offline demo: npm start with no configuration", () => {
     const englishHelp = await session.type("?", "play the customer");
     expect(englishHelp).toContain("Type a message and press Enter to send it.");
     expect(englishHelp).not.toContain("Ketik pesan");
+    // The terminal's note on a message the bot edited follows the language too (it was read once, at start).
+    const from = session.transcript.length;
+    await session.type("/va", "Choose the bank");
+    await session.type("1", "customer's name");
+    await session.type("Siti Aminah", "amount");
+    await session.type("150rb", "one payment, or multi-use");
+    await session.type("1", "Please check");
+    await session.type("1", "How to pay");
+    // Paid: the bot edits the VA's message to say so.
+    await session.type("pay", "(edited)");
+    expect(session.transcript.slice(from)).not.toContain("(diubah)");
 
     await quit(session);
   }, 60_000);
