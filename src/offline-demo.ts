@@ -4,7 +4,7 @@ import { keyvStorageAdapter } from "./bot/storage-adapter.js";
 import { awaitsPayment } from "./domain/payment-state.js";
 import { DEFAULT_LOCALE } from "./i18n.js";
 import { formatRupiah } from "./domain/rupiah.js";
-import type { Sandbox } from "./sandbox/index.js";
+import { SandboxError, type Sandbox } from "./sandbox/index.js";
 import type { PaymentRecord, Store } from "./store/index.js";
 import { runTerminalChat, type LocalBotApi, type TelegramUser, type TerminalChatIo } from "./telegram-local/index.js";
 
@@ -21,6 +21,13 @@ export const DEMO_TRANSFER_FAILURE_CODE = "INVALID_DESTINATION";
  * for one session, so all of it, within reason (ten had hidden a bill behind ten transfers made since).
  */
 const DEMO_LOOKBACK = 500;
+
+const SANDBOX_REFUSALS: Record<string, string | undefined> = {
+  VIRTUAL_ACCOUNT_ALREADY_PAID: "demo-refused-already-paid",
+  VIRTUAL_ACCOUNT_EXPIRED: "demo-refused-expired",
+  PAYMENT_CODE_EXPIRED: "demo-refused-expired",
+  DISBURSEMENT_ALREADY_SETTLED: "demo-refused-already-settled",
+};
 
 /**
  * "bank", "bank gagal" (or "fail"), each with an optional external_id; nothing else. Not "transfer": that is
@@ -54,7 +61,11 @@ export async function runOfflineChat(deps: {
   const sessions = keyvStorageAdapter<SessionData>(deps.store.namespace("sessions"));
   let locale: string = DEFAULT_LOCALE;
   const t = (key: string, vars?: Record<string, string | number>) => deps.i18n.t(locale, key, vars);
-  const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+  /** The sandbox's refusals a player meets, in the owner's language; anything else in the sandbox's own words. */
+  const reasonOf = (err: unknown) => {
+    const code = err instanceof SandboxError ? SANDBOX_REFUSALS[err.errorCode] : undefined;
+    return code !== undefined ? t(code) : err instanceof Error ? err.message : String(err);
+  };
 
   /**
    * What "pay" pays: the newest bill not paid yet, else the newest multi-use VA still open (it stays payable

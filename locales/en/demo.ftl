@@ -10,6 +10,9 @@ demo-transfer-not-one = { $externalId } is not an outgoing transfer. Transfers a
 demo-transfer-completed = 🏦 The bank completed the transfer of { $amount } to { $holder } ({ $externalId }) in the sandbox. The "sent" notification is on its way…
 demo-transfer-failed = 🏦 The bank refused the transfer of { $amount } to { $holder } ({ $externalId }) in the sandbox, code { $code }. The "failed" notification is on its way…
 demo-transfer-refused = The sandbox could not process this transfer: { $reason }
+demo-refused-already-paid = this one-payment bill is paid already.
+demo-refused-expired = it has expired.
+demo-refused-already-settled = the bank has already given this transfer's result.
 demo-welcome = pallabot offline demo: you are the shop owner. Type /start to begin, "pay" or "bank" to play the customer or the bank, "?" for help, "quit" to leave.
 # The terminal chat's own words, around the bot's messages.
 demo-terminal-greeting = Chatting with @{ $bot } as { $user } (user id { $userId }). "?" shows help.

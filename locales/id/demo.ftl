@@ -10,6 +10,9 @@ demo-transfer-not-one = { $externalId } bukan transfer keluar. Transfer dibuat d
 demo-transfer-completed = 🏦 Bank menyelesaikan transfer { $amount } ke { $holder } ({ $externalId }) di sandbox. Notifikasi "transfer terkirim" segera datang…
 demo-transfer-failed = 🏦 Bank menolak transfer { $amount } ke { $holder } ({ $externalId }) di sandbox, kode { $code }. Notifikasi "transfer gagal" segera datang…
 demo-transfer-refused = Sandbox tidak bisa memproses transfer ini: { $reason }
+demo-refused-already-paid = tagihan sekali bayar ini sudah dibayar.
+demo-refused-expired = masa berlakunya sudah habis.
+demo-refused-already-settled = bank sudah memberi hasil untuk transfer ini.
 demo-welcome = Demo offline pallabot: Anda adalah pemilik toko. Ketik /start untuk mulai, "pay" atau "bank" untuk berperan sebagai pelanggan atau bank, "?" untuk bantuan, "quit" untuk keluar.
 # The terminal chat's own words, around the bot's messages.
 demo-terminal-greeting = Anda mengobrol dengan @{ $bot } sebagai { $user } (user id { $userId }). Ketik "?" untuk bantuan.

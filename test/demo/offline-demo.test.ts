@@ -200,9 +200,9 @@ describe("the offline demo: npm start with no configuration", () => {
     expect(reference).toMatch(/^pb-/);
     expect(session.transcript).toContain("Ke: BCA 1234567890 a.n. Budi Santoso");
 
-    // Settled once: nothing is left for the bank, and naming it gets the sandbox's reason.
+    // Settled once: nothing is left for the bank, and naming it gets the sandbox's reason, in the owner's words.
     expect(await session.type("bank", "Tidak ada transfer")).toContain("sedang diproses bank");
-    expect(await session.type(`bank gagal ${reference}`, "Sandbox tidak bisa memproses")).toContain("already COMPLETED");
+    expect(await session.type(`bank gagal ${reference}`, "Sandbox tidak bisa memproses")).toContain("bank sudah memberi hasil untuk transfer ini");
     expect(session.transcript.match(/Transfer terkirim/g)).toHaveLength(1);
     expect(session.transcript).not.toContain("Transfer gagal");
 
@@ -225,6 +225,10 @@ describe("the offline demo: npm start with no configuration", () => {
     // "pay" with a transfer's reference says what it is, instead of "nothing is waiting".
     const reference = /Ref: (\S+)/.exec(notification)?.[1] ?? "";
     expect(await session.type(`pay ${reference}`, "bukan tagihan")).toContain("adalah transfer keluar");
+    // Played again, the bank's second word is refused in the owner's language, not in the sandbox's English.
+    expect(await session.type(`bank ${reference}`, "Sandbox tidak bisa memproses transfer ini")).toContain(
+      "Sandbox tidak bisa memproses transfer ini: bank sudah memberi hasil untuk transfer ini.",
+    );
 
     await quit(session);
   }, 90_000);
