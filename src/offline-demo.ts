@@ -166,7 +166,6 @@ export async function runOfflineChat(deps: {
       deleted: (v) => t("demo-terminal-deleted", { ...v, messageId: String(v.messageId) }),
       inChat: (v) => t("demo-terminal-in-chat", v),
       cannotPress: (v) => t("demo-terminal-cannot-press", v),
-      buttonsGone: (v) => t("demo-terminal-buttons-gone", { messageId: String(v.messageId) }),
     },
     onCommand: async (line, io) => {
       locale = (await sessions.read(userSessionKey(DEMO_OWNER.id)))?.language ?? DEFAULT_LOCALE;

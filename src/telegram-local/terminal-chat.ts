@@ -42,8 +42,6 @@ export interface TerminalWords {
   /** A watched chat's label in a message's header. */
   inChat(v: { chat: string }): string;
   cannotPress(v: { button: string }): string;
-  /** "M.N" for a message whose buttons the bot has since taken away (a used summary, a paid bill). */
-  buttonsGone(v: { messageId: number }): string;
 }
 
 export const ENGLISH_TERMINAL_WORDS: TerminalWords = {
@@ -58,7 +56,6 @@ export const ENGLISH_TERMINAL_WORDS: TerminalWords = {
   deleted: ({ bot, messageId }) => `${bot} deleted message #${messageId}`,
   inChat: ({ chat }) => `in ${chat}`,
   cannotPress: ({ button }) => `the button "${button}" cannot be pressed in this terminal`,
-  buttonsGone: ({ messageId }) => `message #${messageId} has no buttons any more`,
 };
 
 type Keyboard =
@@ -91,8 +88,6 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
   };
 
   let lastKeyboard: Keyboard | undefined;
-  /** Messages of this chat once shown with inline buttons. */
-  const hadButtons = new Set<number>();
   const header = (chatId: number, messageId: number, note = "") => {
     const where = chatId === chat.id ? "" : ` ${words.inChat({ chat: chatTitle(api, chatId) })}`;
     return `── ${api.bot.first_name}${where} · #${messageId}${note} ──`;
@@ -106,10 +101,7 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
       case "edited": {
         const message = activity.message;
         const hasButtons = hasInlineButtons(message);
-        if (hasButtons && chatId === chat.id) {
-          lastKeyboard = { kind: "inline", chatId, messageId: message.message_id };
-          hadButtons.add(message.message_id);
-        }
+        if (hasButtons && chatId === chat.id) lastKeyboard = { kind: "inline", chatId, messageId: message.message_id };
         if (activity.kind === "sent" && activity.replyKeyboard && chatId === chat.id) {
           lastKeyboard = { kind: "reply", chatId, markup: activity.replyKeyboard };
         }
@@ -161,11 +153,6 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
   const pressInline = (messageId: number, index: number): boolean => {
     const message = api.botMessagesIn(chat.id).find((m) => m.message_id === messageId);
     const button = message && hasInlineButtons(message) ? message.reply_markup.inline_keyboard.flat()[index] : undefined;
-    // A message shown with buttons here that has none now: a press that came too late, not an amount.
-    if (message && !hasInlineButtons(message) && index >= 0 && hadButtons.has(messageId)) {
-      print(`(${words.buttonsGone({ messageId })})`);
-      return true;
-    }
     if (!message || !button) return false;
     if ("callback_data" in button && button.callback_data !== undefined) {
       print(`→ [${index + 1}] ${button.text}`);

@@ -118,11 +118,6 @@ describe("the terminal chat, a merchant playing themselves", () => {
     expect(term.printed.slice(mark)).not.toContain("no button");
     term.type(`${bankMessage.message_id}.2`);
     await term.shows("Bank dipilih: BNI", mark);
-    // Its buttons are gone now: a second press of them is told so, not sent to the bot as "123.2".
-    mark = term.printed.length;
-    term.type(`${bankMessage.message_id}.1`);
-    await term.shows(`(message #${bankMessage.message_id} has no buttons any more)`, mark);
-    expect(api.messagesIn(siti.id).some((m) => "text" in m && m.text === `${bankMessage.message_id}.1`)).toBe(false);
 
     mark = term.printed.length;
     term.type("/qr 8808123456789012");
