@@ -107,8 +107,8 @@ notify-sent-bank = bank { $bank }
 notify-sent-holder = name { $holder }
 
 notify-failure-INSUFFICIENT_BALANCE = your Palladium balance is too low. Top it up and send again.
-notify-failure-INVALID_DESTINATION = the bank does not know that account number. Check the number and the bank, then send it as a new transfer with /disburse.
-notify-failure-INVALID_ACCOUNT_DETAILS = the account holder's name does not match the bank's records. Check the name, then send it as a new transfer with /disburse.
+notify-failure-INVALID_DESTINATION = the bank does not know that account number. Check the number and the bank.
+notify-failure-INVALID_ACCOUNT_DETAILS = the account holder's name does not match the bank's records.
 notify-failure-REJECTED_BY_BANK = the receiving bank refused this transfer.
 notify-failure-TEMPORARY_BANK_NETWORK_ERROR = the bank's network is having trouble. Try again later.
 notify-failure-UNKNOWN_BANK_NETWORK_ERROR = the bank's network returned an unknown error; sending again may not succeed either.

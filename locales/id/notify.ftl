@@ -107,8 +107,8 @@ notify-sent-bank = bank { $bank }
 notify-sent-holder = nama { $holder }
 
 notify-failure-INSUFFICIENT_BALANCE = saldo di Palladium tidak cukup. Isi saldo lalu kirim ulang.
-notify-failure-INVALID_DESTINATION = nomor rekening tujuan tidak ditemukan di bank. Periksa nomor dan banknya, lalu kirim sebagai transfer baru dengan /kirimdana.
-notify-failure-INVALID_ACCOUNT_DETAILS = nama pemilik rekening tidak cocok dengan data bank. Periksa namanya, lalu kirim sebagai transfer baru dengan /kirimdana.
+notify-failure-INVALID_DESTINATION = nomor rekening tujuan tidak ditemukan di bank. Periksa nomor dan banknya.
+notify-failure-INVALID_ACCOUNT_DETAILS = nama pemilik rekening tidak cocok dengan data bank.
 notify-failure-REJECTED_BY_BANK = bank tujuan menolak transfer ini.
 notify-failure-TEMPORARY_BANK_NETWORK_ERROR = jaringan bank sedang gangguan. Coba lagi nanti.
 notify-failure-UNKNOWN_BANK_NETWORK_ERROR = jaringan bank memberi galat yang tidak dikenal; kiriman ulang belum tentu berhasil.

@@ -361,10 +361,11 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     return store.withLock(`disburse-again:${failedExternalId}`, async (): Promise<AgainDraft> => {
       const failed = await store.payments.get(failedExternalId);
       if (failed?.kind !== "disbursement" || failed.bankCode === undefined || !isDisbursementBank(failed.bankCode) || failed.accountNumber === undefined) return { ok: false, reason: "unknown" };
-      // A notice sent before this rule may still carry the button.
-      if (!resendMayHelp(failed.failureCode)) return { ok: false, reason: "destination_wrong" };
       const chain = await chainStillFailed(failedExternalId);
       if (!chain.ok) return { ok: false, reason: "not_failed", status: chain.status };
+      // A notice sent before this rule may still carry the button (after "went through after all", above: a
+      // completed transfer keeps its old failure code).
+      if (!resendMayHelp(failed.failureCode)) return { ok: false, reason: "destination_wrong" };
       if (failed.resentAs !== undefined) {
         const earlier = await earlierResend(failed.resentAs);
         if (earlier.kind === "attempted") return { ok: false, reason: "already", state: "sent" };

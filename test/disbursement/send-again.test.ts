@@ -138,7 +138,7 @@ describe("the owner sends a failed transfer again from its notice", () => {
     shop.sandbox.failDisbursement(shop.sandbox.objects().disbursements[0]?.external_id ?? "", "INVALID_DESTINATION");
     await shop.settle();
     const notice = failedNotice(OWNER.id);
-    expect(textOf(notice)).toContain("Periksa nomor dan banknya, lalu kirim sebagai transfer baru dengan /kirimdana.");
+    expect(textOf(notice)).toContain("Periksa nomor dan banknya.");
     expect(buttonsOf(notice)).toEqual([]);
   });
 
