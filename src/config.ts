@@ -179,7 +179,6 @@ export type Config = Readonly<{
 
 const QA_GATEWAY_HOST = /^qa\./i;
 
-/** The password in a redis:// STORE_URL (redis://user:password@host), for the logger to keep out of its lines. */
 /** A Redis URL the client can use: a host, a database number or nothing after it, and user and password decodable. */
 function isRedisUrl(s: string): boolean {
   const u = parsedUrl(s);
@@ -193,6 +192,7 @@ function isRedisUrl(s: string): boolean {
   }
 }
 
+/** The password in a redis:// STORE_URL (redis://user:password@host), for the logger to keep out of its lines. */
 export function storePassword(storeUrl: string): string | undefined {
   if (!/^rediss?:\/\//.test(storeUrl)) return undefined;
   const password = parsedUrl(storeUrl)?.password;

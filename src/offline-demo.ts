@@ -68,16 +68,27 @@ export async function runOfflineChat(deps: {
   };
 
   /**
+   * The bills paid (one-payment VAs, Alfamart codes) and transfers answered at the sandbox. The store says
+   * "waiting" until their callback is recorded; "pay" or "bank" typed twice in that moment must not pick the
+   * same one again.
+   */
+  const settledAtSandbox = (): Set<string> => {
+    const o = deps.sandbox.objects();
+    return new Set([
+      ...[...o.virtual_accounts, ...o.retail_payments].filter((bill) => bill.status === "paid").map((bill) => bill.external_id),
+      ...o.disbursements.filter((d) => d.outcome !== null).map((d) => d.external_id),
+    ]);
+  };
+
+  /**
    * What "pay" pays: the newest bill not paid yet, else the newest multi-use VA still open (it stays payable
    * after its first payment, until it expires).
    */
   const waitingForTheCustomer = async (): Promise<PaymentRecord | undefined> => {
     const now = Date.now();
-    // Paid at the sandbox, its callback perhaps not recorded yet: "pay" typed twice quickly must not pick it again.
-    const objects = deps.sandbox.objects();
-    const paidAtSandbox = new Set([...objects.virtual_accounts, ...objects.retail_payments].filter((o) => o.status === "paid").map((o) => o.external_id));
+    const settled = settledAtSandbox();
     const open = (await deps.store.payments.listRecent({ limit: DEMO_LOOKBACK })).filter(
-      (p) => p.kind !== "disbursement" && awaitsPayment(p, now) && !paidAtSandbox.has(p.externalId),
+      (p) => p.kind !== "disbursement" && awaitsPayment(p, now) && !settled.has(p.externalId),
     );
     return open.find((p) => p.status === "pending") ?? open[0];
   };
@@ -125,9 +136,7 @@ export async function runOfflineChat(deps: {
         return true;
       }
     } else {
-      // The store says "in process" until the result callback is recorded; a second "bank" typed in that
-      // moment must not pick the one the bank has just settled.
-      const settled = new Set(deps.sandbox.objects().disbursements.filter((d) => d.outcome !== null).map((d) => d.external_id));
+      const settled = settledAtSandbox();
       transfer = (await deps.store.payments.listRecent({ limit: DEMO_LOOKBACK })).find(
         (p) => p.kind === "disbursement" && p.status === "pending" && !settled.has(p.externalId),
       );
