@@ -6,8 +6,8 @@ import { createSecretList, type SecretList } from "../logger.js";
  * leaves the client is first scrubbed of the API key and the process's other secrets (by value, with the
  * logger's SecretList: as written, JSON-escaped and URL-encoded) and of anything shaped like a credential
  * ("Bearer <token>", "Basic <token>"). A gateway may also quote only part of the key ("key pallapi_live_ab…
- * invalid") or the header base64-encoded: any run of token characters holding 8 characters of the key in a row,
- * as written or once base64-decoded, goes whole.
+ * invalid") or the header base64-encoded: any run of token characters holding 8 characters of the key's secret
+ * part in a row, as written or once base64-decoded, goes whole.
  */
 
 // A token after the scheme: at least 8 token characters, and either a digit or token punctuation in it, or
@@ -21,12 +21,32 @@ function looksLikeToken(token: string): boolean {
 /** Eight characters of the key in a row are taken for the key: shorter runs match ordinary words and ids. */
 const FRAGMENT = 8;
 const TOKEN_RUN = /[A-Za-z0-9._~+/=-]{8,}/g;
-const BASE64 = /^[A-Za-z0-9+/_-]{12,}={0,2}$/;
+/** Base64 inside a run: a full stop, a "..." or a `name=` may touch it, so the run is cut at those first. */
+const NOT_BASE64 = /[.~=]+/;
+const BASE64_MIN = 12;
 
+/**
+ * Where the key's secret starts. A Palladium key opens with words every key of its kind shares
+ * ("pallapi_secret_development_"): those are public, and a gateway saying "development" or "production"
+ * is not quoting the key. The secret starts at the first `_`-separated part that is not lowercase letters;
+ * a key of only such parts is all secret from its last part on.
+ */
+function secretStart(key: string): number {
+  const parts = key.split("_");
+  let at = 0;
+  for (const part of parts.slice(0, -1)) {
+    if (!/^[a-z]+$/.test(part)) return at;
+    at += part.length + 1;
+  }
+  return at;
+}
+
+/** Every 8-character window of the key that holds at least one character of its secret part. */
 function keyFragments(apiKey: string): Set<string> {
   const fragments = new Set<string>();
   const key = apiKey.toLowerCase();
-  for (let i = 0; i + FRAGMENT <= key.length; i++) fragments.add(key.slice(i, i + FRAGMENT));
+  const firstWindow = Math.max(0, secretStart(apiKey) - FRAGMENT + 1);
+  for (let i = firstWindow; i + FRAGMENT <= key.length; i++) fragments.add(key.slice(i, i + FRAGMENT));
   return fragments;
 }
 
@@ -36,8 +56,18 @@ function holdsFragment(text: string, fragments: ReadonlySet<string>): boolean {
   return false;
 }
 
+/** Base64 may start anywhere in a piece ("headerQmVhcmVy…"): each of the four alignments is decoded. */
+function decodesToKey(run: string, fragments: ReadonlySet<string>): boolean {
+  for (const piece of run.split(NOT_BASE64)) {
+    for (let offset = 0; offset < 4 && piece.length - offset >= BASE64_MIN; offset++) {
+      if (holdsFragment(Buffer.from(piece.slice(offset), "base64").toString("latin1"), fragments)) return true;
+    }
+  }
+  return false;
+}
+
 function carriesKey(run: string, fragments: ReadonlySet<string>): boolean {
-  return holdsFragment(run, fragments) || (BASE64.test(run) && holdsFragment(Buffer.from(run, "base64").toString("latin1"), fragments));
+  return holdsFragment(run, fragments) || decodesToKey(run, fragments);
 }
 
 export type ScrubGatewayWords = (text: string) => string;

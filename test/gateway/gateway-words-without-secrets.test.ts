@@ -113,6 +113,35 @@ describe("the gateway's own words reach the cashier without the merchant's secre
     expect(error.details.gatewayMessage).toBe("key [REDACTED] invalid for order-echo; auth was [REDACTED]; tail [REDACTED]");
   });
 
+  const base64Echoes: [string, (auth: string) => string][] = [
+    ["ending a sentence", (auth) => `Invalid Authorization header ${Buffer.from(auth).toString("base64")}.`],
+    ["cut short with '...'", (auth) => `auth ${Buffer.from(auth).toString("base64").slice(0, 64)}... rejected`],
+    ["after 'auth='", (auth) => `rejected auth=${Buffer.from(auth).toString("base64")}`],
+    ["run on from a word", (auth) => `rejected header${Buffer.from(auth).toString("base64")}`],
+  ];
+  for (const [where, say] of base64Echoes) {
+    it(`the header base64-encoded ${where} is hidden: nothing in the words decodes to the key`, async () => {
+      const gateway = await echoingGateway(400, (auth) => ({ error_code: "API_VALIDATION_ERROR", message: say(auth) }));
+      const client = createGatewayClient({ baseUrl: `${gateway.url}/api/v2`, apiKey: KEY });
+      const error = await failure(client.createVirtualAccount(order));
+      const words = String(error.details.gatewayMessage);
+      expect(words).toContain("[REDACTED]");
+      for (const b64 of words.match(/[A-Za-z0-9+/]{12,}/g) ?? []) {
+        for (let offset = 0; offset < 4; offset++) expect(Buffer.from(b64.slice(offset), "base64").toString("latin1")).not.toContain("REVIEWKEY");
+      }
+    });
+  }
+
+  it("the words every key of its kind opens with (development, production, secret) are not taken for the key", async () => {
+    const words = "pallapi_secret_development keys are refused in production; use sandbox_mode";
+    const gateway = await echoingGateway(400, () => ({ error_code: "API_VALIDATION_ERROR", message: words }));
+    for (const apiKey of ["pallapi_secret_development_90f9c69a09ee36d31a1b734d75d8fa74", "pallapi_secret_production_0a1b2c3d4e5f60718293a4b5c6d7e8f9"]) {
+      const client = createGatewayClient({ baseUrl: `${gateway.url}/api/v2`, apiKey });
+      const error = await failure(client.createVirtualAccount(order));
+      expect(error.details.gatewayMessage).toBe(words);
+    }
+  });
+
   it("ordinary words after Basic or Bearer are left as the gateway wrote them", async () => {
     const words = "Basic information required; Bearer token missing";
     const gateway = await echoingGateway(400, () => ({ error_code: "API_VALIDATION_ERROR", message: words }));
