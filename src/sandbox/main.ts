@@ -18,8 +18,12 @@ const env = z
       .refine((n) => n < 65536, "PORT must be at most 65535")
       .default(4010),
     HOST: z.string().min(1).default("127.0.0.1"),
-    SANDBOX_API_KEY: z.string().min(8, "SANDBOX_API_KEY must be at least 8 characters").optional(),
-    SANDBOX_CALLBACK_TOKEN: z.string().min(8, "SANDBOX_CALLBACK_TOKEN must be at least 8 characters").optional(),
+    // The bot refuses a shorter PALLAPI_KEY and PALLAPI_CALLBACK_TOKEN, so a sandbox that took one could not be used.
+    SANDBOX_API_KEY: z.string().min(12, "SANDBOX_API_KEY must be at least 12 characters (the bot's PALLAPI_KEY is refused below that)").optional(),
+    SANDBOX_CALLBACK_TOKEN: z
+      .string()
+      .min(16, "SANDBOX_CALLBACK_TOKEN must be at least 16 characters (the bot's PALLAPI_CALLBACK_TOKEN is refused below that)")
+      .optional(),
     SANDBOX_CALLBACK_BASE_URL: z.url({ protocol: /^https?$/, error: "SANDBOX_CALLBACK_BASE_URL must be an http(s) URL" }).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
