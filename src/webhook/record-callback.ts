@@ -225,8 +225,10 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       }
       // A contradiction without the gateway's time cannot be ordered: a COMPLETED is believed (the money is
       // counted, the careful side), a FAILED is not (it would give back money that may have left).
-      // So is a COMPLETED recorded without its time (sent without one, or recorded by a version that kept none).
-      const orderable = !untimed && !(recorded === "completed" && current.resultAt === undefined);
+      // So is a COMPLETED recorded without its time (sent without one, or recorded by a version that kept none),
+      // and two results stamped the same instant (gateways stamp to the second): neither is the later one.
+      const orderable =
+        !untimed && !(recorded === "completed" && current.resultAt === undefined) && !(recorded !== undefined && sameInstant(payload.updated, current.resultAt));
       const newer = orderable ? newerThan(payload.updated, current.resultAt) : status === "completed";
       if (recorded !== undefined && recorded !== status && !sameEvent && !newer) {
         logger.warn({ eventId, externalId: record.externalId, recorded, reported: status, recordedAt: current.resultAt, reportedAt: payload.updated }, "an older transfer result contradicts the one recorded; left as recorded");
@@ -590,6 +592,12 @@ function newerThan(at: string, than: string | undefined): boolean {
   if (than === undefined) return true;
   const [a, b] = [Date.parse(at), Date.parse(than)];
   return Number.isNaN(b) || (!Number.isNaN(a) && a > b);
+}
+
+function sameInstant(at: string, than: string | undefined): boolean {
+  if (than === undefined) return false;
+  const [a, b] = [Date.parse(at), Date.parse(than)];
+  return !Number.isNaN(a) && a === b;
 }
 
 function transferMethodOf(result: TransferResult) {

@@ -158,3 +158,42 @@ describe("a transfer's result written another way", () => {
     expect(await desk.allowance.remainingToday()).toBe(before);
   });
 });
+
+// Last in the file: the shop's daily allowance is shared by every transfer above.
+describe("a transfer's results stamped the same second", () => {
+  it("two contradicting results stamped the same second cannot be ordered: a COMPLETED is believed, a FAILED kept out and told", async () => {
+    const desk = ownersDesk(shop);
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+    const result = (ref: { externalId: string; gatewayId: string }, id: string, status: "COMPLETED" | "FAILED") =>
+      postCallback(shop.webhookUrl, "disbursement", disbursementCallback(ref, { id, status, amount: 200_000, updated: at, ...(status === "FAILED" ? { failure_code: "REJECTED_BY_BANK" } : {}) }));
+
+    // FAILED, then COMPLETED the same second: the money left after all, and counts again.
+    const before = await desk.allowance.remainingToday();
+    const first = await sendTransfer(desk, 200_000);
+    const firstRef = { externalId: first.externalId, gatewayId: "" };
+    expect((await result(firstRef, "disb-same-1", "FAILED")).status).toBe(200);
+    await shop.settle();
+    expect(await desk.allowance.remainingToday()).toBe(before);
+    expect((await result(firstRef, "disb-same-1", "COMPLETED")).status).toBe(200);
+    await shop.settle();
+    expect(await shop.store.payments.get(first.externalId)).toMatchObject({ status: "completed" });
+    expect(await desk.allowance.remainingToday()).toBe(before - 200_000);
+    const toldFirst = told(OWNER.id, first.externalId);
+    expect(toldFirst).toHaveLength(2);
+    expect(toldFirst[1]).toContain("sebelumnya melaporkan transfer ini gagal");
+
+    // COMPLETED, then FAILED the same second: kept as completed (the money may have left), the owner told of both.
+    const second = await sendTransfer(desk, 200_000);
+    const secondRef = { externalId: second.externalId, gatewayId: "" };
+    expect((await result(secondRef, "disb-same-2", "COMPLETED")).status).toBe(200);
+    await shop.settle();
+    const afterSecond = await desk.allowance.remainingToday();
+    expect((await result(secondRef, "disb-same-2", "FAILED")).status).toBe(200);
+    await shop.settle();
+    expect(await shop.store.payments.get(second.externalId)).toMatchObject({ status: "completed" });
+    expect(await desk.allowance.remainingToday()).toBe(afterSecond);
+    const toldSecond = told(OWNER.id, second.externalId);
+    expect(toldSecond).toHaveLength(2);
+    expect(toldSecond[1]).toContain("Transfer ini kini dilaporkan GAGAL, padahal sebelumnya dilaporkan terkirim");
+  });
+});
