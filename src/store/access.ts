@@ -2,8 +2,16 @@ import { z } from "zod";
 import type { Backend } from "./backend.js";
 import type { AccessRepository, Invite, LinkedGroup, StaffMember } from "./types.js";
 
+/** A group Telegram made a supergroup: payments made under its old id are told under the new one. */
+interface GroupMove {
+  fromChatId: number;
+  toChatId: number;
+  movedAt: string;
+}
+
 const STAFF = "access:staff";
 const GROUPS = "access:groups";
+const GROUP_MOVES = "access:group-moves";
 /** Enough for any shop; listing is a bounded read. */
 const LIST_LIMIT = 10_000;
 /** An invite's key outlives its expiry a little, so a late tap is refused as expired rather than unknown. */
@@ -29,6 +37,7 @@ export class InviteCodeTakenError extends Error {
 export function createAccessRepository(backend: Backend, options: { groupsCacheMs?: number | undefined } = {}): AccessRepository {
   const staff = backend.namespace("store_staff");
   const groups = backend.namespace("store_groups");
+  const moves = backend.namespace("store_group_moves");
   const groupsCacheMs = options.groupsCacheMs ?? DEFAULT_GROUPS_CACHE_MS;
 
   // Linked groups and staff are read on every paid callback (who hears of it) and change a few times a year:
@@ -40,7 +49,22 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
     const list = await listed<StaffMember>(STAFF, staff);
     return { list, ids: new Set(list.map((m) => m.userId)) as ReadonlySet<number> };
   }, groupsCacheMs);
+  // Read on every paid callback too, and written once in a group's life.
+  const cachedMoves = cached(
+    async () => new Map((await listed<GroupMove>(GROUP_MOVES, moves)).map((m) => [m.fromChatId, m.toChatId])) as ReadonlyMap<number, number>,
+    groupsCacheMs,
+  );
   const listGroups = async () => (await cachedGroups.read()).map((g) => ({ ...g }));
+
+  async function rememberMove(fromChatId: number, toChatId: number): Promise<void> {
+    try {
+      const movedAt = backend.now();
+      await moves.set(String(fromChatId), { fromChatId, toChatId, movedAt: movedAt.toISOString() } satisfies GroupMove);
+      await backend.index.add(GROUP_MOVES, String(fromChatId), movedAt.getTime());
+    } finally {
+      cachedMoves.forget();
+    }
+  }
   const staffIds = async () => (await cachedStaff.read()).ids;
 
   async function listed<T>(index: string, keyv: ReturnType<Backend["namespace"]>): Promise<T[]> {
@@ -99,6 +123,9 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
     },
     async unlinkGroup(chatId) {
       try {
+        // The ids it had before it became a supergroup outlive the link: its older payments are still its own.
+        const group = await groups.get<LinkedGroup>(String(chatId));
+        for (const formerChatId of group?.formerChatIds ?? []) await rememberMove(formerChatId, chatId);
         const existed = await groups.delete(String(chatId));
         await backend.index.remove(GROUPS, String(chatId));
         return existed;
@@ -108,6 +135,8 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
     },
     async moveGroup(fromChatId, toChatId) {
       try {
+        // Linked or not: a payment made in the group before the move is told in the supergroup, once.
+        await rememberMove(fromChatId, toChatId);
         const group = await groups.get<LinkedGroup>(String(fromChatId));
         if (group === undefined || group === null) return false;
         const formerChatIds = [...new Set([...(group.formerChatIds ?? []), fromChatId])].filter((id) => id !== toChatId);
@@ -135,6 +164,7 @@ export function createAccessRepository(backend: Backend, options: { groupsCacheM
       }
     },
     listGroups,
+    groupMoves: () => cachedMoves.read(),
   };
 }
 

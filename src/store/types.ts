@@ -121,10 +121,13 @@ export interface AccessRepository {
   linkGroup(group: LinkedGroup): Promise<void>;
   unlinkGroup(chatId: number): Promise<boolean>;
   /**
-   * Telegram made a linked group a supergroup, with a new id: the link follows it (and remembers the old
-   * id). False when `fromChatId` was not linked. Safe to repeat: the bot and the notifier may both learn of it.
+   * Telegram made a group a supergroup, with a new id: the move is remembered (see `groupMoves`), and a
+   * linked group's link follows it. False when `fromChatId` was not linked. Safe to repeat: the bot and the
+   * notifier may both learn of it.
    */
   moveGroup(fromChatId: number, toChatId: number): Promise<boolean>;
+  /** Every group's old id -> its supergroup's id, linked or not (read on every paid callback, from a short-lived copy). */
+  groupMoves(): Promise<ReadonlyMap<number, number>>;
   /**
    * Telegram no longer knows the topic a group was linked from (deleted, or topics turned off): its notices
    * go to the group's main chat from now on. False when the group is not linked, or no longer to that topic.

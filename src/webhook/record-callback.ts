@@ -71,9 +71,15 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     return { ownerIds: deps.ownerIds, staffIds: await store.access.staffIds() };
   }
 
+  /** Linked groups and every group's move to a supergroup: read before recording, like the people. */
+  async function shopChats(): Promise<ShopChats> {
+    const [groups, moves] = await Promise.all([store.access.listGroups(), store.access.groupMoves()]);
+    return { groups, moves };
+  }
+
   async function recipients(record: PaymentRecord): Promise<Recipient[]> {
-    const [groups, people] = await Promise.all([store.access.listGroups(), shopPeople()]);
-    return recipientsOf(record, groups, people);
+    const [chats, people] = await Promise.all([shopChats(), shopPeople()]);
+    return recipientsOf(record, chats, people);
   }
 
   async function finish(eventId: string, event: CallbackEvent, externalId: string, known: boolean): Promise<boolean> {
@@ -421,7 +427,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     }
     const paid = payload as PaidCallback;
     // Read before the unit: linked groups and staff change rarely and are cached; the payment is read inside it.
-    const [groups, people] = await Promise.all([store.access.listGroups(), shopPeople()]);
+    const [chats, people] = await Promise.all([shopChats(), shopPeople()]);
     // What decide saw, for the warnings logged once the unit is in (decide itself only plans writes).
     let belongsTo: PaymentKind | undefined;
     let recorded: PaymentRecord | undefined;
@@ -440,7 +446,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         }
         recorded = payment;
         const patch = paidPatch(payment, paid, "count");
-        const items = paidItems(eventId, event, paid, payment, recipientsOf(payment, groups, people), { ...payment, ...patch });
+        const items = paidItems(eventId, event, paid, payment, recipientsOf(payment, chats, people), { ...payment, ...patch });
         return {
           record: eventRecord(true),
           paymentPatch: patch,
@@ -503,6 +509,11 @@ interface Recipient {
   madeIn: boolean;
 }
 
+interface ShopChats {
+  groups: ReadonlyArray<{ chatId: number; formerChatIds?: number[] | undefined }>;
+  moves: ReadonlyMap<number, number>;
+}
+
 interface ShopPeople {
   ownerIds: readonly number[];
   staffIds: ReadonlySet<number>;
@@ -511,13 +522,15 @@ interface ShopPeople {
 /**
  * Who hears about a payment: the chat where it was made is the creator's (their private chat, or the group
  * they used); a linked group that is that same chat hears once, in the creator's language. A payment made in
- * a group before Telegram made it a supergroup names the group's old id: it is told under the new one.
+ * a group before Telegram made it a supergroup names the group's old id: it is told under the new one
+ * (whether the group was linked then or not), so a supergroup linked since hears it once.
  *
  * A creator who is no longer in the shop (a cashier the owner removed) is not told of the shop's money in
  * their private chat; the linked groups are, or, with none, the owners, so the payment still reaches the shop.
  */
-function recipientsOf(record: PaymentRecord, groups: ReadonlyArray<{ chatId: number; formerChatIds?: number[] | undefined }>, people: ShopPeople): Recipient[] {
-  const madeIn = groups.find((g) => g.formerChatIds?.includes(record.chatId))?.chatId ?? record.chatId;
+function recipientsOf(record: PaymentRecord, { groups, moves }: ShopChats, people: ShopPeople): Recipient[] {
+  // A move recorded before moves were kept apart lives only in its link's formerChatIds.
+  const madeIn = moves.get(record.chatId) ?? groups.find((g) => g.formerChatIds?.includes(record.chatId))?.chatId ?? record.chatId;
   const creatorLeft = madeIn === record.createdBy && !people.ownerIds.includes(record.createdBy) && !people.staffIds.has(record.createdBy);
   const list: Recipient[] = creatorLeft ? [] : [{ chatId: madeIn, locale: record.locale ?? DEFAULT_LOCALE, madeIn: true }];
   for (const group of groups) {

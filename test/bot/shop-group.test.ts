@@ -105,5 +105,7 @@ describe("the shop group becomes a supergroup", () => {
     // The bot answers a later message only after it handled the service messages before it.
     await world.say(OWNER, "/start");
     expect(await linkedIds()).toEqual([linked.id]);
+    // The move is kept all the same: payments made in the group before it belong to the supergroup.
+    expect(await world.store.access.groupMoves()).toEqual(new Map([[basicGroup.id, supergroupId]]));
   });
 });

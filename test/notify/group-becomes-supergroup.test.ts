@@ -23,6 +23,12 @@ afterAll(async () => {
   await shop.close();
 });
 
+/** A basic group of the shop's: the owner made it, the cashier is in it. */
+const addShopGroup = (group: { id: number; type: "group"; title: string }) =>
+  shop.telegram.addChat(group, [
+    { user: OWNER, status: "creator" },
+    { user: CASHIER, status: "member" },
+  ]);
 const toChat = (chatId: number) => shop.telegram.callsTo("sendMessage").filter((c) => Number(c.payload.chat_id) === chatId);
 const mentioning = (chatId: number, externalId: string) => shop.messagesTo(chatId).filter((c) => textOf(c).includes(externalId));
 
@@ -47,5 +53,38 @@ describe("a linked group that became a supergroup", () => {
     expect(mentioning(supergroupId, inGroup.externalId)).toHaveLength(1);
     expect(toChat(basicGroup.id)).toHaveLength(1);
     expect(shop.events.get("gave_up") ?? 0).toBe(0);
+  });
+
+  it("a group that was not linked when it moved: a payment made there before is told once in the supergroup linked since", async () => {
+    const group = { id: -4_088_002, type: "group" as const, title: "Kasir Depan" };
+    const supergroup = -1_004_088_002;
+    addShopGroup(group);
+    const made = await shop.createVirtualAccount({ amount: 90_000, name: "Siti Aminah", chatId: group.id });
+    shop.telegram.migrateGroupToSupergroup(group.id, { id: supergroup }, OWNER);
+    // What the bot does on Telegram's service message: nothing was linked to move, but the move is kept.
+    expect(await shop.store.access.moveGroup(group.id, supergroup)).toBe(false);
+    // The owner then links the supergroup with /linkgroup.
+    await shop.store.access.linkGroup({ chatId: supergroup, title: group.title, linkedBy: OWNER.id, linkedAt: new Date().toISOString() });
+
+    expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${made.externalId}/pay`)).status).toBe(200);
+    await shop.settle();
+    expect(mentioning(supergroup, made.externalId)).toHaveLength(1);
+  });
+
+  it("a linked group moved, then unlinked and linked again: a payment made in it before the move is told there once", async () => {
+    const group = { id: -4_088_003, type: "group" as const, title: "Kasir Belakang" };
+    const supergroup = -1_004_088_003;
+    addShopGroup(group);
+    await shop.store.access.linkGroup({ chatId: group.id, title: group.title, linkedBy: OWNER.id, linkedAt: new Date().toISOString() });
+    const made = await shop.createVirtualAccount({ amount: 70_000, name: "Rudi Hartono", chatId: group.id });
+    shop.telegram.migrateGroupToSupergroup(group.id, { id: supergroup }, OWNER);
+    expect(await shop.store.access.moveGroup(group.id, supergroup)).toBe(true);
+    // /unlinkgroup, then /linkgroup, in the supergroup.
+    expect(await shop.store.access.unlinkGroup(supergroup)).toBe(true);
+    await shop.store.access.linkGroup({ chatId: supergroup, title: group.title, linkedBy: OWNER.id, linkedAt: new Date().toISOString() });
+
+    expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${made.externalId}/pay`)).status).toBe(200);
+    await shop.settle();
+    expect(mentioning(supergroup, made.externalId)).toHaveLength(1);
   });
 });
