@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { StartError } from "../start-error.js";
 import { dirname, resolve } from "node:path";
 import Keyv, { type KeyvStoreAdapter, type StoredData } from "keyv";
@@ -66,6 +66,25 @@ const LIVE = "(expires_ms IS NULL OR expires_ms > ?)";
  */
 const FREE_TO = "done_until_ms IS NULL AND (lease_owner IS NULL OR lease_owner = ?3 OR lease_until_ms <= ?4)";
 
+/**
+ * `mkdirSync(dir, { recursive: true })`, one folder at a time: Node's own recursive form never returns for a
+ * folder under /proc (seen on Node 20), and the start hung without a word instead of refusing STORE_URL.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let at = dir; !existsSync(at) && dirname(at) !== at; at = dirname(at)) missing.unshift(at);
+  // A file where the folder should be: mkdirSync's own error (EEXIST) names it, as the recursive form did.
+  if (missing.length === 0 && !statSync(dir).isDirectory()) mkdirSync(dir);
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      // Another process (a second instance starting) made it in between.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+}
+
 export async function createSqliteBackend(options: {
   url: string;
   now: () => Date;
@@ -76,7 +95,7 @@ export async function createSqliteBackend(options: {
   const path = file === ":memory:" ? file : resolve(file);
   let worker: Awaited<ReturnType<typeof startSqliteWorker>>;
   try {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    if (path !== ":memory:") makeFolders(dirname(path));
     worker = await startSqliteWorker({
       path,
       schema: SCHEMA,
