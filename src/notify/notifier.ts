@@ -419,9 +419,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         await markDelivered([entry.item.id]);
         emit(outcome, { type: n.type });
       } else {
-        await sendText(n.chatId, renderText(n), deps.noticeButtons?.(n, n.chatId));
+        const outcome = await sendText(n.chatId, renderText(n), deps.noticeButtons?.(n, n.chatId), (to) => queueInSupergroup([entry], to));
         await markDelivered([entry.item.id]);
-        emit("sent", { type: n.type });
+        if (outcome === "sent") emit("sent", { type: n.type });
       }
     } catch (error) {
       await handleFailure([entry], n.chatId, error, entry.item.attempts);
@@ -449,14 +449,17 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     try {
       if (claimed.length === 1 && only !== undefined) {
         const single: PaymentReceived | UnknownPayment = chosen === undefined ? only.notification : { ...only.notification, locale: chosen };
-        await sendText(chatId, renderText(single), deps.noticeButtons?.(single, chatId));
+        const outcome = await sendText(chatId, renderText(single), deps.noticeButtons?.(single, chatId), (to) => queueInSupergroup(claimed, to));
         await markDelivered(ids);
-        emit("sent", { type: single.type });
+        if (outcome === "sent") emit("sent", { type: single.type });
         return;
       }
       const locale = chosen ?? digestLocale(claimed.map((p) => p.notification));
-      await sendText(chatId, inSandbox(locale, render(deps.i18n, locale, claimed.map((p) => p.notification))));
+      const outcome = await sendText(chatId, inSandbox(locale, render(deps.i18n, locale, claimed.map((p) => p.notification))), undefined, (to) =>
+        queueInSupergroup(claimed, to),
+      );
       await markDelivered(ids);
+      if (outcome === "moved") return;
       emit("digest", { count: claimed.length });
       logger.info({ chatId, count: claimed.length }, "backlog sent as one digest");
     } catch (error) {
@@ -479,11 +482,21 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     return deps.sandboxMode === true ? `${deps.i18n.t(locale, "sandbox-mode-banner")}\n${text}` : text;
   }
 
-  async function sendText(chatId: number, text: string, buttons?: InlineKeyboardMarkup): Promise<void> {
+  /**
+   * "moved": Telegram said the group is now a supergroup, and `toSupergroup` queued the notices there instead
+   * (nothing was sent).
+   */
+  async function sendText(
+    chatId: number,
+    text: string,
+    buttons: InlineKeyboardMarkup | undefined,
+    toSupergroup: (toChatId: number) => Promise<void>,
+  ): Promise<"sent" | "moved"> {
     const options = { parse_mode: "HTML" as const, link_preview_options: { is_disabled: true }, ...(buttons !== undefined ? { reply_markup: buttons } : {}) };
     const topicId = chatId < 0 ? await linkedTopic(chatId) : undefined;
     try {
       await deps.api.sendMessage(chatId, text, topicId === undefined ? options : { ...options, message_thread_id: topicId }, timeoutSignal());
+      return "sent";
     } catch (error) {
       const failure = classifySendFailure(error);
       if (topicId !== undefined && failure.kind === "topic-unavailable") {
@@ -491,13 +504,30 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         logger.warn({ chatId, topicId, reason: failure.description }, "the linked topic refused a notice; sending it to the group's main chat");
         await deps.api.sendMessage(chatId, text, options, timeoutSignal());
         if (failure.gone) await forgetTopic(chatId, topicId);
-        return;
+        return "sent";
       }
       if (failure.kind !== "migrated") throw error;
-      logger.info({ chatId, toChatId: failure.toChatId }, "group became a supergroup; sending there");
-      await deps.api.sendMessage(failure.toChatId, text, options, timeoutSignal());
       await followMovedGroup(chatId, failure.toChatId);
+      await toSupergroup(failure.toChatId);
+      return "moved";
     }
+  }
+
+  /**
+   * Telegram names the supergroup a group became. Each notice is queued there under the id that chat's own
+   * notice of its event has (`<eventId>:chat:<supergroup>`), not sent on at once: a supergroup linked since
+   * was told of the event already, and the outbox keeps one item per id, so it is not told twice.
+   */
+  async function queueInSupergroup(entries: readonly Entry[], toChatId: number): Promise<void> {
+    const moved = entries.map(({ item, notification }) => ({
+      id: chatItemId(eventIdOfChatItem(item.id), toChatId),
+      chatId: toChatId,
+      kind: item.kind,
+      createdAt: item.createdAt,
+      payload: { ...notification, chatId: toChatId } satisfies Notification,
+    }));
+    const queued = await deps.outbox.add(moved);
+    logger.info({ fromChatId: entries[0]?.item.chatId, toChatId, queued, toldThereAlready: moved.length - queued }, "group became a supergroup; its notices go there");
   }
 
   /** The topic a linked group's notices go to, if it was linked from one (read from the store's short-lived copy). */
@@ -521,7 +551,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     try {
       if (await deps.store?.access.moveGroup(fromChatId, toChatId)) logger.info({ fromChatId, toChatId }, "linked group moved to its supergroup");
     } catch (error) {
-      // Sent already; the next notification to the old id tries again.
+      // The notices are queued there all the same; the next notification to the old id tries again.
       logger.warn({ err: error, fromChatId, toChatId }, "could not move the linked group to its supergroup");
     }
   }
