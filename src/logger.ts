@@ -27,6 +27,8 @@ const REDACTED_PATHS = [
   "config.headers.authorization",
   "err.config.headers.Authorization",
   "err.config.headers.authorization",
+  // What the bot sent Telegram (a GrammyError keeps it): a payment list names customers, numbers and amounts.
+  "err.payload",
 ];
 
 /**

@@ -4,7 +4,7 @@ import { lateAnswersToPressesAreHarmless } from "./late-press-answers.js";
 import { watchTelegramReachability } from "./telegram-reachability.js";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, type Context, type MiddlewareFn, session } from "grammy";
+import { Bot, type Context, GrammyError, type MiddlewareFn, session } from "grammy";
 import type { I18nFlavor } from "@grammyjs/i18n";
 import { createI18n, DEFAULT_LOCALE } from "../i18n.js";
 import type { BotContext, BotDeps, FeatureDeps, FlowContext, SessionData } from "./context.js";
@@ -131,7 +131,9 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
   // Kept in memory: when updates fail, the store is often what fails, and it cannot keep this either.
   const groupAdvice = onceAMinutePerPerson();
   bot.catch(async (error) => {
-    deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, "update failed");
+    // A person who blocked the bot (403) is theirs to undo, not the operator's: a warning, not an error.
+    const refusedByPerson = error.error instanceof GrammyError && error.error.error_code === 403;
+    deps.logger[refusedByPerson ? "warn" : "error"]({ err: error.error, updateId: error.ctx.update.update_id }, "update failed");
     // Silence after a press or an answer looks like a bot that took it; the person must know to try again.
     const ctx = error.ctx as BotContext;
     // The person's language may be what failed to load (it is read from the store): then the default one.

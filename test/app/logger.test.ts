@@ -1,3 +1,4 @@
+import { GrammyError } from "grammy";
 import { describe, expect, it } from "vitest";
 import { memoryLogger } from "./support.js";
 
@@ -48,5 +49,17 @@ describe("logs never carry a secret", () => {
       "x-callback-token": "[REDACTED]",
       "x-telegram-bot-api-secret-token": "[REDACTED]",
     });
+  });
+
+  it("keeps what the bot sent Telegram out of a refused call's error: a payment list names customers, numbers and amounts", () => {
+    const { logger, lines } = memoryLogger();
+    const sent = { chat_id: 2002, text: "✅ BCA 8808123456789012 · Rp 150.000 · Siti Aminah" };
+    const refused = new GrammyError("Call to 'sendMessage' failed!", { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" }, "sendMessage", sent);
+    logger.error({ err: refused, updateId: 7 }, "update failed");
+    const line = lines[0] ?? "";
+    expect(line).not.toContain("Siti Aminah");
+    expect(line).not.toContain("8808123456789012");
+    // What the operator needs stays: the call and Telegram's answer.
+    expect(JSON.parse(line)).toMatchObject({ err: { method: "sendMessage", error_code: 403, description: "Forbidden: bot was blocked by the user" } });
   });
 });
