@@ -127,6 +127,9 @@ const envSchema = z.object({
     .default(60_000),
 });
 
+/** Half of it is the longest a notice's send may take before it is cut off and tried again (see the notifier). */
+const MIN_SAFE_LEASE_MS = 20_000;
+
 /**
  * Where the shop lives when STORE_URL is unset. Sandbox mode keeps its own file: its simulated payments and
  * transfers must never turn up among the real shop's payments, or count against its daily transfer limit,
@@ -237,6 +240,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (gatewayUrl?.protocol === "http:" && !isLoopbackHost(gatewayUrl.hostname)) {
     problems.push("PALLAPI_BASE_URL: must be an https:// URL (the API key travels in every request); plain http:// only for localhost");
   }
+  // The Docker image sets NODE_ENV=production and has no terminal: without BOT_TOKEN it played the offline
+  // demo to /dev/null and exited 0 at once, a silent restart loop under a restart policy.
+  if (raw("NODE_ENV") === "production" && !raw("BOT_TOKEN")) {
+    problems.push("BOT_TOKEN: not set; with NODE_ENV=production (as in the Docker image) the bot needs its token from @BotFather (the offline demo is for a terminal: unset NODE_ENV)");
+  }
   if (parsed.success && parsed.data.DISBURSE_MAX_AMOUNT > parsed.data.DISBURSE_DAILY_LIMIT) {
     problems.push("DISBURSE_MAX_AMOUNT: must not exceed DISBURSE_DAILY_LIMIT");
   }
@@ -244,8 +252,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const warnings: string[] = [];
   // The sandbox signs its own callbacks with PALLAPI_CALLBACK_TOKEN when one is set: only the URL goes unused.
-  if (e.PALLAPI_KEY === undefined && e.PALLAPI_BASE_URL !== undefined) {
+  // A callback token from the dashboard says the real gateway was meant: PALLAPI_KEY is likely misspelt.
+  if (e.PALLAPI_KEY === undefined && e.PALLAPI_CALLBACK_TOKEN !== undefined) {
+    warnings.push(
+      `PALLAPI_KEY is not set, so the bot runs on its in-process sandbox: no payment it makes is real, PALLAPI_CALLBACK_TOKEN only signs the sandbox's own callbacks${e.PALLAPI_BASE_URL !== undefined ? " and PALLAPI_BASE_URL is ignored" : ""}. For the real gateway, check the name PALLAPI_KEY`,
+    );
+  } else if (e.PALLAPI_KEY === undefined && e.PALLAPI_BASE_URL !== undefined) {
     warnings.push("PALLAPI_KEY is not set, so the bot runs on its in-process sandbox and ignores PALLAPI_BASE_URL");
+  }
+  // A send is cut off after half the lease; Telegram may have posted it all the same, and it is sent again.
+  if (e.NOTIFIER_LEASE_MS < MIN_SAFE_LEASE_MS) {
+    warnings.push(
+      `NOTIFIER_LEASE_MS is ${e.NOTIFIER_LEASE_MS}: a notice Telegram takes longer than ${Math.floor(e.NOTIFIER_LEASE_MS / 2)} ms to answer is sent again, and the shop told twice; keep it at ${MIN_SAFE_LEASE_MS} or more`,
+    );
   }
   // A key from Palladium's QA dashboard works against QA: the cashier would hand customers VAs no bank pays.
   if (e.PALLAPI_KEY !== undefined && QA_GATEWAY_HOST.test(gatewayUrl?.hostname ?? "")) {

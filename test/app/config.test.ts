@@ -49,15 +49,38 @@ describe("the configuration an operator gives", () => {
   });
 
   it("warns of settings that start the bot but are likely not meant: gateway settings without a key, a live key on the QA gateway", () => {
-    expect(loadConfig({ PALLAPI_CALLBACK_TOKEN: "cb_token_0123456789", PALLAPI_BASE_URL: "https://pallapi.com/api/v2" }).warnings).toEqual([
+    expect(loadConfig({ PALLAPI_BASE_URL: "https://pallapi.com/api/v2" }).warnings).toEqual([
       "PALLAPI_KEY is not set, so the bot runs on its in-process sandbox and ignores PALLAPI_BASE_URL",
     ]);
+    // The dashboard's callback token set, the key under another name (PALLAPI_API_KEY): the real gateway was meant.
+    const misspelt = loadConfig({ PALLAPI_API_KEY: "pallapi_secret_production_0123456789", PALLAPI_CALLBACK_TOKEN: "cb_token_0123456789", PALLAPI_BASE_URL: "https://pallapi.com/api/v2" });
+    expect(misspelt.sandboxMode).toBe(true);
+    expect(misspelt.warnings).toEqual([
+      "PALLAPI_KEY is not set, so the bot runs on its in-process sandbox: no payment it makes is real, PALLAPI_CALLBACK_TOKEN only signs the sandbox's own callbacks and PALLAPI_BASE_URL is ignored. For the real gateway, check the name PALLAPI_KEY",
+    ]);
+    expect(JSON.stringify(misspelt.warnings)).not.toContain("cb_token_0123456789");
     const onQa = loadConfig({ PALLAPI_KEY: "key_0123456789", PALLAPI_CALLBACK_TOKEN: "cb_token_0123456789" });
     expect(onQa.pallapiBaseUrl).toBe("https://qa.pallapi.com/api/v2");
     expect(onQa.warnings).toEqual([
       "PALLAPI_BASE_URL is Palladium's QA gateway (qa.pallapi.com, the default): its payments are tests no bank pays; for real money set PALLAPI_BASE_URL=https://pallapi.com/api/v2",
     ]);
     expect(JSON.stringify(onQa.warnings)).not.toContain("key_0123456789");
+  });
+
+  it("warns of a notifier lease so short that a slow Telegram answer is sent again", () => {
+    expect(loadConfig({ NOTIFIER_LEASE_MS: "5000" }).warnings).toEqual([
+      "NOTIFIER_LEASE_MS is 5000: a notice Telegram takes longer than 2500 ms to answer is sent again, and the shop told twice; keep it at 20000 or more",
+    ]);
+    expect(loadConfig({ NOTIFIER_LEASE_MS: "20000" }).warnings).toEqual([]);
+    expect(loadConfig({}).warnings).toEqual([]);
+  });
+
+  it("refuses to start without BOT_TOKEN where NODE_ENV=production (the Docker image), instead of playing the demo to nobody", () => {
+    expect(problemsOf({ NODE_ENV: "production" })).toEqual([
+      "BOT_TOKEN: not set; with NODE_ENV=production (as in the Docker image) the bot needs its token from @BotFather (the offline demo is for a terminal: unset NODE_ENV)",
+    ]);
+    expect(problemsOf({ NODE_ENV: "production", BOT_TOKEN: "123456:ABCdefGhIJKlmNoPQRstuVWXyz0123456789" })).toEqual([]);
+    expect(problemsOf({})).toEqual([]);
   });
 
   it("refuses a gateway timeout no request could meet, or one Node cannot time", () => {
