@@ -73,8 +73,11 @@ export interface MetricsEndpoint {
   render(): Promise<string>;
 }
 
-/** The scheme of the Authorization header a scraper sends (Prometheus' `authorization: { credentials }`). */
-const BEARER = /^Bearer (.+)$/;
+/**
+ * The scheme of the Authorization header a scraper sends (Prometheus' `authorization: { credentials }`);
+ * any case, as HTTP schemes are (RFC 9110), since curl users and some scrapers write "bearer".
+ */
+const BEARER = /^Bearer +(.+)$/i;
 const HEALTH_PROBE_KEY = "healthz-probe";
 const HEALTH_PROBE_MS = 1_000;
 const HEALTH_PROBE_WINDOW_MS = 60_000;

@@ -101,6 +101,8 @@ describe("GET /metrics with METRICS_TOKEN set", () => {
       const answer = await scrape("Bearer scrape-token-0123456789");
       expect(answer.status).toBe(200);
       expect(await answer.text()).toContain("pallabot_callbacks_received_total");
+      // The scheme in any case, as HTTP has it (curl users write "bearer").
+      expect((await scrape("bearer scrape-token-0123456789")).status).toBe(200);
     } finally {
       await guarded.close();
     }
