@@ -5,6 +5,7 @@ import { dirname, resolve } from "node:path";
 import Keyv, { type KeyvStoreAdapter, type StoredData } from "keyv";
 import { assertNamespaceName, createKeyedMutex, codecCache, decodeCallbackPayment, patchPayment, PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
 import { keyvRecordSerializer } from "./record-serializer.js";
+import { holdSqliteFile, SqliteFileInUseError } from "./sqlite-instance-lock.js";
 import { startSqliteWorker, type OnceStatus, type Row, type Statement, type WireOutcome, type WireUnit } from "./sqlite-worker.js";
 import type { AtomicOps, OnceResult, OnceUnit, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
 
@@ -94,8 +95,12 @@ export async function createSqliteBackend(options: {
   if (file === "") throw new Error("STORE_URL sqlite:// needs a file path, e.g. sqlite://./data/pallabot.sqlite");
   const path = file === ":memory:" ? file : resolve(file);
   let worker: Awaited<ReturnType<typeof startSqliteWorker>>;
+  let instance: { release(): void } | undefined;
   try {
-    if (path !== ":memory:") makeFolders(dirname(path));
+    if (path !== ":memory:") {
+      makeFolders(dirname(path));
+      instance = holdSqliteFile(path);
+    }
     worker = await startSqliteWorker({
       path,
       schema: SCHEMA,
@@ -103,6 +108,15 @@ export async function createSqliteBackend(options: {
       maxUnitsPerTransaction: MAX_BATCH,
     });
   } catch (error) {
+    instance?.release();
+    if (error instanceof SqliteFileInUseError) {
+      throw new StartError(
+        "store_unreachable",
+        "STORE_URL",
+        `STORE_URL: the SQLite file ${path} is in use by another pallabot; stop that one first, or give this one a STORE_URL of its own (two bots on one file take each other's Telegram updates)`,
+        { cause: error },
+      );
+    }
     // A folder the bot's user may not write (a Docker volume owned by root, say): the setting and the file,
     // in one line, instead of SQLite's "unable to open database file" and a stack.
     const reason = sqliteReason(error);
@@ -354,6 +368,7 @@ export async function createSqliteBackend(options: {
     await sweep();
   } catch (error) {
     await worker.close().catch(() => undefined);
+    instance?.release();
     const reason = sqliteReason(error);
     // Locked: another process holds the file (an old container still running on the same volume, say).
     const advice = /BUSY|LOCKED/.test(reason) ? "another process has it open; stop that one first" : "check that this user may write it, and its folder";
@@ -405,6 +420,7 @@ export async function createSqliteBackend(options: {
       // Writes already handed to the writer still commit (their callers are waiting on them).
       await writer.idle();
       await worker.close();
+      instance?.release();
     },
   };
 }

@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { holdSqliteFile } from "../../src/store/sqlite-instance-lock.js";
 import { createLocalBotApi, type LocalBotApi } from "../../src/telegram-local/index.js";
 import { freePort, repoRoot, tempFolder } from "./support.js";
 
@@ -114,6 +115,19 @@ describe("a start with one setting wrong ends with one line naming it", () => {
       expect(await expectOneLineNaming(run, "PORT")).toContain(String(port));
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it("a STORE_URL another pallabot is running on: STORE_URL, instead of the two taking each other's updates", async () => {
+    const shared = tempFolder("shared-store");
+    // What the running bot holds while it has the file open.
+    const running = holdSqliteFile(shared.storeFile);
+    try {
+      const run = runMain({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, PORT: String(await freePort()), HOST: "127.0.0.1", STORE_URL: shared.storeUrl });
+      expect(await expectOneLineNaming(run, "STORE_URL")).toContain("is in use by another pallabot");
+    } finally {
+      running.release();
+      shared.remove();
     }
   });
 
