@@ -428,10 +428,15 @@ async function connectFirst(
   let refused = false;
   let tries = 0;
   let lastWarnAt: number | undefined;
+  // Ended by a stop (`signal`), or by a refused password or user: asking again will not make it right.
+  const giveUp = new AbortController();
+  const onStop = () => giveUp.abort();
+  options.signal?.addEventListener("abort", onStop, { once: true });
   listen((error) => {
     tries += 1;
     lastReason = connectFailure(error);
     refused = error instanceof ErrorReply;
+    if (refused && /^(WRONGPASS|NOAUTH|NOPERM)$/.test(lastReason)) giveUp.abort();
     const now = Date.now();
     if (lastWarnAt !== undefined && now - lastWarnAt < FIRST_CONNECT_WARN_EVERY_MS) return;
     lastWarnAt = now;
@@ -441,7 +446,8 @@ async function connectFirst(
   const signal = options.signal;
   if (signal?.aborted) throw signal.reason;
   const connecting = client.connect();
-  const outcome = await outcomeWithin(connecting, timeoutMs, signal);
+  const outcome = await outcomeWithin(connecting, timeoutMs, giveUp.signal);
+  signal?.removeEventListener("abort", onStop);
   if (outcome === "resolved") return;
   // The client gave up by itself: its own error says why.
   if (outcome === "rejected") await connecting;
@@ -449,7 +455,7 @@ async function connectFirst(
   listen(() => undefined);
   connecting.catch(() => undefined);
   if (client.isOpen) client.destroy();
-  if (outcome === "stopped") throw signal?.reason;
+  if (outcome === "stopped" && signal?.aborted) throw signal.reason;
   throw new StartError(
     "store_unreachable",
     "STORE_URL",
