@@ -17,18 +17,23 @@ beforeAll(async () => {
     { user: OWNER, status: "creator" },
     { user: CASHIER, status: "member" },
   ]);
-  await shop.store.access.linkGroup({ chatId: basicGroup.id, title: basicGroup.title, linkedBy: OWNER.id, linkedAt: new Date().toISOString() });
+  await ownerLinks(basicGroup.id, basicGroup.title);
 });
 afterAll(async () => {
   await shop.close();
 });
 
-/** A basic group of the shop's: the owner made it, the cashier is in it. */
-const addShopGroup = (group: { id: number; type: "group"; title: string }) =>
+/** A basic group of the shop's (the owner made it, the cashier is in it), and the id its supergroup will have. */
+function shopGroup(n: number, title: string): { group: { id: number; type: "group"; title: string }; supergroup: number } {
+  const group = { id: -4_088_000 - n, type: "group" as const, title };
   shop.telegram.addChat(group, [
     { user: OWNER, status: "creator" },
     { user: CASHIER, status: "member" },
   ]);
+  return { group, supergroup: -1_004_088_000 - n };
+}
+/** What /linkgroup typed by the owner in the chat leaves in the store. */
+const ownerLinks = (chatId: number, title: string) => shop.store.access.linkGroup({ chatId, title, linkedBy: OWNER.id, linkedAt: new Date().toISOString() });
 /** The customer pays the VA at the sandbox, and every notice of it is handled. */
 async function customerPays(externalId: string): Promise<void> {
   expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${externalId}/pay`)).status).toBe(200);
@@ -61,45 +66,39 @@ describe("a linked group that became a supergroup", () => {
   });
 
   it("a group that was not linked when it moved: a payment made there before is told once in the supergroup linked since", async () => {
-    const group = { id: -4_088_002, type: "group" as const, title: "Kasir Depan" };
-    const supergroup = -1_004_088_002;
-    addShopGroup(group);
+    const { group, supergroup } = shopGroup(2, "Kasir Depan");
     const made = await shop.createVirtualAccount({ amount: 90_000, name: "Siti Aminah", chatId: group.id });
     shop.telegram.migrateGroupToSupergroup(group.id, { id: supergroup }, OWNER);
     // What the bot does on Telegram's service message: nothing was linked to move, but the move is kept.
     expect(await shop.store.access.moveGroup(group.id, supergroup)).toBe(false);
     // The owner then links the supergroup with /linkgroup.
-    await shop.store.access.linkGroup({ chatId: supergroup, title: group.title, linkedBy: OWNER.id, linkedAt: new Date().toISOString() });
+    await ownerLinks(supergroup, group.title);
 
     await customerPays(made.externalId);
     expect(mentioning(supergroup, made.externalId)).toHaveLength(1);
   });
 
   it("a linked group moved, then unlinked and linked again: a payment made in it before the move is told there once", async () => {
-    const group = { id: -4_088_003, type: "group" as const, title: "Kasir Belakang" };
-    const supergroup = -1_004_088_003;
-    addShopGroup(group);
-    await shop.store.access.linkGroup({ chatId: group.id, title: group.title, linkedBy: OWNER.id, linkedAt: new Date().toISOString() });
+    const { group, supergroup } = shopGroup(3, "Kasir Belakang");
+    await ownerLinks(group.id, group.title);
     const made = await shop.createVirtualAccount({ amount: 70_000, name: "Rudi Hartono", chatId: group.id });
     shop.telegram.migrateGroupToSupergroup(group.id, { id: supergroup }, OWNER);
     expect(await shop.store.access.moveGroup(group.id, supergroup)).toBe(true);
     // /unlinkgroup, then /linkgroup, in the supergroup.
     expect(await shop.store.access.unlinkGroup(supergroup)).toBe(true);
-    await shop.store.access.linkGroup({ chatId: supergroup, title: group.title, linkedBy: OWNER.id, linkedAt: new Date().toISOString() });
+    await ownerLinks(supergroup, group.title);
 
     await customerPays(made.externalId);
     expect(mentioning(supergroup, made.externalId)).toHaveLength(1);
   });
 
   it("a move the bot never heard of, and the supergroup linked since: a payment made in the old group is told there once", async () => {
-    const group = { id: -4_088_004, type: "group" as const, title: "Kasir Samping" };
-    const supergroup = -1_004_088_004;
-    addShopGroup(group);
+    const { group, supergroup } = shopGroup(4, "Kasir Samping");
     const made = await shop.createVirtualAccount({ amount: 65_000, name: "Dewi Lestari", chatId: group.id });
     // Telegram moves the group while the bot is down for longer than it keeps updates: nothing records the
     // move. The owner links the supergroup afterwards.
     shop.telegram.migrateGroupToSupergroup(group.id, { id: supergroup }, OWNER);
-    await shop.store.access.linkGroup({ chatId: supergroup, title: group.title, linkedBy: OWNER.id, linkedAt: new Date().toISOString() });
+    await ownerLinks(supergroup, group.title);
 
     await customerPays(made.externalId);
     expect(mentioning(supergroup, made.externalId)).toHaveLength(1);
