@@ -428,10 +428,12 @@ async function connectFirst(
   let refused = false;
   let tries = 0;
   let lastWarnAt: number | undefined;
+  const signal = options.signal;
+  if (signal?.aborted) throw signal.reason;
   // Ended by a stop (`signal`), or by a refused password or user: asking again will not make it right.
   const giveUp = new AbortController();
   const onStop = () => giveUp.abort();
-  options.signal?.addEventListener("abort", onStop, { once: true });
+  signal?.addEventListener("abort", onStop, { once: true });
   listen((error) => {
     tries += 1;
     lastReason = connectFailure(error);
@@ -443,8 +445,6 @@ async function connectFirst(
     options.logger?.warn({ redis: where, reason: lastReason, tries }, "redis store not reachable yet; trying again");
   });
 
-  const signal = options.signal;
-  if (signal?.aborted) throw signal.reason;
   const connecting = client.connect();
   const outcome = await outcomeWithin(connecting, timeoutMs, giveUp.signal);
   signal?.removeEventListener("abort", onStop);
