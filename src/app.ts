@@ -113,6 +113,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const parts: Part[] = [];
   const keepSecret = (...secrets: (string | undefined)[]) => options.secrets?.add(...secrets);
   let stopping: Promise<void> | undefined;
+  /** Set when the start fails by itself (not cut short by options.signal). */
+  let startFailed = false;
   const stopAll = () =>
     (stopping ??= (async () => {
       const stopEndsAt = Date.now() + STOP_BUDGET_MS;
@@ -122,7 +124,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       const started = parts.splice(0).reverse();
       await Promise.all(started.filter((p) => p.intake).map(stopPart));
       for (const part of started.filter((p) => !p.intake)) await stopPart(part);
-      logger.info("pallabot stopped");
+      // A failed start has its own line (main.ts); "stopped" would read as if it had run.
+      if (!startFailed) logger.info("pallabot stopped");
     })());
 
   try {
@@ -342,6 +345,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
 
     return { url, store, sandbox, localTelegram, metrics, stop: stopAll };
   } catch (err) {
+    startFailed = options.signal?.aborted !== true;
     await stopAll();
     throw err;
   }

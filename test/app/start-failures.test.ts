@@ -96,6 +96,8 @@ async function expectOneLineNaming(run: Run, variable: string) {
   expect(run.output()).not.toMatch(/\\n\s+at /);
   expect(run.output()).not.toContain('"stack"');
   expect(run.output()).not.toContain(TOKEN);
+  // The parts it had started are stopped, but it never ran: no "stopped" line beside the one that says why.
+  expect(run.lines().some((l) => l.msg === "pallabot stopped")).toBe(false);
   return fatal[0]?.msg ?? "";
 }
 
