@@ -351,7 +351,12 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   return {
     app,
     async listen(opts = {}) {
-      const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? "127.0.0.1" });
+      // Fastify's own "Server listening at ..." reads, in the bot's log (sandbox mode), like the bot's PORT.
+      const address = await app.listen({
+        port: opts.port ?? 0,
+        host: opts.host ?? "127.0.0.1",
+        listenTextResolver: (at) => `Palladium sandbox listening at ${at}`,
+      });
       origin = address.replace(/\/+$/, "");
       return origin;
     },
