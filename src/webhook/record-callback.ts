@@ -11,9 +11,10 @@ import {
 import type { OutboxItem } from "../store/outbox.js";
 import { countReportedExtra, MAX_RESEND_CHAIN, releaseDisbursementAllowance, retakeDisbursementAllowance } from "../disbursement/index.js";
 import { normalizeName } from "../domain/validation.js";
-import { isReusableVirtualAccount, paidSoFar } from "../domain/payment-state.js";
+import { paidSoFar } from "../domain/payment-state.js";
 import type { PaymentKind, PaymentPatch, PaymentRecord, QueuedWrite, Store } from "../store/types.js";
-import { chatItemId, type Notification, type PaymentMethod, type PaymentReceived } from "../notify/notifications.js";
+import { chatItemId, type Notification, type PaymentMethod } from "../notify/notifications.js";
+import { paidSoFarFields, recordMethodOf } from "../notify/from-payment.js";
 import type { CallbackEventLogPort, CallbackEventRecord, OutboxPort } from "./ports.js";
 
 export type RecordOutcome =
@@ -561,19 +562,6 @@ function paidPatch(current: PaymentRecord, payload: PaidCallback, counting: Coun
 type Counting = "count" | "leave";
 
 /**
- * What a paid notice tells of the payment's payments so far, this one included (`after`: the payment with it).
- * A multi-use VA: its count and total, and until when it can be paid. A bill (an Alfamart code is multi-use at
- * the gateway, though the shop made it for one bill) paid more than once: its count and total against what it
- * asked, which says what happened (the rest of a short payment, or money paid twice, to give back). Nothing
- * for a bill's first payment.
- */
-function paidSoFarFields(record: PaymentRecord, after: PaymentRecord): Pick<PaymentReceived, "reusable" | "repeated"> {
-  const { count, total } = paidSoFar(after);
-  if (isReusableVirtualAccount(record)) return { reusable: { count, total, ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}) } };
-  return count > 1 ? { repeated: { count, total, asked: record.amount } } : {};
-}
-
-/**
  * What the owner sent, for each of amount, bank and holder the transfer result reports otherwise. A bank
  * writes the holder's name its own way (capitals, an apostrophe of its own, spacing), so only a name that
  * differs beyond that counts.
@@ -647,17 +635,6 @@ function methodsOf(event: PaidEventName, record: PaymentRecord, payload: PaidCal
   const reported = reportedInPart(event, payload);
   const method = recordMethodOf(record) ?? reported;
   return sameMethod(method, reported) ? { method } : { method, otherReported: reported };
-}
-
-/** The bank and number (or outlet and code) we issued, when the record has them. */
-function recordMethodOf(record: PaymentRecord): PaymentMethod | undefined {
-  if (record.kind === "virtual_account" && record.bankCode !== undefined && record.accountNumber !== undefined) {
-    return { kind: "virtual_account", bankCode: record.bankCode, accountNumber: record.accountNumber };
-  }
-  if (record.kind === "retail" && record.paymentCode !== undefined) {
-    return { kind: "retail", retailOutletName: record.retailOutletName ?? "ALFAMART", paymentCode: record.paymentCode };
-  }
-  return undefined;
 }
 
 /** `b` is the callback's: a bank it left out ("?") is no difference, its number still is. */

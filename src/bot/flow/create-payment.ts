@@ -1,6 +1,8 @@
 import { InputFile } from "grammy";
 import { mayHaveMade } from "../../gateway/may-have-made.js";
 import { GatewayError, type GatewayErrorCode } from "../../gateway/types.js";
+import { paidMessageEdit } from "../../notify/from-payment.js";
+import { createOutbox } from "../../store/index.js";
 import type { PaymentRecord } from "../../store/types.js";
 import { formatJakartaTime } from "../../domain/jakarta-time.js";
 import { isExpired } from "../../domain/payment-state.js";
@@ -200,6 +202,9 @@ export async function answerWithPayment(
       ...record,
       messageId: photo.message_id,
     };
+    // Paid already: its paid callback came before this message was recorded, and found none to edit.
+    const edit = paidMessageEdit(updated);
+    if (edit !== undefined) await createOutbox(deps.store).add([edit]);
     try {
       deps.onPaymentCreated?.(updated);
     } catch (error) {

@@ -1,0 +1,67 @@
+import { DEFAULT_LOCALE } from "../i18n.js";
+import { isReusableVirtualAccount, paidSoFar } from "../domain/payment-state.js";
+import type { OutboxItem } from "../store/outbox.js";
+import type { PaymentRecord } from "../store/types.js";
+import type { Notification, PaymentMethod, PaymentReceived } from "./notifications.js";
+
+/*
+ * What a notice takes from the payment as recorded, rather than from the callback that tells of it: the
+ * webhook's paid notices, and the bot's edit for a payment paid before its message was recorded.
+ */
+
+/** The bank and number (or outlet and code) we issued, when the record has them. */
+export function recordMethodOf(record: PaymentRecord): PaymentMethod | undefined {
+  if (record.kind === "virtual_account" && record.bankCode !== undefined && record.accountNumber !== undefined) {
+    return { kind: "virtual_account", bankCode: record.bankCode, accountNumber: record.accountNumber };
+  }
+  if (record.kind === "retail" && record.paymentCode !== undefined) {
+    return { kind: "retail", retailOutletName: record.retailOutletName ?? "ALFAMART", paymentCode: record.paymentCode };
+  }
+  return undefined;
+}
+
+/**
+ * What a paid notice tells of the payment's payments so far, this one included (`after`: the payment with it).
+ * A multi-use VA: its count and total, and until when it can be paid. A bill (an Alfamart code is multi-use at
+ * the gateway, though the shop made it for one bill) paid more than once: its count and total against what it
+ * asked, which says what happened (the rest of a short payment, or money paid twice, to give back). Nothing
+ * for a bill's first payment.
+ */
+export function paidSoFarFields(record: PaymentRecord, after: PaymentRecord): Pick<PaymentReceived, "reusable" | "repeated"> {
+  const { count, total } = paidSoFar(after);
+  if (isReusableVirtualAccount(record)) return { reusable: { count, total, ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}) } };
+  return count > 1 ? { repeated: { count, total, asked: record.amount } } : {};
+}
+
+/**
+ * The edit that marks a payment's message paid, made from the payment as recorded, for a payment whose paid
+ * callback came in before the bot had recorded which message shows it (the callback then had no message to
+ * edit; the bot queues this once it has). What only the callback knew is left out: a method it reported
+ * otherwise, and whether its time was its own. Undefined for a payment not paid, or without a message.
+ */
+export function paidMessageEdit(record: PaymentRecord): OutboxItem | undefined {
+  const method = recordMethodOf(record);
+  if (record.status !== "paid" || record.messageId === undefined || record.paidAt === undefined || method === undefined) return undefined;
+  const amount = record.paidAmount ?? record.amount;
+  const soFar = paidSoFarFields(record, record);
+  return {
+    // One per message: the bot may show a payment again (a restart while its photo was sent), each its own.
+    id: `${record.externalId}:edit:message:${record.messageId}`,
+    chatId: record.chatId,
+    kind: "mark-paid",
+    createdAt: new Date().toISOString(),
+    payload: {
+      type: "mark-paid",
+      chatId: record.chatId,
+      messageId: record.messageId,
+      locale: record.locale ?? DEFAULT_LOCALE,
+      amount,
+      ...(amount === record.amount || soFar.repeated !== undefined ? {} : { askedAmount: record.amount }),
+      method,
+      customerName: record.customerName,
+      paidAt: record.paidAt,
+      externalId: record.externalId,
+      ...soFar,
+    } satisfies Notification,
+  };
+}
