@@ -1,13 +1,10 @@
-import type { Message } from "grammy/types";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type RunningApp } from "../../src/app.js";
+import { describe, expect, it } from "vitest";
 import { createGatewayClient } from "../../src/gateway/client.js";
 import { GatewayError } from "../../src/gateway/types.js";
-import { silentLogger } from "../../src/logger.js";
 import { createAppMetrics } from "../../src/metrics/index.js";
 import { createSandbox } from "../../src/sandbox/index.js";
-import { createLocalBotApi, privateChat, type LocalBotApi, type TelegramUser } from "../../src/telegram-local/index.js";
-import { configFrom, postCallback, sample, tempFolder, vaPaidCallback } from "./support.js";
+import type { TelegramUser } from "../../src/telegram-local/index.js";
+import { ownerChatApp, postCallback, sample, vaPaidCallback } from "./support.js";
 
 /**
  * The operator's view of one sale: the owner makes a BCA virtual account in the bot, the customer pays,
@@ -17,44 +14,11 @@ import { configFrom, postCallback, sample, tempFolder, vaPaidCallback } from "./
 const OWNER: TelegramUser = { id: 5101, first_name: "Bu Ani" };
 const CALLBACK_TOKEN = "callback-token-metrics-0123456789abcdef";
 
-let telegram: LocalBotApi;
-let app: RunningApp;
-let folder: ReturnType<typeof tempFolder>;
+const shop = ownerChatApp("metrics", OWNER, "toko_ani_bot", { PALLAPI_CALLBACK_TOKEN: CALLBACK_TOKEN });
+const { say, press } = shop;
 
-beforeAll(async () => {
-  folder = tempFolder("metrics");
-  telegram = createLocalBotApi({ botUsername: "toko_ani_bot" });
-  await telegram.listen({ host: "127.0.0.1", port: 0 });
-  telegram.addChat(privateChat(OWNER));
-  const config = configFrom(
-    {
-      BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      OWNER_IDS: String(OWNER.id),
-      STORE_URL: folder.storeUrl,
-      PALLAPI_CALLBACK_TOKEN: CALLBACK_TOKEN,
-    },
-    { port: 0 },
-  );
-  app = await startApp(config, silentLogger());
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await telegram?.close();
-  folder?.remove();
-});
-
-async function say(text: string): Promise<Message> {
-  telegram.sendText(OWNER, privateChat(OWNER), text);
-  return telegram.waitForBotMessage(OWNER.id);
-}
-async function press(message: Message, label: string): Promise<Message> {
-  telegram.pressButton(OWNER, message, { text: label });
-  return telegram.waitForBotMessage(OWNER.id);
-}
 const scrape = async () => {
-  const response = await fetch(`${app.url}/metrics`);
+  const response = await fetch(`${shop.app.url}/metrics`);
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toContain("text/plain");
   return response.text();
@@ -62,7 +26,7 @@ const scrape = async () => {
 
 describe("GET /metrics after a paid virtual account", () => {
   it("counts the callback by event and result, the notification, Telegram's 429, the gateway call and its error", async () => {
-    const sandbox = app.sandbox;
+    const sandbox = shop.app.sandbox;
     if (sandbox === undefined) throw new Error("the app runs on its sandbox here");
     // The gateway stumbles once (a 503), the client retries: an error by code, then a success.
     sandbox.injectFault({ endpoint: "create-virtual-account", when: "before", status: 503 });
@@ -74,25 +38,25 @@ describe("GET /metrics after a paid virtual account", () => {
     await say("Siti Aminah");
     const askSingle = await say("Rp 150.000");
     const summary = await press(askSingle, "Sekali bayar");
-    telegram.pressButton(OWNER, summary, { text: "✅ Buat sekarang" });
-    await telegram.waitForBotMessage(OWNER.id, { text: "diteruskan ke pelanggan", timeoutMs: 5_000 });
+    shop.telegram.pressButton(OWNER, summary, { text: "✅ Buat sekarang" });
+    await shop.telegram.waitForBotMessage(OWNER.id, { text: "diteruskan ke pelanggan", timeoutMs: 5_000 });
     const [va] = sandbox.objects().virtual_accounts;
     if (va === undefined) throw new Error("no virtual account was created");
 
     // Telegram's flood control answers the notifier's first send with a 429; it waits and sends again.
-    telegram.failNext("sendMessage", 1, { error_code: 429, parameters: { retry_after: 1 } });
+    shop.telegram.failNext("sendMessage", 1, { error_code: 429, parameters: { retry_after: 1 } });
     const paid = sandbox.payVirtualAccount(va.external_id);
-    const heard = await telegram.waitFor(
+    const heard = await shop.telegram.waitFor(
       (c) => c.method === "sendMessage" && c.response.ok && c.payload.chat_id === OWNER.id && String(c.payload.text).includes("Pembayaran diterima"),
       { timeoutMs: 6_000, description: "the owner hears of the payment" },
     );
     expect(String(heard.payload.text)).toContain("Siti Aminah");
-    await telegram.waitFor((c) => c.method === "editMessageCaption" && c.response.ok, { timeoutMs: 3_000, description: "the VA photo reads PAID" });
+    await shop.telegram.waitFor((c) => c.method === "editMessageCaption" && c.response.ok, { timeoutMs: 3_000, description: "the VA photo reads PAID" });
 
     // Palladium retries the same event, and someone without the token tries too.
-    expect((await postCallback(app.url, CALLBACK_TOKEN, paid)).status).toBe(200);
-    expect((await postCallback(app.url, "not-the-token", paid)).status).toBe(401);
-    expect((await postCallback(app.url, CALLBACK_TOKEN, { ...paid, amount: "lots" })).status).toBe(400);
+    expect((await postCallback(shop.app.url, CALLBACK_TOKEN, paid)).status).toBe(200);
+    expect((await postCallback(shop.app.url, "not-the-token", paid)).status).toBe(401);
+    expect((await postCallback(shop.app.url, CALLBACK_TOKEN, { ...paid, amount: "lots" })).status).toBe(400);
 
     const text = await scrape();
     const event = "virtual-account-paid";
@@ -128,10 +92,10 @@ describe("GET /metrics after a paid virtual account", () => {
 
   it("shows notifications waiting in the outbox, and how old the oldest is", async () => {
     // Telegram is down for this chat for a while: the notification waits in the outbox.
-    telegram.failNext("sendMessage", 50, { error_code: 502 });
-    const record = await app.store.payments.get(app.sandbox?.objects().virtual_accounts[0]?.external_id ?? "");
+    shop.telegram.failNext("sendMessage", 50, { error_code: 502 });
+    const record = await shop.app.store.payments.get(shop.app.sandbox?.objects().virtual_accounts[0]?.external_id ?? "");
     if (record === undefined) throw new Error("the first story's payment is missing");
-    expect((await postCallback(app.url, CALLBACK_TOKEN, vaPaidCallback(record, "second-payment"))).status).toBe(200);
+    expect((await postCallback(shop.app.url, CALLBACK_TOKEN, vaPaidCallback(record, "second-payment"))).status).toBe(200);
     // The notifier counts the failure once Telegram's answer is back; scrape until it shows (bounded).
     let text = "";
     for (let i = 0; i < 50 && sample(text, "pallabot_notifications_failed_total", { reason: "transient" }) === undefined; i++) {
@@ -141,7 +105,7 @@ describe("GET /metrics after a paid virtual account", () => {
     expect(sample(text, "pallabot_notifications_failed_total", { reason: "transient" })).toBeGreaterThanOrEqual(1);
     expect(sample(text, "pallabot_outbox_depth")).toBeGreaterThanOrEqual(1);
     expect(sample(text, "pallabot_outbox_oldest_age_seconds")).toBeGreaterThan(0);
-    telegram.clearFaults();
+    shop.telegram.clearFaults();
   });
 });
 

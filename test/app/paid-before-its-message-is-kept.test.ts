@@ -1,9 +1,7 @@
 import type { Message } from "grammy/types";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type RunningApp } from "../../src/app.js";
-import { silentLogger } from "../../src/logger.js";
-import { createLocalBotApi, privateChat, type LocalBotApi, type TelegramUser } from "../../src/telegram-local/index.js";
-import { configFrom, tempFolder } from "./support.js";
+import { describe, expect, it } from "vitest";
+import type { TelegramUser } from "../../src/telegram-local/index.js";
+import { ownerChatApp } from "./support.js";
 
 /**
  * The bot sends the payment's photo, then records which message it is, so that the notifier can mark it
@@ -14,39 +12,11 @@ import { configFrom, tempFolder } from "./support.js";
 
 const OWNER: TelegramUser = { id: 5301, first_name: "Bu Lina" };
 
-let telegram: LocalBotApi;
-let app: RunningApp;
-let folder: ReturnType<typeof tempFolder>;
-
-beforeAll(async () => {
-  folder = tempFolder("paid-before-message");
-  telegram = createLocalBotApi({ botUsername: "toko_lina_bot" });
-  await telegram.listen({ host: "127.0.0.1", port: 0 });
-  telegram.addChat(privateChat(OWNER));
-  const config = configFrom(
-    { BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, OWNER_IDS: String(OWNER.id), STORE_URL: folder.storeUrl },
-    { port: 0 },
-  );
-  app = await startApp(config, silentLogger());
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await telegram?.close();
-  folder?.remove();
-});
-
-async function say(text: string): Promise<Message> {
-  telegram.sendText(OWNER, privateChat(OWNER), text);
-  return telegram.waitForBotMessage(OWNER.id);
-}
-async function press(message: Message, label: string): Promise<Message> {
-  telegram.pressButton(OWNER, message, { text: label });
-  return telegram.waitForBotMessage(OWNER.id);
-}
+const shop = ownerChatApp("paid-before-message", OWNER, "toko_lina_bot");
 
 describe("a payment that comes in before the bot has recorded its photo's message", () => {
   it("still has its photo marked paid, once", async () => {
+    const { app, telegram, say, press } = shop;
     const sandbox = app.sandbox;
     if (sandbox === undefined) throw new Error("the app runs on its sandbox here");
     // The customer pays while the bot records the photo's message id: the paid callback is recorded first.

@@ -5,12 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import type { Message } from "grammy/types";
 import { startApp, type RunningApp } from "../../src/app.js";
 import { loadConfig, type Config } from "../../src/config.js";
-import { createLocalBotApi, type LocalBotApi } from "../../src/telegram-local/index.js";
+import { createLocalBotApi, privateChat, type LocalBotApi, type TelegramUser } from "../../src/telegram-local/index.js";
 import { CALLBACK_PATHS, CALLBACK_TOKEN_HEADER, type VirtualAccountPaidCallback } from "../../src/gateway/callbacks.js";
-import { createLogger, createSecretList, type Logger, type SecretList } from "../../src/logger.js";
+import { createLogger, createSecretList, silentLogger, type Logger, type SecretList } from "../../src/logger.js";
 import type { PaymentRecord, Store } from "../../src/store/types.js";
 
 /** Helpers for the app's own stories: the whole product started as an operator starts it. */
@@ -174,4 +175,51 @@ export function appPerTest(label: string, botUsername: string) {
     running.app = app;
     return { app, telegram, logs, lines: () => logs.lines.map((l) => JSON.parse(l) as { msg?: string; level?: number }) };
   };
+}
+
+/**
+ * The whole app, started once for the file on its in-process sandbox and a local Telegram, with `owner` as
+ * its one owner chatting in private: `say` types a message, `press` a button of a message; each answers the
+ * bot's next message to the owner.
+ */
+export function ownerChatApp(label: string, owner: TelegramUser, botUsername: string, env: Record<string, string> = {}) {
+  let running: { app?: RunningApp; telegram?: LocalBotApi; folder?: ReturnType<typeof tempFolder> } = {};
+  beforeAll(async () => {
+    const folder = tempFolder(label);
+    const telegram = createLocalBotApi({ botUsername });
+    running = { folder, telegram };
+    await telegram.listen({ host: "127.0.0.1", port: 0 });
+    telegram.addChat(privateChat(owner));
+    const config = configFrom(
+      { BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, OWNER_IDS: String(owner.id), STORE_URL: folder.storeUrl, ...env },
+      { port: 0 },
+    );
+    running.app = await startApp(config, silentLogger());
+  });
+  afterAll(async () => {
+    await running.app?.stop();
+    await running.telegram?.close();
+    running.folder?.remove();
+  });
+  const started = <T>(part: T | undefined): T => {
+    if (part === undefined) throw new Error("the app starts in beforeAll");
+    return part;
+  };
+  const shop = {
+    get app() {
+      return started(running.app);
+    },
+    get telegram() {
+      return started(running.telegram);
+    },
+    say(text: string): Promise<Message> {
+      shop.telegram.sendText(owner, privateChat(owner), text);
+      return shop.telegram.waitForBotMessage(owner.id);
+    },
+    press(message: Message, label: string): Promise<Message> {
+      shop.telegram.pressButton(owner, message, { text: label });
+      return shop.telegram.waitForBotMessage(owner.id);
+    },
+  };
+  return shop;
 }
