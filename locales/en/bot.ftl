@@ -184,6 +184,7 @@ bot-list-title-own = <b>Your recent payments</b>
 bot-list-title-all = <b>The shop's recent payments</b>
 bot-list-empty = No payments yet.
 bot-list-only-latest = <i>Only the latest { $count } are shown; older ones are in the Palladium dashboard.</i>
+bot-list-transfers-in-private = <i>Transfers are not shown in a group: see them in your private chat with the bot.</i>
 bot-list-entry = { $status } { $method } · { $amount } · { $name } · { $when }
 # When: the payment's making, or its (latest) payment once paid.
 bot-list-when-created = created { $time }

@@ -184,6 +184,7 @@ bot-list-title-own = <b>Pembayaran terakhir Anda</b>
 bot-list-title-all = <b>Pembayaran terakhir toko</b>
 bot-list-empty = Belum ada pembayaran.
 bot-list-only-latest = <i>Hanya { $count } terbaru yang ditampilkan; yang lebih lama ada di dashboard Palladium.</i>
+bot-list-transfers-in-private = <i>Kirim dana tidak ditampilkan di grup: lihat di chat pribadi dengan bot.</i>
 bot-list-entry = { $status } { $method } · { $amount } · { $name } · { $when }
 # When: the payment's making, or its (latest) payment once paid.
 bot-list-when-created = dibuat { $time }

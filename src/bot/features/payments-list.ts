@@ -71,22 +71,35 @@ function whenText(ctx: BotContext, r: PaymentRecord, locale: string): string {
   return ctx.t("bot-list-when-created", { time: formatJakartaTime(new Date(r.createdAt), locale) });
 }
 
-/** Recent payments with their status: staff see their own, owners the whole shop's. */
+/**
+ * How many of the shop's latest an owner's list in a group reads to find its ten: the transfers among them
+ * are left out there, and a shop that sent a few between its sales still gets a full list.
+ */
+const GROUP_LIST_READS = 4 * (RECENT_PAYMENTS_LIMIT + 1);
+
+/**
+ * Recent payments with their status: staff see their own, owners the whole shop's. Money going out is the
+ * owners' business only: their transfers (holder, account, amount) are listed in their private chat, never
+ * in a group, where the cashiers read too.
+ */
 export function paymentsListFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
   const list = async (ctx: BotContext) => {
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     const everyone = ctx.role === "owner";
+    const transfersShown = everyone && ctx.chat?.type === "private";
+    const transfersLeftOut = everyone && !transfersShown;
     // One more than shown: whether to say the list stops there.
     const found = (
       await deps.store.payments.listRecent({
-        limit: RECENT_PAYMENTS_LIMIT + 1,
+        limit: transfersLeftOut ? GROUP_LIST_READS : RECENT_PAYMENTS_LIMIT + 1,
         createdBy: everyone ? undefined : ctx.from?.id,
       })
-    ).filter((r) => everyone || r.kind !== "disbursement"); // money going out is the owners' business only
+    ).filter((r) => transfersShown || r.kind !== "disbursement");
     const records = found.slice(0, RECENT_PAYMENTS_LIMIT);
+    const transfersWhere = transfersLeftOut ? [ctx.t("bot-list-transfers-in-private")] : [];
     if (records.length === 0) {
-      await ctx.reply(ctx.t("bot-list-empty"));
+      await ctx.reply([ctx.t("bot-list-empty"), ...transfersWhere].join("\n"), { parse_mode: "HTML" });
       return;
     }
     const locale = await ctx.i18n.getLocale();
@@ -100,7 +113,7 @@ export function paymentsListFeature(deps: FeatureDeps) {
       }),
     );
     const more = found.length > records.length ? [ctx.t("bot-list-only-latest", { count: RECENT_PAYMENTS_LIMIT })] : [];
-    await ctx.reply([ctx.t(everyone ? "bot-list-title-all" : "bot-list-title-own"), ...lines, ...more].join("\n"), { parse_mode: "HTML" });
+    await ctx.reply([ctx.t(everyone ? "bot-list-title-all" : "bot-list-title-own"), ...lines, ...more, ...transfersWhere].join("\n"), { parse_mode: "HTML" });
   };
   feature.command(["payments", "pembayaran"], list);
   feature.callbackQuery(MENU.payments, list);
