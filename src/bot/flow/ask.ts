@@ -37,14 +37,15 @@ export function flowButtonOwner(data: string): number | undefined {
 }
 
 /**
- * Looking something up on the way (recent payments, help, the staff list, the language) is not changing
- * one's mind: it is answered and the flow keeps waiting, so the summary's button still works afterwards.
+ * Looking something up on the way (recent payments, help, the staff list, the language), or an owner's task
+ * done in one answer (an invite link, linking or unlinking the group), is not changing one's mind: it is
+ * answered and the flow keeps waiting, so the next answer or the summary's button still works afterwards.
  */
-const LOOK_UP_COMMANDS: ReadonlySet<string> = new Set(["payments", "pembayaran", "help", "language", "bahasa", "staff"]);
-const LOOK_UP_BUTTONS: ReadonlySet<string> = new Set([MENU.payments, MENU.help, MENU.language, MENU.staff]);
+const LOOK_UP_COMMANDS: ReadonlySet<string> = new Set(["payments", "pembayaran", "help", "language", "bahasa", "staff", "invite", "linkgroup", "unlinkgroup"]);
+const LOOK_UP_BUTTONS: ReadonlySet<string> = new Set([MENU.payments, MENU.help, MENU.language, MENU.staff, MENU.invite]);
 
 /**
- * The owner's tools (besides the staff list, a look-up). Asked for by a cashier, they are refused by their
+ * The owner's tools (the ones done in one answer are look-ups above). Asked for by a cashier, they are refused by their
  * feature, and that is no change of mind either: the flow keeps waiting, as for a look-up. Keep these in
  * step with the features that answer them with ownerOnly() or a role check (disbursement, staff, link-group).
  */
@@ -56,15 +57,7 @@ const OWNER_ONLY_BUTTONS: ReadonlySet<string> = new Set([MENU.disburse, MENU.inv
  * ends. Any other command (a typo such as /foo) is not one: it is answered (see help.ts) and the flow keeps
  * waiting, so the answer that follows is not lost.
  */
-const CHANGE_OF_MIND_COMMANDS: ReadonlySet<string> = new Set([
-  "start",
-  "menu",
-  "va",
-  "virtualaccount",
-  "alfamart",
-  "alfa",
-  ...OWNER_ONLY_COMMANDS,
-]);
+const CHANGE_OF_MIND_COMMANDS: ReadonlySet<string> = new Set(["start", "menu", "va", "virtualaccount", "alfamart", "alfa", "disburse", "kirimdana"]);
 
 /** Case kept: "/VA" is no command of ours, so it must not end a flow that nothing else then picks up. */
 const commandOf = (ctx: FlowContext) => leadingCommand(ctx.message?.text, ctx.me.username);
