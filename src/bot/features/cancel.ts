@@ -40,9 +40,20 @@ export function cancelFeature(deps: Pick<FeatureDeps, "store">, leftovers: reado
   feature.command(["cancel", "batal"], cancel);
   // "batal" typed on its own while a question waits is what an Indonesian shop owner writes to stop; read as
   // an answer it became the customer's name. Outside a flow it is just a word (a group chats freely).
-  feature.hears(/^\s*(batal|cancel)\s*$/i, async (ctx, next) => {
-    if (Object.keys(ctx.conversation.active()).length === 0) return next();
+  feature.on("message:text", async (ctx, next) => {
+    if (!saysStop(ctx.message.text, ctx.me.username) || Object.keys(ctx.conversation.active()).length === 0) return next();
     await cancel(ctx);
   });
   return feature;
+}
+
+/**
+ * "batal" as a shop writes it to stop: "Batal.", "batal aja", "gak jadi", "cancel!", and in a group with
+ * the bot's @username before or after it (how an answer reaches the bot there). None is anyone's name.
+ */
+const STOP_WORDS = /^(?:batal|cancel|(?:gak|ga|nggak|enggak|tidak|tak) jadi)(?:\s+(?:aja|saja|dulu|deh|ya))?[\s.!]*$/i;
+
+function saysStop(text: string, botUsername: string): boolean {
+  const mention = new RegExp(`^\\s*@${botUsername}\\b|@${botUsername}\\s*$`, "gi");
+  return STOP_WORDS.test(text.replace(mention, "").trim());
 }
