@@ -7,6 +7,7 @@ import { createGatewayClient } from "./gateway/client.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
 import { shopsElsewhere } from "./store/shops-elsewhere.js";
 import { createStore, createCallbackEventLog, createOutbox, type PaymentRecord, type Store } from "./store/index.js";
+import { commandMenus, publishCommandMenus } from "./bot/command-menus.js";
 import { createBot } from "./bot/create-bot.js";
 import type { SessionData } from "./bot/context.js";
 import { paidMessageButtons } from "./bot/payment-message.js";
@@ -94,6 +95,8 @@ const STOP_BUDGET_MS = 9_000;
 /** The disbursement watch, the in-process sandbox and Telegram, and the store, which stop after the notifier. */
 const AFTER_NOTIFIER_MS = 1_000;
 const NOTIFIER_MIN_GRACE_MS = 2_000;
+/** How long the start waits for Telegram to take the "/" menus of commands. */
+const MENUS_MS = 10_000;
 /** For the notifier to record what its cut sends became, once its grace is over. */
 const NOTIFIER_RECORD_MS = 500;
 
@@ -332,6 +335,16 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         },
       });
     }
+    // The "/" menus only show the commands, which work without them: a failure is a warning, not a failed
+    // start, and a slow Telegram holds the start for MENUS_MS at most.
+    await publishCommandMenus(
+      startApi,
+      commandMenus((locale, key) => i18n.t(locale, key), ownerIds),
+      options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(MENUS_MS)]) : AbortSignal.timeout(MENUS_MS),
+    ).catch((err: unknown) => {
+      if (options.signal?.aborted) throw options.signal.reason;
+      logger.warn({ err }, "could not set the bot's command menus (the \"/\" list); the commands still work");
+    });
     logger.info(
       {
         url,

@@ -214,3 +214,17 @@ bot-simulate-sent = Simulated payment sent.
 bot-simulate-failed = The simulation failed, try again.
 bot-simulate-expired = Expired since { $since }: a customer could not pay it either. Create a new payment.
 bot-payment-barcode-caption = Barcode for the Alfamart cashier: scan it or type the code <code>{ $code }</code>.
+
+## The "/" menu of commands (Telegram shows these beside each command)
+bot-command-start = Main menu
+bot-command-va = Make a virtual account (BNI, BCA)
+bot-command-alfamart = Make an Alfamart payment code
+bot-command-payments = Recent payments and their status
+bot-command-cancel = Leave the current step
+bot-command-language = Change language
+bot-command-help = Help
+bot-command-disburse = Send money to a bank account (owner)
+bot-command-invite = Invite a new cashier (owner)
+bot-command-staff = List of cashiers (owner)
+bot-command-linkgroup = Post payment notices in this group (owner)
+bot-command-unlinkgroup = Stop the notices in this group (owner)

@@ -214,3 +214,17 @@ bot-simulate-sent = Pembayaran simulasi dikirim.
 bot-simulate-failed = Simulasi gagal, coba lagi.
 bot-simulate-expired = Kedaluwarsa sejak { $since }: pelanggan pun tidak bisa membayarnya lagi. Buat pembayaran baru.
 bot-payment-barcode-caption = Barcode untuk kasir Alfamart: pindai atau ketik kode <code>{ $code }</code>.
+
+## The "/" menu of commands (Telegram shows these beside each command)
+bot-command-start = Menu utama
+bot-command-va = Buat Virtual Account (BNI, BCA)
+bot-command-alfamart = Buat kode bayar Alfamart
+bot-command-payments = Pembayaran terakhir dan statusnya
+bot-command-cancel = Batalkan langkah yang sedang berjalan
+bot-command-language = Ganti bahasa
+bot-command-help = Bantuan
+bot-command-disburse = Kirim dana ke rekening bank (pemilik)
+bot-command-invite = Undang kasir baru (pemilik)
+bot-command-staff = Daftar kasir (pemilik)
+bot-command-linkgroup = Kirim notifikasi pembayaran ke grup ini (pemilik)
+bot-command-unlinkgroup = Hentikan notifikasi di grup ini (pemilik)
