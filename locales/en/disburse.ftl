@@ -71,6 +71,7 @@ disburse-press-owner-only = Only the shop's owner can send money.
 disburse-press-not-yours = Another owner started this transfer; only they can confirm it. No money was sent.
 disburse-press-expired = This confirmation has expired. No money was sent. Start again with /disburse.
 disburse-press-unknown = This transfer can no longer be found. No money was sent. Start again with /disburse.
+disburse-press-retry-forgotten = This transfer is too old to try again here, and it may have been sent. Check the Palladium dashboard before sending it again.
 disburse-press-already-sending = This transfer is being sent. The button works only once.
 disburse-press-already-sent = This transfer was already sent. The button works only once; nothing more was sent.
 disburse-press-already-cancelled = This transfer was cancelled. No money was sent.
@@ -102,6 +103,12 @@ disburse-sent-earlier =
        *[owner] You will hear the result.
     }
     Until then, do not tell the recipient the money has arrived.
+    Left today: { $remaining }
+# The bank's result came in while the gateway's answer to the send was still on its way: the result is the last word.
+disburse-bank-answered = { $result ->
+        [completed] ✅ The bank has reported the transfer of <b>{ $amount }</b> to { $bank } <code>{ $account }</code> ({ $holder }) as completed: the money was sent.
+       *[failed] ❌ The bank has reported the transfer of <b>{ $amount }</b> to { $bank } <code>{ $account }</code> ({ $holder }) as failed: the money was not sent.
+    } The bank's notice comes separately.
     Left today: { $remaining }
 disburse-over-daily-limit = ⛔ Not sent: above what is left today ({ $remaining }). No money was sent.
 disburse-retry-over-today = ⛔ <b>Not retried.</b> Today's sending limit has { $remaining } left, less than { $amount }. The earlier attempt may have been sent already: check the Palladium dashboard. Press Try again once the daily limit starts again (tomorrow, at 00:00 WIB).

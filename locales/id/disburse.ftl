@@ -71,6 +71,7 @@ disburse-press-owner-only = Hanya pemilik toko yang bisa mengirim dana.
 disburse-press-not-yours = Transfer ini dimulai oleh pemilik lain; hanya dia yang bisa mengonfirmasi. Tidak ada uang yang dikirim.
 disburse-press-expired = Konfirmasi ini sudah kedaluwarsa. Tidak ada uang yang dikirim. Mulai lagi dengan /kirimdana.
 disburse-press-unknown = Transfer ini tidak ditemukan lagi. Tidak ada uang yang dikirim. Mulai lagi dengan /kirimdana.
+disburse-press-retry-forgotten = Transfer ini sudah terlalu lama untuk dicoba lagi di sini, dan mungkin sudah terkirim. Periksa di dashboard Palladium sebelum mengirim lagi.
 disburse-press-already-sending = Transfer ini sedang dikirim. Tombol ini hanya berlaku sekali.
 disburse-press-already-sent = Transfer ini sudah dikirim. Tombol ini hanya berlaku sekali; tidak ada yang dikirim lagi.
 disburse-press-already-cancelled = Transfer ini sudah dibatalkan. Tidak ada uang yang dikirim.
@@ -102,6 +103,12 @@ disburse-sent-earlier =
        *[owner] Anda akan diberi tahu hasilnya.
     }
     Sebelum kabar itu datang, jangan dulu bilang ke penerima bahwa uangnya sudah masuk.
+    Sisa batas hari ini: { $remaining }
+# The bank's result came in while the gateway's answer to the send was still on its way: the result is the last word.
+disburse-bank-answered = { $result ->
+        [completed] ✅ Bank sudah melaporkan transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder } berhasil: uangnya sudah terkirim.
+       *[failed] ❌ Bank sudah melaporkan transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder } gagal: uangnya tidak terkirim.
+    } Kabar dari bank dikirim terpisah.
     Sisa batas hari ini: { $remaining }
 disburse-over-daily-limit = ⛔ Tidak dikirim: melebihi sisa batas hari ini ({ $remaining }). Tidak ada uang yang dikirim.
 disburse-retry-over-today = ⛔ <b>Belum dicoba lagi.</b> Sisa batas kirim hari ini { $remaining }, kurang dari { $amount }. Percobaan sebelumnya mungkin sudah terkirim: cek dashboard Palladium. Tekan Coba lagi setelah batas harian mulai lagi (besok, pukul 00.00 WIB).

@@ -107,6 +107,11 @@ export type SendOutcome =
    * another resend took its place. Not sent now; `mayHaveSent` when an earlier attempt of it was unclear.
    */
   | { kind: "resend_not_needed"; mayHaveSent: boolean }
+  /**
+   * The bank's result came in (its callback found the record written before the gateway call) while the
+   * gateway's answer was still on its way: that result is the last word, and the notifier tells it.
+   */
+  | { kind: "bank_answered"; result: "completed" | "failed"; remainingToday: number }
   /** The watch concluded this attempt first (its bound had passed): it tells the owner, not the caller. */
   | { kind: "overdue" };
 
@@ -511,11 +516,31 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     return true;
   }
 
+  /** What the owner hears of a transfer whose bank result is recorded already, whatever the gateway answered. */
+  const bankAnswered = async (answered: "sent" | "refused"): Promise<SendOutcome> => ({
+    kind: "bank_answered",
+    result: answered === "sent" ? "completed" : "failed",
+    remainingToday: await allowance.remainingToday(),
+  });
+
+  /**
+   * An attempt whose gateway call failed or was unclear, but whose bank result is recorded already: the gateway
+   * had the transfer. The callback did the rest (the allowance given back for a failure, the record marked).
+   */
+  async function concludeAnswered(draft: DisbursementDraft, answered: "sent" | "refused"): Promise<SendOutcome> {
+    const { first } = await settle(store, draft.externalId, draft.retries, { state: answered, by: "send" });
+    if (!first) return { kind: "overdue" };
+    await setState(draft, answered);
+    await completeWatch(draft);
+    return bankAnswered(answered);
+  }
+
   async function landed(draft: DisbursementDraft, gatewayId: string | undefined, messageId: number | undefined): Promise<SendOutcome> {
     const saved = await recordLanded(draft, gatewayId, messageId);
     const { first } = await settle(store, draft.externalId, draft.retries, { state: "sent", by: "send" });
+    const answered = bankAnswer(saved);
     // Even when the watch concluded first and called it uncertain: the transfer exists, and a retry must hear so.
-    await setState(draft, "sent");
+    await setState(draft, answered ?? "sent");
     await completeWatch(draft);
     if (first) {
       try {
@@ -526,6 +551,7 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     } else {
       logger.warn({ externalId: draft.externalId }, "the gateway took a disbursement after its send was called uncertain");
     }
+    if (answered !== undefined) return bankAnswered(answered);
     return { kind: "sent", record: saved, remainingToday: await allowance.remainingToday(), alreadyAtGateway: gatewayId === undefined };
   }
 
@@ -608,6 +634,9 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     } catch (error) {
       const code = error instanceof GatewayError ? error.code : "UNKNOWN";
       logger.warn({ err: error, externalId: draft.externalId, code }, "gateway did not take a disbursement");
+      // The bank's result came while the answer was lost or late: the gateway had it, and that is the last word.
+      const answered = bankAnswer(await store.payments.get(draft.externalId));
+      if (answered !== undefined && code !== "DUPLICATE_EXTERNAL_ID") return concludeAnswered(draft, answered);
       if (code === "DUPLICATE_EXTERNAL_ID") {
         // Our external_id is random and used by this draft only: an earlier attempt of ours got through.
         // Recorded without the gateway's id; its callback still finds it by external_id.

@@ -3,7 +3,7 @@ import type { Transformer } from "grammy";
 import type { Message } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDisbursementAllowance, SENDS_QUEUE, type DisbursementDraft } from "../../src/disbursement/index.js";
-import { callText, fillTransfer, OWNER, startShop, textOf, type Shop } from "./shop.js";
+import { callText, fillTransfer, OWNER, startShop, textOf, until, type Shop } from "./shop.js";
 
 /**
  * A deploy (or a crash) while the gateway is slow to answer a confirmed transfer: the bot that called it is
@@ -24,14 +24,6 @@ afterEach(async () => {
   await shop?.close();
   shop = undefined;
 });
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 const draftOf = async (s: Shop, summary: Message) => {
   const data = (summary.reply_markup?.inline_keyboard[0]?.[0] as { callback_data?: string } | undefined)?.callback_data ?? "";

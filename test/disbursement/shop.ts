@@ -213,6 +213,15 @@ export async function startShop(
 export const textOf = (m: Message): string => ("text" in m && m.text) || ("caption" in m && m.caption) || "";
 export const callText = (c: RecordedCall): string => String(c.payload.text ?? c.payload.caption ?? "");
 
+/** Waits (bounded) until `ok`; fails naming `what`. */
+export async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 8_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
 export interface TransferInput {
   bank?: string;
   account: string;

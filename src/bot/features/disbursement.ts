@@ -265,6 +265,15 @@ function outcomeText(ctx: BotContext, draft: DisbursementDraft, outcome: SendOut
         holder: escapeHtml(draft.holderName),
         remaining: formatRupiah(outcome.remainingToday),
       });
+    case "bank_answered":
+      return ctx.t("disburse-bank-answered", {
+        result: outcome.result,
+        amount: formatRupiah(draft.amount),
+        bank: DISBURSEMENT_BANKS[draft.bankCode].displayName,
+        account: draft.accountNumber,
+        holder: escapeHtml(draft.holderName),
+        remaining: formatRupiah(outcome.remainingToday),
+      });
     case "above_max":
       return ctx.t("disburse-over-max", { max: formatRupiah(outcome.max) });
     case "daily_limit":
@@ -364,7 +373,9 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     const pressed = { messageId: ctx.callbackQuery.message?.message_id };
     const claim = action === "ok" ? await desk.claimConfirm(draftId, userId, pressed) : await desk.claimRetry(draftId, userId, pressed);
     if (!claim.ok) {
-      await ctx.answerCallbackQuery({ text: refusalText(ctx, claim), show_alert: true });
+      // "Coba lagi" on a transfer whose draft is forgotten (kept two days): it was unclear, so it may have gone.
+      const forgottenRetry = action === "retry" && claim.reason === "unknown";
+      await ctx.answerCallbackQuery({ text: forgottenRetry ? ctx.t("disburse-press-retry-forgotten") : refusalText(ctx, claim), show_alert: true });
       if (claim.reason === "expired") await closeSummary(ctx, ctx.t("disburse-summary-closed-expired"));
       if (claim.reason === "resend_not_needed") await closeSummary(ctx, ctx.t("disburse-summary-closed-not-needed"));
       return;
