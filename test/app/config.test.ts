@@ -91,6 +91,15 @@ describe("the configuration an operator gives", () => {
     }
   });
 
+  it("refuses a transfer maximum below the least a bank sends: no transfer could be made", () => {
+    for (const value of ["0", "5000", "9999"]) {
+      expect(problemsOf({ DISBURSE_MAX_AMOUNT: value }), value).toEqual(["DISBURSE_MAX_AMOUNT: must be at least 10000, the least a bank transfer sends"]);
+    }
+    expect(problemsOf({ DISBURSE_MAX_AMOUNT: "10000" })).toEqual([]);
+    // And the daily limit under it, as before.
+    expect(problemsOf({ DISBURSE_MAX_AMOUNT: "10000", DISBURSE_DAILY_LIMIT: "5000" })).toEqual(["DISBURSE_MAX_AMOUNT: must not exceed DISBURSE_DAILY_LIMIT"]);
+  });
+
   it("refuses owner ids that are not Telegram user ids", () => {
     for (const value of ["0", "99999999999999999999", "12a", "-5"]) {
       expect(problemsOf({ OWNER_IDS: value }), value).toEqual([
