@@ -50,8 +50,11 @@ disburse-summary =
     Amount: <b>{ $amount }</b>
     Description: { $description }
     E-mail receipt: { $emails }
-    Left today: { $remaining } (after this transfer { $remainingAfter }; daily limit { $limit })
+    { $today }
     The send button is yours only, works once, and expires in { $minutes } minutes.
+disburse-summary-today = Left today: { $remaining } (after this transfer { $remainingAfter }; daily limit { $limit })
+# The amount is more than what is left today (another owner sent meanwhile, or a failed transfer sent again).
+disburse-summary-today-short = ⚠️ Only <b>{ $remaining }</b> is left today (daily limit { $limit }), less than this amount: the send button will refuse it. Cancel, or send it tomorrow (the daily limit starts again at 00:00 WIB).
 # Added to a summary once pressed: what became of it.
 disburse-summary-closed-sent = ➡️ Button used: the answer is below.
 disburse-summary-closed-cancelled = ✖ Cancelled: no money was sent.

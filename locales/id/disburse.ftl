@@ -50,8 +50,11 @@ disburse-summary =
     Nominal: <b>{ $amount }</b>
     Keterangan: { $description }
     Bukti e-mail: { $emails }
-    Sisa batas hari ini: { $remaining } (setelah transfer ini { $remainingAfter }; batas harian { $limit })
+    { $today }
     Tombol kirim hanya untuk Anda, sekali pakai, berlaku { $minutes } menit.
+disburse-summary-today = Sisa batas hari ini: { $remaining } (setelah transfer ini { $remainingAfter }; batas harian { $limit })
+# The amount is more than what is left today (another owner sent meanwhile, or a failed transfer sent again).
+disburse-summary-today-short = ⚠️ Sisa batas hari ini tinggal <b>{ $remaining }</b> (batas harian { $limit }), kurang dari nominal ini: tombol kirim akan menolaknya. Batalkan, atau kirim besok (batas harian mulai lagi pukul 00.00 WIB).
 # Added to a summary once pressed: what became of it.
 disburse-summary-closed-sent = ➡️ Tombol sudah dipakai: jawabannya di bawah.
 disburse-summary-closed-cancelled = ✖ Dibatalkan: tidak ada uang yang dikirim.

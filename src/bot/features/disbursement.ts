@@ -146,7 +146,8 @@ function disburseFlow(deps: FeatureDeps, desk: DisbursementDesk) {
       }),
     );
     const remainingNow = await flow.external(() => allowance.remainingToday());
-    const summary = transferSummary(last.t, draft, { desk, remainingToday: remainingNow, sandboxMode: deps.sandboxMode });
+    const nowMs = await flow.external(() => deps.now().getTime());
+    const summary = transferSummary(last.t, draft, { desk, remainingToday: remainingNow, nowMs, sandboxMode: deps.sandboxMode });
     const shown = await last.reply(summary.text, { parse_mode: "HTML", reply_markup: summary.keyboard });
     await flow.external(() =>
       rememberOpenSummary(deps.store, { chatId, ownerId, draftId: draft.draftId, messageId: shown.message_id }, desk.confirmTtlMs, deps.now().getTime()),
@@ -159,7 +160,7 @@ function disburseFlow(deps: FeatureDeps, desk: DisbursementDesk) {
 function transferSummary(
   t: Translate,
   draft: DisbursementDraft,
-  options: { desk: DisbursementDesk; remainingToday: number; sandboxMode: boolean; intro?: string | undefined },
+  options: { desk: DisbursementDesk; remainingToday: number; nowMs: number; sandboxMode: boolean; intro?: string | undefined },
 ): { text: string; keyboard: InlineKeyboard } {
   const { desk, remainingToday } = options;
   const summary = t("disburse-summary", {
@@ -169,10 +170,17 @@ function transferSummary(
     amount: formatRupiah(draft.amount),
     description: escapeHtml(draft.description),
     emails: emailsText(t, draft),
-    remaining: formatRupiah(remainingToday),
-    remainingAfter: formatRupiah(Math.max(0, remainingToday - draft.amount)),
-    limit: formatRupiah(desk.allowance.dailyLimit),
-    minutes: String(Math.max(1, Math.round(desk.confirmTtlMs / 60_000))),
+    // Less left today than this amount: the button will refuse it, and the summary says so rather than "0 after".
+    today:
+      draft.amount > remainingToday
+        ? t("disburse-summary-today-short", { remaining: formatRupiah(remainingToday), limit: formatRupiah(desk.allowance.dailyLimit) })
+        : t("disburse-summary-today", {
+            remaining: formatRupiah(remainingToday),
+            remainingAfter: formatRupiah(remainingToday - draft.amount),
+            limit: formatRupiah(desk.allowance.dailyLimit),
+          }),
+    // The draft's own time left: a summary shown again ("Kirim lagi" pressed twice) has less than it had.
+    minutes: String(Math.max(1, Math.ceil((Date.parse(draft.confirmBy) - options.nowMs) / 60_000))),
   });
   const parts = [options.sandboxMode ? escapeHtml(t("sandbox-mode-banner")) : undefined, options.intro, summary].filter((p) => p !== undefined);
   const keyboard = new InlineKeyboard()
@@ -415,6 +423,7 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     const summary = transferSummary(ctx.t, again.draft, {
       desk,
       remainingToday: await desk.allowance.remainingToday(),
+      nowMs: deps.now().getTime(),
       sandboxMode: deps.sandboxMode,
       intro: ctx.t("disburse-again-intro", { reference: escapeHtml(failedExternalId) }),
     });
