@@ -1,7 +1,7 @@
 import type { Message } from "grammy/types";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDisbursementAllowance } from "../../src/disbursement/index.js";
-import { callText, fillTransfer, OWNER, startShop, textOf, until, type Shop } from "./shop.js";
+import { callText, fillTransfer, OWNER, shopPerTest, STORY_LIMITS, SUPPLIER, textOf, until } from "./shop.js";
 
 /**
  * The bank's result of a transfer can come in before the gateway's answer to our create (the answer is slow,
@@ -12,36 +12,28 @@ import { callText, fillTransfer, OWNER, startShop, textOf, until, type Shop } fr
  * that may have gone.
  */
 
-const LIMITS = { disburseMaxAmount: 2_000_000, disburseDailyLimit: 3_000_000 };
-const SUPPLIER = { account: "1234567890", holder: "Budi Santoso", amount: "1,5jt", description: "Bayar supplier beras" };
 const CONFIRM = { text: "✅ Kirim Rp 1.500.000" };
 const RETRY = { text: "🔁 Coba lagi (aman, tidak dobel)" };
 /** What the create's answer is told as, whichever way it went. */
 const ANSWER_TOLD = /diproses bank|sebelumnya|belum pasti|Tidak dikirim|Bank sudah melaporkan/;
 
-let shop: Shop;
-beforeEach(async () => {
-  shop = await startShop({ disburse: LIMITS });
-});
-afterEach(async () => {
-  await shop.close();
-});
+const shop = shopPerTest();
 
-const ownerTexts = () => shop.messagesTo(OWNER.id).map(callText);
-const remainingToday = () => createDisbursementAllowance({ store: shop.store, maxAmount: LIMITS.disburseMaxAmount, dailyLimit: LIMITS.disburseDailyLimit, now: () => new Date() }).remainingToday();
+const ownerTexts = () => shop().messagesTo(OWNER.id).map(callText);
+const remainingToday = () => createDisbursementAllowance({ store: shop().store, maxAmount: STORY_LIMITS.disburseMaxAmount, dailyLimit: STORY_LIMITS.disburseDailyLimit, now: () => new Date() }).remainingToday();
 
 /** Confirms the transfer with the gateway's answer held up by `fault`; the bank's `result` comes meanwhile. */
 async function resultWhileTheAnswerWaits(fault: { delayMs: number; status?: number; times?: number }, result: "fail" | "complete"): Promise<string> {
-  const summary = await fillTransfer(shop, OWNER, SUPPLIER);
-  shop.sandbox.injectFault({ endpoint: "create-disbursement", when: "after", ...fault });
-  shop.telegram.pressButton(OWNER, summary, CONFIRM);
-  await until("the gateway to make it", () => shop.sandbox.objects().disbursements.length === 1);
-  const externalId = shop.sandbox.objects().disbursements[0]?.external_id ?? "";
-  if (result === "fail") shop.sandbox.failDisbursement(externalId, "INSUFFICIENT_BALANCE");
-  else shop.sandbox.completeDisbursement(externalId);
+  const summary = await fillTransfer(shop(), OWNER, SUPPLIER);
+  shop().sandbox.injectFault({ endpoint: "create-disbursement", when: "after", ...fault });
+  shop().telegram.pressButton(OWNER, summary, CONFIRM);
+  await until("the gateway to make it", () => shop().sandbox.objects().disbursements.length === 1);
+  const externalId = shop().sandbox.objects().disbursements[0]?.external_id ?? "";
+  if (result === "fail") shop().sandbox.failDisbursement(externalId, "INSUFFICIENT_BALANCE");
+  else shop().sandbox.completeDisbursement(externalId);
   await until("the bank's result told", () => ownerTexts().some((t) => t.includes(result === "fail" ? "Transfer gagal" : "Transfer terkirim")));
   await until("the create's answer told", () => ownerTexts().some((t) => ANSWER_TOLD.test(t)), 10_000);
-  const told = shop.messagesTo(OWNER.id).filter((c) => ANSWER_TOLD.test(callText(c)));
+  const told = shop().messagesTo(OWNER.id).filter((c) => ANSWER_TOLD.test(callText(c)));
   expect(told).toHaveLength(1);
   // No "Coba lagi" under it: there is nothing left to try.
   expect(JSON.stringify(told[0]?.payload.reply_markup ?? {})).not.toContain("Coba lagi");
@@ -69,25 +61,25 @@ describe("the bank's result before the gateway's answer", () => {
     const told = await resultWhileTheAnswerWaits({ delayMs: 1_500, status: 503, times: 5 }, "fail");
     expect(told).toContain("gagal: uangnya tidak terkirim");
     expect(told).not.toContain("belum pasti");
-    expect(shop.sandbox.objects().disbursements).toHaveLength(1);
+    expect(shop().sandbox.objects().disbursements).toHaveLength(1);
   });
 });
 
 describe("'Coba lagi' two days on, its draft forgotten", () => {
   it("says the transfer may have been sent and to check the dashboard, not that no money was sent", async () => {
-    shop.sandbox.injectFault({ endpoint: "create-disbursement", when: "after", status: 503, times: 5 });
-    const summary = await fillTransfer(shop, OWNER, SUPPLIER);
-    const unclear: Message = await shop.press(OWNER, summary, CONFIRM);
+    shop().sandbox.injectFault({ endpoint: "create-disbursement", when: "after", status: 503, times: 5 });
+    const summary = await fillTransfer(shop(), OWNER, SUPPLIER);
+    const unclear: Message = await shop().press(OWNER, summary, CONFIRM);
     expect(textOf(unclear)).toContain("belum pasti");
-    expect(shop.sandbox.objects().disbursements).toHaveLength(1);
+    expect(shop().sandbox.objects().disbursements).toHaveLength(1);
     // The draft is kept two days (its store TTL); then it is gone.
     const data = (unclear.reply_markup?.inline_keyboard[0]?.[0] as { callback_data?: string } | undefined)?.callback_data ?? "";
-    await shop.store.namespace("disbursement-drafts").delete(data.split(":")[2] ?? "");
-    shop.advanceClock(2 * 24 * 3600_000 + 60_000);
-    const said = await shop.pressForAnswer(OWNER, unclear, RETRY);
+    await shop().store.namespace("disbursement-drafts").delete(data.split(":")[2] ?? "");
+    shop().advanceClock(2 * 24 * 3600_000 + 60_000);
+    const said = await shop().pressForAnswer(OWNER, unclear, RETRY);
     expect(said).toContain("mungkin sudah terkirim");
     expect(said).toContain("dashboard Palladium");
     expect(said).not.toContain("Tidak ada uang yang dikirim");
-    expect(shop.sandbox.objects().disbursements).toHaveLength(1);
+    expect(shop().sandbox.objects().disbursements).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Api, type Bot } from "grammy";
+import { afterEach, beforeEach } from "vitest";
 import type { Message } from "grammy/types";
 import { createBot } from "../../src/bot/create-bot.js";
 import type { BotContext, BotDeps } from "../../src/bot/context.js";
@@ -229,6 +230,27 @@ export interface TransferInput {
   amount: string;
   description: string;
   emails?: { to: string; cc?: string; bcc?: string };
+}
+
+/** The stories' usual shop: at most Rp 2.000.000 a transfer and Rp 3.000.000 a day. */
+export const STORY_LIMITS = { disburseMaxAmount: 2_000_000, disburseDailyLimit: 3_000_000 };
+/** The stories' usual transfer: Rp 1.500.000 to a supplier's BCA account. */
+export const SUPPLIER: TransferInput = { account: "1234567890", holder: "Budi Santoso", amount: "1,5jt", description: "Bayar supplier beras" };
+
+/** A shop of its own for each test of the file (STORY_LIMITS), closed after it: `shop()` is the current one. */
+export function shopPerTest(): () => Shop {
+  let current: Shop | undefined;
+  beforeEach(async () => {
+    current = await startShop({ disburse: STORY_LIMITS });
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return () => {
+    if (current === undefined) throw new Error("the shop starts in beforeEach");
+    return current;
+  };
 }
 
 /** The owner walks the flow with good answers and gets the summary with its confirm button. */
