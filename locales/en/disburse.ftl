@@ -129,6 +129,7 @@ disburse-not-as-asked = ⚠️ The payment service answered with a transfer whos
     [is_single_use] once/many-times setting
    *[account_number] account number
 } differs from the one you confirmed. Check the Palladium dashboard now and stop that transfer if you can. Its amount stays counted in today's limit until its result is known.
+disburse-not-as-asked-answered = The payment service answered: <b>{ $answered }</b>.
 # Heads the uncertain answer when it replaces the summary: a send cut off by a restart, told later.
 disburse-uncertain-which = 💸 The transfer of <b>{ $amount }</b> to { $bank } <code>{ $account }</code> ({ $holder })
 # Sent as a reply to that summary once it is edited: Telegram does not notify an edit.

@@ -129,6 +129,7 @@ disburse-not-as-asked = ⚠️ Layanan pembayaran menjawab dengan transfer yang 
     [is_single_use] jenisnya (sekali bayar atau berkali-kali)
    *[account_number] nomor rekeningnya
 } berbeda dari yang Anda konfirmasi. Periksa dashboard Palladium sekarang dan hentikan transfer itu kalau bisa. Jumlahnya tetap dihitung dalam batas harian sampai hasilnya jelas.
+disburse-not-as-asked-answered = Jawaban layanan pembayaran: <b>{ $answered }</b>.
 # Heads the uncertain answer when it replaces the summary: a send cut off by a restart, told later.
 disburse-uncertain-which = 💸 Transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder }
 # Sent as a reply to that summary once it is edited: Telegram does not notify an edit.

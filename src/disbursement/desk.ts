@@ -5,7 +5,7 @@ import { mayHaveMade } from "../gateway/may-have-made.js";
 import { GatewayError, type GatewayClient, type GatewayErrorCode } from "../gateway/types.js";
 import type { Logger } from "../logger.js";
 import type { PaymentRecord, Store } from "../store/types.js";
-import { createDisbursementAllowance, releaseDisbursementAllowance, type DisbursementAllowance, type ReserveResult } from "./allowance.js";
+import { countReportedExtra, createDisbursementAllowance, releaseDisbursementAllowance, type DisbursementAllowance, type ReserveResult } from "./allowance.js";
 import { resendMayHelp } from "./failure-codes.js";
 import { disbursementSendBoundMs } from "./send-bound.js";
 
@@ -99,7 +99,13 @@ export type SendOutcome =
   /** Nothing was created; the allowance is back. */
   | { kind: "refused"; code: GatewayErrorCode | "UNKNOWN"; gatewayMessage?: string | undefined; reason?: string | undefined }
   /** Maybe created; the allowance stays taken until we know. */
-  | { kind: "uncertain"; code: GatewayErrorCode | "UNKNOWN"; /** NOT_AS_ASKED: the answered field that differs. */ field?: string | undefined }
+  | {
+      kind: "uncertain";
+      code: GatewayErrorCode | "UNKNOWN";
+      /** NOT_AS_ASKED: the answered field that differs, and what the gateway answered for it. */
+      field?: string | undefined;
+      answered?: string | undefined;
+    }
   /** A retry on a later day that today's allowance cannot hold: not sent now, and as unclear as before. */
   | { kind: "retry_over_today"; remainingToday: number }
   /**
@@ -659,7 +665,19 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
         return { kind: "refused", code, gatewayMessage: details.gatewayMessage, reason: details.reason };
       }
       if (!(await conclude(draft, "uncertain"))) return { kind: "overdue" };
-      return { kind: "uncertain", code, ...(error instanceof GatewayError && error.details.field !== undefined ? { field: error.details.field } : {}) };
+      const details = error instanceof GatewayError ? error.details : {};
+      // The gateway says it made a bigger transfer than the one confirmed: until its result is known, today's
+      // allowance holds the bigger amount (counted once, as a result reporting more would be).
+      const answeredAmount = code === "NOT_AS_ASKED" && details.field === "amount" ? Number(details.answered) : Number.NaN;
+      if (Number.isSafeInteger(answeredAmount) && answeredAmount > draft.amount) {
+        await countReportedExtra(store, draft.externalId, answeredAmount - draft.amount, now());
+      }
+      return {
+        kind: "uncertain",
+        code,
+        ...(details.field !== undefined ? { field: details.field } : {}),
+        ...(details.answered !== undefined ? { answered: details.answered } : {}),
+      };
     }
     const outcome = await landed(draft, gatewayId, messageId);
     logger.info({ externalId: draft.externalId, amount: draft.amount, bank: draft.bankCode }, "disbursement sent to the gateway");

@@ -121,7 +121,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     externalId: string,
     form: URLSearchParams,
     schema: z.ZodType<T & { externalId: string }>,
-    differsFromRequest: (made: T) => string | undefined,
+    differsFromRequest: (made: T) => { field: string; answered: string } | undefined,
   ): Promise<T> {
     // Every attempt carries the same external_id and key, so a retry after a lost answer finds the
     // object the first attempt made instead of making a second one.
@@ -145,14 +145,16 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         }
         // A gateway that made something else than was asked (another amount, another bank) must not have it
         // shown as the confirmed payment: a customer paying the smaller amount would read as paid in full.
-        const field = differsFromRequest(result);
-        if (field !== undefined) {
+        const differs = differsFromRequest(result);
+        if (differs !== undefined) {
+          const { field, answered } = differs;
           tell({ endpoint, status: outcome.status, errorCode: "NOT_AS_ASKED" }, startedAt);
           log?.error({ ...context, status: outcome.status, field }, "gateway made an object that differs from the request");
           throw new GatewayError("NOT_AS_ASKED", `${endpoint}: the answer's ${field} differs from the request`, {
             httpStatus: outcome.status,
             attempts: attempt,
             field,
+            answered,
           });
         }
         tell({ endpoint, status: outcome.status }, startedAt);
@@ -208,9 +210,13 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   };
 }
 
-/** The first field whose answered value is not the asked one; an answer that leaves a field out is not checked on it. */
-function firstDifference(fields: ReadonlyArray<readonly [string, unknown, unknown]>): string | undefined {
-  return fields.find(([, answered, asked]) => answered !== undefined && answered !== asked)?.[0];
+/**
+ * The first field whose answered value is not the asked one, and that value; an answer that leaves a field out
+ * is not checked on it.
+ */
+function firstDifference(fields: ReadonlyArray<readonly [string, unknown, unknown]>): { field: string; answered: string } | undefined {
+  const found = fields.find(([, answered, asked]) => answered !== undefined && answered !== asked);
+  return found === undefined ? undefined : { field: found[0], answered: String(found[1]) };
 }
 
 function parseJson(body: string): unknown {

@@ -109,6 +109,8 @@ export class GatewayError extends Error {
       reason?: string | undefined;
       /** For INVALID_INPUT: the refused field, in the gateway's words ("amount", "name", ...); for NOT_AS_ASKED, the one that differs. */
       field?: string | undefined;
+      /** For NOT_AS_ASKED: what the gateway answered for that field, as text (the gateway's own word: shown to the owner). */
+      answered?: string | undefined;
       /**
        * How many requests were sent. A DUPLICATE_EXTERNAL_ID with attempts > 1 means an earlier attempt may
        * have created the object and the gateway did not honour X-Idempotency-Key: the object may be ours.

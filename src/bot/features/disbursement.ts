@@ -298,11 +298,21 @@ function outcomeText(ctx: BotContext, draft: DisbursementDraft, outcome: SendOut
       if (outcome.code === "UNAVAILABLE" || outcome.code === "UNEXPECTED_RESPONSE") return ctx.t("disburse-refused-busy");
       return ctx.t("disburse-refused-invalid-input", { reason: escapeHtml(outcome.reason ?? outcome.code) });
     case "uncertain":
-      if (outcome.code === "NOT_AS_ASKED") return ctx.t("disburse-not-as-asked", { field: outcome.field ?? "amount" });
+      if (outcome.code === "NOT_AS_ASKED") {
+        const warning = ctx.t("disburse-not-as-asked", { field: outcome.field ?? "amount" });
+        const answered = answeredText(outcome.field, outcome.answered);
+        return answered === undefined ? warning : `${warning}\n${ctx.t("disburse-not-as-asked-answered", { answered: escapeHtml(answered) })}`;
+      }
       return ctx.t("disburse-uncertain");
     default:
       return ctx.t("disburse-uncertain");
   }
+}
+
+/** What the gateway answered for a field that differs, as the owner reads it; undefined for anything but plain digits or a code. */
+function answeredText(field: string | undefined, answered: string | undefined): string | undefined {
+  if (answered === undefined || !/^[0-9A-Za-z_]{1,40}$/.test(answered)) return undefined;
+  return field === "amount" && /^\d+$/.test(answered) ? formatRupiah(Number(answered)) : answered;
 }
 
 /** Takes the buttons off a summary that can no longer be used (best effort: it may be too old to edit). */
@@ -396,7 +406,10 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     if (outcome.kind === "overdue") return;
     const text = outcomeText(ctx, claim.draft, outcome, (await deps.store.access.listGroups()).length > 0);
     const stillUnclear = outcome.kind === "uncertain" || outcome.kind === "retry_over_today";
-    const keyboard = stillUnclear ? new InlineKeyboard().text(ctx.t("disburse-retry-button"), pressData("retry", draftId)) : mainMenuKeyboard(ctx.t, ctx.role);
+    // A transfer the gateway made otherwise than confirmed exists: trying again only hears "made already", and
+    // its warning would be gone. The owner stops it in the dashboard instead.
+    const retryHelps = stillUnclear && !(outcome.kind === "uncertain" && outcome.code === "NOT_AS_ASKED");
+    const keyboard = retryHelps ? new InlineKeyboard().text(ctx.t("disburse-retry-button"), pressData("retry", draftId)) : mainMenuKeyboard(ctx.t, ctx.role);
     await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
     // Told (with its retry button, or that it is not needed): the watch need not tell again.
     if (stillUnclear || (outcome.kind === "resend_not_needed" && outcome.mayHaveSent)) await desk.uncertainTold(claim.draft);

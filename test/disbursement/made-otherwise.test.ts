@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { fillTransfer, OWNER, shopPerTest, SUPPLIER, textOf } from "./shop.js";
+
+/**
+ * The gateway answers a transfer with another amount or account number than the owner confirmed: it made
+ * something, and not what was asked. The owner was warned, but not told what the gateway answered; a bigger
+ * amount was held against today's limit only as confirmed; and "Coba lagi (aman, tidak dobel)" under the
+ * warning turned it, on the gateway's "made already", into a plain "accepted" with the warning gone.
+ */
+
+const shop = shopPerTest();
+const CONFIRM = { text: "✅ Kirim Rp 1.500.000" };
+
+const buttonsOf = (m: { reply_markup?: { inline_keyboard: Array<Array<{ text: string }>> } }) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.text);
+
+describe("a transfer the gateway made otherwise than confirmed", () => {
+  it("another account number: the warning names the number the gateway answered, and offers no 'Coba lagi'", async () => {
+    shop().sandbox.injectFault({ endpoint: "create-disbursement", answerChanges: { account_number: "9999999999" } });
+    const warned = await shop().press(OWNER, await fillTransfer(shop(), OWNER, SUPPLIER), CONFIRM);
+    expect(textOf(warned)).toContain("nomor rekeningnya berbeda");
+    expect(textOf(warned)).toContain("Jawaban layanan pembayaran: 9999999999.");
+    expect(buttonsOf(warned).some((b) => b.includes("Coba lagi"))).toBe(false);
+  });
+
+  it("a bigger amount: the warning names it, and today's allowance holds it, not only the amount confirmed", async () => {
+    shop().sandbox.injectFault({ endpoint: "create-disbursement", answerChanges: { amount: 2_900_000 } });
+    const warned = await shop().press(OWNER, await fillTransfer(shop(), OWNER, SUPPLIER), CONFIRM);
+    expect(textOf(warned)).toContain("nominalnya berbeda");
+    expect(textOf(warned)).toContain("Jawaban layanan pembayaran: Rp 2.900.000.");
+    const askBank = await shop().say(OWNER, "/kirimdana");
+    await shop().press(OWNER, askBank, { text: "BCA" });
+    await shop().say(OWNER, "0987654321");
+    // 3.000.000 a day, of which the gateway says 2.900.000 may be leaving.
+    expect(textOf(await shop().say(OWNER, "Sari Dewi"))).toContain("sisa batas hari ini Rp 100.000");
+  });
+});
