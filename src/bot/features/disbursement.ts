@@ -99,7 +99,7 @@ function disburseFlow(deps: FeatureDeps, desk: DisbursementDesk) {
     );
     const holder = await askTyped(flow, account.ctx, nonce, account.ctx.t("disburse-ask-holder"), readHolderName);
     const remaining = await flow.external(() => allowance.remainingToday());
-    const amount = await askTyped(
+    let amount = await askTyped(
       flow,
       holder.ctx,
       nonce,
@@ -109,8 +109,21 @@ function disburseFlow(deps: FeatureDeps, desk: DisbursementDesk) {
         perTransfer: formatRupiah(allowance.maxAmount),
         remaining: formatRupiah(remaining),
       }),
-      (t, text) => readAmount(t, bankCode, text, { allowance, remainingToday: remaining }),
+      (t, text) => readAmount(t, bankCode, text, { allowance, remainingToday: remaining, todayCheckedAfter: true }),
     );
+    // What is left today is read again for the answer: the question may have waited past midnight WIB (a new
+    // day's allowance), or another owner may have sent money meanwhile. Above it, the question is asked again.
+    for (;;) {
+      const leftNow = await flow.external(() => allowance.remainingToday());
+      if (amount.value <= leftNow) break;
+      amount = await askTyped(
+        flow,
+        amount.ctx,
+        nonce,
+        amount.ctx.t("disburse-amount-above-remaining", { remaining: formatRupiah(leftNow) }),
+        (t, text) => readAmount(t, bankCode, text, { allowance, remainingToday: leftNow, todayCheckedAfter: true }),
+      );
+    }
     const description = await askTyped(flow, amount.ctx, nonce, amount.ctx.t("disburse-ask-description"), readDescription);
     const emailTo = await askOptionalEmail(flow, description.ctx, nonce, description.ctx.t("disburse-ask-email-to"));
     let last = emailTo.ctx;

@@ -79,7 +79,15 @@ export function readAmount(
   t: Translate,
   bank: DisbursementBank,
   text: string,
-  guard: { allowance: Pick<DisbursementAllowance, "maxAmount">; remainingToday: number },
+  guard: {
+    allowance: Pick<DisbursementAllowance, "maxAmount">;
+    remainingToday: number;
+    /**
+     * The caller checks what is left today again once the answer is read (the figure here may be stale): an
+     * amount above it but within the lasting limits is taken, for that check to judge.
+     */
+    todayCheckedAfter?: boolean;
+  },
 ): Reading<number> {
   const rule = DISBURSEMENT_BANKS[bank];
   const reading = readRupiah(text);
@@ -91,6 +99,9 @@ export function readAmount(
   // Zero is answered with the bank's minimum, as in the payment flows: more use than "more than zero".
   if (amount < rule.min) return refuse(t("disburse-amount-too-small", { bank: rule.displayName, min: formatRupiah(rule.min) }));
   if (amount <= most.max) return { ok: true, value: amount };
+  if (guard.todayCheckedAfter && most.limit === "today" && amount <= transferMaximum(bank, guard.allowance.maxAmount, Number.POSITIVE_INFINITY).max) {
+    return { ok: true, value: amount };
+  }
   const max = formatRupiah(most.max);
   switch (most.limit) {
     case "per_transfer":
