@@ -536,6 +536,7 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
   async function concludeAnswered(draft: DisbursementDraft, answered: "sent" | "refused"): Promise<SendOutcome> {
     const { first } = await settle(store, draft.externalId, draft.retries, { state: answered, by: "send" });
     if (!first) return { kind: "overdue" };
+    if (answered === "refused") await concludeRefused(store, draft.externalId, now());
     await setState(draft, answered);
     await completeWatch(draft);
     return bankAnswered(answered);
@@ -545,6 +546,9 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     const saved = await recordLanded(draft, gatewayId, messageId);
     const { first } = await settle(store, draft.externalId, draft.retries, { state: "sent", by: "send" });
     const answered = bankAnswer(saved);
+    // A retry that took today's allowance again after the FAILED gave the first back (it came between the
+    // press and the send): nothing left, so that is given back too. Without such a taking, nothing happens.
+    if (answered === "refused") await concludeRefused(store, draft.externalId, now());
     // Even when the watch concluded first and called it uncertain: the transfer exists, and a retry must hear so.
     await setState(draft, answered ?? "sent");
     await completeWatch(draft);

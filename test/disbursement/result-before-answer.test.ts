@@ -83,3 +83,29 @@ describe("'Coba lagi' two days on, its draft forgotten", () => {
     expect(shop().sandbox.objects().disbursements).toHaveLength(1);
   });
 });
+
+describe("a FAILED that comes between the owner's 'Coba lagi' and its send", () => {
+  it("leaves today's allowance whole: the retry's own taking of it is given back too", async () => {
+    shop().sandbox.injectFault({ endpoint: "create-disbursement", when: "after", status: 503, times: 5 });
+    const unclear = await shop().press(OWNER, await fillTransfer(shop(), OWNER, SUPPLIER), CONFIRM);
+    expect(textOf(unclear)).toContain("belum pasti");
+    expect(await remainingToday()).toBe(1_500_000);
+    const externalId = shop().sandbox.objects().disbursements[0]?.external_id ?? "";
+    // The bank fails it right after the press is claimed (its check for a result found none yet).
+    const atomic = shop().store.atomic;
+    const claim = atomic.setIfAbsent.bind(atomic);
+    atomic.setIfAbsent = async (key, value, ttlMs) => {
+      const won = await claim(key, value, ttlMs);
+      if (key.startsWith("disburse:retry:")) {
+        shop().sandbox.failDisbursement(externalId, "INSUFFICIENT_BALANCE");
+        await until("the FAILED recorded", async () => (await shop().store.payments.get(externalId))?.status === "failed");
+      }
+      return won;
+    };
+    shop().telegram.pressButton(OWNER, unclear, RETRY);
+    await until("the retry's answer told", () => ownerTexts().some((t) => t.includes("Bank sudah melaporkan")));
+    expect(ownerTexts().find((t) => t.includes("Bank sudah melaporkan"))).toContain("gagal");
+    expect(await remainingToday()).toBe(3_000_000);
+    expect(shop().sandbox.objects().disbursements).toHaveLength(1);
+  });
+});
