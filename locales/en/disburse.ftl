@@ -27,7 +27,6 @@ disburse-account-length = A { $bank } account number has { $lengths } digits; yo
 disburse-holder-empty = The account holder's name cannot be empty. Example: Budi Santoso
 disburse-holder-too-long = The account holder's name is too long (at most { $max } characters).
 disburse-holder-bad-characters = The account holder's name may hold only letters, spaces and . , ' - (no digits or symbols). Example: Budi Santoso
-disburse-holder-institution = Banks refuse names containing "{ $word }". Type the person's name, e.g. Budi Santoso
 disburse-amount-unreadable = Could not read "{ $input }" as an amount. Type rupiah, e.g. 150.000, 150rb or 1,5jt
 disburse-amount-ambiguous-m = "{ $input }" could mean { $juta } or { $miliar }. Type { $number }jt for juta (million), or { $number } miliar (billion).
 disburse-amount-ambiguous-separator = "{ $input }" could mean { $smaller } or { $larger }. Type the amount in full, e.g. 1.500.000, or with a decimal comma: 1,5jt

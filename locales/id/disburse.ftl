@@ -27,7 +27,6 @@ disburse-account-length = Nomor rekening { $bank } harus { $lengths } digit; yan
 disburse-holder-empty = Nama pemilik rekening tidak boleh kosong. Contoh: Budi Santoso
 disburse-holder-too-long = Nama pemilik rekening terlalu panjang (maksimal { $max } karakter).
 disburse-holder-bad-characters = Nama pemilik rekening hanya boleh berisi huruf, spasi dan tanda . , ' - (tanpa angka atau simbol). Contoh: Budi Santoso
-disburse-holder-institution = Bank menolak nama yang memuat "{ $word }". Ketik nama orang pemilik rekening, contoh: Budi Santoso
 disburse-amount-unreadable = Nominal "{ $input }" tidak terbaca. Ketik angka rupiah, contoh: 150.000, 150rb atau 1,5jt
 disburse-amount-ambiguous-m = Nominal "{ $input }" bisa berarti { $juta } atau { $miliar }. Ketik { $number }jt untuk juta, atau { $number } miliar.
 disburse-amount-ambiguous-separator = Nominal "{ $input }" bisa berarti { $smaller } atau { $larger }. Ketik angkanya lengkap, contoh: 1.500.000, atau pakai koma untuk desimal: 1,5jt

@@ -83,6 +83,16 @@ export function checkCustomerName(input: string): Checked<string> {
   return { ok: true, value: name };
 }
 
+/**
+ * A transfer's account holder as the bank knows them: the name rules without the institution words, which
+ * are the gateway's rule for the name a VA shows its payer. A payee is who they are: "Dewi Permata", "Putri
+ * Mandiri", a supplier's "CV Mandiri Jaya" (refused, they could not be paid through the bot at all).
+ */
+export function checkAccountHolderName(input: string): Checked<string> {
+  const checked = checkCustomerName(input);
+  return !checked.ok && checked.reason === "name_institution" ? { ok: true, value: normalizeName(input) } : checked;
+}
+
 export function checkAccountNumber(bank: DisbursementBank, input: string): Checked<string> {
   const digits = input.replace(/[\s-]/g, "");
   if (!/^\d+$/.test(digits)) return fail({ reason: "account_number_not_digits" });

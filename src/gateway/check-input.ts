@@ -1,5 +1,6 @@
 import {
   checkAccountNumber,
+  checkAccountHolderName,
   checkCustomerName,
   checkDescription,
   checkDisbursementAmount,
@@ -77,7 +78,7 @@ export function disbursementForm(input: CreateDisbursementInput): URLSearchParam
   const externalId = accept("external_id", checkExternalId(checkText("external_id", input.externalId)));
   const bank = String(input.bankCode);
   if (!isDisbursementBank(bank)) refuse("bank_code", { reason: "unknown_bank" });
-  const accountName = accept("account_name", checkCustomerName(checkText("account_name", input.accountName)));
+  const accountName = accept("account_name", checkAccountHolderName(checkText("account_name", input.accountName)));
   const accountNumber = accept("account_number", checkAccountNumber(bank, checkText("account_number", input.accountNumber)));
   const description = accept("description", checkDescription(checkText("description", input.description)));
   const amount = accept("amount", checkDisbursementAmount(bank, input.amount));

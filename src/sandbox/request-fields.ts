@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ACCOUNT_NUMBER_DIGITS } from "../domain/limits.js";
 import {
+  checkAccountHolderName,
   checkCustomerName,
   checkDescription,
   checkDisbursementAmount,
@@ -114,7 +115,7 @@ export function readDisbursementRequest(input: unknown): DisbursementRequest {
   const externalId = accept("external_id", checkExternalId(f.external_id));
   const bankCode = f.bank_code.trim().toUpperCase();
   if (!isDisbursementBank(bankCode)) throw validationError(`bank_code ${JSON.stringify(f.bank_code.slice(0, 20))} is not supported`);
-  const accountName = accept("account_name", checkCustomerName(f.account_name));
+  const accountName = accept("account_name", checkAccountHolderName(f.account_name));
   // The docs' own example sends an 8-digit BCA number, so the sandbox checks only that it looks like an
   // account number; the bot and client hold merchants to each bank's published lengths.
   const accountNumber = f.account_number.trim();

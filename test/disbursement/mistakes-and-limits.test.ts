@@ -16,6 +16,16 @@ async function refused(step: string, input: string, expected: string, table: str
   expect(answer, `${step}: ${input}`).toContain(expected);
 }
 
+describe("a payee whose name holds a bank's word", () => {
+  // The gateway refuses such words in the name a VA shows its payer; a payee's name is the bank's own record.
+  it.each(["Dewi Permata", "CV Mandiri Jaya"])("%s is paid: the name goes to the gateway as typed", async (holder) => {
+    const summary = await fillTransfer(shop, OWNER, { account: "1234567890", holder, amount: "150rb", description: "Bayar" });
+    expect(textOf(summary)).toContain(holder);
+    await shop.press(OWNER, summary, { text: "✅ Kirim Rp 150.000" });
+    expect(shop.sandbox.objects().disbursements.map((d) => d.account_name)).toEqual([holder]);
+  });
+});
+
 describe("mistakes are asked again and never reach the gateway", () => {
   it("refuses a bad account number, holder name, amount and e-mail, then takes the good ones", async () => {
     const table: string[][] = [];
@@ -29,7 +39,6 @@ describe("mistakes are asked again and never reach the gateway", () => {
 
     await refused("holder name", "Budi 2", "tanpa angka atau simbol", table);
     await refused("holder name", "Budi <b>Santoso</b>", "tanpa angka atau simbol", table);
-    await refused("holder name", "Bank Budi", 'memuat "BANK"', table);
     await refused("holder name", "B".repeat(65), "terlalu panjang", table);
     expect(textOf(await shop.say(OWNER, "Budi Santoso"))).toContain("nominal");
 

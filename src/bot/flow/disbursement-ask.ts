@@ -1,14 +1,9 @@
 import { DISBURSEMENT_BANKS, DISBURSEMENT_DESCRIPTION_MAX_LENGTH, type DisbursementBank } from "../../domain/limits.js";
 import { formatRupiah, readRupiah } from "../../domain/rupiah.js";
-import {
-  checkAccountNumber,
-  checkCustomerName,
-  checkDescription,
-  checkEmail,
-} from "../../domain/validation.js";
+import { checkAccountHolderName, checkAccountNumber, checkDescription, checkEmail } from "../../domain/validation.js";
 import type { DisbursementAllowance } from "../../disbursement/allowance.js";
 import type { Flow, FlowContext } from "../context.js";
-import { escapeHtml, quoteTyped } from "../html.js";
+import { quoteTyped } from "../html.js";
 import { refusedAmountText, wholeOrSenOutside, type RefusedAmount } from "./amount-question.js";
 import { askText, askTextOrSkip, type Reading } from "./ask.js";
 
@@ -40,15 +35,13 @@ export function readAccountNumber(t: Translate, bank: DisbursementBank, text: st
 }
 
 export function readHolderName(t: Translate, text: string): Reading<string> {
-  const checked = checkCustomerName(text);
+  const checked = checkAccountHolderName(text);
   if (checked.ok) return checked;
   switch (checked.reason) {
     case "name_empty":
       return refuse(t("disburse-holder-empty"));
     case "name_too_long":
       return refuse(t("disburse-holder-too-long", { max: String(checked.max) }));
-    case "name_institution":
-      return refuse(t("disburse-holder-institution", { word: escapeHtml(checked.word.toUpperCase()) }));
     default:
       return refuse(t("disburse-holder-bad-characters"));
   }
