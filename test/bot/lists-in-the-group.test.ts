@@ -5,8 +5,8 @@ import { CASHIER, OWNER, SHOP_GROUP as group, startWorld, textOf, type World } f
 
 /**
  * The owner asks for the recent payments in the shop's group, where the cashiers read too. Her transfers
- * (who got how much, at which account) were listed there as in her private chat; money going out is the
- * owners' business only.
+ * (who got how much, at which account) were listed there among the sales, as in her private chat. The group
+ * hears each transfer's result as it comes; the list of them is hers.
  */
 
 let world: World;

@@ -78,9 +78,9 @@ function whenText(ctx: BotContext, r: PaymentRecord, locale: string): string {
 const GROUP_LIST_READS = 4 * (RECENT_PAYMENTS_LIMIT + 1);
 
 /**
- * Recent payments with their status: staff see their own, owners the whole shop's. Money going out is the
- * owners' business only: their transfers (holder, account, amount) are listed in their private chat, never
- * in a group, where the cashiers read too.
+ * Recent payments with their status: staff see their own, owners the whole shop's. In a group an owner's list
+ * is of the shop's sales: the group hears each transfer's result as it comes (issue 3 asks for that), but the
+ * list of where the money went (holders, accounts, amounts) stays in the owners' private chats.
  */
 export function paymentsListFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
