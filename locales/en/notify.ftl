@@ -99,6 +99,11 @@ notify-disbursement-failed-not-believed =
 
 notify-forwarded = ↪️ Sent to you because Telegram refused the chat it was for (the bot was removed from the group, or blocked by the cashier).
 notify-disbursement-differs = ⚠️ What the bot sent: { $sent }. Palladium reports otherwise; check the Palladium dashboard.
+notify-disbursement-answered-otherwise = ⚠️ When it was sent, Palladium answered with { $field ->
+    [amount] the amount
+    [bank_code] the bank
+   *[account_number] the account number
+} <b>{ $answered }</b>, not the one confirmed. Check the Palladium dashboard for where the money went.
 notify-disbursement-overturns-completed = ⚠️ This changes the earlier notice: Palladium had reported this transfer as sent.
 notify-disbursement-overturns-failed = ⚠️ This changes the earlier notice: Palladium had reported this transfer as failed, so its amount counts against the daily sending limit again.
 notify-disbursement-sent-again = ⚠️ This transfer was also sent again with "Send again" (Ref <code>{ $reference }</code>): the money may have gone twice. Check the Palladium dashboard and ask the recipient to return the extra.

@@ -99,6 +99,11 @@ notify-disbursement-failed-not-believed =
 
 notify-forwarded = ↪️ Dikirim ke Anda karena Telegram menolak chat tujuannya (bot dikeluarkan dari grup, atau diblokir kasir).
 notify-disbursement-differs = ⚠️ Yang dikirim dari bot: { $sent }. Palladium melaporkan lain; cek dashboard Palladium.
+notify-disbursement-answered-otherwise = ⚠️ Saat dikirim, Palladium menjawab dengan { $field ->
+    [amount] nominal
+    [bank_code] bank
+   *[account_number] nomor rekening
+} <b>{ $answered }</b>, berbeda dari yang dikonfirmasi. Cek dashboard Palladium ke mana uangnya pergi.
 notify-disbursement-overturns-completed = ⚠️ Ini mengubah kabar sebelumnya: Palladium sebelumnya melaporkan transfer ini terkirim.
 notify-disbursement-overturns-failed = ⚠️ Ini mengubah kabar sebelumnya: Palladium sebelumnya melaporkan transfer ini gagal, jadi jumlahnya kini dihitung lagi dalam batas kirim harian.
 notify-disbursement-sent-again = ⚠️ Transfer ini juga sudah dikirim ulang lewat "Kirim lagi" (Ref <code>{ $reference }</code>): uangnya mungkin keluar dua kali. Cek dashboard Palladium dan minta penerima mengembalikan kelebihannya.

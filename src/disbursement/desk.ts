@@ -672,6 +672,9 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
       const details = error instanceof GatewayError ? error.details : {};
       // The gateway says it made a bigger transfer than the one confirmed: until its result is known, today's
       // allowance holds the bigger amount (counted once, as a result reporting more would be).
+      if (code === "NOT_AS_ASKED" && details.field !== undefined && details.answered !== undefined) {
+        await store.payments.update(draft.externalId, { answeredOtherwise: { field: details.field, answered: details.answered } });
+      }
       const answeredAmount = code === "NOT_AS_ASKED" && details.field === "amount" ? Number(details.answered) : Number.NaN;
       if (Number.isSafeInteger(answeredAmount) && answeredAmount > draft.amount) {
         await countReportedExtra(store, draft.externalId, answeredAmount - draft.amount, now());

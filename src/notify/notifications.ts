@@ -104,6 +104,8 @@ export const disbursementResultSchema = z.object({
   keptAs: z.enum(["completed"]).optional(),
   /** The resend ("Kirim lagi") of this transfer that left for the gateway before it was reported completed. */
   sentAgainAs: z.string().optional(),
+  /** The gateway answered the send with this field otherwise than asked (see PaymentRecord.answeredOtherwise). */
+  answeredOtherwise: z.object({ field: z.string(), answered: z.string() }).optional(),
   forwarded,
   groupTold,
 });

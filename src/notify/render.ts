@@ -134,6 +134,12 @@ export function renderDisbursementResult(i18n: Translator, n: DisbursementResult
   if (n.overturns !== undefined) lines.push(i18n.t(n.locale, `notify-disbursement-overturns-${n.overturns}`));
   if (n.sentAgainAs !== undefined) lines.push(i18n.t(n.locale, "notify-disbursement-sent-again", { reference: escapeHtml(n.sentAgainAs) }));
   if (sent.length > 0) lines.push(i18n.t(n.locale, "notify-disbursement-differs", { sent: sent.join(", ") }));
+  const otherwise = n.answeredOtherwise;
+  // The gateway's own word: shown only when it is plain digits or a code.
+  if (otherwise !== undefined && /^[0-9A-Za-z_]{1,40}$/.test(otherwise.answered)) {
+    const answered = otherwise.field === "amount" && /^\d+$/.test(otherwise.answered) ? formatRupiah(Number(otherwise.answered)) : otherwise.answered;
+    lines.push(i18n.t(n.locale, "notify-disbursement-answered-otherwise", { field: otherwise.field, answered: escapeHtml(answered) }));
+  }
   if (n.forwarded === true) lines.push(i18n.t(n.locale, "notify-forwarded"));
   return lines.join("\n");
 }

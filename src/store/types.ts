@@ -54,6 +54,11 @@ export interface PaymentRecord {
   resentAs?: { draftId: string; externalId: string } | undefined;
   /** A resend's own record: the failed transfer it sends again. */
   resendOf?: string | undefined;
+  /**
+   * A transfer the gateway answered, at the send, with a field other than asked (NOT_AS_ASKED): that field
+   * and what it answered, so the notice of its result warns again, in the shop group too.
+   */
+  answeredOtherwise?: { field: string; answered: string } | undefined;
 }
 
 export interface PaymentRepository {

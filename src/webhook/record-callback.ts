@@ -317,6 +317,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         ...(told.overturns !== undefined ? { overturns: told.overturns } : {}),
         ...(told.keptAs !== undefined ? { keptAs: told.keptAs } : {}),
         ...(told.sentAgainAs !== undefined ? { sentAgainAs: told.sentAgainAs } : {}),
+        ...(record.answeredOtherwise !== undefined ? { answeredOtherwise: record.answeredOtherwise } : {}),
         ...(told.groupTold !== undefined ? { groupTold: told.groupTold } : {}),
       } satisfies Notification,
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fillTransfer, OWNER, shopPerTest, SUPPLIER, textOf } from "./shop.js";
+import { callText, fillTransfer, OWNER, SHOP_GROUP, shopPerTest, SUPPLIER, textOf } from "./shop.js";
 
 /**
  * The gateway answers a transfer with another amount or account number than the owner confirmed: it made
@@ -20,6 +20,19 @@ describe("a transfer the gateway made otherwise than confirmed", () => {
     expect(textOf(warned)).toContain("nomor rekeningnya berbeda");
     expect(textOf(warned)).toContain("Jawaban layanan pembayaran: 9999999999.");
     expect(buttonsOf(warned).some((b) => b.includes("Coba lagi"))).toBe(false);
+  });
+
+  it("another account number, then completed: the result's notice warns again, in the group too", async () => {
+    shop().telegram.addBotToGroup(SHOP_GROUP, OWNER);
+    await shop().say(OWNER, "/linkgroup", SHOP_GROUP);
+    shop().sandbox.injectFault({ endpoint: "create-disbursement", answerChanges: { account_number: "9999999999" } });
+    await shop().press(OWNER, await fillTransfer(shop(), OWNER, SUPPLIER), CONFIRM);
+    shop().sandbox.completeDisbursement(shop().sandbox.objects().disbursements[0]?.external_id ?? "");
+    await shop().settle();
+    for (const chatId of [OWNER.id, SHOP_GROUP.id]) {
+      const notice = shop().messagesTo(chatId).map(callText).find((t) => t.includes("Transfer terkirim")) ?? "";
+      expect(notice, String(chatId)).toContain("Palladium menjawab dengan nomor rekening <b>9999999999</b>, berbeda dari yang dikonfirmasi");
+    }
   });
 
   it("a bigger amount: the warning names it, and today's allowance holds it, not only the amount confirmed", async () => {
