@@ -93,12 +93,21 @@ export async function runOfflineChat(deps: {
     return open.find((p) => p.status === "pending") ?? open[0];
   };
 
+  /**
+   * The bill whose VA number or Alfamart code is `typed`: what the customer has in hand (the bot's Ref shows
+   * only in the paid notice, so an older unpaid bill had no name "pay" could take).
+   */
+  const billShowing = async (typed: string): Promise<PaymentRecord | undefined> => {
+    const wanted = typed.replace(/[\s-]/g, "").toUpperCase();
+    return (await deps.store.payments.listRecent({ limit: DEMO_LOOKBACK })).find(
+      (p) => (p.kind === "virtual_account" && p.accountNumber === wanted) || (p.kind === "retail" && p.paymentCode?.toUpperCase() === wanted),
+    );
+  };
+
   const playTheCustomer = async (line: string, io: TerminalChatIo): Promise<boolean> => {
     const [word, ref, ...more] = line.trim().split(/\s+/);
     if (word?.toLowerCase() !== "pay" || more.length > 0) return false;
-    const payment = ref
-      ? await deps.store.payments.get(ref)
-      : await waitingForTheCustomer();
+    const payment = ref ? ((await deps.store.payments.get(ref)) ?? (await billShowing(ref))) : await waitingForTheCustomer();
     if (!payment) {
       // A plain word after "pay" is the owner talking to the bot ("Pay supplier" as a transfer's description),
       // not a command; a reference typed but not ours (an amount, say, "pay 20000") is not "nothing is waiting".

@@ -1,8 +1,8 @@
-demo-help-pay = pay [ref]  – play the customer: pay the latest unpaid request, or the one with that Ref (through the sandbox)
+demo-help-pay = pay [ref]  – play the customer: pay the latest unpaid request, or the one with that Ref, VA number or Alfamart code (through the sandbox)
 demo-help-transfer = bank [fail] [ref]  – play the bank: complete the latest transfer still in process, or make it fail with "fail" (through the sandbox)
 demo-pay-nothing = Nothing is waiting for payment. Create a virtual account or an Alfamart code first.
 demo-pay-sent = 💸 The customer { $customer } paid { $amount } for { $externalId } in the sandbox. The payment notification is on its way…
-demo-pay-unknown-ref = No bill has the reference { $ref }. Type just pay to pay the latest bill, or copy its reference (Ref: …) from a notification.
+demo-pay-unknown-ref = No bill has the reference, VA number or code { $ref }. Type just pay to pay the latest bill, or copy its VA number or Alfamart code from its message.
 demo-pay-not-a-bill = { $externalId } is an outgoing transfer, not a bill. To play the bank, type "bank".
 demo-pay-refused = The sandbox refused the payment: { $reason }
 demo-transfer-nothing = No transfer is waiting for the bank. Send money with /disburse first.

@@ -1,8 +1,8 @@
-demo-help-pay = pay [ref]  – berperan sebagai pelanggan: bayar tagihan terakhir yang belum lunas, atau yang ber-Ref itu (lewat sandbox)
+demo-help-pay = pay [ref]  – berperan sebagai pelanggan: bayar tagihan terakhir yang belum lunas, atau yang ber-Ref itu, atau yang nomor VA atau kode Alfamart-nya diketik (lewat sandbox)
 demo-help-transfer = bank [gagal] [ref]  – berperan sebagai bank: selesaikan transfer terakhir yang masih diproses, atau gagalkan dengan "gagal" (lewat sandbox)
 demo-pay-nothing = Tidak ada tagihan yang menunggu pembayaran. Buat Virtual Account atau kode Alfamart dulu.
 demo-pay-sent = 💸 Pelanggan { $customer } membayar { $amount } untuk { $externalId } di sandbox. Notifikasi pembayaran segera datang…
-demo-pay-unknown-ref = Tidak ada tagihan dengan referensi { $ref }. Ketik pay saja untuk membayar tagihan terakhir, atau salin referensinya (Ref: …) dari notifikasi.
+demo-pay-unknown-ref = Tidak ada tagihan dengan referensi, nomor VA atau kode { $ref }. Ketik pay saja untuk membayar tagihan terakhir, atau salin nomor VA atau kode Alfamart-nya dari pesan tagihan.
 demo-pay-not-a-bill = { $externalId } adalah transfer keluar, bukan tagihan. Untuk berperan sebagai bank, ketik "bank".
 demo-pay-refused = Sandbox menolak pembayaran: { $reason }
 demo-transfer-nothing = Tidak ada transfer yang sedang diproses bank. Kirim dana dulu dengan /kirimdana.

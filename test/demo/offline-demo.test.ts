@@ -142,6 +142,26 @@ describe("the offline demo: npm start with no configuration", () => {
     await quit(session);
   }, 90_000);
 
+  it("pays an older unpaid bill by its VA number, as the customer has it", async () => {
+    const session = await startDemo("pay-by-number");
+    const makeVa = async (name: string) => {
+      await session.type("/start", "Mau buat apa?");
+      await session.type("1", "Pilih bank");
+      await session.type("2", "nama pelanggan");
+      await session.type(name, "nominal");
+      await session.type("150rb", "sekali bayar");
+      await session.type("1", "Periksa dulu");
+      return /\(QR: (\d{16})\)/.exec(await session.type("1", "Cara bayar"))?.[1] ?? "";
+    };
+    const older = await makeVa("Siti Aminah");
+    await makeVa("Budi Santoso");
+    expect(await session.type(`pay ${older}`, "membayar")).toContain("Pelanggan Siti Aminah membayar Rp 150.000");
+    await session.waitFor(`Metode: VA BCA ${older}`, 0);
+    // The newer one still waits: plain "pay" takes it.
+    expect(await session.type("pay", "membayar")).toContain("Pelanggan Budi Santoso");
+    await quit(session);
+  }, 90_000);
+
   it("lets a multi-use VA be paid again with 'pay', counting each payment in the chat and in the list", async () => {
     const session = await startDemo("multi-use");
     await session.type("/start", "Mau buat apa?");
@@ -237,7 +257,7 @@ describe("the offline demo: npm start with no configuration", () => {
     const session = await startDemo("transfer-nothing");
     expect(await session.type("bank", "Tidak ada transfer")).toContain("Kirim dana dulu dengan /kirimdana");
     // A reference that is no bill of the shop's (here an amount) is named, not answered "nothing is waiting".
-    expect(await session.type("pay 20000", "Tidak ada tagihan dengan referensi 20000")).toContain("Ketik pay saja");
+    expect(await session.type("pay 20000", "Tidak ada tagihan dengan referensi, nomor VA atau kode 20000")).toContain("Ketik pay saja");
     const help = await session.type("?", "bank [gagal]");
     expect(help).toContain("pay [ref]");
     // The terminal speaks the demo's language too, not only the bot.
