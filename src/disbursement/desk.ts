@@ -670,11 +670,12 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
       }
       if (!(await conclude(draft, "uncertain"))) return { kind: "overdue" };
       const details = error instanceof GatewayError ? error.details : {};
-      // The gateway says it made a bigger transfer than the one confirmed: until its result is known, today's
-      // allowance holds the bigger amount (counted once, as a result reporting more would be).
+      // Made otherwise than asked: kept on the record, so the notice of its result warns again.
       if (code === "NOT_AS_ASKED" && details.field !== undefined && details.answered !== undefined) {
         await store.payments.update(draft.externalId, { answeredOtherwise: { field: details.field, answered: details.answered } });
       }
+      // A bigger transfer than the one confirmed: until its result is known, today's allowance holds the bigger
+      // amount (counted once, as a result reporting more would be).
       const answeredAmount = code === "NOT_AS_ASKED" && details.field === "amount" ? Number(details.answered) : Number.NaN;
       if (Number.isSafeInteger(answeredAmount) && answeredAmount > draft.amount) {
         await countReportedExtra(store, draft.externalId, answeredAmount - draft.amount, now());
