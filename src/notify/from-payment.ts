@@ -39,7 +39,7 @@ export function paidSoFarFields(record: PaymentRecord, after: PaymentRecord): Pi
  * edit; the bot queues this once it has). What only the callback knew is left out: a method it reported
  * otherwise, and whether its time was its own. Undefined for a payment not paid, or without a message.
  */
-export function paidMessageEdit(record: PaymentRecord): OutboxItem | undefined {
+export function paidMessageEdit(record: PaymentRecord, now: Date): OutboxItem | undefined {
   const method = recordMethodOf(record);
   if (record.status !== "paid" || record.messageId === undefined || record.paidAt === undefined || method === undefined) return undefined;
   const amount = record.paidAmount ?? record.amount;
@@ -49,7 +49,7 @@ export function paidMessageEdit(record: PaymentRecord): OutboxItem | undefined {
     id: `${record.externalId}:edit:message:${record.messageId}`,
     chatId: record.chatId,
     kind: "mark-paid",
-    createdAt: new Date().toISOString(),
+    createdAt: now.toISOString(),
     payload: {
       type: "mark-paid",
       chatId: record.chatId,

@@ -203,7 +203,7 @@ export async function answerWithPayment(
       messageId: photo.message_id,
     };
     // Paid already: its paid callback came before this message was recorded, and found none to edit.
-    const edit = paidMessageEdit(updated);
+    const edit = paidMessageEdit(updated, deps.now());
     if (edit !== undefined) await createOutbox(deps.store).add([edit]);
     try {
       deps.onPaymentCreated?.(updated);
