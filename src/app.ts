@@ -341,10 +341,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       startApi,
       commandMenus((locale, key) => i18n.t(locale, key), ownerIds),
       options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(MENUS_MS)]) : AbortSignal.timeout(MENUS_MS),
-    ).catch((err: unknown) => {
-      if (options.signal?.aborted) throw options.signal.reason;
-      logger.warn({ err }, "could not set the bot's command menus (the \"/\" list); the commands still work");
-    });
+    ).then(
+      (notYet) => {
+        if (notYet.length > 0) logger.info({ ownerIds: notYet }, "an owner who has not opened the bot yet gets the owner's \"/\" menu at the next start");
+      },
+      (err: unknown) => {
+        if (options.signal?.aborted) throw options.signal.reason;
+        logger.warn({ err }, "could not set the bot's command menus (the \"/\" list); the commands still work");
+      },
+    );
     logger.info(
       {
         url,

@@ -1,4 +1,4 @@
-import type { Api } from "grammy";
+import { GrammyError, type Api } from "grammy";
 import type { BotCommand, BotCommandScope, LanguageCode } from "grammy/types";
 import { DEFAULT_LOCALE, LOCALES, type Locale } from "../i18n.js";
 
@@ -29,32 +29,46 @@ export interface CommandMenu {
   commands: BotCommand[];
 }
 
-/** Every list the bot publishes, for these owners. */
+/** Every list the bot publishes, for these owners: everyone's first, then each owner's own. */
 export function commandMenus(translate: Translate, ownerIds: readonly number[]): CommandMenu[] {
-  const menus: CommandMenu[] = [];
-  for (const locale of LOCALES) {
-    const list = (keys: readonly string[]) =>
-      keys.map((key) => ({ command: NAMES[locale][key] ?? key, description: translate(locale, `bot-command-${key}`) }));
-    const languageCode: LanguageCode | undefined = locale === DEFAULT_LOCALE ? undefined : locale;
-    // Default: the private list, also for a chat no other scope names.
-    menus.push({ scope: { type: "default" }, languageCode, commands: list(PRIVATE) });
-    menus.push({ scope: { type: "all_group_chats" }, languageCode, commands: list(GROUP) });
-    menus.push({ scope: { type: "all_chat_administrators" }, languageCode, commands: list([...GROUP, ...GROUP_ADMIN_TOOLS]) });
-    for (const ownerId of ownerIds) {
-      menus.push({ scope: { type: "chat", chat_id: ownerId }, languageCode, commands: list([...PRIVATE, ...OWNER_TOOLS]) });
-    }
-  }
-  return menus;
+  const inEach = LOCALES.map((locale) => ({
+    languageCode: (locale === DEFAULT_LOCALE ? undefined : locale) as LanguageCode | undefined,
+    list: (keys: readonly string[]) => keys.map((key) => ({ command: NAMES[locale][key] ?? key, description: translate(locale, `bot-command-${key}`) })),
+  }));
+  return [
+    ...inEach.flatMap(({ languageCode, list }): CommandMenu[] => [
+      // Default: the private list, also for a chat no other scope names.
+      { scope: { type: "default" }, languageCode, commands: list(PRIVATE) },
+      { scope: { type: "all_group_chats" }, languageCode, commands: list(GROUP) },
+      { scope: { type: "all_chat_administrators" }, languageCode, commands: list([...GROUP, ...GROUP_ADMIN_TOOLS]) },
+    ]),
+    ...ownerIds.flatMap((ownerId) =>
+      inEach.map(({ languageCode, list }): CommandMenu => ({ scope: { type: "chat", chat_id: ownerId }, languageCode, commands: list([...PRIVATE, ...OWNER_TOOLS]) })),
+    ),
+  ];
 }
 
-/** Publishes every list; the first refusal ends it (the caller says so in the log). */
-export async function publishCommandMenus(api: Api, menus: readonly CommandMenu[], signal?: AbortSignal): Promise<void> {
+/**
+ * Publishes every list. An owner's own list is refused (400) until that owner has opened the bot: that one is
+ * skipped, and the owner's id returned, to be said in the log (it comes at the next start). Any other refusal
+ * ends it, thrown.
+ */
+export async function publishCommandMenus(api: Api, menus: readonly CommandMenu[], signal?: AbortSignal): Promise<number[]> {
+  const notYet = new Set<number>();
   for (const menu of menus) {
     signal?.throwIfAborted();
-    await api.setMyCommands(
-      menu.commands,
-      { scope: menu.scope, ...(menu.languageCode !== undefined ? { language_code: menu.languageCode } : {}) },
-      signal as Parameters<Api["setMyCommands"]>[2],
-    );
+    const ownChat = menu.scope.type === "chat" ? Number(menu.scope.chat_id) : undefined;
+    if (ownChat !== undefined && notYet.has(ownChat)) continue;
+    try {
+      await api.setMyCommands(
+        menu.commands,
+        { scope: menu.scope, ...(menu.languageCode !== undefined ? { language_code: menu.languageCode } : {}) },
+        signal as Parameters<Api["setMyCommands"]>[2],
+      );
+    } catch (error) {
+      if (ownChat === undefined || !(error instanceof GrammyError) || error.error_code !== 400) throw error;
+      notYet.add(ownChat);
+    }
   }
+  return [...notYet];
 }

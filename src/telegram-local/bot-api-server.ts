@@ -224,6 +224,12 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
     return state;
   }
 
+  /** As Telegram: a chat's own command list needs a chat the bot knows (a person who never opened it is none). */
+  function scopeChatKnown(p: Params): void {
+    const scope = p.scope as { type?: unknown; chat_id?: unknown } | undefined;
+    if (scope?.type === "chat" || scope?.type === "chat_administrators" || scope?.type === "chat_member") chatFromParam(scope.chat_id);
+  }
+
   function assertCanPost(state: ChatState) {
     const { chat, botStatus } = state;
     if (chat.type === "private") {
@@ -593,6 +599,7 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
 
     setMyCommands: (p: Params) => {
       if (!Array.isArray(p.commands)) throw badRequest("can't parse commands JSON object");
+      scopeChatKnown(p);
       for (const c of p.commands as Array<Partial<BotCommand>>) {
         if (typeof c.command !== "string" || !/^[a-z0-9_]{1,32}$/.test(c.command)) throw badRequest("BOT_COMMAND_INVALID");
         if (typeof c.description !== "string" || c.description.length < 1 || c.description.length > 256) {
@@ -602,8 +609,12 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
       commands.set(commandsKey(p), (p.commands as BotCommand[]).map((c) => ({ command: c.command, description: c.description })));
       return true;
     },
-    getMyCommands: (p: Params) => commands.get(commandsKey(p)) ?? [],
+    getMyCommands: (p: Params) => {
+      scopeChatKnown(p);
+      return commands.get(commandsKey(p)) ?? [];
+    },
     deleteMyCommands: (p: Params) => {
+      scopeChatKnown(p);
       commands.delete(commandsKey(p));
       return true;
     },
