@@ -39,6 +39,8 @@ describe("a cashier takes a payment in the shop group", () => {
     // Asked of the cashier alone: named in the question, which their app answers as a reply.
     expect(markupOf(askName)).toEqual({ force_reply: true, selective: true });
     expect(textOf(askName)).toContain(CASHIER.first_name);
+    // One sentence after her name: "Rina, ketik nama pelanggan", not "Rina, Ketik".
+    expect(textOf(askName)).toMatch(new RegExp(`^${CASHIER.first_name}, ketik nama pelanggan`));
 
     // Typed without replying, the name never reaches the bot (what the cashier's app no longer does).
     const hidden = world.telegram.undelivered.length;

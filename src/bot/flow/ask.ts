@@ -224,7 +224,9 @@ async function sendTypedQuestion(ctx: FlowContext, html: string): Promise<number
   const own = ctx.message;
   const from = ctx.from;
   const mention = own === undefined && from !== undefined ? `<a href="tg://user?id=${from.id}">${escapeHtml(from.first_name)}</a>, ` : "";
-  const asked = await ctx.reply(mention + html, {
+  // After "Rina, " the question goes on as one sentence: "Rina, ketik nama pelanggan", not "Rina, Ketik".
+  const text = mention === "" ? html : mention + html.replace(/^(\p{Lu})(?=\p{Ll})/u, (first) => first.toLowerCase());
+  const asked = await ctx.reply(text, {
     parse_mode: "HTML",
     reply_markup: { force_reply: true, selective: true },
     ...(own === undefined ? {} : { reply_parameters: { message_id: own.message_id, allow_sending_without_reply: true } }),
