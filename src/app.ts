@@ -6,9 +6,10 @@ import { CALLBACK_EVENTS, CALLBACK_PATHS, type CallbackEvent } from "./gateway/c
 import { createGatewayClient } from "./gateway/client.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
 import { shopsElsewhere } from "./store/shops-elsewhere.js";
-import { createStore, createCallbackEventLog, createOutbox, type PaymentRecord, type Store } from "./store/index.js";
+import { createStore, createCallbackEventLog, createOutbox, type Store } from "./store/index.js";
 import { commandMenus, publishCommandMenus } from "./bot/command-menus.js";
 import { createBot } from "./bot/create-bot.js";
+import { sandboxModePlays } from "./sandbox-mode.js";
 import type { SessionData } from "./bot/context.js";
 import { paidMessageButtons } from "./bot/payment-message.js";
 import { recipientLanguage } from "./bot/recipient-language.js";
@@ -178,12 +179,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       onRequest: metrics.gatewayRequest,
     });
 
-    const simulatePayment = sandbox
-      ? async (record: PaymentRecord) => {
-          if (record.kind === "virtual_account") sandbox.payVirtualAccount(record.externalId);
-          else if (record.kind === "retail") sandbox.payRetail(record.externalId);
-        }
-      : undefined;
+    const { simulatePayment, simulateTransferResult } = sandbox ? sandboxModePlays(sandbox) : {};
 
     const ownerIds = config.ownerIds;
     if (ownerIds.length === 0) logger.warn("OWNER_IDS is empty: nobody can use the bot; set it to your Telegram user id");
@@ -204,6 +200,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       sandboxMode: config.sandboxMode,
       logger: logger.child({ part: "bot" }),
       simulatePayment,
+      simulateTransferResult,
       onPaymentCreated: (record) => metrics.paymentCreated(record.kind),
       disburseMaxAmount: config.disburseMaxAmount,
       disburseDailyLimit: config.disburseDailyLimit,

@@ -136,3 +136,9 @@ disburse-uncertain-notice = ⚠️ The transfer of <b>{ $amount }</b> to { $bank
 
 ## Payment list
 disburse-list-outgoing = ↗️ Out { $method }
+
+# Sandbox mode: the owner plays the bank's answer to a transfer sent (its result notice comes the real way).
+disburse-simulate-completed-button = 🧪 Bank: completed
+disburse-simulate-failed-button = 🧪 Bank: failed
+disburse-simulate-sent = 🧪 The bank's answer is simulated; its notice is on its way.
+disburse-simulate-settled = This transfer has its bank result already.

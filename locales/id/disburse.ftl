@@ -136,3 +136,9 @@ disburse-uncertain-notice = ⚠️ Transfer <b>{ $amount }</b> ke { $bank } <cod
 
 ## Payment list
 disburse-list-outgoing = ↗️ Keluar { $method }
+
+# Sandbox mode: the owner plays the bank's answer to a transfer sent (its result notice comes the real way).
+disburse-simulate-completed-button = 🧪 Bank: berhasil
+disburse-simulate-failed-button = 🧪 Bank: gagal
+disburse-simulate-sent = 🧪 Jawaban bank disimulasikan; kabarnya segera datang.
+disburse-simulate-settled = Transfer ini sudah punya hasil dari bank.

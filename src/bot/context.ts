@@ -58,6 +58,8 @@ export interface BotDeps {
   onPaymentCreated?: ((record: PaymentRecord) => void) | undefined;
   /** If given (sandbox mode), payment messages carry a "simulate payment" button that calls it. */
   simulatePayment?: ((record: PaymentRecord) => Promise<void>) | undefined;
+  /** Sandbox mode only: plays the bank's answer to a transfer (its result callback comes the real way). */
+  simulateTransferResult?: ((record: PaymentRecord, result: "completed" | "failed") => Promise<void>) | undefined;
   /**
    * Bot API transformers (e.g. counting calls for metrics), installed after auto-retry on the bot's Api and
    * on the Api of every conversation context, which grammY builds afresh and without the bot's transformers.

@@ -82,6 +82,12 @@ export interface SandboxObjects {
   disbursements: (DisbursementAnswer & { created: string; outcome: DisbursementCallback | null })[];
 }
 
+/** See `adopt`. */
+export type AdoptedObject =
+  | { kind: "virtual_account"; answer: VirtualAccountAnswer; expiresAt: Date }
+  | { kind: "retail"; answer: RetailPaymentAnswer; expiresAt: Date }
+  | { kind: "disbursement"; answer: DisbursementAnswer };
+
 // Like Xendit's test mode, whose answers Palladium passes through: "XDT-" names, "TEST" payment codes.
 const ACCOUNT_NAME_PREFIX = "XDT-";
 const PAYMENT_CODE_PREFIX = "TEST";
@@ -314,6 +320,32 @@ export function createLedger(deps: { ids: IdSource; now: () => Date; ownerId: st
       d.outcome = callback;
       d.answer.status = outcome.status.toLowerCase();
       return structuredClone(callback);
+    },
+
+    /**
+     * An object this sandbox made before a restart, as the shop recorded it (the ledger lives in memory; the
+     * shop's store does not): known again, with no payments or result yet. One it knows is left as it is.
+     */
+    adopt(object: AdoptedObject): void {
+      const created = now();
+      if (object.kind === "virtual_account") {
+        if (virtualAccounts.some((v) => v.answer.external_id === object.answer.external_id)) return;
+        const { answer } = object;
+        virtualAccounts.push({
+          answer: { ...answer },
+          name: answer.account_name.replace(ACCOUNT_NAME_PREFIX, ""),
+          merchantCode: answer.account_number.slice(0, 5),
+          expiresAt: object.expiresAt,
+          created,
+          payments: [],
+        });
+      } else if (object.kind === "retail") {
+        if (retailPayments.some((r) => r.answer.external_id === object.answer.external_id)) return;
+        retailPayments.push({ answer: { ...object.answer }, prefix: PAYMENT_CODE_PREFIX, expiresAt: object.expiresAt, created, payments: [] });
+      } else {
+        if (disbursements.some((d) => d.answer.external_id === object.answer.external_id)) return;
+        disbursements.push({ answer: { ...object.answer }, emails: {}, created, outcome: null });
+      }
     },
 
     objects(): SandboxObjects {

@@ -9,7 +9,7 @@ import { createCallbackDeliverer, type CallbackDelivery, type CallbackRetryPolic
 import { SandboxError, validationError, type ErrorBody } from "./errors.js";
 import { createFaultQueue, sandboxFaultSchema, type SandboxFault } from "./faults.js";
 import { createIdSource, cryptoRandom, type RandomSource } from "./ids.js";
-import { createLedger, DEFAULT_EXPIRY_MS, type CreateEndpoint, type SandboxObjects } from "./ledger.js";
+import { createLedger, DEFAULT_EXPIRY_MS, type AdoptedObject, type CreateEndpoint, type SandboxObjects } from "./ledger.js";
 import { readDisbursementRequest, readRetailPaymentRequest, readVirtualAccountRequest } from "./request-fields.js";
 
 export const SANDBOX_BODY_LIMIT = 1_048_576;
@@ -56,6 +56,11 @@ export interface Sandbox {
   payRetail(ref: string, amount?: number): RetailOutletPaidCallback;
   completeDisbursement(ref: string): DisbursementCallback;
   failDisbursement(ref: string, failureCode?: string): DisbursementCallback;
+  /**
+   * Knows again an object it made before a restart (it keeps them in memory only), as the shop recorded it:
+   * in sandbox mode the bot's store outlives the process, and its buttons name the objects of earlier runs.
+   */
+  adopt(object: AdoptedObject): void;
   injectFault(fault: SandboxFault): void;
   clearFaults(): void;
   objects(): SandboxObjects;
@@ -379,6 +384,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     },
     payVirtualAccount,
     payRetail,
+    adopt: (object) => ledger.adopt(object),
     completeDisbursement,
     failDisbursement,
     injectFault: (fault) => faults.add(fault),

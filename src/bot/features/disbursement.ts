@@ -54,6 +54,14 @@ const pressData = (action: "ok" | "no" | "retry", draftId: string) => `dsb:${act
 /** "Send again" under a failed transfer's notice: "dsb:again:<its external_id>" (callback data holds 64 bytes). */
 const AGAIN = /^dsb:again:([A-Za-z0-9_.:-]{1,54})$/;
 const againData = (externalId: string) => `dsb:again:${externalId}`;
+/** Sandbox mode: "dsb:bank:<ok|fail>:<external_id>" plays the bank's answer to a transfer sent. */
+const BANK_PLAY = /^dsb:bank:(ok|fail):([A-Za-z0-9_.:-]{1,50})$/;
+
+function bankPlayButtons(t: Translate, externalId: string): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(t("disburse-simulate-completed-button"), `dsb:bank:ok:${externalId}`)
+    .text(t("disburse-simulate-failed-button"), `dsb:bank:fail:${externalId}`);
+}
 
 const SMALLEST_TRANSFER = Math.min(...Object.values(DISBURSEMENT_BANKS).map((b) => b.min));
 
@@ -422,11 +430,40 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     // A transfer the gateway made otherwise than confirmed exists: trying again only hears "made already", and
     // its warning would be gone. The owner stops it in the dashboard instead.
     const retryHelps = stillUnclear && !(outcome.kind === "uncertain" && outcome.code === "NOT_AS_ASKED");
-    const keyboard = retryHelps ? new InlineKeyboard().text(ctx.t("disburse-retry-button"), pressData("retry", draftId)) : mainMenuKeyboard(ctx.t, ctx.role);
+    const keyboard = retryHelps
+      ? new InlineKeyboard().text(ctx.t("disburse-retry-button"), pressData("retry", draftId))
+      : outcome.kind === "sent" && deps.simulateTransferResult !== undefined
+        ? bankPlayButtons(ctx.t, claim.draft.externalId).row().append(mainMenuKeyboard(ctx.t, ctx.role))
+        : mainMenuKeyboard(ctx.t, ctx.role);
     await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
     // Told (with its retry button, or that it is not needed): the watch need not tell again.
     if (stillUnclear || (outcome.kind === "resend_not_needed" && outcome.mayHaveSent)) await desk.uncertainTold(claim.draft);
   });
+
+  // Sandbox mode: the owner plays the bank's answer to a transfer sent (there is no bank to give one).
+  const playTheBank = deps.simulateTransferResult;
+  if (playTheBank !== undefined) {
+    feature.callbackQuery(BANK_PLAY, async (ctx) => {
+      if (ctx.role !== "owner") {
+        await ctx.answerCallbackQuery({ text: ctx.t("disburse-press-owner-only"), show_alert: true });
+        return;
+      }
+      const record = await deps.store.payments.get(ctx.match[2] ?? "");
+      if (record?.kind !== "disbursement" || record.status !== "pending") {
+        await ctx.answerCallbackQuery({ text: ctx.t("disburse-simulate-settled"), show_alert: true });
+        return;
+      }
+      try {
+        await playTheBank(record, ctx.match[1] === "ok" ? "completed" : "failed");
+      } catch (error) {
+        deps.logger.warn({ err: error, externalId: record.externalId }, "simulated transfer result failed");
+        await ctx.answerCallbackQuery({ text: ctx.t("disburse-simulate-settled"), show_alert: true });
+        return;
+      }
+      await ctx.answerCallbackQuery({ text: ctx.t("disburse-simulate-sent") });
+      await ctx.editMessageReplyMarkup({ reply_markup: mainMenuKeyboard(ctx.t, ctx.role) }).catch(() => undefined);
+    });
+  }
 
   // A failed transfer's notice (to an owner, in private) carries "send again": a new draft of the same transfer.
   feature.callbackQuery(AGAIN, async (ctx) => {
