@@ -54,6 +54,8 @@ const pressData = (action: "ok" | "no" | "retry", draftId: string) => `dsb:${act
 /** "Send again" under a failed transfer's notice: "dsb:again:<its external_id>" (callback data holds 64 bytes). */
 const AGAIN = /^dsb:again:([A-Za-z0-9_.:-]{1,54})$/;
 const againData = (externalId: string) => `dsb:again:${externalId}`;
+/** How long a press holds a transfer's played answer: its result is recorded well within it. */
+const BANK_PLAY_CLAIM_MS = 60_000;
 /** Sandbox mode: "dsb:bank:<ok|fail>:<external_id>" plays the bank's answer to a transfer sent. */
 const BANK_PLAY = /^dsb:bank:(ok|fail):([A-Za-z0-9_.:-]{1,50})$/;
 
@@ -451,6 +453,11 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
       const record = await deps.store.payments.get(ctx.match[2] ?? "");
       if (record?.kind !== "disbursement" || record.status !== "pending") {
         await ctx.answerCallbackQuery({ text: ctx.t("disburse-simulate-settled"), show_alert: true });
+        return;
+      }
+      // One answer per transfer, whichever instance (each with a sandbox of its own) the presses land on.
+      if (!(await deps.store.atomic.setIfAbsent(`simulated-result:${record.externalId}`, String(ctx.from.id), BANK_PLAY_CLAIM_MS))) {
+        await ctx.answerCallbackQuery({ text: ctx.t("disburse-simulate-sent") });
         return;
       }
       try {

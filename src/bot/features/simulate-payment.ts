@@ -1,13 +1,16 @@
 import { Composer } from "grammy";
 import type { BotContext, FeatureDeps } from "../context.js";
 import { formatJakartaTime } from "../../domain/jakarta-time.js";
-import { awaitsPayment, isExpired } from "../../domain/payment-state.js";
+import { awaitsPayment, isExpired, paidSoFar } from "../../domain/payment-state.js";
 import { SIMULATE_PAYMENT_PREFIX } from "../payment-message.js";
 
 /**
  * Sandbox only: the payment message's "simulate payment" button plays the customer. The paid message
  * itself comes back the real way (sandbox callback -> webhook -> notifier), not from here.
  */
+/** How long a press holds its payment: its callback is recorded well within it, or was lost (then pressed again). */
+const SIMULATE_CLAIM_MS = 60_000;
+
 export function simulatePaymentFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
   const simulate = deps.simulatePayment;
@@ -23,6 +26,13 @@ export function simulatePaymentFeature(deps: FeatureDeps) {
     }
     if (!record || !awaitsPayment(record, nowMs)) {
       await ctx.answerCallbackQuery({ text: ctx.t("bot-flow-button-expired") });
+      return;
+    }
+    // One press per payment: a double tap (or, with several instances, taps on two of them, each with a
+    // sandbox of its own) pays once. The next payment of a multi-use VA counts one more, and is pressed anew.
+    const first = await deps.store.atomic.setIfAbsent(`simulated:${record.externalId}:${paidSoFar(record).count}`, String(ctx.from.id), SIMULATE_CLAIM_MS);
+    if (!first) {
+      await ctx.answerCallbackQuery({ text: ctx.t("bot-simulate-sent") });
       return;
     }
     try {
