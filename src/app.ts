@@ -96,6 +96,8 @@ const STOP_BUDGET_MS = 9_000;
 /** The disbursement watch, the in-process sandbox and Telegram, and the store, which stop after the notifier. */
 const AFTER_NOTIFIER_MS = 1_000;
 const NOTIFIER_MIN_GRACE_MS = 2_000;
+/** Sandbox mode's keys on a Redis STORE_URL (the real shop's are under "pallabot"). */
+export const SANDBOX_REDIS_PREFIX = "pallabot-sandbox";
 /** How long the start waits for Telegram to take the "/" menus of commands. */
 const MENUS_MS = 10_000;
 /** For the notifier to record what its cut sends became, once its grace is over. */
@@ -133,7 +135,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     })());
 
   try {
-    const store = await createStore({ url: config.storeUrl, logger, connectTimeoutMs: options.storeConnectMs, signal: options.signal });
+    const store = await createStore({
+      url: config.storeUrl,
+      logger,
+      connectTimeoutMs: options.storeConnectMs,
+      signal: options.signal,
+      // Sandbox mode's shop apart from the real one on a Redis too, as on SQLite (a file of its own): its
+      // simulated payments and transfers never join the real shop's, nor count against its daily limit.
+      ...(config.sandboxMode ? { keyPrefix: SANDBOX_REDIS_PREFIX } : {}),
+    });
     parts.push({ name: "store", stop: () => store.close() });
     const outbox = createOutbox(store);
     const eventLog = createCallbackEventLog(store);
