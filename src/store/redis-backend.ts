@@ -214,6 +214,7 @@ export async function createRedisBackend(
   client.setMaxListeners(100);
   await connectFirst(client, options, (listener) => (onFirstTryFailed = listener));
   await refusedCommandsAtStart(client, options.url);
+  await warnOfEviction(client, options.logger);
   connected = true;
   const stopWatchdog = watchConnection(client, options.logger);
   const nowMs = () => options.now().getTime();
@@ -483,6 +484,21 @@ async function refusedCommandsAtStart(client: { ping(): Promise<unknown>; destro
       { cause: error },
     );
   }
+}
+
+/**
+ * A Redis that evicts keys when full (allkeys-* or volatile-*: the default of several managed services) drops
+ * the store's keys that expire first: the day's transfer counter among them, so the daily limit starts again
+ * as if nothing had been sent. Said at start, naming the setting. Read through INFO (a managed Redis may
+ * refuse CONFIG); one that does not answer it is left unsaid.
+ */
+async function warnOfEviction(client: { info(section: string): Promise<string> }, logger: StoreLogger | undefined): Promise<void> {
+  const policy = /^maxmemory_policy:(\S+)/m.exec(await client.info("memory").catch(() => ""))?.[1];
+  if (policy === undefined || policy === "noeviction") return;
+  logger?.warn(
+    { maxmemoryPolicy: policy },
+    "redis store evicts keys when full (maxmemory-policy): the day's transfer limit and other counters may be dropped and start again; set maxmemory-policy noeviction",
+  );
 }
 
 /** host:port of a redis:// URL: what an operator needs to find it, without the user or password. */
