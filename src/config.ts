@@ -1,9 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
-import { DISBURSEMENT_BANKS } from "./domain/limits.js";
-
-/** The least any bank this bot sends to takes in one transfer. */
-const LEAST_TRANSFER = Math.min(...Object.values(DISBURSEMENT_BANKS).map((bank) => bank.min));
+import { LEAST_DISBURSEMENT } from "./domain/limits.js";
 
 /**
  * The environment, read once and validated. Every bad variable is named in one error, so an operator
@@ -251,8 +248,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   // Below the least any bank takes, every amount the owner types is refused, and /kirimdana asks for one
   // "between Rp 10.000 and Rp 10.000" for ever.
-  if (parsed.success && parsed.data.DISBURSE_MAX_AMOUNT < LEAST_TRANSFER) {
-    problems.push(`DISBURSE_MAX_AMOUNT: must be at least ${LEAST_TRANSFER}, the least a bank transfer sends`);
+  if (parsed.success && parsed.data.DISBURSE_MAX_AMOUNT < LEAST_DISBURSEMENT) {
+    problems.push(`DISBURSE_MAX_AMOUNT: must be at least ${LEAST_DISBURSEMENT}, the least a bank transfer sends`);
   }
   if (parsed.success && parsed.data.DISBURSE_MAX_AMOUNT > parsed.data.DISBURSE_DAILY_LIMIT) {
     problems.push("DISBURSE_MAX_AMOUNT: must not exceed DISBURSE_DAILY_LIMIT");

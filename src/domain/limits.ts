@@ -39,6 +39,8 @@ export const DISBURSEMENT_BANKS = {
   BSI: { displayName: "BSI", accountNumberLengths: [10], min: 10_000, max: 100_000_000 },
 } as const satisfies Record<string, DisbursementBankRule>;
 export type DisbursementBank = keyof typeof DISBURSEMENT_BANKS;
+/** The least any bank this bot sends to takes in one transfer. */
+export const LEAST_DISBURSEMENT = Math.min(...Object.values(DISBURSEMENT_BANKS).map((bank) => bank.min));
 
 /** A transfer's bank by the name owners chose it by ("CIMB Niaga" for the gateway's "CIMB"); an unknown code as it came. */
 export function disbursementBankName(code: string): string {

@@ -109,6 +109,16 @@ export function renderFailureReason(i18n: Translator, locale: string, code: stri
   return i18n.t(locale, "notify-failure-other", { code: escapeHtml(code) });
 }
 
+/**
+ * What the gateway answered for a transfer's field that differs from the one asked (NOT_AS_ASKED), as an owner
+ * reads it: an amount in rupiah, a number or code as it came. The gateway's own word, so undefined for
+ * anything but plain digits or a code.
+ */
+export function answeredValueText(field: string | undefined, answered: string | undefined): string | undefined {
+  if (answered === undefined || !/^[0-9A-Za-z_]{1,40}$/.test(answered)) return undefined;
+  return field === "amount" && /^\d+$/.test(answered) ? formatRupiah(Number(answered)) : answered;
+}
+
 export function renderDisbursementResult(i18n: Translator, n: DisbursementResult): string {
   const common = {
     amount: formatRupiah(n.amount),
@@ -135,9 +145,8 @@ export function renderDisbursementResult(i18n: Translator, n: DisbursementResult
   if (n.sentAgainAs !== undefined) lines.push(i18n.t(n.locale, "notify-disbursement-sent-again", { reference: escapeHtml(n.sentAgainAs) }));
   if (sent.length > 0) lines.push(i18n.t(n.locale, "notify-disbursement-differs", { sent: sent.join(", ") }));
   const otherwise = n.answeredOtherwise;
-  // The gateway's own word: shown only when it is plain digits or a code.
-  if (otherwise !== undefined && /^[0-9A-Za-z_]{1,40}$/.test(otherwise.answered)) {
-    const answered = otherwise.field === "amount" && /^\d+$/.test(otherwise.answered) ? formatRupiah(Number(otherwise.answered)) : otherwise.answered;
+  const answered = otherwise === undefined ? undefined : answeredValueText(otherwise.field, otherwise.answered);
+  if (otherwise !== undefined && answered !== undefined) {
     lines.push(i18n.t(n.locale, "notify-disbursement-answered-otherwise", { field: otherwise.field, answered: escapeHtml(answered) }));
   }
   if (n.forwarded === true) lines.push(i18n.t(n.locale, "notify-forwarded"));

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, InlineKeyboard, type Api } from "grammy";
-import { DISBURSEMENT_BANK_CODES, DISBURSEMENT_BANKS, type DisbursementBank } from "../../domain/limits.js";
+import { DISBURSEMENT_BANK_CODES, DISBURSEMENT_BANKS, LEAST_DISBURSEMENT, type DisbursementBank } from "../../domain/limits.js";
 import { formatRupiah } from "../../domain/rupiah.js";
 import { createDisbursementDesk, type AgainDraft, type DisbursementDesk, type DisbursementDraft, type PressRefusal, type SendOutcome } from "../../disbursement/desk.js";
 import { resendMayHelp } from "../../disbursement/failure-codes.js";
@@ -11,6 +11,7 @@ import { createI18n } from "../../i18n.js";
 import type { Logger } from "../../logger.js";
 import type { Store } from "../../store/types.js";
 import type { MarkPaid, Notification } from "../../notify/notifications.js";
+import { answeredValueText } from "../../notify/render.js";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { BotContext, FeatureDeps, Flow, FlowContext } from "../context.js";
 import { escapeHtml } from "../html.js";
@@ -65,7 +66,6 @@ function bankPlayButtons(t: Translate, externalId: string): InlineKeyboard {
     .text(t("disburse-simulate-failed-button"), `dsb:bank:fail:${externalId}`);
 }
 
-const SMALLEST_TRANSFER = Math.min(...Object.values(DISBURSEMENT_BANKS).map((b) => b.min));
 
 type Translate = FlowContext["t"];
 
@@ -84,7 +84,7 @@ function disburseFlow(deps: FeatureDeps, desk: DisbursementDesk) {
   return async function disburse(flow: Flow, ctx: FlowContext) {
     const nonce = await newFlowNonce(flow);
     const remainingAtStart = await flow.external(() => allowance.remainingToday());
-    if (remainingAtStart < SMALLEST_TRANSFER) {
+    if (remainingAtStart < LEAST_DISBURSEMENT) {
       await ctx.reply(
         ctx.t("disburse-allowance-used-up", { limit: formatRupiah(allowance.dailyLimit), remaining: formatRupiah(remainingAtStart) }),
         { reply_markup: mainMenuKeyboard(ctx.t, "owner") },
@@ -323,19 +323,13 @@ function outcomeText(ctx: BotContext, draft: DisbursementDraft, outcome: SendOut
     case "uncertain":
       if (outcome.code === "NOT_AS_ASKED") {
         const warning = ctx.t("disburse-not-as-asked", { field: outcome.field ?? "amount" });
-        const answered = answeredText(outcome.field, outcome.answered);
+        const answered = answeredValueText(outcome.field, outcome.answered);
         return answered === undefined ? warning : `${warning}\n${ctx.t("disburse-not-as-asked-answered", { answered: escapeHtml(answered) })}`;
       }
       return ctx.t("disburse-uncertain");
     default:
       return ctx.t("disburse-uncertain");
   }
-}
-
-/** What the gateway answered for a field that differs, as the owner reads it; undefined for anything but plain digits or a code. */
-function answeredText(field: string | undefined, answered: string | undefined): string | undefined {
-  if (answered === undefined || !/^[0-9A-Za-z_]{1,40}$/.test(answered)) return undefined;
-  return field === "amount" && /^\d+$/.test(answered) ? formatRupiah(Number(answered)) : answered;
 }
 
 /** Takes the buttons off a summary that can no longer be used (best effort: it may be too old to edit). */
