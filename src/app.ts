@@ -100,6 +100,10 @@ const NOTIFIER_MIN_GRACE_MS = 2_000;
 export const SANDBOX_REDIS_PREFIX = "pallabot-sandbox";
 /** How long the start waits for Telegram to take the "/" menus of commands. */
 const MENUS_MS = 10_000;
+/** Sandbox mode, at stop: for the in-process sandbox's callbacks (on loopback) to reach the server. */
+const SANDBOX_CALLBACKS_MS = 2_000;
+/** The HTTP server's grace when the waits before it took the intake's: callbacks on the wire still get answered. */
+const LEAST_CLOSE_GRACE_MS = 1_000;
 /** For the notifier to record what its cut sends became, once its grace is over. */
 const NOTIFIER_RECORD_MS = 500;
 
@@ -298,7 +302,24 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       logger.info({ port: config.port }, "port in use, the offline demo takes a free one");
       url = await server.listen({ port: 0, host: config.host }).catch((error: unknown) => Promise.reject(listenError(error, config)));
     }
-    parts.push({ name: "http-server", intake: true, stop: () => server.close({ graceMs: INTAKE_GRACE_MS }) });
+    // Sandbox mode: a "simulate payment" press still being handled makes the in-process sandbox call back
+    // here, and its retries die with the process (the real gateway's go on for a day). So the server waits
+    // for long polling's last updates and then for the sandbox's callbacks, briefly, before it closes.
+    let longPolling = false;
+    let updatesTaken = () => {};
+    const lastUpdatesTaken = new Promise<void>((resolve) => (updatesTaken = resolve));
+    parts.push({
+      name: "http-server",
+      intake: true,
+      async stop() {
+        const intakeEndsAt = Date.now() + INTAKE_GRACE_MS;
+        if (sandbox) {
+          if (longPolling) await outcomeWithin(lastUpdatesTaken, INTAKE_GRACE_MS + 1_000);
+          await settlesWithin(sandbox.callbacksSettled(), Math.min(SANDBOX_CALLBACKS_MS, Math.max(0, intakeEndsAt - Date.now())));
+        }
+        await server.close({ graceMs: Math.max(LEAST_CLOSE_GRACE_MS, intakeEndsAt - Date.now()) });
+      },
+    });
 
     if (sandbox) {
       const local = url.replace("://0.0.0.0:", "://127.0.0.1:");
@@ -323,22 +344,30 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       await telegramCalls.call("deleteWebhook", (signal) => startApi.deleteWebhook(undefined, signal));
       let stopRequested = false;
       const polling = startLongPolling(bot, { allowedUpdates: ALLOWED_UPDATES });
+      longPolling = true;
       polling.ended.catch((err: unknown) => {
         if (stopRequested) return logger.debug({ err }, "long polling ended while stopping");
         logger.fatal({ err }, "long polling stopped: no more updates from Telegram; stopping");
         options.onFatal?.("long polling stopped");
       });
+      const stopLongPolling = async () => {
+        // The updates in hand get the grace to finish; see long-polling.ts for what happens to one cut off.
+        stopRequested = true;
+        const stopped = polling.stop(INTAKE_GRACE_MS);
+        const outcome = await outcomeWithin(stopped, INTAKE_GRACE_MS + 1_000);
+        const { finished, confirmError } = outcome === "resolved" ? await stopped : { finished: false, confirmError: undefined };
+        if (confirmError !== undefined) logger.warn({ err: confirmError }, "could not confirm the last updates to Telegram; they may come again after a restart");
+        if (!finished) logger.warn("long polling had not stopped within its grace period");
+      };
       parts.push({
         name: "long-polling",
         intake: true,
         async stop() {
-          // The updates in hand get the grace to finish; see long-polling.ts for what happens to one cut off.
-          stopRequested = true;
-          const stopped = polling.stop(INTAKE_GRACE_MS);
-          const outcome = await outcomeWithin(stopped, INTAKE_GRACE_MS + 1_000);
-          const { finished, confirmError } = outcome === "resolved" ? await stopped : { finished: false, confirmError: undefined };
-          if (confirmError !== undefined) logger.warn({ err: confirmError }, "could not confirm the last updates to Telegram; they may come again after a restart");
-          if (!finished) logger.warn("long polling had not stopped within its grace period");
+          try {
+            await stopLongPolling();
+          } finally {
+            updatesTaken();
+          }
         },
       });
     }

@@ -1,6 +1,9 @@
 import type { Message } from "grammy/types";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type RunningApp } from "../../src/app.js";
+import { CALLBACK_EVENTS, CALLBACK_PATHS } from "../../src/gateway/callbacks.js";
 import { silentLogger } from "../../src/logger.js";
 import { createLocalBotApi, privateChat, type LocalBotApi, type TelegramUser } from "../../src/telegram-local/index.js";
 import { configFrom, tempFolder } from "./support.js";
@@ -94,5 +97,52 @@ describe("sandbox mode's buttons after a restart", () => {
     expect(() => telegram.pressButton(OWNER, second, { text: "🧪 Bank: berhasil" })).toThrow(/no callback button/);
     const records = await app!.store.payments.listRecent({ limit: 10 });
     expect(records.filter((r) => r.kind === "disbursement").map((r) => r.status).sort()).toEqual(["completed", "failed"]);
+  });
+
+  it("a simulated payment pressed just as the bot stops is told once after the restart", async () => {
+    // The sandbox's callback went to a server already closing, and its retries died with the process: the
+    // payment waited for ever, though the press had answered "sent". A slow hop between the sandbox and the
+    // bot holds the callback while the bot stops.
+    await press(await say("/va"), "BNI");
+    await say("Siti Aminah");
+    const summary = await press(await say("120rb"), "Sekali bayar");
+    telegram.pressButton(OWNER, summary, { text: "✅ Buat sekarang" });
+    await telegram.waitForBotMessage(OWNER.id, { text: "diteruskan ke pelanggan" });
+    const photo = telegram.messagesIn(OWNER.id).findLast((m) => "photo" in m && m.photo !== undefined);
+    if (photo === undefined) throw new Error("no payment photo");
+
+    const bot = app!.url;
+    let callbackCame = () => {};
+    const callbackOnTheWire = new Promise<void>((resolve) => (callbackCame = resolve));
+    const slowHop = createServer((req, res) => {
+      callbackCame();
+      const body: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => body.push(chunk));
+      req.on("end", () => {
+        setTimeout(() => {
+          fetch(`${bot}${req.url ?? ""}`, { method: "POST", headers: req.headers as Record<string, string>, body: Buffer.concat(body) }).then(
+            (answer) => res.writeHead(answer.status).end(),
+            () => res.writeHead(502).end(),
+          );
+        }, 300);
+      });
+    });
+    await new Promise<void>((resolve) => slowHop.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = slowHop.address() as AddressInfo;
+      app!.sandbox!.setCallbackUrls(Object.fromEntries(CALLBACK_EVENTS.map((event) => [event, `http://127.0.0.1:${port}${CALLBACK_PATHS[event]}`])));
+
+      telegram.pressButton(OWNER, photo, { text: "🧪 Simulasikan pembayaran" });
+      await callbackOnTheWire;
+      await restart();
+      const notice = await heard("Rp 120.000");
+      expect(String(notice.payload.text)).toContain("Pembayaran diterima");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const told = telegram.calls.filter((c) => c.method === "sendMessage" && c.response.ok && c.payload.chat_id === OWNER.id && String(c.payload.text).includes("Rp 120.000"));
+      expect(told.filter((c) => String(c.payload.text).includes("Pembayaran diterima"))).toHaveLength(1);
+    } finally {
+      slowHop.closeAllConnections();
+      slowHop.close();
+    }
   });
 });
