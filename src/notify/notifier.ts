@@ -634,6 +634,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     if (failure.kind === "rate-limited") {
       delayMs = failure.retryAfterMs;
       scheduler.pause(chatId, at + delayMs);
+      // The other instances too; without the store's answer, each learns it from a 429 of its own, as before.
+      await sharedLimit?.pause(chatId, at + delayMs).catch((err: unknown) => logger.warn({ err, chatId }, "could not share Telegram's pause with the other instances"));
       emit("rate_limited", { chatId });
       emit("failed", { reason: "rate_limited" });
     } else {

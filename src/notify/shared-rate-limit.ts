@@ -30,7 +30,7 @@ export interface SharedLimitMargins {
 }
 
 export interface SharedRateLimitOptions {
-  atomic: Pick<AtomicOps, "get" | "incrementWithin">;
+  atomic: Pick<AtomicOps, "get" | "incrementWithin" | "setIfAbsent" | "delete">;
   limits?: Partial<SendLimits> | undefined;
   margins?: Partial<SharedLimitMargins> | undefined;
   /** Telegram's windows: a minute per group, a second overall. Shorter ones only make tests quick. */
@@ -55,8 +55,8 @@ export type SendPermit = {
 
 export type SendRefusal = {
   granted: false;
-  /** Which limit said no. */
-  limit: "per-chat" | "per-group" | "global";
+  /** Which limit said no; "paused": Telegram answered 429 for the chat, to this instance or another. */
+  limit: "per-chat" | "per-group" | "global" | "paused";
   /** When to ask again (epoch ms). */
   retryAtMs: number;
 };
@@ -64,6 +64,12 @@ export type SendRefusal = {
 export interface SharedRateLimit {
   /** Asks for one send to `chatId` on `lane` now; a granted permit is already counted. */
   acquire(chatId: number, lane: Lane): Promise<SendPermit | SendRefusal>;
+  /**
+   * Telegram said 429 for this chat: nothing to it, from any instance, until `untilMs` (epoch ms). The
+   * other instances' counts did not see it coming (Telegram's own count differs from ours), and each one
+   * that kept sending into the chat met a 429 of its own.
+   */
+  pause(chatId: number, untilMs: number): Promise<void>;
 }
 
 interface SlottedRule {
@@ -123,9 +129,13 @@ export function createSharedRateLimit(options: SharedRateLimitOptions): SharedRa
     await Promise.all(taken.map((t) => atomic.incrementWithin(t.key, -1, t.limit, t.ttlMs).catch(() => null)));
   }
 
+  const pauseKey = (chatId: number) => `${prefix}:paused:${chatId}`;
+
   return {
     async acquire(chatId, lane) {
       const at = now();
+      const pausedUntil = Number((await atomic.get(pauseKey(chatId))) ?? 0) || 0;
+      if (pausedUntil > at) return { granted: false, limit: "paused", retryAtMs: pausedUntil };
       // The scarcest limit first: a refusal later on wastes what was taken before it (the per-chat second
       // is not given back: a decrement after its expiry would open a second send in the next window).
       const chatKey = `${prefix}:chat:${lane}:${chatId}`;
@@ -156,6 +166,18 @@ export function createSharedRateLimit(options: SharedRateLimitOptions): SharedRa
           await giveBack(taken);
         },
       };
+    },
+    async pause(chatId, untilMs) {
+      const key = pauseKey(chatId);
+      // A later end replaces an earlier one; two 429s racing to write keep one of theirs, both about as long.
+      for (let tries = 0; tries < 2; tries++) {
+        const ttlMs = untilMs - now();
+        if (ttlMs <= 0) return;
+        if (await atomic.setIfAbsent(key, String(untilMs), ttlMs)) return;
+        const current = Number((await atomic.get(key)) ?? 0) || 0;
+        if (current >= untilMs) return;
+        await atomic.delete(key);
+      }
     },
   };
 }
