@@ -161,6 +161,7 @@ bot-payment-details =
     Customer name: { $name }
     Amount: <b>{ $amount }</b>
     Valid until: { $expiresAt }
+bot-payment-expiry-not-given = not stated by Palladium
 bot-payment-reusable = ♻️ Multi-use VA: it can be paid again and again until it expires.
 bot-payment-steps-va =
     <b>How to pay:</b>

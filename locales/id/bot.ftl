@@ -161,6 +161,7 @@ bot-payment-details =
     Nama pelanggan: { $name }
     Nominal: <b>{ $amount }</b>
     Berlaku sampai: { $expiresAt }
+bot-payment-expiry-not-given = tidak disebutkan oleh Palladium
 bot-payment-reusable = ♻️ VA berulang: bisa dibayar berkali-kali sampai masa berlakunya habis.
 bot-payment-steps-va =
     <b>Cara bayar:</b>

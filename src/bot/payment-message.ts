@@ -43,7 +43,8 @@ export async function paymentBarcodePng(record: PaymentRecord): Promise<Buffer |
  */
 export function paymentCaption(record: PaymentRecord, t: Translate, options: { locale: string; sandboxMode: boolean }): string {
   const amount = formatRupiah(record.amount);
-  const expiresAt = record.expiresAt ? formatJakartaTime(new Date(record.expiresAt), options.locale) : "-";
+  // No expiry in the gateway's answer (or none it could read): said so in words, not a bare "-".
+  const expiresAt = record.expiresAt ? formatJakartaTime(new Date(record.expiresAt), options.locale) : t("bot-payment-expiry-not-given");
   const number = payableNumber(record);
   const parts: string[] = [];
   if (options.sandboxMode) parts.push(escapeHtml(t("sandbox-mode-banner")));

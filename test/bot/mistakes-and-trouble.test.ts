@@ -204,10 +204,10 @@ describe("trouble on the way", () => {
     expect(await world.store.payments.listRecent({ limit: 10 })).toEqual([]);
   });
 
-  it("an answer written another way (spaced number, lower-case bank, '150000.00', a numeric id, no status) is read: the VA is shown, not refused", async () => {
+  it("an answer written another way (spaced number, lower-case bank, '150000.00', a numeric id, no status, no expiry) is read: the VA is shown, not refused", async () => {
     world.sandbox.injectFault({
       endpoint: "create-virtual-account",
-      answerChanges: { account_number: "8808 1234-5678 9012", bank_code: "bca", amount: "150000.00", id: 77001, status: undefined, account_name: undefined },
+      answerChanges: { account_number: "8808 1234-5678 9012", bank_code: "bca", amount: "150000.00", id: 77001, status: undefined, account_name: undefined, expiration_date: undefined },
     });
     await upToAmount();
     const askSingle = await world.say(CASHIER, "150rb");
@@ -215,6 +215,8 @@ describe("trouble on the way", () => {
     world.telegram.pressButton(CASHIER, summary, { text: "✅ Buat sekarang" });
     const photo = await world.nextPhoto(CASHIER.id);
     expect(decodeQr(photo)).toBe("8808123456789012");
+    // The customer asks until when: said in words, not a bare "-".
+    expect(String(photo.payload.caption)).toContain("Berlaku sampai: tidak disebutkan oleh Palladium");
     const [recorded] = await world.store.payments.listRecent({ limit: 10 });
     expect(recorded).toMatchObject({ accountNumber: "8808123456789012", bankCode: "BCA", amount: 150_000, gatewayId: "77001" });
   });
