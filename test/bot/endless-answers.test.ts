@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { CASHIER, startWorld, textOf, type World } from "./world.js";
+import { CASHIER, OWNER, SHOP_GROUP, startWorld, textOf, type World } from "./world.js";
 
 /**
  * A flow keeps every answer in its stored replay log and replays all of it on each update, so a question
@@ -31,14 +31,33 @@ describe("a question answered wrongly again and again", () => {
 });
 
 describe("a question nobody answers", () => {
-  it("is dropped after the flow's idle time: a late answer is handled as if no flow were running", async () => {
+  it("is dropped after the flow's idle time: a late answer is told the question has closed, not 'not understood'", async () => {
     world = await startWorld({ staff: [CASHIER], botDeps: { flowIdleMs: 300 } });
     await askedForName(world);
     await sleep(600);
-    expect(textOf(await world.say(CASHIER, "Siti Aminah"))).not.toContain("nominal");
+    const late = await world.say(CASHIER, "Siti Aminah");
+    expect(textOf(late)).toContain("Pertanyaan tadi sudah ditutup karena lama tidak dijawab");
+    expect(textOf(late)).not.toContain("tidak mengerti");
+    // Only the late answer hears it: the next message out of a flow is "not understood" as ever.
+    expect(textOf(await world.say(CASHIER, "halo"))).toContain("tidak mengerti");
     // A fresh flow works as ever.
     await askedForName(world);
     expect(textOf(await world.say(CASHIER, "Siti Aminah"))).toContain("nominal");
+  });
+
+  it("in the shop group, a late reply to the question hears it has closed; the group's own chat before it draws nothing", async () => {
+    world = await startWorld({ staff: [CASHIER], botDeps: { flowIdleMs: 300 } });
+    // An admin, the bot reads the group's own chat too: that must neither answer nor end the question.
+    world.telegram.addBotToGroup(SHOP_GROUP, OWNER, { asAdmin: true });
+    const askBank = await world.say(CASHIER, "/va", SHOP_GROUP);
+    const askName = await world.press(CASHIER, askBank, { text: "BCA" });
+    await sleep(600);
+    const mark = world.telegram.mark();
+    world.telegram.sendText(CASHIER, SHOP_GROUP, "Oke bu, sebentar");
+    world.telegram.sendText(CASHIER, SHOP_GROUP, "Siti Aminah", { replyToMessageId: askName.message_id });
+    const late = await world.telegram.waitForBotMessage(SHOP_GROUP.id, { since: mark });
+    expect(textOf(late)).toContain("Pertanyaan tadi sudah ditutup");
+    expect(late.reply_to_message?.text).toBe("Siti Aminah");
   });
 });
 

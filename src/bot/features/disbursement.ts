@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, InlineKeyboard, type Api } from "grammy";
 import { DISBURSEMENT_BANK_CODES, DISBURSEMENT_BANKS, LEAST_DISBURSEMENT, type DisbursementBank } from "../../domain/limits.js";
 import { formatRupiah } from "../../domain/rupiah.js";
@@ -17,7 +16,7 @@ import type { BotContext, FeatureDeps, Flow, FlowContext } from "../context.js";
 import { escapeHtml } from "../html.js";
 import type { CancelLeftover } from "./cancel.js";
 import { MENU, mainMenuKeyboard } from "../keyboards/main-menu.js";
-import { askChoice, flowConfig, newFlowNonce } from "../flow/ask.js";
+import { askChoice, createFlow, newFlowNonce } from "../flow/ask.js";
 import {
   askOptionalEmail,
   askTyped,
@@ -367,7 +366,7 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     sendBoundMs: deps.disburseSendBoundMs ?? disbursementSendBoundMs({ timeoutMs: deps.disburseGatewayTimeoutMs }),
   });
   const feature = new Composer<BotContext>();
-  feature.use(createConversation<BotContext, FlowContext>(disburseFlow(deps, desk), flowConfig(DISBURSE, deps)));
+  feature.use(createFlow(DISBURSE, deps, disburseFlow(deps, desk)));
 
   const enter = async (ctx: BotContext) => {
     if (ctx.role !== "owner") {

@@ -1,10 +1,9 @@
-import { createConversation } from "@grammyjs/conversations";
 import { Composer } from "grammy";
 import { RETAIL_OUTLETS } from "../../domain/limits.js";
 import { formatRupiah } from "../../domain/rupiah.js";
 import type { BotContext, FeatureDeps, Flow, FlowContext, Role } from "../context.js";
 import { askAmount } from "../flow/amount-question.js";
-import { askCustomerName, flowConfig } from "../flow/ask.js";
+import { askCustomerName, createFlow } from "../flow/ask.js";
 import { answerWithPayment, confirmSummary, createWithRetry, startCreateFlow } from "../flow/create-payment.js";
 import { escapeHtml } from "../html.js";
 import { MENU } from "../keyboards/main-menu.js";
@@ -47,7 +46,7 @@ export function createAlfamartCodeFlow(deps: FeatureDeps) {
 
 export function retailPaymentFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
-  feature.use(createConversation<BotContext, FlowContext>(createAlfamartCodeFlow(deps), flowConfig(CREATE_ALFAMART_CODE, deps)));
+  feature.use(createFlow(CREATE_ALFAMART_CODE, deps, createAlfamartCodeFlow(deps)));
   const enter = async (ctx: BotContext) => {
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await ctx.conversation.exitAll();

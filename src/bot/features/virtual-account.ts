@@ -1,10 +1,9 @@
-import { createConversation } from "@grammyjs/conversations";
 import { Composer } from "grammy";
 import { VIRTUAL_ACCOUNT_BANKS, VIRTUAL_ACCOUNT_BANK_CODES, type VirtualAccountBank } from "../../domain/limits.js";
 import { formatRupiah } from "../../domain/rupiah.js";
 import type { BotContext, FeatureDeps, Flow, FlowContext, Role } from "../context.js";
 import { askAmount } from "../flow/amount-question.js";
-import { askChoice, askCustomerName, flowConfig } from "../flow/ask.js";
+import { askChoice, askCustomerName, createFlow } from "../flow/ask.js";
 import { answerWithPayment, confirmSummary, createWithRetry, startCreateFlow } from "../flow/create-payment.js";
 import { escapeHtml } from "../html.js";
 import { MENU } from "../keyboards/main-menu.js";
@@ -67,7 +66,7 @@ export function createVirtualAccountFlow(deps: FeatureDeps) {
 
 export function virtualAccountFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
-  feature.use(createConversation<BotContext, FlowContext>(createVirtualAccountFlow(deps), flowConfig(CREATE_VIRTUAL_ACCOUNT, deps)));
+  feature.use(createFlow(CREATE_VIRTUAL_ACCOUNT, deps, createVirtualAccountFlow(deps)));
   const enter = async (ctx: BotContext) => {
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await ctx.conversation.exitAll();

@@ -1,6 +1,7 @@
 import { formatRupiah } from "../../domain/rupiah.js";
 import { checkCustomerName, type InvalidReason } from "../../domain/validation.js";
-import type { Flow, FlowContext } from "../context.js";
+import { createConversation } from "@grammyjs/conversations";
+import type { BotContext, Flow, FlowContext } from "../context.js";
 import { escapeHtml, quoteTyped } from "../html.js";
 import { choiceKeyboard } from "../keyboards/choices.js";
 import { ANOTHER_BOTS, leadingCommand } from "../leading-command.js";
@@ -154,7 +155,10 @@ function asksForAToolRefusedHere(ctx: FlowContext): boolean {
  * "simulate", a language choice) pass through to their handlers, and the flow keeps waiting where it was.
  */
 export async function waitInFlow(flow: Flow, nonce: string, options: WaitOptions = {}): Promise<FlowContext> {
-  const ctx = await flow.wait(options.waitAsLongAsNeeded ? { maxMilliseconds: Number.POSITIVE_INFINITY } : {});
+  // Read before and after the wait, as the plugin's own limit did: a replay finds the same two readings.
+  const askedAt = await flow.now();
+  const ctx = await flow.wait();
+  const answeredAt = await flow.now();
   const data = ctx.callbackQuery?.data;
   const command = commandOf(ctx);
   // A command for another bot, or what answers no question (see mayAnswer): passed on, and the flow waits on.
@@ -165,6 +169,14 @@ export async function waitInFlow(flow: Flow, nonce: string, options: WaitOptions
   if (data?.startsWith("menu:") || asksFor(ctx, CHANGE_OF_MIND_COMMANDS, new Set())) await flow.halt({ next: true });
   if (command !== undefined) await flow.skip({ next: true });
   if (data !== undefined && choiceOf(data, nonce) === undefined) await flow.skip({ next: true });
+  // An answer to a question left too long: not taken (the customer may have left, the amount changed), and
+  // said so, as "not understood" would read as if the answer itself was wrong.
+  const idleMs = options.waitAsLongAsNeeded ? Number.POSITIVE_INFINITY : (idleLimitOf.get(flow) ?? FLOW_IDLE_MS);
+  if (answeredAt - askedAt >= idleMs) {
+    if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery({ text: ctx.t("bot-flow-ended-idle"), show_alert: true });
+    else await ctx.reply(ctx.t("bot-flow-ended-idle"), ctx.message ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {});
+    await flow.halt();
+  }
   return ctx;
 }
 
@@ -244,9 +256,30 @@ export type Reading<T> = { ok: true; value: T } | { ok: false; message: string }
 export const FLOW_IDLE_MS = 60 * 60 * 1000;
 export const MAX_WRONG_ANSWERS = 20;
 
-/** Every flow's createConversation options: its id, and how long it waits for an answer (BotDeps.flowIdleMs). */
-export function flowConfig(id: string, deps: { flowIdleMs?: number | undefined }) {
-  return { id, maxMillisecondsToWait: deps.flowIdleMs ?? FLOW_IDLE_MS };
+/**
+ * Each flow's idle limit, for its waits. Set whenever its builder runs: conversations v2 builds a new
+ * Conversation object for every replay, so the map holds only the ones in use.
+ */
+const idleLimitOf = new WeakMap<Flow, number>();
+
+/**
+ * A flow (a conversation of conversations v2) that drops a question left unanswered for BotDeps.flowIdleMs.
+ * The limit is checked here, not by the plugin's maxMillisecondsToWait: that one ends the flow at whatever
+ * update comes next, the group's own chat included, and the late answer after it then met no flow at all.
+ */
+export function createFlow<Args extends unknown[]>(
+  id: string,
+  deps: { flowIdleMs?: number | undefined },
+  builder: (flow: Flow, ctx: FlowContext, ...args: Args) => Promise<void>,
+) {
+  const idleMs = deps.flowIdleMs ?? FLOW_IDLE_MS;
+  return createConversation<BotContext, FlowContext>(
+    async (flow: Flow, ctx: FlowContext, ...args: Args) => {
+      idleLimitOf.set(flow, idleMs);
+      await builder(flow, ctx, ...args);
+    },
+    { id },
+  );
 }
 
 /** Counts a question's wrong answers; the last one ends the flow, saying so. */
