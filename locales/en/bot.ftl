@@ -82,6 +82,7 @@ bot-flow-use-buttons = Please choose with the buttons above, or type /cancel to 
 bot-flow-type-text = Please type your answer, or /cancel to stop.
 bot-flow-button-expired = This button is no longer valid.
 bot-flow-button-someone-else = This button belongs to someone else.
+bot-flow-earlier-question = That replies to an earlier question, answered already. Reply to this message for the current one:
 bot-flow-ended-idle = That question was closed after going unanswered for a long time, so this message was not used. Type /start to begin again.
 bot-flow-too-many-tries = That was { $count } answers in a row I could not use, so this has been stopped. Type /start to begin again.
 

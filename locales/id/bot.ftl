@@ -82,6 +82,7 @@ bot-flow-use-buttons = Silakan pilih dengan tombol di atas, atau ketik /batal un
 bot-flow-type-text = Silakan ketik jawabannya, atau /batal untuk berhenti.
 bot-flow-button-expired = Tombol ini sudah tidak berlaku.
 bot-flow-button-someone-else = Tombol ini untuk orang lain.
+bot-flow-earlier-question = Itu balasan untuk pertanyaan sebelumnya, yang sudah dijawab. Balas pesan ini untuk pertanyaan yang sekarang:
 bot-flow-ended-idle = Pertanyaan tadi sudah ditutup karena lama tidak dijawab, jadi pesan ini tidak dipakai. Ketik /start untuk mulai lagi.
 bot-flow-too-many-tries = Sudah { $count } kali jawabannya belum bisa dipakai, jadi langkah ini dihentikan. Ketik /start untuk mulai lagi.
 

@@ -69,6 +69,28 @@ describe("in the shop group", () => {
     expect(botSaidSince(mark).map((c) => (c.response.ok ? (c.response.result as Message).message_id : -1))).toEqual([askAmount.message_id]);
   });
 
+  it("a reply to a question answered already (the name, while the amount is asked) is pointed to the open one, which then takes the answer", async () => {
+    const askName = await upToNameInGroup();
+    world.telegram.sendText(CASHIER, group, "Siti Aminah", { replyToMessageId: askName.message_id });
+    const askAmount = await world.telegram.waitForBotMessage(group.id);
+    expect(textOf(askAmount)).toContain("nominal");
+
+    // Her app replies to whichever question she taps: the name's again, with the amount.
+    world.telegram.sendText(CASHIER, group, "50rb", { replyToMessageId: askName.message_id });
+    const pointed = await world.telegram.waitForBotMessage(group.id);
+    expect(textOf(pointed)).toMatch(/^Itu balasan untuk pertanyaan sebelumnya/);
+    expect(pointed.reply_to_message?.text).toBe("50rb");
+    expect(textOf(pointed)).toContain("nominal");
+    expect(textOf(pointed)).not.toContain("Sekali bayar");
+
+    world.telegram.sendText(CASHIER, group, "50rb", { replyToMessageId: pointed.message_id });
+    const askKind = await world.telegram.waitForBotMessage(group.id);
+    expect(textOf(askKind)).toContain("sekali bayar");
+    const summary = await world.press(CASHIER, askKind, { text: "Sekali bayar" });
+    expect(textOf(summary)).toContain("Siti Aminah");
+    expect(textOf(summary)).toContain("Rp 50.000");
+  });
+
   it("an answer that mentions the bot instead of replying is read without the mention", async () => {
     world.telegram.addBotToGroup(group, OWNER);
     await upToNameInGroup();

@@ -93,7 +93,7 @@ const SENT_CONTENT = [
  * is an admin or its privacy mode is off, and which must not become a customer's name; a question's answer
  * comes as a reply to it (force_reply), as with privacy mode on.
  */
-function mayAnswer(ctx: FlowContext, questions: ReadonlySet<number> | undefined): boolean {
+function mayAnswer(flow: Flow, ctx: FlowContext, questions: ReadonlySet<number> | undefined): boolean {
   if (ctx.callbackQuery !== undefined) return true;
   const message = ctx.message;
   if (message === undefined || !SENT_CONTENT.some((key) => key in message)) return false;
@@ -101,7 +101,8 @@ function mayAnswer(ctx: FlowContext, questions: ReadonlySet<number> | undefined)
   const repliedTo = message.reply_to_message;
   // A reply to the question (or its re-ask), not to any of the bot's messages: "Siap bu" to a paid notice
   // is the group's chat. A question asked with buttons has no typed answer to protect (it only nudges).
-  if (repliedTo?.from?.id === ctx.me.id && (questions === undefined || questions.has(repliedTo.message_id))) return true;
+  // A reply to one of the flow's earlier questions is let through too: askUntilRead points her to the open one.
+  if (repliedTo?.from?.id === ctx.me.id && (questions === undefined || questions.has(repliedTo.message_id) || typedQuestions(flow).has(repliedTo.message_id))) return true;
   return mentionedBot(message.text ?? message.caption ?? "", ctx.me.username) !== undefined;
 }
 
@@ -162,7 +163,7 @@ export async function waitInFlow(flow: Flow, nonce: string, options: WaitOptions
   const data = ctx.callbackQuery?.data;
   const command = commandOf(ctx);
   // A command for another bot, or what answers no question (see mayAnswer): passed on, and the flow waits on.
-  if (command === ANOTHER_BOTS || (command === undefined && !mayAnswer(ctx, options.questions))) await flow.skip({ next: true });
+  if (command === ANOTHER_BOTS || (command === undefined && !mayAnswer(flow, ctx, options.questions))) await flow.skip({ next: true });
   if (asksFor(ctx, LOOK_UP_COMMANDS, LOOK_UP_BUTTONS)) await flow.skip({ next: true });
   if (asksForAToolRefusedHere(ctx)) await flow.skip({ next: true });
   if (await asksForAnotherRolesTool(flow, ctx)) await flow.skip({ next: true });
@@ -262,6 +263,14 @@ export const MAX_WRONG_ANSWERS = 20;
  */
 const idleLimitOf = new WeakMap<Flow, number>();
 
+/** Every typed question the flow has asked so far (built again by each replay, as the replies replay alike). */
+const typedQuestionsOf = new WeakMap<Flow, Set<number>>();
+function typedQuestions(flow: Flow): Set<number> {
+  let asked = typedQuestionsOf.get(flow);
+  if (asked === undefined) typedQuestionsOf.set(flow, (asked = new Set()));
+  return asked;
+}
+
 /**
  * A flow (a conversation of conversations v2) that drops a question left unanswered for BotDeps.flowIdleMs.
  * The limit is checked here, not by the plugin's maxMillisecondsToWait: that one ends the flow at whatever
@@ -309,11 +318,23 @@ async function askUntilRead<T>(
   // A skip button and force_reply cannot share a message; questions with one are asked in private chats.
   // Its message ids (the question and every re-ask): in a group, the answer is a reply to one of them.
   const questions = new Set<number>();
-  if (skipLabel === undefined) questions.add(await sendTypedQuestion(ctx, question));
-  else questions.add((await ctx.reply(question, { parse_mode: "HTML", reply_markup: choiceKeyboard([[skipLabel, buttonData(nonce, ctx, "skip")]]) })).message_id);
+  const asked = (id: number) => {
+    questions.add(id);
+    typedQuestions(flow).add(id);
+  };
+  if (skipLabel === undefined) asked(await sendTypedQuestion(ctx, question));
+  else asked((await ctx.reply(question, { parse_mode: "HTML", reply_markup: choiceKeyboard([[skipLabel, buttonData(nonce, ctx, "skip")]]) })).message_id);
   const wrong = wrongAnswers(flow);
   for (;;) {
     const answer = await waitInFlow(flow, nonce, { questions });
+    const repliedTo = answer.message?.reply_to_message?.message_id;
+    if (repliedTo !== undefined && answer.chat?.type !== "private" && !questions.has(repliedTo) && typedQuestions(flow).has(repliedTo)) {
+      // In a group, a reply to a question answered already (the name, while the amount is asked) reaches
+      // only the bot: silence read as taken. Not taken as this question's answer either; she is asked again.
+      await wrong(answer);
+      asked(await sendTypedQuestion(answer, `${escapeHtml(answer.t("bot-flow-earlier-question"))}\n${question}`));
+      continue;
+    }
     if (answer.callbackQuery) {
       if (skipLabel !== undefined && choiceOf(answer.callbackQuery.data ?? "", nonce) === "skip") {
         await answer.answerCallbackQuery();
@@ -326,13 +347,13 @@ async function askUntilRead<T>(
     const text = answer.message?.text;
     if (text === undefined) {
       await wrong(answer);
-      questions.add(await sendTypedQuestion(answer, escapeHtml(answer.t("bot-flow-type-text"))));
+      asked(await sendTypedQuestion(answer, escapeHtml(answer.t("bot-flow-type-text"))));
       continue;
     }
     const reading = read(answerText(answer, text), answer);
     if (reading.ok) return { skipped: false, value: reading.value, ctx: answer };
     await wrong(answer);
-    questions.add(await sendTypedQuestion(answer, reading.message));
+    asked(await sendTypedQuestion(answer, reading.message));
   }
 }
 
