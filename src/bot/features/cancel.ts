@@ -1,5 +1,6 @@
 import { Composer } from "grammy";
 import type { BotContext, FeatureDeps } from "../context.js";
+import { withoutBotMention } from "../bot-mention.js";
 import { doubtfulCreateKey } from "../flow/create-payment.js";
 import { DISBURSE } from "./disbursement.js";
 import { mainMenuKeyboard } from "../keyboards/main-menu.js";
@@ -54,6 +55,5 @@ export function cancelFeature(deps: Pick<FeatureDeps, "store">, leftovers: reado
 const STOP_WORDS = /^(?:batal|cancel|(?:gak|ga|nggak|enggak|tidak|tak) jadi)(?:\s+(?:aja|saja|dulu|deh|ya))?[\s.!]*$/i;
 
 function saysStop(text: string, botUsername: string): boolean {
-  const mention = new RegExp(`^\\s*@${botUsername}\\b|@${botUsername}\\s*$`, "gi");
-  return STOP_WORDS.test(text.replace(mention, "").trim());
+  return STOP_WORDS.test(withoutBotMention(text, botUsername) ?? text.trim());
 }

@@ -4,6 +4,7 @@ import { createConversation } from "@grammyjs/conversations";
 import type { BotContext, Flow, FlowContext } from "../context.js";
 import { escapeHtml, quoteTyped } from "../html.js";
 import { choiceKeyboard } from "../keyboards/choices.js";
+import { withoutBotMention } from "../bot-mention.js";
 import { ANOTHER_BOTS, leadingCommand } from "../leading-command.js";
 import { MENU } from "../keyboards/main-menu.js";
 
@@ -103,14 +104,9 @@ function mayAnswer(flow: Flow, ctx: FlowContext, questions: ReadonlySet<number> 
   // is the group's chat. A question asked with buttons has no typed answer to protect (it only nudges).
   // A reply to one of the flow's earlier questions is let through too: askUntilRead points her to the open one.
   if (repliedTo?.from?.id === ctx.me.id && (questions === undefined || questions.has(repliedTo.message_id) || typedQuestions(flow).has(repliedTo.message_id))) return true;
-  return mentionedBot(message.text ?? message.caption ?? "", ctx.me.username) !== undefined;
+  return withoutBotMention(message.text ?? message.caption ?? "", ctx.me.username) !== undefined;
 }
 
-/** The text without the bot's @username at its start or end (how one answers by mentioning the bot), or undefined when it has none. */
-function mentionedBot(text: string, username: string): string | undefined {
-  const mention = new RegExp(`^\\s*@${username}\\b|@${username}\\s*$`, "i");
-  return mention.test(text) ? text.replace(mention, "").trim() : undefined;
-}
 
 /**
  * Invisible marks pasted with a number or a name (a zero-width space, direction marks and embeddings, a
@@ -120,7 +116,7 @@ function mentionedBot(text: string, username: string): string | undefined {
 const INVISIBLE_MARKS = /[\u00AD\u200B\u200C\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
 
 /** A typed answer as it is read: neither a mention of the bot that carried it to the bot nor invisible marks are part of it. */
-const answerText = (ctx: FlowContext, text: string) => (mentionedBot(text, ctx.me.username) ?? text).replace(INVISIBLE_MARKS, "");
+const answerText = (ctx: FlowContext, text: string) => (withoutBotMention(text, ctx.me.username) ?? text).replace(INVISIBLE_MARKS, "");
 
 function asksFor(ctx: FlowContext, commands: ReadonlySet<string>, buttons: ReadonlySet<string>): boolean {
   const data = ctx.callbackQuery?.data;
