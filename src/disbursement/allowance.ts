@@ -18,7 +18,7 @@ export function jakartaDay(at: Date): string {
 export const dailyCounterKey = (day: string) => `disburse:day:${day}`;
 /** What one disbursement reserved (its day and amount), so exactly one give-back can find it. */
 export const reservationKey = (externalId: string) => `disburse:reserved:${externalId}`;
-/** More than was sent, counted once when the bank reports a transfer larger than the one asked. */
+/** More than was sent (its day and amount), counted once when a transfer larger than the one asked is reported. */
 const reportedExtraKey = (externalId: string) => `disburse:reported-extra:${externalId}`;
 /** What was given back, so a transfer the bank completes after all can take it again, once. */
 const givenBackKey = (externalId: string) => `disburse:given-back:${externalId}`;
@@ -166,7 +166,12 @@ export async function releaseDisbursementAllowance(
   externalId: string,
   now: Date = new Date(),
 ): Promise<Reservation | undefined> {
-  return moveReservation(store, reservationKey(externalId), givenBackKey(externalId), -1, now);
+  const given = await moveReservation(store, reservationKey(externalId), givenBackKey(externalId), -1, now);
+  // A bigger amount counted for it (the gateway's answer, or a COMPLETED it overturns) never left either.
+  // Taken, not kept: a COMPLETED after all reports its amount again, and counts the difference anew.
+  const extra = readReservation(await store.atomic.take(reportedExtraKey(externalId)));
+  if (extra !== undefined) await store.atomic.incrementWithin(dailyCounterKey(extra.day), -extra.amount, Number.MAX_SAFE_INTEGER, msUntilForgotten(extra.day, now));
+  return given;
 }
 
 /**
@@ -193,7 +198,7 @@ export async function countReportedExtra(store: Pick<Store, "atomic">, externalI
   if (!Number.isSafeInteger(extra) || extra <= 0) return undefined;
   const day = readReservation(await store.atomic.get(reservationKey(externalId)))?.day ?? jakartaDay(now);
   const ttlMs = msUntilForgotten(day, now);
-  if (!(await store.atomic.setIfAbsent(reportedExtraKey(externalId), String(extra), ttlMs))) return undefined;
+  if (!(await store.atomic.setIfAbsent(reportedExtraKey(externalId), JSON.stringify({ day, amount: extra } satisfies Reservation), ttlMs))) return undefined;
   await store.atomic.incrementWithin(dailyCounterKey(day), extra, Number.MAX_SAFE_INTEGER, ttlMs);
   return { day, amount: extra };
 }

@@ -46,4 +46,19 @@ describe("a transfer the gateway made otherwise than confirmed", () => {
     // 3.000.000 a day, of which the gateway says 2.900.000 may be leaving.
     expect(textOf(await shop().say(OWNER, "Sari Dewi"))).toContain("sisa batas hari ini Rp 100.000");
   });
+
+  it("a bigger amount, then the bank's FAILED: all of it is given back to today's allowance, the bigger part too", async () => {
+    shop().sandbox.injectFault({ endpoint: "create-disbursement", answerChanges: { amount: 2_900_000 } });
+    await shop().press(OWNER, await fillTransfer(shop(), OWNER, SUPPLIER), CONFIRM);
+    shop().sandbox.failDisbursement(shop().sandbox.objects().disbursements[0]?.external_id ?? "");
+    await shop().settle();
+    expect(shop().messagesTo(OWNER.id).map(callText).some((t) => t.includes("Transfer gagal"))).toBe(true);
+    // Nothing left the account: the whole day's 3.000.000 can be sent, as if the transfer had never been.
+    const askBank = await shop().say(OWNER, "/kirimdana");
+    await shop().press(OWNER, askBank, { text: "BCA" });
+    await shop().say(OWNER, "0987654321");
+    const askAmount = await shop().say(OWNER, "Sari Dewi");
+    expect(textOf(askAmount)).toContain("sisa batas hari ini Rp 3.000.000");
+  });
 });
+
