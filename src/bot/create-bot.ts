@@ -22,6 +22,7 @@ import { staffFeature } from "./features/staff.js";
 import { startFeature } from "./features/start.js";
 import { virtualAccountFeature } from "./features/virtual-account.js";
 import { recipientLanguage, userSessionKey } from "./recipient-language.js";
+import { isRedisUnreachable } from "../store/index.js";
 import { keyvStorageAdapter } from "./storage-adapter.js";
 import { ANOTHER_BOTS, leadingCommand } from "./leading-command.js";
 
@@ -36,6 +37,20 @@ import { ANOTHER_BOTS, leadingCommand } from "./leading-command.js";
 export const CONVERSATION_VERSION = 4;
 
 const DAY_MS = 24 * 3600_000;
+
+/**
+ * How long a flow's step is tried to be saved while Redis is unreachable. conversations v2 saves a step after
+ * the flow has sent its next question, so a save that fails leaves that question on the person's screen while
+ * the stored flow may still be at the question before (a Redis that died never got the write) or not (a hung
+ * one applies it when it resumes): the bot cannot tell. Her answer to the question on screen was then read
+ * against the step before ("50rb" refused as a customer's name, a transfer's e-mail taken as its description),
+ * under a "not handled, try again" that was wrong half the time. Tried again until acknowledged, the save holds
+ * this update, and with it (sequentialize) her next one, which is then read against the question she sees.
+ * Long enough for a Redis restart or a failover, short enough that Telegram does not give up on a webhook
+ * delivery held meanwhile (and deliver it again, to be read against the next question); a refusal (Redis
+ * answered with an error: full, read-only) is not waited out.
+ */
+const FLOW_SAVE_PATIENCE_MS = 30_000;
 
 /** Ours, unique, short enough for callback data and the gateway's 64 characters: pb-<time>-<random>. */
 export function defaultExternalId(now: () => Date = () => new Date()): string {
@@ -106,7 +121,14 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
         type: "key",
         version: CONVERSATION_VERSION,
         prefix: "flow:",
-        adapter: keyvStorageAdapter(deps.store.namespace("conversations"), { onUnreadable }),
+        adapter: keyvStorageAdapter(deps.store.namespace("conversations"), {
+          onUnreadable,
+          retryWrites: {
+            forMs: FLOW_SAVE_PATIENCE_MS,
+            when: isRedisUnreachable,
+            onRetry: (key, error) => deps.logger.warn({ key, err: error }, "a flow's step could not be saved yet; trying again (the person's next update waits)"),
+          },
+        }),
         // One flow per person per chat: two cashiers in the shop group don't answer each other's questions.
         getStorageKey: (ctx) => (ctx.chatId !== undefined && ctx.from ? `${ctx.chatId}:${ctx.from.id}` : undefined),
       },

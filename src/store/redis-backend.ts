@@ -2,7 +2,16 @@ import { createHash, randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import Keyv from "keyv";
 import KeyvRedis from "@keyv/redis";
-import { createClient, ErrorReply } from "@redis/client";
+import {
+  ConnectionTimeoutError,
+  createClient,
+  ClientOfflineError,
+  DisconnectsClientError,
+  ErrorReply,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+  TimeoutError,
+} from "@redis/client";
 import { outcomeWithin } from "../deadline.js";
 import { StartError } from "../start-error.js";
 import { assertNamespaceName, codecCache, decodeCallbackPayment, patchPayment, PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
@@ -176,6 +185,17 @@ const SOCKET_IDLE_MS = 8_000;
 export const FIRST_CONNECT_MS = 30_000;
 /** While the first connection is tried, one warning at most this often (the tries themselves are faster). */
 const FIRST_CONNECT_WARN_EVERY_MS = 5_000;
+
+/**
+ * True when a command failed because Redis could not be reached (gone, restarting, hung: the command timed out
+ * waiting to be sent, or its connection was dropped under it, in which case it may still have been applied), not
+ * because Redis answered it with an error, and not because the store was closed. Such a failure may pass.
+ */
+export function isRedisUnreachable(error: unknown): boolean {
+  return [TimeoutError, DisconnectsClientError, SocketClosedUnexpectedlyError, ClientOfflineError, ConnectionTimeoutError, SocketTimeoutError].some(
+    (type) => error instanceof type,
+  );
+}
 
 /** For the start: how long the first connection may take, and a stop that ends the wait. */
 export interface FirstConnectOptions {
