@@ -40,6 +40,9 @@ const TRANSFER_COMMAND = /^bank(?:\s+(gagal|fail))?(?:\s+(\S+))?$/i;
  * answers itself when it names no bill. Anything else after "pay" ("Pay supplier", "Pay INV-0042") is the
  * owner talking to the bot.
  */
+/** How long "pay" holds the next typed line for the paid notice to arrive (it comes in well under a second). */
+const PAID_NOTICE_WAIT_MS = 5_000;
+
 const LOOKS_LIKE_A_REFERENCE = /^(pb-[0-9a-z-]+|[\d.,]+)$/i;
 
 /**
@@ -115,6 +118,7 @@ export async function runOfflineChat(deps: {
       io.print(ref ? t("demo-pay-unknown-ref", { ref }) : t("demo-pay-nothing"));
       return true;
     }
+    const mark = deps.telegram.mark();
     try {
       if (payment.kind === "virtual_account") deps.sandbox.payVirtualAccount(payment.externalId);
       else if (payment.kind === "retail") deps.sandbox.payRetail(payment.externalId);
@@ -125,7 +129,16 @@ export async function runOfflineChat(deps: {
       io.print(t("demo-pay-sent", { externalId: payment.externalId, amount: formatRupiah(payment.amount), customer: payment.customerName }));
     } catch (err) {
       io.print(t("demo-pay-refused", { reason: reasonOf(err) }));
+      return true;
     }
+    // The next line waits for the paid notice (it names the bill's Ref), a few seconds at most: "quit" typed
+    // right after "pay" left before the notice it was waiting to see.
+    await deps.telegram
+      .waitFor((c) => c.method === "sendMessage" && c.response.ok && String(c.payload.text ?? "").includes(payment.externalId), {
+        since: mark,
+        timeoutMs: PAID_NOTICE_WAIT_MS,
+      })
+      .catch(() => undefined);
     return true;
   };
 
