@@ -205,6 +205,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       );
     }
     for (const warning of config.warnings) logger.warn(warning);
+    const i18n = createI18n();
+    // Owners whose own "/" menu Telegram has not taken yet: all of them until the start has published the menus.
+    const ownerMenusToGive = new Set(ownerIds);
     const bot = createBot({
       token: botToken,
       apiRoot,
@@ -220,6 +223,18 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       disburseDailyLimit: config.disburseDailyLimit,
       disburseGatewayTimeoutMs: config.pallapiTimeoutMs,
       apiTransformers: [countTelegramCalls(metrics, "bot")],
+      ownerOpenedTheBot: async (ownerId) => {
+        if (!ownerMenusToGive.has(ownerId)) return;
+        const ownMenus = commandMenus((locale, key) => i18n.t(locale, key), [ownerId]).filter((menu) => menu.scope.type === "chat");
+        await publishCommandMenus(startApi, ownMenus, AbortSignal.timeout(MENUS_MS)).then(
+          (notYet) => {
+            if (notYet.length > 0) return;
+            ownerMenusToGive.delete(ownerId);
+            logger.info({ ownerId }, "the owner opened the bot and has the owner's \"/\" menu now");
+          },
+          (err: unknown) => logger.warn({ err, ownerId }, "could not give the owner the owner's \"/\" menu; the commands still work"),
+        );
+      },
     });
     // The start's own Telegram calls go through an Api without auto-retry, each tried within one deadline
     // (see telegram-at-start.ts): bot.api would wait silently, for hours, for a Telegram it cannot reach.
@@ -230,7 +245,6 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     // handleUpdate needs the bot's getMe (bot.init() would ask it through bot.api).
     bot.botInfo = await telegramCalls.call("getMe", (signal) => startApi.getMe(signal), tokenRefused);
 
-    const i18n = createI18n();
     // The notifier has its own Api: its retries are its own (see notify/notifier.ts), not auto-retry's.
     const notifierApi = new Api(botToken, apiRoot ? { apiRoot } : {});
     notifierApi.config.use(countTelegramCalls(metrics, "notifier"));
@@ -379,7 +393,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(MENUS_MS)]) : AbortSignal.timeout(MENUS_MS),
     ).then(
       (notYet) => {
-        if (notYet.length > 0) logger.info({ ownerIds: notYet }, "an owner who has not opened the bot yet gets the owner's \"/\" menu at the next start");
+        for (const ownerId of ownerIds) if (!notYet.includes(ownerId)) ownerMenusToGive.delete(ownerId);
+        if (notYet.length > 0) logger.info({ ownerIds: notYet }, "an owner who has not opened the bot yet gets the owner's \"/\" menu when she does");
       },
       (err: unknown) => {
         if (options.signal?.aborted) throw options.signal.reason;

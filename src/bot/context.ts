@@ -58,6 +58,11 @@ export interface BotDeps {
   onPaymentCreated?: ((record: PaymentRecord) => void) | undefined;
   /** If given (sandbox mode), payment messages carry a "simulate payment" button that calls it. */
   simulatePayment?: ((record: PaymentRecord) => Promise<void>) | undefined;
+  /**
+   * An owner opened the bot in private (/start): gives her the owner's "/" menu if the start could not (Telegram
+   * refuses a chat's own list until its person has opened the bot). Never throws; a no-op when she has it.
+   */
+  ownerOpenedTheBot?: ((ownerId: number) => Promise<void>) | undefined;
   /** Sandbox mode only: plays the bank's answer to a transfer (its result callback comes the real way). */
   simulateTransferResult?: ((record: PaymentRecord, result: "completed" | "failed") => Promise<void>) | undefined;
   /**

@@ -1,7 +1,7 @@
 import { Api } from "grammy";
 import type { BotCommandScope } from "grammy/types";
 import { describe, expect, it } from "vitest";
-import type { TelegramUser } from "../../src/telegram-local/index.js";
+import { privateChat, type TelegramUser } from "../../src/telegram-local/index.js";
 import { ownerChatApp } from "./support.js";
 
 /**
@@ -31,7 +31,7 @@ describe("the bot's \"/\" menus", () => {
     expect(english.find((c) => c.command === "alfamart")?.description).toBe("Make an Alfamart payment code");
   });
 
-  it("are all published though an owner has not opened the bot yet (hers comes at the next start)", async () => {
+  it("are all published though an owner has not opened the bot yet (hers comes when she does)", async () => {
     await expect(commandsFor({ type: "chat", chat_id: NEW_OWNER_ID })).rejects.toMatchObject({ error_code: 400 });
     expect(names(await commandsFor({ type: "chat", chat_id: OWNER.id }, "en"))).toContain("disburse");
   });
@@ -59,4 +59,19 @@ describe("the bot's \"/\" menus", () => {
       await shop.say("/batal");
     }
   });
+
+  it("give an owner who had not opened the bot her own list as soon as she does, not at the next start", async () => {
+    const newOwner: TelegramUser = { id: NEW_OWNER_ID, first_name: "Bu Sinta" };
+    shop.telegram.addChat(privateChat(newOwner));
+    shop.telegram.sendText(newOwner, privateChat(newOwner), "/start");
+    await shop.telegram.waitForBotMessage(NEW_OWNER_ID, { text: "Mau buat apa?" });
+    let hers: string[] = [];
+    for (let i = 0; i < 50 && !hers.includes("kirimdana"); i++) {
+      hers = await commandsFor({ type: "chat", chat_id: NEW_OWNER_ID }).then(names, () => []);
+      if (!hers.includes("kirimdana")) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(hers).toEqual(expect.arrayContaining(["kirimdana", "invite", "staff", "va"]));
+    expect(names(await commandsFor({ type: "chat", chat_id: NEW_OWNER_ID }, "en"))).toContain("disburse");
+  });
 });
+

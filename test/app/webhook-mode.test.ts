@@ -76,8 +76,9 @@ describe("Telegram webhook mode", () => {
     expect(missing.status).toBe(401);
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toEqual({ error: "unauthorized" });
-    // A handled update is answered only after the bot is done with it, so by now it would have spoken.
-    expect(telegram.calls.slice(callsBefore)).toEqual([]);
+    // A handled update is answered only after the bot is done with it, so by now it would have spoken. (The
+    // owner's own "/" menu, given in the background after her /start of the test before, is no answer.)
+    expect(telegram.calls.slice(callsBefore).filter((c) => c.method !== "setMyCommands")).toEqual([]);
 
     // The very same update with the secret does make the bot answer: the 401s were the secret's doing.
     const withSecret = await postUpdate({ "x-telegram-bot-api-secret-token": WEBHOOK_SECRET });

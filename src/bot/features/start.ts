@@ -50,6 +50,8 @@ export function startFeature(deps: FeatureDeps) {
     }
     if (ctx.role === "stranger") return;
     await showMenu(ctx, deps.sandboxMode);
+    // Not awaited: her next message must not wait on Telegram taking a menu.
+    if (ctx.role === "owner" && ctx.chat.type === "private" && user) void deps.ownerOpenedTheBot?.(user.id);
   });
   feature.command("menu", (ctx) => showMenu(ctx, deps.sandboxMode));
   feature.callbackQuery("menu:home", async (ctx) => {
