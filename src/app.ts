@@ -102,8 +102,6 @@ export const SANDBOX_REDIS_PREFIX = "pallabot-sandbox";
 const MENUS_MS = 10_000;
 /** Sandbox mode, at stop: for the in-process sandbox's callbacks (on loopback) to reach the server. */
 const SANDBOX_CALLBACKS_MS = 2_000;
-/** The HTTP server's grace when the waits before it took the intake's: callbacks on the wire still get answered. */
-const LEAST_CLOSE_GRACE_MS = 1_000;
 /** For the notifier to record what its cut sends became, once its grace is over. */
 const NOTIFIER_RECORD_MS = 500;
 
@@ -290,6 +288,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
 
     const webhookMode = config.telegramWebhookUrl !== undefined;
     const secretToken = telegramWebhookSecret(config, botToken);
+    const webhookUpdates = updatesInHand();
     keepSecret(secretToken);
     const server = createWebhookServer({
       callbackToken,
@@ -304,7 +303,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       metrics,
       metricsToken: config.metricsToken,
       trustProxy: config.trustProxy,
-      telegram: webhookMode ? { path: TELEGRAM_WEBHOOK_PATH, secretToken, handleUpdate: (update) => handleWebhookUpdate(bot, update) } : undefined,
+      telegram: webhookMode
+        ? { path: TELEGRAM_WEBHOOK_PATH, secretToken, handleUpdate: (update) => webhookUpdates.handle(() => handleWebhookUpdate(bot, update)) }
+        : undefined,
     });
     let url: string;
     try {
@@ -318,7 +319,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     }
     // Sandbox mode: a "simulate payment" press still being handled makes the in-process sandbox call back
     // here, and its retries die with the process (the real gateway's go on for a day). So the server waits
-    // for long polling's last updates and then for the sandbox's callbacks, briefly, before it closes.
+    // for the updates in hand (long polling's last batch, or the webhook deliveries, new ones refused) and
+    // then for the sandbox's callbacks, briefly, before it closes. All of it within long polling's own bound
+    // (INTAKE_GRACE_MS + 1 s), which the shutdown budget counts on.
     let longPolling = false;
     let updatesTaken = () => {};
     const lastUpdatesTaken = new Promise<void>((resolve) => (updatesTaken = resolve));
@@ -326,12 +329,12 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       name: "http-server",
       intake: true,
       async stop() {
-        const intakeEndsAt = Date.now() + INTAKE_GRACE_MS;
+        const intakeEndsAt = Date.now() + INTAKE_GRACE_MS + 1_000;
         if (sandbox) {
-          if (longPolling) await outcomeWithin(lastUpdatesTaken, INTAKE_GRACE_MS + 1_000);
-          await settlesWithin(sandbox.callbacksSettled(), Math.min(SANDBOX_CALLBACKS_MS, Math.max(0, intakeEndsAt - Date.now())));
+          await outcomeWithin(longPolling ? lastUpdatesTaken : webhookUpdates.refuseAndDrain(), INTAKE_GRACE_MS);
+          await settlesWithin(sandbox.callbacksSettled(), Math.min(SANDBOX_CALLBACKS_MS, Math.max(0, intakeEndsAt - 1_000 - Date.now())));
         }
-        await server.close({ graceMs: Math.max(LEAST_CLOSE_GRACE_MS, intakeEndsAt - Date.now()) });
+        await server.close({ graceMs: Math.max(0, Math.min(INTAKE_GRACE_MS, intakeEndsAt - Date.now())) });
       },
     });
 
@@ -472,6 +475,32 @@ async function handleWebhookUpdate(bot: Bot<BotContext>, update: TelegramUpdate)
     if (err instanceof BotError) await bot.errorHandler(err as BotError<BotContext>);
     else throw err;
   }
+}
+
+/**
+ * Telegram's webhook deliveries being handled. Once refused (at a stop), a new one is answered 503 and
+ * Telegram delivers it again later, to this instance restarted or another.
+ */
+function updatesInHand() {
+  let inHand = 0;
+  let refused = false;
+  const whenNone: (() => void)[] = [];
+  return {
+    async handle(handleUpdate: () => Promise<void>): Promise<void> {
+      if (refused) throw new Error("stopping: Telegram delivers this update again later");
+      inHand++;
+      try {
+        await handleUpdate();
+      } finally {
+        if (--inHand === 0) for (const resolve of whenNone.splice(0)) resolve();
+      }
+    },
+    /** Refuses new deliveries; resolves once none is in hand. */
+    refuseAndDrain(): Promise<void> {
+      refused = true;
+      return inHand === 0 ? Promise.resolve() : new Promise((resolve) => whenNone.push(resolve));
+    },
+  };
 }
 
 /** True if `task` settled within `ms` (it keeps running otherwise). */

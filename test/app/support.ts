@@ -182,19 +182,26 @@ export function appPerTest(label: string, botUsername: string) {
  * its one owner chatting in private: `say` types a message, `press` a button of a message; each answers the
  * bot's next message to the owner.
  */
-export function ownerChatApp(label: string, owner: TelegramUser, botUsername: string, env: Record<string, string> = {}) {
-  let running: { app?: RunningApp; telegram?: LocalBotApi; folder?: ReturnType<typeof tempFolder> } = {};
+export function ownerChatApp(
+  label: string,
+  owner: TelegramUser,
+  botUsername: string,
+  env: Record<string, string> | (() => Promise<Record<string, string>>) = {},
+) {
+  let running: { app?: RunningApp; telegram?: LocalBotApi; folder?: ReturnType<typeof tempFolder>; config?: Config } = {};
   beforeAll(async () => {
     const folder = tempFolder(label);
     const telegram = createLocalBotApi({ botUsername });
     running = { folder, telegram };
     await telegram.listen({ host: "127.0.0.1", port: 0 });
     telegram.addChat(privateChat(owner));
-    const config = configFrom(
-      { BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, OWNER_IDS: String(owner.id), STORE_URL: folder.storeUrl, ...env },
-      { port: 0 },
+    const extra = typeof env === "function" ? await env() : env;
+    // A PORT of its own when the environment names one (a webhook URL must name it before the start).
+    running.config = configFrom(
+      { BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, OWNER_IDS: String(owner.id), STORE_URL: folder.storeUrl, ...extra },
+      extra.PORT === undefined ? { port: 0 } : {},
     );
-    running.app = await startApp(config, silentLogger());
+    running.app = await startApp(running.config, silentLogger());
   });
   afterAll(async () => {
     await running.app?.stop();
@@ -211,6 +218,12 @@ export function ownerChatApp(label: string, owner: TelegramUser, botUsername: st
     },
     get telegram() {
       return started(running.telegram);
+    },
+    /** Stops the app and starts it again on the same store, as an operator's restart. */
+    async restart(): Promise<void> {
+      await shop.app.stop();
+      running.app = undefined;
+      running.app = await startApp(started(running.config), silentLogger());
     },
     say(text: string): Promise<Message> {
       shop.telegram.sendText(owner, privateChat(owner), text);
