@@ -169,7 +169,9 @@ export async function releaseDisbursementAllowance(
   const given = await moveReservation(store, reservationKey(externalId), givenBackKey(externalId), -1, now);
   // A bigger amount counted for it (the gateway's answer, or a COMPLETED it overturns) never left either.
   // Taken, not kept: a COMPLETED after all reports its amount again, and counts the difference anew.
-  const extra = readReservation(await store.atomic.take(reportedExtraKey(externalId)));
+  const counted = await store.atomic.take(reportedExtraKey(externalId));
+  // Written as a bare amount before it kept its day: the day the reservation was on, as it was counted.
+  const extra = readReservation(counted) ?? (Number(counted) > 0 && Number.isSafeInteger(Number(counted)) ? { day: given?.day ?? jakartaDay(now), amount: Number(counted) } : undefined);
   if (extra !== undefined) await store.atomic.incrementWithin(dailyCounterKey(extra.day), -extra.amount, Number.MAX_SAFE_INTEGER, msUntilForgotten(extra.day, now));
   return given;
 }

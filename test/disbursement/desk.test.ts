@@ -123,6 +123,17 @@ describe("the disbursement desk", () => {
     expect(await releaseDisbursementAllowance(store, "never-reserved")).toBeUndefined();
   });
 
+  it("gives back a bigger amount counted before it kept its day (a bare number, written by the version before), on the reservation's day", async () => {
+    const day = new Date("2026-03-11T10:00:00+07:00");
+    const allowance = createDisbursementAllowance({ store, maxAmount: 2_000_000, dailyLimit: 3_000_000, now: () => day });
+    expect((await allowance.reserve("legacy-extra", 1_500_000)).ok).toBe(true);
+    await store.atomic.setIfAbsent("disburse:reported-extra:legacy-extra", "1400000", 3_600_000);
+    await store.atomic.incrementWithin(dailyCounterKey("2026-03-11"), 1_400_000, Number.MAX_SAFE_INTEGER, 3_600_000);
+    expect(await allowance.remainingToday()).toBe(100_000);
+    await releaseDisbursementAllowance(store, "legacy-extra", day);
+    expect(await allowance.remainingToday()).toBe(3_000_000);
+  });
+
   it("keeps the allowance when a refusal follows a request whose answer was lost: that one may have paid", async () => {
     // The client's own retry: the gateway makes the transfer and the answer is lost; the retry is refused.
     const d = desk({ gatewayAttempts: 2 });
