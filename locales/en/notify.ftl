@@ -106,6 +106,7 @@ notify-disbursement-answered-otherwise = ⚠️ When it was sent, Palladium answ
 } <b>{ $answered }</b>, not the one confirmed. Check the Palladium dashboard for where the money went.
 notify-disbursement-overturns-completed = ⚠️ This changes the earlier notice: Palladium had reported this transfer as sent.
 notify-disbursement-overturns-failed = ⚠️ This changes the earlier notice: Palladium had reported this transfer as failed, so its amount counts against the daily sending limit again.
+notify-disbursement-overturns-refused = ⚠️ This changes the earlier notice: Palladium had refused this transfer, but the bank reports it sent, so its amount counts against the daily sending limit. If it was sent again with /disburse, the money may have left twice: check the Palladium dashboard.
 notify-disbursement-sent-again = ⚠️ This transfer was also sent again with "Send again" (Ref <code>{ $reference }</code>): the money may have gone twice. Check the Palladium dashboard and ask the recipient to return the extra.
 notify-sent-amount = amount { $amount }
 notify-sent-bank = bank { $bank }

@@ -106,6 +106,7 @@ notify-disbursement-answered-otherwise = ⚠️ Saat dikirim, Palladium menjawab
 } <b>{ $answered }</b>, berbeda dari yang dikonfirmasi. Cek dashboard Palladium ke mana uangnya pergi.
 notify-disbursement-overturns-completed = ⚠️ Ini mengubah kabar sebelumnya: Palladium sebelumnya melaporkan transfer ini terkirim.
 notify-disbursement-overturns-failed = ⚠️ Ini mengubah kabar sebelumnya: Palladium sebelumnya melaporkan transfer ini gagal, jadi jumlahnya kini dihitung lagi dalam batas kirim harian.
+notify-disbursement-overturns-refused = ⚠️ Ini mengubah kabar sebelumnya: Palladium sebelumnya menolak transfer ini, tetapi bank melaporkannya terkirim, jadi jumlahnya kini dihitung dalam batas kirim harian. Bila sudah dikirim ulang dengan /kirimdana, uangnya mungkin keluar dua kali: periksa dashboard Palladium.
 notify-disbursement-sent-again = ⚠️ Transfer ini juga sudah dikirim ulang lewat "Kirim lagi" (Ref <code>{ $reference }</code>): uangnya mungkin keluar dua kali. Cek dashboard Palladium dan minta penerima mengembalikan kelebihannya.
 notify-sent-amount = jumlah { $amount }
 notify-sent-bank = bank { $bank }

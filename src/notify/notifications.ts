@@ -98,8 +98,11 @@ export const disbursementResultSchema = z.object({
   sentAmount: money.optional(),
   sentBankCode: z.string().optional(),
   sentHolderName: z.string().optional(),
-  /** The result this one overturns (the gateway reported the transfer the other way before): said in the notice. */
-  overturns: z.enum(["completed", "failed"]).optional(),
+  /**
+   * The word this one overturns, said in the notice: the gateway reported the transfer the other way before,
+   * or ("refused") refused its request, which the owner was told in the chat.
+   */
+  overturns: z.enum(["completed", "failed", "refused"]).optional(),
   /** A result not believed: it contradicts the one recorded and cannot be ordered against it, which stays. */
   keptAs: z.enum(["completed"]).optional(),
   /** The resend ("Kirim lagi") of this transfer that left for the gateway before it was reported completed. */

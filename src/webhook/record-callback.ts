@@ -242,8 +242,10 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         // An older one is stale. One that cannot be ordered may be the bank's last word: the owners hear of it.
         return orderable ? 0 : tellUnorderedFailure(eventId, payload, current);
       }
-      // Said only of a result a callback reported (a request the gateway refused was answered in the chat then).
-      const overturns = recorded !== undefined && recorded !== status && current.resultEventId !== undefined ? recorded : undefined;
+      // The earlier word: a result a callback reported, or the gateway's refusal of the request, answered in the
+      // chat ("nothing was sent"), which a COMPLETED overturns as surely: the owner may have sent it again since.
+      const overturns =
+        recorded === undefined || recorded === status ? undefined : current.resultEventId !== undefined ? recorded : status === "completed" ? "refused" : undefined;
       if (overturns !== undefined) {
         logger.warn({ eventId, externalId: record.externalId, was: overturns, now: status }, "a newer transfer result overturns the one recorded; the owners are told");
       }
@@ -289,7 +291,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     createdAt: string,
     told: {
       status: "completed" | "failed";
-      overturns?: "completed" | "failed" | undefined;
+      overturns?: "completed" | "failed" | "refused" | undefined;
       keptAs?: "completed";
       groupTold?: boolean;
       sentAgainAs?: string | undefined;
@@ -328,7 +330,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     payload: TransferResult,
     record: PaymentRecord,
     status: "completed" | "failed",
-    overturns: "completed" | "failed" | undefined,
+    overturns: "completed" | "failed" | "refused" | undefined,
     untimed: boolean,
   ) {
     const createdAt = deps.now().toISOString();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ownersDesk, sendTransfer, type Shop, shopPerFile } from "./shop-harness.js";
+import { OWNER, ownersDesk, sendTransfer, type Shop, shopPerFile } from "./shop-harness.js";
 
 /**
  * A gateway that answers a transfer request with a clear refusal though it took it, and the bank then
@@ -7,7 +7,7 @@ import { ownersDesk, sendTransfer, type Shop, shopPerFile } from "./shop-harness
  * the money has left after all, it counts against the day again, or the daily limit could be passed.
  */
 let shop: Shop;
-shopPerFile((started) => (shop = started));
+const { told } = shopPerFile((started) => (shop = started));
 
 describe("a transfer refused by the gateway and completed by the bank", () => {
   it("counts against the day's allowance again, so the daily limit still holds", async () => {
@@ -26,5 +26,21 @@ describe("a transfer refused by the gateway and completed by the bank", () => {
     expect(await desk.allowance.remainingToday()).toBe(20_000_000);
     // A second Rp 40.000.000 the same day would make 80 juta against a 60 juta limit: refused before the gateway.
     expect((await send(40_000_000)).outcome).toMatchObject({ kind: "daily_limit", remainingToday: 20_000_000 });
+  });
+
+  it("tells the owner the completed transfer overturns the refusal she was told in the chat: she may have sent it again", async () => {
+    // Found by a review of callback contents: the notice read as a plain "sent", with nothing against the
+    // chat's "nothing was sent, it does not count against the daily limit".
+    const desk = ownersDesk(shop);
+    shop.sandbox.injectFault({ endpoint: "create-disbursement", when: "after", status: 400 });
+    const refused = await sendTransfer(desk, 4_000_000);
+    expect(refused.outcome.kind).toBe("refused");
+    expect((await shop.simulate(`/sandbox/simulate/disbursements/${refused.externalId}/complete`)).status).toBe(200);
+    await shop.settle();
+    const [notice, ...more] = told(OWNER.id, refused.externalId);
+    expect(more).toHaveLength(0);
+    expect(notice).toContain("Transfer terkirim");
+    expect(notice).toContain("Palladium sebelumnya menolak transfer ini, tetapi bank melaporkannya terkirim");
+    expect(notice).toContain("mungkin keluar dua kali");
   });
 });
