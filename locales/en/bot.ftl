@@ -180,6 +180,8 @@ bot-payment-qr-note = This QR is <b>not QRIS</b>: it cannot be paid by scanning 
        *[number] VA number above
     }.
 bot-payment-expired-at-birth = ⚠️ <b>Do not forward this to the customer.</b> Palladium says this payment expired at { $expiresAt } already, so it cannot be paid. Try creating it again; if it happens again, tell the shop owner (the server's clock or Palladium's time zone may be wrong).
+bot-payment-expired-since-earlier-try = ⚠️ <b>Do not forward this to the customer.</b> Palladium made this payment at an attempt before "Try again", and it expired at { $expiresAt }, so it cannot be paid. Create a new one for the customer.
+bot-payment-next-after-expired = Create another?
 bot-payment-next = You can forward the QR message above to the customer. Create another?
 
 ## Payment list

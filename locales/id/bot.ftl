@@ -180,6 +180,8 @@ bot-payment-qr-note = QR ini <b>bukan QRIS</b>: tidak bisa dibayar dengan scan d
        *[number] nomor VA di atas
     }.
 bot-payment-expired-at-birth = ⚠️ <b>Jangan diteruskan ke pelanggan.</b> Menurut Palladium, pembayaran ini sudah kedaluwarsa sejak { $expiresAt }, jadi tidak bisa dibayar. Coba buat lagi; bila terulang, beri tahu pemilik toko (jam server atau zona waktu Palladium mungkin keliru).
+bot-payment-expired-since-earlier-try = ⚠️ <b>Jangan diteruskan ke pelanggan.</b> Pembayaran ini dibuat Palladium pada percobaan sebelum "Coba lagi", dan sudah kedaluwarsa sejak { $expiresAt }, jadi tidak bisa dibayar. Buat yang baru untuk pelanggan.
+bot-payment-next-after-expired = Mau buat lagi?
 bot-payment-next = Pesan ber-QR di atas bisa diteruskan ke pelanggan. Mau buat lagi?
 
 ## Payment list

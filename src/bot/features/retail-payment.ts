@@ -40,7 +40,7 @@ export function createAlfamartCodeFlow(deps: FeatureDeps) {
       };
     });
     if (!created) return;
-    await answerWithPayment(flow, created.ctx, deps, created.payment, role);
+    await answerWithPayment(flow, created.ctx, deps, created.payment, role, created.afterRetry);
   };
 }
 

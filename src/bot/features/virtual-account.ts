@@ -60,7 +60,7 @@ export function createVirtualAccountFlow(deps: FeatureDeps) {
       };
     });
     if (!created) return;
-    await answerWithPayment(flow, created.ctx, deps, created.payment, role);
+    await answerWithPayment(flow, created.ctx, deps, created.payment, role, created.afterRetry);
   };
 }
 

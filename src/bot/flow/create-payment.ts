@@ -94,7 +94,7 @@ export async function createWithRetry(
   nonce: string,
   deps: FeatureDeps,
   create: (externalId: string) => Promise<CreatedPayment>,
-): Promise<{ payment: CreatedPayment; ctx: FlowContext } | undefined> {
+): Promise<{ payment: CreatedPayment; ctx: FlowContext; afterRetry: boolean } | undefined> {
   // One confirmed summary makes one payment, with one external_id, however many times its press is handled:
   // a double tap handled at once (on two instances), or the same press again after a restart cut it off
   // mid-call (Telegram hands out what was not confirmed). Each replays this flow from the same saved point
@@ -129,7 +129,8 @@ export async function createWithRetry(
     });
     if (attempt.ok) {
       if (doubtful) await flow.external(() => deps.store.atomic.delete(doubtKey));
-      return { payment: attempt.payment, ctx: current };
+      // Doubtful: an earlier try may have made it, and this one's answer is that one (same external_id).
+      return { payment: attempt.payment, ctx: current, afterRetry: doubtful };
     }
     if (!doubtful && mayHaveMade(attempt)) {
       doubtful = true;
@@ -171,6 +172,8 @@ export async function answerWithPayment(
   deps: FeatureDeps,
   payment: CreatedPayment,
   role: Role,
+  /** Maybe made by a try before the one that answered (before a "Coba lagi"): its expiry may have passed since. */
+  afterRetry = false,
 ): Promise<PaymentRecord | undefined> {
   const locale = await ctx.i18n.getLocale();
   const chatId = ctx.chatId ?? 0;
@@ -219,13 +222,18 @@ export async function answerWithPayment(
       parse_mode: "HTML",
     });
   }
-  // The gateway made it expired already (its clock or time zone against ours): the customer could not pay it.
+  // Expired already, so the customer could not pay it: made at an earlier attempt, a "Coba lagi" pressed long
+  // after (it has no idle limit), or made expired (the gateway's clock or time zone against ours).
   const expiredAtBirth = await flow.external(() => shown.expiresAt !== undefined && isExpired(shown, deps.now().getTime()));
   if (expiredAtBirth && shown.expiresAt !== undefined) {
-    deps.logger.warn({ externalId: shown.externalId, expiresAt: shown.expiresAt }, "the gateway made a payment that had expired already; check this machine's clock and the gateway's time zone");
-    await ctx.reply(ctx.t("bot-payment-expired-at-birth", { expiresAt: formatJakartaTime(new Date(shown.expiresAt), locale) }), { parse_mode: "HTML" });
+    if (!afterRetry) {
+      deps.logger.warn({ externalId: shown.externalId, expiresAt: shown.expiresAt }, "the gateway made a payment that had expired already; check this machine's clock and the gateway's time zone");
+    }
+    const expiresAt = formatJakartaTime(new Date(shown.expiresAt), locale);
+    await ctx.reply(ctx.t(afterRetry ? "bot-payment-expired-since-earlier-try" : "bot-payment-expired-at-birth", { expiresAt }), { parse_mode: "HTML" });
   }
-  await ctx.reply(ctx.t("bot-payment-next"), { reply_markup: mainMenuKeyboard(ctx.t, role) });
+  // Not "forward the QR message above" under a warning not to.
+  await ctx.reply(ctx.t(expiredAtBirth ? "bot-payment-next-after-expired" : "bot-payment-next"), { reply_markup: mainMenuKeyboard(ctx.t, role) });
   return shown;
 }
 
