@@ -32,7 +32,8 @@ export function startFeature(deps: FeatureDeps) {
         return showMenu(ctx, deps.sandboxMode);
       }
       const used = await deps.store.access.consumeInvite(invite[1] ?? "", deps.now());
-      if (!used) {
+      // A link made by someone no longer an owner (taken out of OWNER_IDS since) makes nobody a cashier.
+      if (!used || !deps.ownerIds.includes(used.createdBy)) {
         await ctx.reply(ctx.t("bot-invite-invalid"));
         return;
       }
