@@ -530,12 +530,14 @@ interface ShopPeople {
  * (whether the group was linked then or not), so a supergroup linked since hears it once.
  *
  * A creator who is no longer in the shop (a cashier the owner removed) is not told of the shop's money in
- * their private chat; the linked groups are, or, with none, the owners, so the payment still reaches the shop.
+ * their private chat, nor in a group of theirs that is not linked; the linked groups are, or, with none, the
+ * owners, so the payment still reaches the shop.
  */
 function recipientsOf(record: PaymentRecord, { groups, moves }: ShopChats, people: ShopPeople): Recipient[] {
   // A move recorded before moves were kept apart lives only in its link's formerChatIds.
   const madeIn = moves.get(record.chatId) ?? groups.find((g) => g.formerChatIds?.includes(record.chatId))?.chatId ?? record.chatId;
-  const creatorLeft = madeIn === record.createdBy && !people.ownerIds.includes(record.createdBy) && !people.staffIds.has(record.createdBy);
+  // Their private chat, or a group of theirs no owner linked: neither is the shop's once they have left it.
+  const creatorLeft = !groups.some((g) => g.chatId === madeIn) && !people.ownerIds.includes(record.createdBy) && !people.staffIds.has(record.createdBy);
   const list: Recipient[] = creatorLeft ? [] : [{ chatId: madeIn, locale: record.locale ?? DEFAULT_LOCALE, madeIn: true }];
   for (const group of groups) {
     if (!list.some((r) => r.chatId === group.chatId)) list.push({ chatId: group.chatId, locale: DEFAULT_LOCALE, madeIn: false });

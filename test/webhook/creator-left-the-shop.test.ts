@@ -50,4 +50,19 @@ describe("a payment made by a cashier who has since been removed", () => {
     expect(captionNow(shop, CASHIER.id, va.messageId)).toContain("DIBAYAR");
     expect(toldAbout(shop, OWNER.id, va.externalId)).toHaveLength(0);
   });
+
+  it("made in a group of her own that no owner linked: that group is not told once she is out, the shop's group is", async () => {
+    // A cashier may take payments in any group she shares with the bot; once removed, that group is hers, not the shop's.
+    const herGroup = -1009999000111;
+    shop = await startShop();
+    shop.telegram.addChat({ id: herGroup, type: "supergroup", title: "Dedi & bot" }, [{ user: CASHIER, status: "creator" }]);
+    const va = await shop.createVirtualAccount({ amount: 150_000, name: "Siti Aminah", createdBy: CASHIER.id, chatId: herGroup });
+    expect(await shop.store.access.removeStaff(CASHIER.id)).toBe(true);
+    expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`)).status).toBe(200);
+    await shop.settle();
+    expect(toldAbout(shop, SHOP_GROUP, va.externalId)).toHaveLength(1);
+    expect(toldAbout(shop, herGroup, va.externalId)).toHaveLength(0);
+    expect(captionNow(shop, herGroup, va.messageId)).not.toContain("DIBAYAR");
+  });
 });
+
