@@ -91,6 +91,26 @@ describe("in the shop group", () => {
     expect(textOf(summary)).toContain("Rp 50.000");
   });
 
+  it("an answer corrected by editing the reply is told it was not read, as in private", async () => {
+    const askName = await upToNameInGroup();
+    const typed = world.telegram.sendText(CASHIER, group, "Siti Amnah 1", { replyToMessageId: askName.message_id }).message!;
+    expect(textOf(await world.telegram.waitForBotMessage(group.id))).toContain("Nama hanya boleh berisi huruf");
+    world.telegram.editText(CASHIER, group, typed.message_id, "Siti Aminah");
+    expect(textOf(await world.telegram.waitForBotMessage(group.id))).toContain("Pesan yang diedit tidak dibaca");
+  });
+
+  it("a mistyped command addressed to the bot, or typed by the one whose flow waits, is answered; another bot's is not", async () => {
+    await upToNameInGroup();
+    for (const typo of ["/batl@toko_wati_bot", "/BATAL", "/batl"]) {
+      world.telegram.sendText(CASHIER, group, typo);
+      expect(textOf(await world.telegram.waitForBotMessage(group.id)), typo).toContain("Saya tidak kenal perintah itu");
+    }
+    const mark = world.telegram.mark();
+    world.telegram.sendText(CASHIER, group, "/batl@KasirHelperBot");
+    await settled();
+    expect(botSaidSince(mark)).toEqual([]);
+  });
+
   it("an answer that mentions the bot instead of replying is read without the mention", async () => {
     world.telegram.addBotToGroup(group, OWNER);
     await upToNameInGroup();

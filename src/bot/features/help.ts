@@ -1,6 +1,8 @@
 import { Composer, type FilterQuery } from "grammy";
+import { withoutBotMention } from "../bot-mention.js";
 import type { BotContext } from "../context.js";
 import { MENU } from "../keyboards/main-menu.js";
+import { ANOTHER_BOTS, leadingCommand } from "../leading-command.js";
 
 export function helpFeature() {
   const feature = new Composer<BotContext>();
@@ -31,7 +33,8 @@ const SENT_BY_A_PERSON: FilterQuery[] = [
 
 /**
  * Last in line: text that nothing else took (no flow waiting, no command), in a private chat. Silence
- * there looks like a broken bot; in a group people talk among themselves, so the bot stays quiet.
+ * there looks like a broken bot; in a group people talk among themselves, so the bot stays quiet unless
+ * the message was meant for it.
  */
 export function notUnderstoodFeature() {
   const feature = new Composer<BotContext>();
@@ -40,8 +43,23 @@ export function notUnderstoodFeature() {
   feature.chatType("private").on(SENT_BY_A_PERSON, (ctx) =>
     ctx.reply(ctx.t(Object.keys(ctx.conversation.active()).length > 0 ? "bot-not-understood-in-flow" : "bot-not-understood")),
   );
+  // In a group, a command meant for the bot that nothing took: addressed to it ("/batl@toko_bot"), or typed by
+  // someone whose flow waits here (a typo of /batal). Other commands may be other bots', and stay unanswered.
+  feature.chatType(["group", "supergroup"]).on("message:text", async (ctx, next) => {
+    const command = leadingCommand(ctx.message.text, ctx.me.username);
+    const addressed = new RegExp(`^/\\w+@${ctx.me.username}\\b`, "i").test(ctx.message.text);
+    const inFlow = Object.keys(ctx.conversation.active()).length > 0;
+    if (command === undefined || command === ANOTHER_BOTS || !(addressed || inFlow)) return next();
+    await ctx.reply(ctx.t(inFlow ? "bot-not-understood-in-flow" : "bot-not-understood"), { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } });
+  });
   // A refused "50.00" corrected by editing it to "50.000": the bot reads only new messages, and silence
-  // would look as if the correction was taken. Said in private only (in a group people edit all day).
-  feature.chatType("private").on("edited_message:text", (ctx) => ctx.reply(ctx.t("bot-edit-not-read"), { reply_parameters: { message_id: ctx.editedMessage.message_id, allow_sending_without_reply: true } }));
+  // would look as if the correction was taken. In a group, only for an edit of a message meant for the bot
+  // (a reply to it, or a mention of it): people edit their own chat all day.
+  feature.on("edited_message:text", async (ctx, next) => {
+    const edited = ctx.editedMessage;
+    const meant = edited.reply_to_message?.from?.id === ctx.me.id || withoutBotMention(edited.text, ctx.me.username) !== undefined;
+    if (edited.chat.type !== "private" && !meant) return next();
+    await ctx.reply(ctx.t("bot-edit-not-read"), { reply_parameters: { message_id: edited.message_id, allow_sending_without_reply: true } });
+  });
   return feature;
 }
