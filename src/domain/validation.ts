@@ -60,10 +60,14 @@ export function checkDisbursementAmount(bank: DisbursementBank, amount: number):
   return checkAmount(amount, DISBURSEMENT_BANKS[bank]);
 }
 
-/** A name as typed, trimmed, its spaces collapsed and its typographic apostrophes and dashes read as ' and -. */
+/**
+ * A name as typed, trimmed, its spaces collapsed and its typographic apostrophes and dashes read as ' and -.
+ * NFKC, not only NFC: full-width letters ("Ｓｉｔｉ", from a CJK keyboard or a pasted form) are the plain ones
+ * a bank reads, not something to show the payer or send as a payee's name as typed.
+ */
 export function normalizeName(input: string): string {
   return input
-    .normalize("NFC")
+    .normalize("NFKC")
     .replace(CUSTOMER_NAME.apostropheLookalikes, "'")
     .replace(CUSTOMER_NAME.hyphenLookalikes, "-")
     .trim()
@@ -123,7 +127,8 @@ export function checkDescription(input: string): Checked<string> {
 // Deliberately simple: one @, no spaces, a dotted domain. The gateway mails it; we only stop typos.
 const EMAIL = /^[^\s@]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 export function checkEmail(input: string): Checked<string> {
-  const email = input.trim();
+  // A copied e-mail link ("mailto:siti@toko.co.id") is its address; the gateway would mail "mailto:..." nowhere.
+  const email = input.trim().replace(/^mailto:/i, "");
   if (email.length > 254 || !EMAIL.test(email)) return fail({ reason: "email_invalid" });
   return { ok: true, value: email };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   checkDescription,
   checkAccountNumber,
+  checkAccountHolderName,
   checkCustomerName,
   checkEmail,
   checkVirtualAccountAmount,
@@ -21,6 +22,12 @@ describe("the banks' rules, checked before anything is sent", () => {
   it("accepts ordinary customer names and tidies spaces", () => {
     expect(checkCustomerName("  Siti   Nurhaliza ")).toEqual({ ok: true, value: "Siti Nurhaliza" });
     expect(checkCustomerName("O'Brien-Putra, Jr.")).toMatchObject({ ok: true });
+  });
+
+  it("reads full-width letters as the plain ones a bank reads, for a customer and for a payee", () => {
+    // Found by the review of what people type: they were shown to the payer and sent as the payee's name as typed.
+    expect(checkCustomerName("\uFF33\uFF49\uFF54\uFF49 \uFF21\uFF4D\uFF49\uFF4E\uFF41\uFF48")).toEqual({ ok: true, value: "Siti Aminah" });
+    expect(checkAccountHolderName("\uFF22\uFF35\uFF24\uFF29 Santoso")).toEqual({ ok: true, value: "BUDI Santoso" });
   });
 
   it("reads the curly apostrophes and dashes phone keyboards insert as the plain ' and - the gateway takes", () => {
@@ -63,6 +70,9 @@ describe("the banks' rules, checked before anything is sent", () => {
     expect(checkEmail("dono@gmail.com")).toMatchObject({ ok: true });
     expect(checkEmail("dono@gmail")).toMatchObject({ ok: false });
     expect(checkEmail("dono gmail.com")).toMatchObject({ ok: false });
+    // A copied e-mail link is its address (found by the review of what people type).
+    expect(checkEmail("mailto:siti@toko.co.id")).toEqual({ ok: true, value: "siti@toko.co.id" });
+    expect(checkEmail("MAILTO:siti@toko.co.id")).toEqual({ ok: true, value: "siti@toko.co.id" });
   });
 });
 
