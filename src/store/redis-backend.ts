@@ -63,7 +63,7 @@ for i = 2, #ARGV, 3 do
 end
 return added`;
 
-// A live lease held by someone else blocks both claim and release. KEYS[1] item; ARGV owner, now.
+// A live lease held by someone else blocks a claim. KEYS[1] item; ARGV owner, now.
 const LEASE_CHECK = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local lease = redis.call('HMGET', KEYS[1], 'leaseOwner', 'leaseUntil')
@@ -75,7 +75,10 @@ if notBefore and tonumber(notBefore) > tonumber(ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[1], 'leaseOwner', ARGV[1], 'leaseUntil', tonumber(ARGV[2]) + tonumber(ARGV[3]))
 return 1`;
 
-const QUEUE_RELEASE = `${LEASE_CHECK}
+// Only by the lease's holder (see WorkQueues.release). KEYS[1] item; ARGV owner, now, notBefore, error.
+const QUEUE_RELEASE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HGET', KEYS[1], 'leaseOwner') ~= ARGV[1] then return 0 end
 redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 redis.call('HDEL', KEYS[1], 'leaseOwner', 'leaseUntil')
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'notBefore', ARGV[3]) else redis.call('HDEL', KEYS[1], 'notBefore') end

@@ -63,9 +63,11 @@ const SCHEMA = [
 const LIVE = "(expires_ms IS NULL OR expires_ms > ?)";
 /**
  * Who may touch an undelivered queue item (claim or release it): nobody holds it, the caller (?3) does,
- * or the holder's lease ran out by now (?4). The same rule as the Redis backend's LEASE_CHECK.
+ * or the holder's lease ran out by now (?4). The same rule as the Redis backend's LEASE_CHECK (for claims).
  */
 const FREE_TO = "done_until_ms IS NULL AND (lease_owner IS NULL OR lease_owner = ?3 OR lease_until_ms <= ?4)";
+/** Who may release an undelivered queue item: its lease's holder (?3) only, as the Redis backend's QUEUE_RELEASE. */
+const HELD_BY = "done_until_ms IS NULL AND lease_owner = ?3";
 
 /**
  * `mkdirSync(dir, { recursive: true })`, one folder at a time: Node's own recursive form never returns for a
@@ -302,7 +304,7 @@ export async function createSqliteBackend(options: {
       const rows = await writeRows(
         `UPDATE pallabot_queue SET attempts = attempts + 1, not_before_ms = ?5, last_error = COALESCE(?6, last_error),
            lease_owner = NULL, lease_until_ms = NULL
-         WHERE queue = ?1 AND id = ?2 AND ${FREE_TO}
+         WHERE queue = ?1 AND id = ?2 AND ${HELD_BY}
          RETURNING id`,
         queue,
         id,

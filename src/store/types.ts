@@ -188,7 +188,11 @@ export interface WorkQueues {
    * off: an entry put back with `notBeforeMs` (Telegram said "retry after") waits for it on every instance.
    */
   claim(queue: string, id: string, owner: string, ttlMs: number): Promise<boolean>;
-  /** A failed attempt: attempts+1, lease dropped, entry stays pending. False if another owner holds a live lease. */
+  /**
+   * A failed attempt: attempts+1, lease dropped, entry stays pending. Only by the lease's holder (its lease may
+   * have run out, if nobody took the entry since): false otherwise, so a late failure never undoes the backoff
+   * (Telegram's "retry after") that whoever took the entry since has set.
+   */
   release(queue: string, id: string, owner: string, retry: { notBeforeMs?: number | undefined; error?: string | undefined }): Promise<boolean>;
   /** Done for good: leaves the pending set, and the id is remembered for `rememberMs` so `add` ignores it. */
   complete(queue: string, id: string, rememberMs: number): Promise<boolean>;

@@ -120,6 +120,19 @@ describe.each(backendFactories)("callback events and outbox on %s", (_name, make
     expect(await outbox.markDelivered("e6:chat:-100", "survivor")).toBe(true);
   });
 
+  it("a worker whose lease ran out cannot undo, by a late release, the retry-after set by the one that took it since", async () => {
+    // Found by a review of the store: the late release cleared Telegram's "retry after" and counted an attempt.
+    const outbox = createOutbox(store);
+    await outbox.add([paidNotice("e7", -100, "2025-06-01T03:00:00Z")]);
+    expect(await outbox.claim("e7:chat:-100", "slow-worker", 10_000)).toBe(true);
+    clock.advance(10_001);
+    expect(await outbox.claim("e7:chat:-100", "survivor", 10_000)).toBe(true);
+    const retryAt = new Date(clock.now().getTime() + 30_000);
+    expect(await outbox.release("e7:chat:-100", "survivor", { notBefore: retryAt, error: "429: retry after 30" })).toBe(true);
+    expect(await outbox.release("e7:chat:-100", "slow-worker", { error: "timeout" })).toBe(false);
+    expect((await outbox.pending({ limit: 1 }))[0]).toMatchObject({ attempts: 1, notBefore: retryAt.toISOString(), lastError: "429: retry after 30" });
+  });
+
   it("the same callback handled twice at once adds each notification once", async () => {
     const outbox = createOutbox(store);
     const notices = Array.from({ length: 8 }, (_, i) => paidNotice(`dup${i % 4}`, i < 4 ? -100 : 111, "2025-06-01T03:00:00Z"));
