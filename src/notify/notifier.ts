@@ -18,7 +18,7 @@ import {
   renderUnknownPayment,
   type Translator,
 } from "./render.js";
-import { createSendScheduler, DEFAULT_SEND_LIMITS, type Lane, type SendLimits } from "./send-scheduler.js";
+import { createSendScheduler, DEFAULT_SEND_LIMITS, isGroupChat, type Lane, type SendLimits } from "./send-scheduler.js";
 import { createSharedRateLimit, type SendPermit, type SharedRateLimit } from "./shared-rate-limit.js";
 import { classifySendFailure, isNoCaptionFailure, isSettledEditFailure } from "./telegram-errors.js";
 
@@ -108,6 +108,8 @@ export interface Notifier {
 }
 
 const DIGEST_HORIZON_MS = 10_000;
+/** Telegram's window for a group's messages: a group that is behind gets one each (this / its messages a minute). */
+const GROUP_MINUTE_MS = 60_000;
 const MAX_BACKOFF_MS = 60_000;
 /** How often a sent notice whose mark the store refused is marked again. */
 const MARK_RETRY_MS = 1_000;
@@ -278,8 +280,16 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       // with a web shop sends those by the thousand, and an owner's "paid" must not wait behind them.
       const first = entries.find((e) => e.notification.type !== "unknown-payment") ?? entries[0];
       const unknown = entries.filter((e): e is Entry & { notification: UnknownPayment } => isUnknownIncoming(e.notification));
-      if (payments.length >= 2 && payments.length + alone > soon) start(key, chatId, lane, () => deliverDigest(chatId, payments, renderDigest, permit));
-      else if (first?.notification.type === "unknown-payment" && unknown.length >= 2 && entries.length > soon) {
+      if (payments.length >= 2 && payments.length + alone > soon) {
+        // Behind: a payment with a warning (short, over, paid twice) goes first, on its own; behind a digest
+        // each turn it waited while later payments were told, and the cashier may be handing goods over.
+        const warned = received.find((e) => needsOwnNotice(e.notification));
+        if (warned !== undefined) start(key, chatId, lane, () => deliverOne(warned, permit));
+        else start(key, chatId, lane, () => deliverDigest(chatId, payments, renderDigest, permit));
+        // And a group's messages are spaced to last its minute (20: one each 3 s), so it goes on hearing every
+        // few seconds: a digest each second spent the minute in 20 s, and the group heard nothing for 40.
+        if (isGroupChat(chatId)) scheduler.defer(chatId, lane, nowMs() + GROUP_MINUTE_MS / limits.perGroupPerMinute);
+      } else if (first?.notification.type === "unknown-payment" && unknown.length >= 2 && entries.length > soon) {
         start(key, chatId, lane, () => deliverDigest(chatId, unknown, renderUnknownDigest, permit));
       } else if (first !== undefined) start(key, chatId, lane, () => deliverOne(first, permit));
     }

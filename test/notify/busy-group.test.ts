@@ -45,4 +45,66 @@ describe("a busy market day in the shop group", () => {
     expect(shop.telegram.callsTo("sendMessage").filter((c) => !c.response.ok)).toEqual([]);
     for (const p of payments) expect((await shop.store.payments.get(p.externalId))?.status).toBe("paid");
   });
+
+  it("a rush that goes on: the group hears every few seconds, not each second until its minute is spent, and a short payment is not kept behind digests", async () => {
+    // Found by a review of a busy day: a digest went out each second, the group's 20 messages a minute were
+    // gone in 20 s, it then heard nothing for 40; and a warned payment waited while later ones were told.
+    const payments = [];
+    for (let i = 0; i < 24; i++) {
+      payments.push(await shop.createVirtualAccount({ amount: 20_000 + i * 1_000, name: `Pembeli ${String.fromCharCode(65 + i)}`, createdBy: CASHIER.id, chatId: SHOP_GROUP, showPhoto: false }));
+    }
+    const short = payments[5]!;
+    const mark = shop.telegram.mark();
+    const rushStart = Date.now();
+    let shortPaidAt = 0;
+    // Two payments each half second for six seconds; the sixth customer pays short.
+    for (let i = 0; i < payments.length; i += 2) {
+      for (const p of payments.slice(i, i + 2)) {
+        if (p === short) shortPaidAt = Date.now();
+        const body = p === short ? { amount: 15_000 } : undefined;
+        expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${p.externalId}/pay`, body)).status).toBe(200);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const rushEnd = Date.now();
+    await shop.settle(30_000);
+
+    const sent = shop.telegram.calls.slice(mark).filter((c) => c.method === "sendMessage" && c.response.ok && c.payload.chat_id === SHOP_GROUP);
+    const shortNotice = sent.find((c) => textOf(c).includes(short.externalId));
+    expect(shortNotice, "the short payment's own notice").toBeDefined();
+    expect(textOf(shortNotice!)).toContain("Kurang");
+    // Told at the group's next turn, not after the rush.
+    expect(shortNotice!.at.getTime() - shortPaidAt).toBeLessThan(4_500);
+    // One message each few seconds while the rush lasts (a digest each second before).
+    expect(sent.filter((c) => c.at.getTime() <= rushEnd).length).toBeLessThanOrEqual(Math.ceil((rushEnd - rushStart) / 3_000) + 1);
+    // Every payment told once: the short one on its own, the others in digests or alone.
+    let counted = 0;
+    for (const text of sent.map(textOf)) counted += Number(/<b>(\d+) pembayaran diterima<\/b>/.exec(text)?.[1] ?? 1);
+    expect(counted).toBe(payments.length);
+    expect(shop.telegram.callsTo("sendMessage").filter((c) => !c.response.ok)).toEqual([]);
+  });
+
+  it("a payment with a warning, paid while the group is behind, is told before a digest of the payments after it", async () => {
+    const bills = [];
+    for (let i = 0; i < 17; i++) {
+      bills.push(await shop.createVirtualAccount({ amount: 30_000 + i * 1_000, name: `Tamu ${String.fromCharCode(65 + i)}`, createdBy: CASHIER.id, chatId: SHOP_GROUP, showPhoto: false }));
+    }
+    const [first, short, after] = [bills.slice(0, 8), bills[8]!, bills.slice(9)];
+    const mark = shop.telegram.mark();
+    const pay = (p: (typeof bills)[number], body?: unknown) => shop.simulate(`/sandbox/simulate/virtual-accounts/${p.externalId}/pay`, body);
+    await Promise.all(first.map((p) => pay(p)));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await pay(short, { amount: 20_000 })).status).toBe(200);
+    await Promise.all(after.map((p) => pay(p)));
+    await shop.settle(30_000);
+
+    const sent = shop.telegram.calls.slice(mark).filter((c) => c.method === "sendMessage" && c.response.ok && c.payload.chat_id === SHOP_GROUP).map(textOf);
+    const shortAt = sent.findIndex((t) => t.includes(short.externalId));
+    expect(shortAt).toBeGreaterThanOrEqual(0);
+    expect(sent[shortAt]).toContain("Kurang");
+    // Before it, no more payments told than were paid before it.
+    const toldBefore = sent.slice(0, shortAt).reduce((sum, t) => sum + Number(/<b>(\d+) pembayaran diterima<\/b>/.exec(t)?.[1] ?? 1), 0);
+    expect(toldBefore, sent.map((t) => t.split("\n")[0]).join(" | ")).toBeLessThanOrEqual(first.length);
+  });
 });
+
