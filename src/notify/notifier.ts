@@ -157,6 +157,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   };
 
   const busyLanes = new Set<string>();
+  /** A chat that is behind: what its last turn sent (a warned payment, or a digest), for the next to take the other. */
+  const behindTurns = new Map<number, "warned" | "digest">();
   const inflight = new Set<Promise<void>>();
   let running = false;
   let timer: NodeJS.Timeout | undefined;
@@ -281,15 +283,24 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       const first = entries.find((e) => e.notification.type !== "unknown-payment") ?? entries[0];
       const unknown = entries.filter((e): e is Entry & { notification: UnknownPayment } => isUnknownIncoming(e.notification));
       if (payments.length >= 2 && payments.length + alone > soon) {
-        // Behind: a payment with a warning (short, over, paid twice) goes first, on its own; behind a digest
-        // each turn it waited while later payments were told, and the cashier may be handing goods over.
+        // Behind. A payment with a warning (short, over, paid twice) and a digest of the others take turns,
+        // the older first: before, a warned one waited while digests of later payments were told, and the
+        // cashier may be handing goods over; all warned ones first would hold the paid-in-full ones instead.
         const warned = received.find((e) => needsOwnNotice(e.notification));
-        if (warned !== undefined) start(key, chatId, lane, () => deliverOne(warned, permit));
+        const previous = behindTurns.get(chatId);
+        const warnedTurn = warned !== undefined && (previous === "digest" || (previous === undefined && received[0] === warned));
+        behindTurns.set(chatId, warnedTurn ? "warned" : "digest");
+        if (warned !== undefined && warnedTurn) start(key, chatId, lane, () => deliverOne(warned, permit));
         else start(key, chatId, lane, () => deliverDigest(chatId, payments, renderDigest, permit));
-        // And a group's messages are spaced to last its minute (20: one each 3 s), so it goes on hearing every
-        // few seconds: a digest each second spent the minute in 20 s, and the group heard nothing for 40.
-        if (isGroupChat(chatId)) scheduler.defer(chatId, lane, nowMs() + GROUP_MINUTE_MS / limits.perGroupPerMinute);
-      } else if (first?.notification.type === "unknown-payment" && unknown.length >= 2 && entries.length > soon) {
+        // A group whose minute is half spent has its messages spaced to last it (20: one each 3 s), so it goes
+        // on hearing every few seconds: a message each second spent the minute in 20 s, then 40 s of silence.
+        if (isGroupChat(chatId) && scheduler.capacityWithin(chatId, GROUP_MINUTE_MS) <= limits.perGroupPerMinute / 2) {
+          scheduler.defer(chatId, lane, nowMs() + GROUP_MINUTE_MS / limits.perGroupPerMinute);
+        }
+        continue;
+      }
+      behindTurns.delete(chatId);
+      if (first?.notification.type === "unknown-payment" && unknown.length >= 2 && entries.length > soon) {
         start(key, chatId, lane, () => deliverDigest(chatId, unknown, renderUnknownDigest, permit));
       } else if (first !== undefined) start(key, chatId, lane, () => deliverOne(first, permit));
     }
