@@ -97,6 +97,15 @@ describe("in the shop group", () => {
     expect(textOf(await world.telegram.waitForBotMessage(group.id))).toContain("Nama hanya boleh berisi huruf");
     world.telegram.editText(CASHIER, group, typed.message_id, "Siti Aminah");
     expect(textOf(await world.telegram.waitForBotMessage(group.id))).toContain("Pesan yang diedit tidak dibaca");
+
+    // With no flow of hers waiting, "Siap bu" to a bot's message, fixed by an edit, is the group's own chat.
+    const bye = await world.say(CASHIER, "/batal", group);
+    const chat = world.telegram.sendText(CASHIER, group, "Siap bu, mkasih", { replyToMessageId: bye.message_id }).message!;
+    await settled();
+    const mark = world.telegram.mark();
+    world.telegram.editText(CASHIER, group, chat.message_id, "Siap bu, makasih");
+    await settled();
+    expect(botSaidSince(mark)).toEqual([]);
   });
 
   it("a mistyped command addressed to the bot, or typed by the one whose flow waits, is answered; another bot's is not", async () => {

@@ -53,12 +53,13 @@ export function notUnderstoodFeature() {
     await ctx.reply(ctx.t(inFlow ? "bot-not-understood-in-flow" : "bot-not-understood"), { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } });
   });
   // A refused "50.00" corrected by editing it to "50.000": the bot reads only new messages, and silence
-  // would look as if the correction was taken. In a group, only for an edit of a message meant for the bot
-  // (a reply to it, or a mention of it): people edit their own chat all day.
+  // would look as if the correction was taken. In a group, only for someone whose flow waits there, editing a
+  // message meant for the bot (a reply to it, or a mention of it): people edit their own chat all day, "Siap
+  // bu" to a paid notice included.
   feature.on("edited_message:text", async (ctx, next) => {
     const edited = ctx.editedMessage;
     const meant = edited.reply_to_message?.from?.id === ctx.me.id || withoutBotMention(edited.text, ctx.me.username) !== undefined;
-    if (edited.chat.type !== "private" && !meant) return next();
+    if (edited.chat.type !== "private" && !(meant && Object.keys(ctx.conversation.active()).length > 0)) return next();
     await ctx.reply(ctx.t("bot-edit-not-read"), { reply_parameters: { message_id: edited.message_id, allow_sending_without_reply: true } });
   });
   return feature;
