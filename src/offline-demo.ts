@@ -6,7 +6,7 @@ import { DEFAULT_LOCALE } from "./i18n.js";
 import { formatRupiah } from "./domain/rupiah.js";
 import { SandboxError, type Sandbox } from "./sandbox/index.js";
 import type { PaymentRecord, Store } from "./store/index.js";
-import { runTerminalChat, type LocalBotApi, type TelegramUser, type TerminalChatIo } from "./telegram-local/index.js";
+import { runTerminalChat, type LocalBotApi, type RecordedCall, type TelegramUser, type TerminalChatIo } from "./telegram-local/index.js";
 
 /** The person at the keyboard in the offline demo: the shop's owner. */
 export const DEMO_OWNER: TelegramUser = { id: 700_000_001, first_name: "Pemilik Toko", username: "pemilik_toko", language_code: "id" };
@@ -131,14 +131,16 @@ export async function runOfflineChat(deps: {
       io.print(t("demo-pay-refused", { reason: reasonOf(err) }));
       return true;
     }
-    // The next line waits for the paid notice (it names the bill's Ref), a few seconds at most: "quit" typed
-    // right after "pay" left before the notice it was waiting to see.
-    await deps.telegram
-      .waitFor((c) => c.method === "sendMessage" && c.response.ok && String(c.payload.text ?? "").includes(payment.externalId), {
-        since: mark,
-        timeoutMs: PAID_NOTICE_WAIT_MS,
-      })
-      .catch(() => undefined);
+    // The next line waits for the paid notice (it names the bill's Ref) and for the bill's message marked paid,
+    // a few seconds at most: "quit" typed right after "pay" left before what it was waiting to see.
+    const seen = (matches: (c: RecordedCall) => boolean) =>
+      deps.telegram.waitFor((c) => c.response.ok && matches(c), { since: mark, timeoutMs: PAID_NOTICE_WAIT_MS }).catch(() => undefined);
+    await Promise.all([
+      seen((c) => c.method === "sendMessage" && String(c.payload.text ?? "").includes(payment.externalId)),
+      payment.messageId === undefined
+        ? undefined
+        : seen((c) => c.method.startsWith("editMessage") && c.payload.message_id === payment.messageId && Number(c.payload.chat_id) === payment.chatId),
+    ]);
     return true;
   };
 

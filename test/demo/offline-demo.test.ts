@@ -165,6 +165,8 @@ describe("the offline demo: npm start with no configuration", () => {
     const last = session.transcript.slice(from);
     expect(last).toContain("Pelanggan Budi Santoso membayar");
     expect(last).toContain("Pembayaran diterima");
+    // And the bill's own message, marked paid (found by a review of the demo as a new user).
+    expect(last).toMatch(/\(diubah\) ──[^─]*SUDAH DIBAYAR[^─]*Budi Santoso/);
   }, 90_000);
 
   it("lets a multi-use VA be paid again with 'pay', counting each payment in the chat and in the list", async () => {
