@@ -204,6 +204,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     }
     for (const warning of config.warnings) logger.warn(warning);
     const i18n = createI18n();
+    const translate = (locale: string, key: string) => i18n.t(locale, key);
     // Owners whose own "/" menu Telegram has not taken yet: all of them until the start has published the menus.
     const ownerMenusToGive = new Set(ownerIds);
     const bot = createBot({
@@ -223,7 +224,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       apiTransformers: [countTelegramCalls(metrics, "bot")],
       ownerOpenedTheBot: async (ownerId) => {
         if (!ownerMenusToGive.has(ownerId)) return;
-        const ownMenus = commandMenus((locale, key) => i18n.t(locale, key), [ownerId]).filter((menu) => menu.scope.type === "chat");
+        const ownMenus = commandMenus(translate, [ownerId]).filter((menu) => menu.scope.type === "chat");
         await publishCommandMenus(startApi, ownMenus, AbortSignal.timeout(MENUS_MS)).then(
           (notYet) => {
             if (notYet.length > 0) return;
@@ -329,12 +330,13 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       name: "http-server",
       intake: true,
       async stop() {
-        const intakeEndsAt = Date.now() + INTAKE_GRACE_MS + 1_000;
+        const stopStartedAt = Date.now();
+        const leftOf = (ms: number) => Math.max(0, stopStartedAt + ms - Date.now());
         if (sandbox) {
           await outcomeWithin(longPolling ? lastUpdatesTaken : webhookUpdates.refuseAndDrain(), INTAKE_GRACE_MS);
-          await settlesWithin(sandbox.callbacksSettled(), Math.min(SANDBOX_CALLBACKS_MS, Math.max(0, intakeEndsAt - 1_000 - Date.now())));
+          await settlesWithin(sandbox.callbacksSettled(), Math.min(SANDBOX_CALLBACKS_MS, leftOf(INTAKE_GRACE_MS)));
         }
-        await server.close({ graceMs: Math.max(0, Math.min(INTAKE_GRACE_MS, intakeEndsAt - Date.now())) });
+        await server.close({ graceMs: Math.min(INTAKE_GRACE_MS, leftOf(INTAKE_GRACE_MS + 1_000)) });
       },
     });
 
@@ -392,7 +394,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     // start, and a slow Telegram holds the start for MENUS_MS at most.
     await publishCommandMenus(
       startApi,
-      commandMenus((locale, key) => i18n.t(locale, key), ownerIds),
+      commandMenus(translate, ownerIds),
       options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(MENUS_MS)]) : AbortSignal.timeout(MENUS_MS),
     ).then(
       (notYet) => {

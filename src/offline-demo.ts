@@ -36,13 +36,16 @@ const SANDBOX_REFUSALS: Record<string, string | undefined> = {
 const TRANSFER_COMMAND = /^bank(?:\s+(gagal|fail))?(?:\s+(\S+))?$/i;
 
 /**
+ * How long "pay" holds the next typed line for the paid notice and the bill marked paid (they come in well
+ * under a second).
+ */
+const PAID_NOTICE_WAIT_MS = 5_000;
+
+/**
  * A reference of the bot's ("pb-mh2x…") or an amount ("20000", "150rb" would be a word): what "pay <ref>"
  * answers itself when it names no bill. Anything else after "pay" ("Pay supplier", "Pay INV-0042") is the
  * owner talking to the bot.
  */
-/** How long "pay" holds the next typed line for the paid notice to arrive (it comes in well under a second). */
-const PAID_NOTICE_WAIT_MS = 5_000;
-
 const LOOKS_LIKE_A_REFERENCE = /^(pb-[0-9a-z-]+|[\d.,]+)$/i;
 
 /**

@@ -51,6 +51,12 @@ function readReservation(text: string | undefined): Reservation | undefined {
   return undefined;
 }
 
+/** A counted extra; one written as a bare amount, before it kept its day, is on `dayOfBareAmount` (its reservation's). */
+function readCountedExtra(text: string | undefined, dayOfBareAmount: string): Reservation | undefined {
+  const amount = Number(text);
+  return readReservation(text) ?? (amount > 0 && Number.isSafeInteger(amount) ? { day: dayOfBareAmount, amount } : undefined);
+}
+
 export interface AllowanceOptions {
   store: Pick<Store, "atomic">;
   /** DISBURSE_MAX_AMOUNT: the most one disbursement may send, in rupiah. */
@@ -169,9 +175,7 @@ export async function releaseDisbursementAllowance(
   const given = await moveReservation(store, reservationKey(externalId), givenBackKey(externalId), -1, now);
   // A bigger amount counted for it (the gateway's answer, or a COMPLETED it overturns) never left either.
   // Taken, not kept: a COMPLETED after all reports its amount again, and counts the difference anew.
-  const counted = await store.atomic.take(reportedExtraKey(externalId));
-  // Written as a bare amount before it kept its day: the day the reservation was on, as it was counted.
-  const extra = readReservation(counted) ?? (Number(counted) > 0 && Number.isSafeInteger(Number(counted)) ? { day: given?.day ?? jakartaDay(now), amount: Number(counted) } : undefined);
+  const extra = readCountedExtra(await store.atomic.take(reportedExtraKey(externalId)), given?.day ?? jakartaDay(now));
   if (extra !== undefined) await store.atomic.incrementWithin(dailyCounterKey(extra.day), -extra.amount, Number.MAX_SAFE_INTEGER, msUntilForgotten(extra.day, now));
   return given;
 }

@@ -1,6 +1,7 @@
 import { Composer } from "grammy";
 import type { BotContext, FeatureDeps } from "../context.js";
 import { withoutBotMention } from "../bot-mention.js";
+import { flowWaitsHere } from "../flow/ask.js";
 import { doubtfulCreateKey } from "../flow/create-payment.js";
 import { DISBURSE } from "./disbursement.js";
 import { mainMenuKeyboard } from "../keyboards/main-menu.js";
@@ -42,7 +43,7 @@ export function cancelFeature(deps: Pick<FeatureDeps, "store">, leftovers: reado
   // "batal" typed on its own while a question waits is what an Indonesian shop owner writes to stop; read as
   // an answer it became the customer's name. Outside a flow it is just a word (a group chats freely).
   feature.on("message:text", async (ctx, next) => {
-    if (!saysStop(ctx.message.text, ctx.me.username) || Object.keys(ctx.conversation.active()).length === 0) return next();
+    if (!saysStop(ctx.message.text, ctx.me.username) || !flowWaitsHere(ctx)) return next();
     await cancel(ctx);
   });
   return feature;

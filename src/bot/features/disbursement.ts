@@ -58,13 +58,13 @@ const againData = (externalId: string) => `dsb:again:${externalId}`;
 const BANK_PLAY_CLAIM_MS = 60_000;
 /** Sandbox mode: "dsb:bank:<ok|fail>:<external_id>" plays the bank's answer to a transfer sent. */
 const BANK_PLAY = /^dsb:bank:(ok|fail):([A-Za-z0-9_.:-]{1,50})$/;
+const bankPlayData = (result: "ok" | "fail", externalId: string) => `dsb:bank:${result}:${externalId}`;
 
 function bankPlayButtons(t: Translate, externalId: string): InlineKeyboard {
   return new InlineKeyboard()
-    .text(t("disburse-simulate-completed-button"), `dsb:bank:ok:${externalId}`)
-    .text(t("disburse-simulate-failed-button"), `dsb:bank:fail:${externalId}`);
+    .text(t("disburse-simulate-completed-button"), bankPlayData("ok", externalId))
+    .text(t("disburse-simulate-failed-button"), bankPlayData("fail", externalId));
 }
-
 
 type Translate = FlowContext["t"];
 

@@ -1,6 +1,7 @@
 import { Composer, type FilterQuery } from "grammy";
 import { withoutBotMention } from "../bot-mention.js";
 import type { BotContext } from "../context.js";
+import { flowWaitsHere } from "../flow/ask.js";
 import { MENU } from "../keyboards/main-menu.js";
 import { ANOTHER_BOTS, leadingCommand } from "../leading-command.js";
 
@@ -41,14 +42,14 @@ export function notUnderstoodFeature() {
   // Mid-flow this is a command the bot does not have (a typo): the question still waits for its answer.
   // A photo, sticker or voice note sent out of a flow gets the same answer as text: silence looks broken too.
   feature.chatType("private").on(SENT_BY_A_PERSON, (ctx) =>
-    ctx.reply(ctx.t(Object.keys(ctx.conversation.active()).length > 0 ? "bot-not-understood-in-flow" : "bot-not-understood")),
+    ctx.reply(ctx.t(flowWaitsHere(ctx) ? "bot-not-understood-in-flow" : "bot-not-understood")),
   );
   // In a group, a command meant for the bot that nothing took: addressed to it ("/batl@toko_bot"), or typed by
   // someone whose flow waits here (a typo of /batal). Other commands may be other bots', and stay unanswered.
   feature.chatType(["group", "supergroup"]).on("message:text", async (ctx, next) => {
     const command = leadingCommand(ctx.message.text, ctx.me.username);
     const addressed = new RegExp(`^/\\w+@${ctx.me.username}\\b`, "i").test(ctx.message.text);
-    const inFlow = Object.keys(ctx.conversation.active()).length > 0;
+    const inFlow = flowWaitsHere(ctx);
     if (command === undefined || command === ANOTHER_BOTS || !(addressed || inFlow)) return next();
     await ctx.reply(ctx.t(inFlow ? "bot-not-understood-in-flow" : "bot-not-understood"), { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } });
   });
@@ -59,7 +60,7 @@ export function notUnderstoodFeature() {
   feature.on("edited_message:text", async (ctx, next) => {
     const edited = ctx.editedMessage;
     const meant = edited.reply_to_message?.from?.id === ctx.me.id || withoutBotMention(edited.text, ctx.me.username) !== undefined;
-    if (edited.chat.type !== "private" && !(meant && Object.keys(ctx.conversation.active()).length > 0)) return next();
+    if (edited.chat.type !== "private" && !(meant && flowWaitsHere(ctx))) return next();
     await ctx.reply(ctx.t("bot-edit-not-read"), { reply_parameters: { message_id: edited.message_id, allow_sending_without_reply: true } });
   });
   return feature;

@@ -4,13 +4,13 @@ import { formatJakartaTime } from "../../domain/jakarta-time.js";
 import { awaitsPayment, isExpired, paidSoFar } from "../../domain/payment-state.js";
 import { SIMULATE_PAYMENT_PREFIX } from "../payment-message.js";
 
+/** How long a press holds its payment: its callback is recorded well within it, or was lost (then pressed again). */
+const SIMULATE_CLAIM_MS = 60_000;
+
 /**
  * Sandbox only: the payment message's "simulate payment" button plays the customer. The paid message
  * itself comes back the real way (sandbox callback -> webhook -> notifier), not from here.
  */
-/** How long a press holds its payment: its callback is recorded well within it, or was lost (then pressed again). */
-const SIMULATE_CLAIM_MS = 60_000;
-
 export function simulatePaymentFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
   const simulate = deps.simulatePayment;

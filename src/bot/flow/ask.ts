@@ -287,6 +287,11 @@ export function createFlow<Args extends unknown[]>(
   );
 }
 
+/** Whether this person has a flow waiting in this chat (flows are kept per person per chat). */
+export function flowWaitsHere(ctx: BotContext): boolean {
+  return Object.keys(ctx.conversation.active()).length > 0;
+}
+
 /** Counts a question's wrong answers; the last one ends the flow, saying so. */
 function wrongAnswers(flow: Flow) {
   let count = 0;
