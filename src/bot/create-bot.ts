@@ -23,7 +23,7 @@ import { startFeature } from "./features/start.js";
 import { virtualAccountFeature } from "./features/virtual-account.js";
 import { recipientLanguage, userSessionKey } from "./recipient-language.js";
 import { isRedisUnreachable } from "../store/index.js";
-import { keyvStorageAdapter } from "./storage-adapter.js";
+import { keyvStorageAdapter, type WriteRetry } from "./storage-adapter.js";
 import { ANOTHER_BOTS, leadingCommand } from "./leading-command.js";
 
 /**
@@ -39,7 +39,7 @@ export const CONVERSATION_VERSION = 4;
 const DAY_MS = 24 * 3600_000;
 
 /**
- * How long a flow's step is tried to be saved while Redis is unreachable. conversations v2 saves a step after
+ * How long a flow's step (or a session) is tried to be saved while Redis is unreachable. conversations v2 saves a step after
  * the flow has sent its next question, so a save that fails leaves that question on the person's screen while
  * the stored flow may still be at the question before (a Redis that died never got the write) or not (a hung
  * one applies it when it resumes): the bot cannot tell. Her answer to the question on screen was then read
@@ -48,9 +48,10 @@ const DAY_MS = 24 * 3600_000;
  * this update, and with it (sequentialize) her next one, which is then read against the question she sees.
  * Long enough for a Redis restart or a failover, short enough that Telegram does not give up on a webhook
  * delivery held meanwhile (and deliver it again, to be read against the next question); a refusal (Redis
- * answered with an error: full, read-only) is not waited out.
+ * answered with an error: full, read-only) is not waited out. A session's save (the language just chosen,
+ * already confirmed in the chat) waits the same, or the person's next answer came in the other language.
  */
-const FLOW_SAVE_PATIENCE_MS = 30_000;
+const STATE_SAVE_PATIENCE_MS = 30_000;
 
 /** Ours, unique, short enough for callback data and the gateway's 64 characters: pb-<time>-<random>. */
 export function defaultExternalId(now: () => Date = () => new Date()): string {
@@ -79,7 +80,12 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
 
   const onUnreadable = (key: string, error: unknown) =>
     deps.logger.warn({ key, err: error }, "a stored session or flow could not be read; dropped, the person starts afresh");
-  const sessions = keyvStorageAdapter<SessionData>(deps.store.namespace("sessions"), { onUnreadable });
+  const waitOutRedis: WriteRetry = {
+    forMs: STATE_SAVE_PATIENCE_MS,
+    when: isRedisUnreachable,
+    onRetry: (key, error) => deps.logger.warn({ key, err: error }, "a flow's step or a session could not be saved yet; trying again (the person's next update waits)"),
+  };
+  const sessions = keyvStorageAdapter<SessionData>(deps.store.namespace("sessions"), { onUnreadable, retryWrites: waitOutRedis });
   // Reads the stored choice: for whoever the bot is answering and for the recipients of notices alike.
   const languages = recipientLanguage({ sessions, translate: (locale, key, variables) => i18n.t(locale, key, variables) });
   // One negotiator for both worlds: conversation contexts have no session, so it reads the storage itself.
@@ -121,14 +127,7 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
         type: "key",
         version: CONVERSATION_VERSION,
         prefix: "flow:",
-        adapter: keyvStorageAdapter(deps.store.namespace("conversations"), {
-          onUnreadable,
-          retryWrites: {
-            forMs: FLOW_SAVE_PATIENCE_MS,
-            when: isRedisUnreachable,
-            onRetry: (key, error) => deps.logger.warn({ key, err: error }, "a flow's step could not be saved yet; trying again (the person's next update waits)"),
-          },
-        }),
+        adapter: keyvStorageAdapter(deps.store.namespace("conversations"), { onUnreadable, retryWrites: waitOutRedis }),
         // One flow per person per chat: two cashiers in the shop group don't answer each other's questions.
         getStorageKey: (ctx) => (ctx.chatId !== undefined && ctx.from ? `${ctx.chatId}:${ctx.from.id}` : undefined),
       },

@@ -189,14 +189,20 @@ export const FIRST_CONNECT_MS = 30_000;
 /** While the first connection is tried, one warning at most this often (the tries themselves are faster). */
 const FIRST_CONNECT_WARN_EVERY_MS = 5_000;
 
+/** A command written just before its connection broke fails with the socket's own error (a Redis killed
+ * mid-write: "read ECONNRESET"), not with one of node-redis's classes. */
+const CONNECTION_LOST = new Set(["ECONNRESET", "EPIPE", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+
 /**
  * True when a command failed because Redis could not be reached (gone, restarting, hung: the command timed out
  * waiting to be sent, or its connection was dropped under it, in which case it may still have been applied), not
  * because Redis answered it with an error, and not because the store was closed. Such a failure may pass.
  */
 export function isRedisUnreachable(error: unknown): boolean {
-  return [TimeoutError, DisconnectsClientError, SocketClosedUnexpectedlyError, ClientOfflineError, ConnectionTimeoutError, SocketTimeoutError].some(
-    (type) => error instanceof type,
+  return (
+    [TimeoutError, DisconnectsClientError, SocketClosedUnexpectedlyError, ClientOfflineError, ConnectionTimeoutError, SocketTimeoutError].some(
+      (type) => error instanceof type,
+    ) || CONNECTION_LOST.has((error as NodeJS.ErrnoException | undefined)?.code ?? "")
   );
 }
 

@@ -12,7 +12,7 @@ import { CASHIER, startWorld, textOf, type World } from "./world.js";
  * that died never got the write): her "50rb" for the amount was read as the customer's name and refused.
  * A Redis that only hung did apply the write once it resumed, but the bot had told her "not handled, try
  * again", and the name she typed again would have been read as the amount. Now the step's save is tried
- * again until Redis takes it, and her answer waits for it.
+ * again until Redis takes it, and her answer waits for it. A language just chosen is saved the same way.
  */
 
 let world: World | undefined;
@@ -78,5 +78,19 @@ describe("Redis goes away just after the bot asked the next question", () => {
     const reply = await answer(w, "50rb");
     expect(textOf(reply)).toContain("sekali bayar");
     expect(w.telegram.messagesIn(CASHIER.id).map(textOf).filter((t) => t.includes("ada gangguan"))).toEqual([]);
+  });
+
+  it("Redis dies just as the bot confirms English, back 7 s later: the choice is kept, and her next message is answered in English", async () => {
+    redis = await startRedisServer({ durable: true });
+    world = await startWorld({ staff: [CASHIER], storeUrl: redis.url });
+    const [w, r] = [world, redis];
+    const choose = await w.say(CASHIER, "/bahasa");
+    const wentAt = whenAsked(w, "Language set to English", () => void r.kill());
+    expect(textOf(await w.press(CASHIER, choose, { text: "🇬🇧 English" }))).toContain("Language set to English");
+    await sleep(7_000 - (Date.now() - (wentAt() ?? Date.now())));
+    await r.start();
+
+    const reply = await answer(w, "/bahasa");
+    expect(textOf(reply), w.telegram.messagesIn(CASHIER.id).map(textOf).join(" | ")).toContain("Choose a language");
   });
 });
