@@ -266,7 +266,9 @@ function readAnswer<T>(
   const details = { httpStatus: status, gatewayErrorCode, gatewayMessage, attempts };
   const said = gatewayMessage ? `: ${gatewayMessage}` : "";
   if (status === 401 || status === 403) throw new GatewayError("BAD_KEY", `${endpoint}: the API key was refused${said}`, details);
-  if (status === 409) {
+  // A 409 is "external_id used before" (DESIGN.md) only when it says so: one with another code (a balance too
+  // low) made nothing, and read as a duplicate it told an owner her transfer had gone.
+  if (status === 409 && /DUPLICATE/i.test(gatewayErrorCode)) {
     throw new GatewayError("DUPLICATE_EXTERNAL_ID", `${endpoint}: external_id ${externalId} was used before${said}`, details);
   }
   if (status === 404) {

@@ -164,6 +164,26 @@ describe("the disbursement desk", () => {
     expect(await d.allowance.remainingToday()).toBe(before - 250_000);
   });
 
+  it("a 409 that is not about the external_id (a balance too low) is a refusal: nothing sent, the allowance back", async () => {
+    // Found by a review of gateway faults: every 409 was read as "an earlier attempt got through", and the
+    // owner heard her transfer had gone while the gateway held nothing.
+    const d = desk();
+    const before = await d.allowance.remainingToday();
+    const draft = await draftFor(d);
+    sandbox.injectFault({
+      endpoint: "create-disbursement",
+      when: "before",
+      status: 409,
+      contentType: "application/json",
+      body: JSON.stringify({ error_code: "INSUFFICIENT_BALANCE", message: "Saldo tidak cukup" }),
+    });
+    const claim = await d.claimConfirm(draft.draftId, 1001);
+    if (!claim.ok) throw new Error("the owner's press must win the claim");
+    expect(await d.send(claim.draft, {})).toMatchObject({ kind: "refused", gatewayMessage: "Saldo tidak cukup" });
+    expect(sandbox.objects().disbursements.filter((x) => x.external_id === draft.externalId)).toHaveLength(0);
+    expect(await d.allowance.remainingToday()).toBe(before);
+  });
+
   it("counts days in Jakarta: 23:30 WIB and 00:30 WIB the next day are different days", async () => {
     expect(jakartaDay(new Date("2026-03-10T16:30:00Z"))).toBe("2026-03-10");
     expect(jakartaDay(new Date("2026-03-10T17:30:00Z"))).toBe("2026-03-11");
