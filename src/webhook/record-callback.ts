@@ -648,7 +648,8 @@ function sameMethod(a: PaymentMethod, b: PaymentMethod): boolean {
     return (b.bankCode === UNNAMED_BANK || a.bankCode.toUpperCase() === b.bankCode.toUpperCase()) && a.accountNumber === b.accountNumber;
   }
   if (a.kind === "retail" && b.kind === "retail") {
-    return a.retailOutletName.toUpperCase() === b.retailOutletName.toUpperCase() && a.paymentCode === b.paymentCode;
+    // A code is read aloud and typed at the till: its letters' case is no difference.
+    return a.retailOutletName.toUpperCase() === b.retailOutletName.toUpperCase() && a.paymentCode.toUpperCase() === b.paymentCode.toUpperCase();
   }
   return false;
 }

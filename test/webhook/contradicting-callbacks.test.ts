@@ -123,6 +123,25 @@ describe("a VA payment that names another bank or account number than ours", () 
   });
 });
 
+describe("an Alfamart payment whose code is written in other letters' case than the gateway answered it", () => {
+  it("is the same code: told as plainly paid, with no 'another code' warning", async () => {
+    // Found by a review of gateway faults: a gateway answering "test953808" and calling back "TEST953808"
+    // drew the warning on every payment, which teaches a shop to ignore the real ones.
+    const code = await shop.createRetailPayment({ amount: 120_000, name: "Rina Sari" });
+    const lower = (code.paymentCode ?? "").toLowerCase();
+    expect(lower).not.toBe(code.paymentCode);
+    await shop.store.payments.update(code.externalId, { paymentCode: lower });
+    const callback = retailOutletPaid(code, { amount: 120_000, payment_code: lower.toUpperCase() });
+    expect((await postCallback(shop.webhookUrl, "retail-outlet-paid", callback)).status).toBe(200);
+    await shop.settle();
+
+    const [text] = told(SHOP_GROUP, code.externalId);
+    expect(text).toContain("Pembayaran diterima");
+    expect(text).not.toContain("bukan yang tercatat");
+    expect(captionOf(CASHIER.id, code.messageId)).not.toContain("bukan yang tercatat");
+  });
+});
+
 describe("a transfer result that reports another amount, bank or holder than the owner sent", () => {
   it("tells what Palladium reports and, on a warning line, what the bot sent", async () => {
     const d = await shop.createDisbursement({ amount: 500_000, holder: "Dodi Supplier", accountNumber: "1234509876", bank: "BCA" });
