@@ -5,7 +5,7 @@ import type { z } from "zod";
 import type { Logger, SecretList } from "../logger.js";
 import { backoffDelay, sleep as realSleep } from "./backoff.js";
 import { disbursementForm, retailPaymentForm, virtualAccountForm } from "./check-input.js";
-import { gatewayWordsScrubber, type ScrubGatewayWords } from "./gateway-words.js";
+import { gatewayWordsForChat, gatewayWordsScrubber, type ScrubGatewayWords } from "./gateway-words.js";
 import {
   disbursementResponseSchema,
   gatewayErrorBodySchema,
@@ -263,7 +263,7 @@ function readAnswer<T>(
   // Scrubbed where they enter: these words reach the chat (gatewayMessage) and the error's message.
   const gatewayErrorCode = scrubWords(error.data.error_code);
   const gatewayMessage = error.data.message === undefined ? undefined : scrubWords(error.data.message);
-  const details = { httpStatus: status, gatewayErrorCode, gatewayMessage, attempts };
+  const details = { httpStatus: status, gatewayErrorCode, gatewayMessage: gatewayWordsForChat(gatewayMessage), attempts };
   const said = gatewayMessage ? `: ${gatewayMessage}` : "";
   if (status === 401 || status === 403) throw new GatewayError("BAD_KEY", `${endpoint}: the API key was refused${said}`, details);
   // A 409 is "external_id used before" (DESIGN.md) only when it says so: one with another code (a balance too

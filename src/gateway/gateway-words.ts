@@ -82,3 +82,22 @@ export function gatewayWordsScrubber(apiKey: string, otherSecrets?: Pick<SecretL
       .replace(TOKEN_RUN, (run) => (carriesKey(run, fragments) ? "[REDACTED]" : run))
       .replace(CREDENTIAL, (whole, scheme: string, gap: string, token: string) => (looksLikeToken(token) ? `${scheme}${gap}[REDACTED]` : whole));
 }
+
+/** How much of the gateway's message the chat shows (the log keeps it whole). */
+const CHAT_WORDS_MAX = 200;
+/** Where a stack trace starts when a gateway pastes one into its message on one line: " at fn (/path…" or " at /path…". */
+const STACK_FRAME = /\s+at\s+(?:\S+\s+\()?(?:\/|file:|node:|[A-Za-z]:\\)/;
+
+/**
+ * The gateway's reason as a shop reads it: its first line, without a stack trace, 200 characters at most. A
+ * gateway in trouble pastes its debugging into `message` (a stack, a page of JSON), and an owner's chat got
+ * two thousand characters of it. Undefined when nothing readable is left.
+ */
+export function gatewayWordsForChat(message: string | undefined): string | undefined {
+  const firstLine = message?.split(/\r?\n/).find((line) => line.trim() !== "") ?? "";
+  const frame = firstLine.search(STACK_FRAME);
+  const said = (frame >= 0 ? firstLine.slice(0, frame) : firstLine).replace(/\s+/g, " ").trim();
+  if (said === "") return undefined;
+  const characters = Array.from(said);
+  return characters.length <= CHAT_WORDS_MAX ? said : `${characters.slice(0, CHAT_WORDS_MAX - 1).join("").trimEnd()}…`;
+}

@@ -105,6 +105,35 @@ describe("the gateway's refusals, as codes the bot can act on", () => {
     expect(error.details).toMatchObject({ httpStatus: 400, gatewayErrorCode: "API_VALIDATION_ERROR", gatewayMessage: "account_number is not registered at the bank" });
   });
 
+  it("the gateway's message for the chat is its first line, without a stack trace, 200 characters at most; the error's own message keeps it all", async () => {
+    // Found by a review of gateway faults: a gateway in trouble pasted its stack (and two thousand
+    // characters of JSON) into `message`, and all of it reached the owner's chat.
+    const stack = "Validation failed: {\"account_number\":[\"invalid\"]}\n    at validate (/srv/pallapi/app/disbursement.js:120:11)\n    at next (/srv/pallapi/node_modules/express/lib/router/route.js:149:13)";
+    const oneLine = "amount must be at least 10000 at check (/srv/pallapi/app/limits.js:7:3) at run (node:internal/process:1:1)";
+    const long = `${"account_number ".repeat(40)}end`;
+    const cases: Array<[string, string]> = [
+      [stack, 'Validation failed: {"account_number":["invalid"]}'],
+      [oneLine, "amount must be at least 10000"],
+      ["\n\n  Saldo   tidak cukup  \n", "Saldo tidak cukup"],
+      ["at 10:00 the bank at the corner was closed", "at 10:00 the bank at the corner was closed"],
+    ];
+    for (const [message, shown] of cases) {
+      sandbox.injectFault({ endpoint: "create-disbursement", when: "before", status: 400, body: JSON.stringify({ error_code: "API_VALIDATION_ERROR", message }), contentType: "application/json" });
+      const error = await failure(
+        client.createDisbursement({ externalId: "owner-d-3", bankCode: "BCA", accountName: "Dono", accountNumber: "1234567890", description: "Gaji", amount: 50_000 }),
+      );
+      expect(error.details.gatewayMessage).toBe(shown);
+      expect(error.message).toContain(message.trim().split("\n")[0]);
+    }
+    sandbox.injectFault({ endpoint: "create-disbursement", when: "before", status: 400, body: JSON.stringify({ error_code: "API_VALIDATION_ERROR", message: long }), contentType: "application/json" });
+    const error = await failure(
+      client.createDisbursement({ externalId: "owner-d-4", bankCode: "BCA", accountName: "Dono", accountNumber: "1234567890", description: "Gaji", amount: 50_000 }),
+    );
+    expect(Array.from(error.details.gatewayMessage ?? "")).toHaveLength(200);
+    expect(error.details.gatewayMessage?.endsWith("…")).toBe(true);
+    expect(error.message).toContain(`${long}`);
+  });
+
   it("VALIDATION from the sandbox's own rules, for a caller that skips the client's checks", async () => {
     const res = await fetch(`${sandbox.apiBaseUrl}/create-retail-payment`, {
       method: "POST",
