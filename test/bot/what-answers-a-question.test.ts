@@ -120,6 +120,16 @@ describe("in the shop group", () => {
     expect(botSaidSince(mark)).toEqual([]);
   });
 
+  it("with no flow waiting, a mistyped command is answered only when it names the bot: a bare one may be another bot's", async () => {
+    world.telegram.addBotToGroup(group, OWNER, { asAdmin: true });
+    world.telegram.sendText(CASHIER, group, `/pembayaranx@${world.bot.botInfo.username}`);
+    expect(textOf(await world.telegram.waitForBotMessage(group.id))).toContain("tidak mengerti");
+    const mark = world.telegram.mark();
+    for (const other of ["/pembayaranx", "/pembayaranx@KasirHelperBot"]) world.telegram.sendText(CASHIER, group, other);
+    await settled();
+    expect(botSaidSince(mark)).toEqual([]);
+  });
+
   it("an answer that mentions the bot instead of replying is read without the mention", async () => {
     world.telegram.addBotToGroup(group, OWNER);
     await upToNameInGroup();

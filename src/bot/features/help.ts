@@ -3,7 +3,7 @@ import { withoutBotMention } from "../bot-mention.js";
 import type { BotContext } from "../context.js";
 import { flowWaitsHere } from "../flow/ask.js";
 import { MENU } from "../keyboards/main-menu.js";
-import { ANOTHER_BOTS, leadingCommand } from "../leading-command.js";
+import { ANOTHER_BOTS, commandNamesThisBot, leadingCommand } from "../leading-command.js";
 
 export function helpFeature() {
   const feature = new Composer<BotContext>();
@@ -48,7 +48,7 @@ export function notUnderstoodFeature() {
   // someone whose flow waits here (a typo of /batal). Other commands may be other bots', and stay unanswered.
   feature.chatType(["group", "supergroup"]).on("message:text", async (ctx, next) => {
     const command = leadingCommand(ctx.message.text, ctx.me.username);
-    const addressed = new RegExp(`^/\\w+@${ctx.me.username}\\b`, "i").test(ctx.message.text);
+    const addressed = commandNamesThisBot(ctx.message.text, ctx.me.username);
     const inFlow = flowWaitsHere(ctx);
     if (command === undefined || command === ANOTHER_BOTS || !(addressed || inFlow)) return next();
     await ctx.reply(ctx.t(inFlow ? "bot-not-understood-in-flow" : "bot-not-understood"), { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } });
