@@ -95,4 +95,31 @@ describe("the store refuses the mark of a notice Telegram took", () => {
     expect(await store.queues.pending("notifications", { limit: 10 })).toEqual([]);
     expect(toldOf("Sari Dewi")).toHaveLength(1);
   }, 30_000);
+
+  it("the disk full for longer than the lease: once it is back, the notice is not claimed and sent again", async () => {
+    // The case above has the store back within the lease, so the quick re-marks win; a full disk lasts longer
+    // (the lease is 60 s in production). Then the item is pending again, and only the notifier's memory of
+    // having sent it keeps it from a second send. Found by a mutation review: no story held that memory.
+    const payment = cashierVirtualAccount("va-mark-refused-long", { customerName: "Rudi Hartono", createdBy: CASHIER.id, chatId: CASHIER.id });
+    await store.payments.save(payment);
+    const stopWatching = telegram.on("activity", (activity) => {
+      if (activity.kind === "sent" && activity.chatId === CASHIER.id) diskFull = true;
+    });
+    telegram.failNext("sendMessage", 1, { answerAfterMs: 300 });
+    expect((await postCallback(receiverUrl, "virtual-account-paid", virtualAccountPaid(payment))).status).toBe(200);
+    await telegram.waitFor((c) => c.method === "sendMessage" && c.response.ok && String(c.payload.text).includes("Rudi Hartono"), { timeoutMs: 5_000 });
+    stopWatching();
+    // Past the 3 s lease.
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    expect(toldOf("Rudi Hartono")).toHaveLength(1);
+
+    diskFull = false;
+    const deadline = Date.now() + 8_000;
+    while ((await store.queues.pending("notifications", { limit: 10 })).length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await store.queues.pending("notifications", { limit: 10 })).toEqual([]);
+    expect(toldOf("Rudi Hartono")).toHaveLength(1);
+  }, 40_000);
 });
