@@ -72,8 +72,8 @@ export interface BotDeps {
   apiTransformers?: readonly Transformer[] | undefined;
   /**
    * How long a press that is showing a payment holds it: another press of the same summary within it (a
-   * double tap on another instance) shows nothing; after it, a press cut off while showing (a restart) no
-   * longer keeps the payment from being shown. Default 20 s.
+   * double tap on another instance) waits, and shows nothing if the first one showed it; after it, a press
+   * cut off while showing (a restart) no longer keeps the payment from being shown. Default 20 s.
    */
   paymentShowLeaseMs?: number | undefined;
 }

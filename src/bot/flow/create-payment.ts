@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { InputFile } from "grammy";
 import { mayHaveMade } from "../../gateway/may-have-made.js";
 import { GatewayError, type GatewayErrorCode } from "../../gateway/types.js";
@@ -31,6 +32,9 @@ type Failure = Extract<Attempt, { ok: false }>;
 
 /** See BotDeps.paymentShowLeaseMs: longer than sending a photo takes. */
 const DEFAULT_SHOW_LEASE_MS = 20_000;
+/** A press that finds the payment held by another looks again this often, until the hold is over (and a little more). */
+const SHOW_WAIT_STEP_MS = 250;
+const SHOW_WAIT_MARGIN_MS = 2_000;
 /** How long a confirmed flow's claim is remembered: far longer than any two presses of one button apart. */
 const CONFIRM_CLAIM_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -179,11 +183,19 @@ export async function answerWithPayment(
   const chatId = ctx.chatId ?? 0;
   const createdBy = ctx.from?.id ?? 0;
   // Several presses of one summary can reach here with the same payment (see createWithRetry): one shows it.
-  // Shown for good once its message is recorded; until then only held for a while, so that a press cut off
-  // halfway (a restart during the photo) does not keep the cashier's next press from showing it.
+  // Shown for good once its message is recorded; until then only held for a while, and a press that finds it
+  // held waits the hold out: the holder may be a press a restart cut off during the photo, which will never
+  // show it. Returning at once left the cashier's press after the restart with no answer and ended her flow,
+  // so every press after it was "no longer valid", and the VA she had made was only in /pembayaran.
+  const leaseMs = deps.paymentShowLeaseMs ?? DEFAULT_SHOW_LEASE_MS;
   const mine = await flow.external(async () => {
-    if ((await deps.store.payments.get(payment.externalId))?.messageId !== undefined) return false;
-    return deps.store.atomic.setIfAbsent(`payment-showing:${payment.externalId}`, String(createdBy), deps.paymentShowLeaseMs ?? DEFAULT_SHOW_LEASE_MS);
+    const giveUpAt = Date.now() + leaseMs + SHOW_WAIT_MARGIN_MS;
+    for (;;) {
+      if ((await deps.store.payments.get(payment.externalId))?.messageId !== undefined) return false;
+      if (await deps.store.atomic.setIfAbsent(`payment-showing:${payment.externalId}`, String(createdBy), leaseMs)) return true;
+      if (Date.now() >= giveUpAt) return false;
+      await sleep(SHOW_WAIT_STEP_MS);
+    }
   });
   if (!mine) return undefined;
   const record = await flow.external(async () => {
