@@ -368,6 +368,10 @@ export async function createSqliteBackend(options: {
   try {
     // The first write: a file this user may read but not write (a backup restored as root, say) fails here.
     await sweep();
+    // One process owns the file (the instance lock), so a lease found now is one a process took and never gave
+    // back: it was killed or crashed. Waited out, it held the paid notices that process had claimed (and a
+    // transfer's timer) for up to a lease, a minute, after the restart.
+    await writeRows(`UPDATE pallabot_queue SET lease_owner = NULL, lease_until_ms = NULL WHERE lease_owner IS NOT NULL AND done_until_ms IS NULL`);
   } catch (error) {
     await worker.close().catch(() => undefined);
     instance?.release();

@@ -202,6 +202,27 @@ describe("durability on SQLite", () => {
   });
 });
 
+describe("a process killed holding a notification's lease (SQLite, one process per file)", () => {
+  it("the next process to open the file may claim it at once, not a lease later", async () => {
+    // A paid notice claimed for a minute, then the process dies: the restarted bot waited out that minute.
+    const fixture = await sqliteFixture();
+    try {
+      const before = await fixture.open();
+      await createOutbox(before).add([paidNotice("e-killed", -100, new Date().toISOString())]);
+      expect(await createOutbox(before).claim("e-killed:chat:-100", "killed-process", 60_000)).toBe(true);
+      await before.close();
+
+      const after = await fixture.open();
+      const outbox = createOutbox(after);
+      expect((await outbox.pending({ limit: 5, readyAt: new Date() })).map((e) => e.id)).toEqual(["e-killed:chat:-100"]);
+      expect(await outbox.claim("e-killed:chat:-100", "restarted-process", 60_000)).toBe(true);
+      await after.close();
+    } finally {
+      await fixture.teardown();
+    }
+  });
+});
+
 describe("two bot instances on one Redis", () => {
   let fixture: Awaited<ReturnType<typeof redisFixture>>;
   let a: Store;
