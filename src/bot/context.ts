@@ -71,9 +71,9 @@ export interface BotDeps {
    */
   apiTransformers?: readonly Transformer[] | undefined;
   /**
-   * How long a press that is showing a payment holds it: another press of the same summary within it (a
-   * double tap on another instance) waits, and shows nothing if the first one showed it; after it, a press
-   * cut off while showing (a restart) no longer keeps the payment from being shown. Default 20 s.
+   * The lease of a press showing a payment, renewed while its photo is on its way: another press of the same
+   * summary (a double tap on another instance) waits, and shows nothing once the first one showed it; a
+   * holder gone quiet this long (a restart cut it off) no longer keeps the payment from being shown. Default 20 s.
    */
   paymentShowLeaseMs?: number | undefined;
 }

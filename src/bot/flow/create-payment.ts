@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { InputFile } from "grammy";
 import { mayHaveMade } from "../../gateway/may-have-made.js";
@@ -32,9 +33,12 @@ type Failure = Extract<Attempt, { ok: false }>;
 
 /** See BotDeps.paymentShowLeaseMs: longer than sending a photo takes. */
 const DEFAULT_SHOW_LEASE_MS = 20_000;
-/** A press that finds the payment held by another looks again this often, until the hold is over (and a little more). */
+/** Who is showing a payment: one entry per payment, leased by the press showing it (see answerWithPayment). */
+const SHOWS_QUEUE = "payment-shows";
+/** A press that finds the payment held by another looks again this often, and gives up (says nothing) after the
+ * longest a live holder's photo can take: Telegram's retry_after waits included. */
 const SHOW_WAIT_STEP_MS = 250;
-const SHOW_WAIT_MARGIN_MS = 2_000;
+const SHOW_WAIT_MAX_MS = 120_000;
 /** How long a confirmed flow's claim is remembered: far longer than any two presses of one button apart. */
 const CONFIRM_CLAIM_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -183,50 +187,62 @@ export async function answerWithPayment(
   const chatId = ctx.chatId ?? 0;
   const createdBy = ctx.from?.id ?? 0;
   // Several presses of one summary can reach here with the same payment (see createWithRetry): one shows it.
-  // Shown for good once its message is recorded; until then only held for a while, and a press that finds it
-  // held waits the hold out: the holder may be a press a restart cut off during the photo, which will never
-  // show it. Returning at once left the cashier's press after the restart with no answer and ended her flow,
-  // so every press after it was "no longer valid", and the VA she had made was only in /pembayaran.
+  // The showing press holds the payment with a lease it renews while the photo is on its way (Telegram may
+  // hold a photo a minute with a retry_after), and gives it up for good once the message is recorded. A press
+  // that finds it held waits: for the message (a double tap on another instance), or for the lease to run
+  // out, which means its holder is gone (a restart cut it off during the photo; on SQLite a restart frees it
+  // at once). Returning at once left the cashier's press after such a restart with no answer and ended her
+  // flow, so every press after it was "no longer valid", and the VA she had made was only in /pembayaran.
   const leaseMs = deps.paymentShowLeaseMs ?? DEFAULT_SHOW_LEASE_MS;
+  const holder = await flow.external(() => `show-${randomUUID()}`);
+  const hold = () => deps.store.queues.claim(SHOWS_QUEUE, payment.externalId, holder, leaseMs);
   const mine = await flow.external(async () => {
-    const giveUpAt = Date.now() + leaseMs + SHOW_WAIT_MARGIN_MS;
+    await deps.store.queues.add(SHOWS_QUEUE, [{ id: payment.externalId, createdAtMs: Date.now(), body: "{}" }]);
+    const giveUpAt = Date.now() + SHOW_WAIT_MAX_MS;
     for (;;) {
       if ((await deps.store.payments.get(payment.externalId))?.messageId !== undefined) return false;
-      if (await deps.store.atomic.setIfAbsent(`payment-showing:${payment.externalId}`, String(createdBy), leaseMs)) return true;
+      if (await hold()) return true;
       if (Date.now() >= giveUpAt) return false;
       await sleep(SHOW_WAIT_STEP_MS);
     }
   });
   if (!mine) return undefined;
-  const record = await flow.external(async () => {
-    const at = deps.now().toISOString();
-    return deps.store.payments.save({ ...payment, createdBy, chatId, locale, createdAt: at, updatedAt: at });
-  });
-  const png = await paymentQrPng(record);
-  const caption = paymentCaption(record, ctx.t, { locale, sandboxMode: deps.sandboxMode });
-  const keyboard = paymentMessageKeyboard(record, ctx.t, { canSimulate: deps.simulatePayment !== undefined, nowMs: deps.now().getTime() });
-  const markup = { parse_mode: "HTML" as const, ...(keyboard ? { reply_markup: keyboard } : {}) };
-  // The payment exists from here on: if Telegram will not take the picture, the cashier still gets the
-  // number to give the customer, as text (the notifier edits a text message as it edits a caption).
-  const photo = await ctx.replyWithPhoto(new InputFile(png, `${record.externalId}.png`), { caption, ...markup }).catch(async (error: unknown) => {
-    deps.logger.warn({ err: error, externalId: record.externalId }, "the payment's photo was refused; sent as text");
-    return ctx.reply(caption, markup);
-  });
-  const shown = await flow.external(async () => {
-    const updated = (await deps.store.payments.update(record.externalId, { messageId: photo.message_id })) ?? {
-      ...record,
-      messageId: photo.message_id,
-    };
-    // Paid already: its paid callback came before this message was recorded, and found none to edit.
-    const edit = paidMessageEdit(updated, deps.now());
-    if (edit !== undefined) await createOutbox(deps.store).add([edit]);
-    try {
-      deps.onPaymentCreated?.(updated);
-    } catch (error) {
-      deps.logger.error({ err: error, externalId: updated.externalId }, "onPaymentCreated failed");
-    }
-    return updated;
-  });
+  const keepHolding = setInterval(() => void hold().catch(() => undefined), Math.max(1, Math.floor(leaseMs / 3)));
+  let shown: PaymentRecord;
+  try {
+    const record = await flow.external(async () => {
+      const at = deps.now().toISOString();
+      return deps.store.payments.save({ ...payment, createdBy, chatId, locale, createdAt: at, updatedAt: at });
+    });
+    const png = await paymentQrPng(record);
+    const caption = paymentCaption(record, ctx.t, { locale, sandboxMode: deps.sandboxMode });
+    const keyboard = paymentMessageKeyboard(record, ctx.t, { canSimulate: deps.simulatePayment !== undefined, nowMs: deps.now().getTime() });
+    const markup = { parse_mode: "HTML" as const, ...(keyboard ? { reply_markup: keyboard } : {}) };
+    // The payment exists from here on: if Telegram will not take the picture, the cashier still gets the
+    // number to give the customer, as text (the notifier edits a text message as it edits a caption).
+    const photo = await ctx.replyWithPhoto(new InputFile(png, `${record.externalId}.png`), { caption, ...markup }).catch(async (error: unknown) => {
+      deps.logger.warn({ err: error, externalId: record.externalId }, "the payment's photo was refused; sent as text");
+      return ctx.reply(caption, markup);
+    });
+    shown = await flow.external(async () => {
+      const updated = (await deps.store.payments.update(record.externalId, { messageId: photo.message_id })) ?? {
+        ...record,
+        messageId: photo.message_id,
+      };
+      await deps.store.queues.complete(SHOWS_QUEUE, record.externalId, CONFIRM_CLAIM_TTL_MS);
+      // Paid already: its paid callback came before this message was recorded, and found none to edit.
+      const edit = paidMessageEdit(updated, deps.now());
+      if (edit !== undefined) await createOutbox(deps.store).add([edit]);
+      try {
+        deps.onPaymentCreated?.(updated);
+      } catch (error) {
+        deps.logger.error({ err: error, externalId: updated.externalId }, "onPaymentCreated failed");
+      }
+      return updated;
+    });
+  } finally {
+    clearInterval(keepHolding);
+  }
   const barcode = await paymentBarcodePng(shown);
   if (barcode) {
     await ctx.replyWithPhoto(new InputFile(barcode, `${shown.externalId}-barcode.png`), {
