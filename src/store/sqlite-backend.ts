@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
 import { StartError } from "../start-error.js";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import Keyv, { type KeyvStoreAdapter, type StoredData } from "keyv";
 import { assertNamespaceName, createKeyedMutex, codecCache, decodeCallbackPayment, patchPayment, PAYMENTS_NAMESPACE, type Backend } from "./backend.js";
 import { keyvRecordSerializer } from "./record-serializer.js";
@@ -95,12 +95,13 @@ export async function createSqliteBackend(options: {
 }): Promise<Backend> {
   const file = options.url.replace(/^sqlite:\/\//, "");
   if (file === "") throw new Error("STORE_URL sqlite:// needs a file path, e.g. sqlite://./data/pallabot.sqlite");
-  const path = file === ":memory:" ? file : resolve(file);
+  let path = file === ":memory:" ? file : resolve(file);
   let worker: Awaited<ReturnType<typeof startSqliteWorker>>;
   let instance: { release(): void } | undefined;
   try {
     if (path !== ":memory:") {
       makeFolders(dirname(path));
+      path = fileItself(path);
       instance = holdSqliteFile(path);
     }
     worker = await startSqliteWorker({
@@ -432,6 +433,19 @@ export async function createSqliteBackend(options: {
 }
 
 /** What SQLite said, for a start error: its code ("SQLITE_READONLY") when it gave one, else its message. */
+/**
+ * The file a path names, through any symlink (of the file or of a folder above it): the instance lock sits
+ * beside it, so two bots given one file under two names still find each other's lock, and the second is
+ * refused (each would clear the other's leases at open, and both would tell the shop).
+ */
+function fileItself(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return join(realpathSync(dirname(path)), basename(path)); // not made yet
+  }
+}
+
 function sqliteReason(error: unknown): string {
   return (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
 }

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createStore, type Store } from "../../src/store/index.js";
 import { sqliteFixture, type BackendFixture } from "./backends.js";
@@ -96,6 +96,29 @@ describe("a SQLite commit of callback units", () => {
       file.close();
     }
     store = await fixture.open();
+  });
+
+  it("a second store on the same file under another name (a symlink to it, or to its folder) is refused too", async () => {
+    // Found by a review: the lock sat beside the name given, so a second bot opened the file through a link,
+    // and its start let go of the leases the first one held on notices it was sending: told twice.
+    const file = fixture.url().replace(/^sqlite:\/\//, "");
+    const links = mkdtempSync(join(tmpdir(), "pallabot-links-"));
+    try {
+      symlinkSync(file, join(links, "shop-link.sqlite"));
+      symlinkSync(dirname(file), join(links, "folder-link"));
+      for (const other of [join(links, "shop-link.sqlite"), join(links, "folder-link", "shop.sqlite")]) {
+        const refused = await createStore({ url: `sqlite://${other}` }).then(
+          async (opened) => {
+            await opened.close();
+            return undefined;
+          },
+          (error: unknown) => error as Error,
+        );
+        expect(refused?.message, other).toContain("is in use by another pallabot");
+      }
+    } finally {
+      rmSync(links, { recursive: true, force: true });
+    }
   });
 
   it("a second store on the file is refused with the STORE_URL line while the first holds it, and opens once it is closed", async () => {
