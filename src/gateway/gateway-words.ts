@@ -85,18 +85,25 @@ export function gatewayWordsScrubber(apiKey: string, otherSecrets?: Pick<SecretL
 
 /** How much of the gateway's message the chat shows (the log keeps it whole). */
 const CHAT_WORDS_MAX = 200;
-/** Where a stack trace starts when a gateway pastes one into its message on one line: " at fn (/path…" or " at /path…". */
-const STACK_FRAME = /\s+at\s+(?:\S+\s+\()?(?:\/|file:|node:|[A-Za-z]:\\)/;
+/**
+ * A stack frame: " at fn (/srv/app.js:120:11)", " at /srv/app.js:7:3", " at node:internal/x:1:1". Only with its
+ * line and column: "below the minimum at /v2/disbursements for BCA" is a sentence.
+ */
+const STACK_FRAME = /\s+at\s+(?:\S+\s+\()?(?:\/|file:|node:|[A-Za-z]:\\)[^\s()]*:\d+:\d+\)?/;
 
 /**
- * The gateway's reason as a shop reads it: its first line, without a stack trace, 200 characters at most. A
+ * The gateway's reason as a shop reads it: its lines without a stack trace, joined, 200 characters at most. A
  * gateway in trouble pastes its debugging into `message` (a stack, a page of JSON), and an owner's chat got
- * two thousand characters of it. Undefined when nothing readable is left.
+ * two thousand characters of it; a heading's next line ("Request validation failed:" / "account_number: not
+ * registered") is the reason, and stays. Undefined when nothing readable is left.
  */
 export function gatewayWordsForChat(message: string | undefined): string | undefined {
-  const firstLine = message?.split(/\r?\n/).find((line) => line.trim() !== "") ?? "";
-  const frame = firstLine.search(STACK_FRAME);
-  const said = (frame >= 0 ? firstLine.slice(0, frame) : firstLine).replace(/\s+/g, " ").trim();
+  const lines = (message ?? "").split(/\r?\n/).map((line) => {
+    const frame = line.search(STACK_FRAME);
+    return (frame >= 0 ? line.slice(0, frame) : line).replace(/\s+/g, " ").trim();
+  });
+  // "; " between lines, but a heading's colon leads straight into its line.
+  const said = lines.filter((line) => line !== "").join("; ").replaceAll(":; ", ": ");
   if (said === "") return undefined;
   const characters = Array.from(said);
   return characters.length <= CHAT_WORDS_MAX ? said : `${characters.slice(0, CHAT_WORDS_MAX - 1).join("").trimEnd()}…`;

@@ -105,7 +105,7 @@ describe("the gateway's refusals, as codes the bot can act on", () => {
     expect(error.details).toMatchObject({ httpStatus: 400, gatewayErrorCode: "API_VALIDATION_ERROR", gatewayMessage: "account_number is not registered at the bank" });
   });
 
-  it("the gateway's message for the chat is its first line, without a stack trace, 200 characters at most; the error's own message keeps it all", async () => {
+  it("the gateway's message for the chat is its lines without a stack trace, 200 characters at most; the error's own message keeps it all", async () => {
     // Found by a review of gateway faults: a gateway in trouble pasted its stack (and two thousand
     // characters of JSON) into `message`, and all of it reached the owner's chat.
     const stack = "Validation failed: {\"account_number\":[\"invalid\"]}\n    at validate (/srv/pallapi/app/disbursement.js:120:11)\n    at next (/srv/pallapi/node_modules/express/lib/router/route.js:149:13)";
@@ -116,6 +116,9 @@ describe("the gateway's refusals, as codes the bot can act on", () => {
       [oneLine, "amount must be at least 10000"],
       ["\n\n  Saldo   tidak cukup  \n", "Saldo tidak cukup"],
       ["at 10:00 the bank at the corner was closed", "at 10:00 the bank at the corner was closed"],
+      // A heading and its reason on the next line; a sentence naming a path is not a stack frame.
+      ["Request validation failed:\naccount_number: not registered at BCA", "Request validation failed: account_number: not registered at BCA"],
+      ["amount 5000 is below the minimum of 10000 at /v2/disbursements for BCA", "amount 5000 is below the minimum of 10000 at /v2/disbursements for BCA"],
     ];
     for (const [message, shown] of cases) {
       sandbox.injectFault({ endpoint: "create-disbursement", when: "before", status: 400, body: JSON.stringify({ error_code: "API_VALIDATION_ERROR", message }), contentType: "application/json" });
