@@ -102,7 +102,7 @@ export class GatewayError extends Error {
     message: string,
     readonly details: {
       httpStatus?: number | undefined;
-      /** The gateway's own words: shown in chat, so scrubbed of the API key and any "Bearer/Basic <token>", and cut to their first line (gateway-words.ts). */
+      /** The gateway's own words: shown in chat, so scrubbed of the API key and any "Bearer/Basic <token>", without a stack trace, 200 characters at most (gateway-words.ts). */
       gatewayErrorCode?: string | undefined;
       gatewayMessage?: string | undefined;
       /** For INVALID_INPUT: which rule (see domain/validation.ts InvalidReason). */
