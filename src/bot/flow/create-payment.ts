@@ -132,7 +132,11 @@ export async function createWithRetry(
         return { ok: true, payment: await create(externalId) };
       } catch (error) {
         deps.logger.warn({ err: error, externalId }, "gateway refused or failed a create");
-        return attemptFailure(error);
+        const failure = attemptFailure(error);
+        // An external_id an earlier press claimed (and sent): a 409 is that press's payment, whatever code the
+        // gateway gives it. Read as a refusal, the cashier heard nothing was made while a VA existed.
+        if (!failure.ok && failure.httpStatus === 409 && externalId !== proposed) return { ...failure, code: "DUPLICATE_EXTERNAL_ID" };
+        return failure;
       }
     });
     if (attempt.ok) {
