@@ -31,7 +31,7 @@ type Attempt =
     };
 type Failure = Extract<Attempt, { ok: false }>;
 
-/** See BotDeps.paymentShowLeaseMs: longer than sending a photo takes. */
+/** See BotDeps.paymentShowLeaseMs: how long a showing press gone quiet (renewing no more) keeps the payment. */
 const DEFAULT_SHOW_LEASE_MS = 20_000;
 /** Who is showing a payment: one entry per payment, leased by the press showing it (see answerWithPayment). */
 const SHOWS_QUEUE = "payment-shows";
