@@ -106,6 +106,10 @@ disburse-sent-earlier =
     }
     Until then, do not tell the recipient the money has arrived.
     Left today: { $remaining }
+# The gateway answered the send itself with FAILED: nothing left, and the allowance is back.
+disburse-failed-at-once = ❌ The payment service answered at once that the transfer of <b>{ $amount }</b> to { $bank } <code>{ $account }</code> ({ $holder }) failed: { $reason }
+    The money was not sent, and the amount does not count against today's limit.
+    Left today: { $remaining }
 # The bank's result came in while the gateway's answer to the send was still on its way: the result is the last word.
 disburse-bank-answered = { $result ->
         [completed] ✅ The bank has reported the transfer of <b>{ $amount }</b> to { $bank } <code>{ $account }</code> ({ $holder }) as completed: the money was sent.

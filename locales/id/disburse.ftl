@@ -106,6 +106,10 @@ disburse-sent-earlier =
     }
     Sebelum kabar itu datang, jangan dulu bilang ke penerima bahwa uangnya sudah masuk.
     Sisa batas hari ini: { $remaining }
+# The gateway answered the send itself with FAILED: nothing left, and the allowance is back.
+disburse-failed-at-once = ❌ Layanan pembayaran langsung menjawab transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder } gagal: { $reason }
+    Uangnya tidak terkirim, dan jumlahnya tidak dihitung dalam batas harian.
+    Sisa batas hari ini: { $remaining }
 # The bank's result came in while the gateway's answer to the send was still on its way: the result is the last word.
 disburse-bank-answered = { $result ->
         [completed] ✅ Bank sudah melaporkan transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder } berhasil: uangnya sudah terkirim.

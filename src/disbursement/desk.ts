@@ -106,6 +106,8 @@ export type SendOutcome =
       field?: string | undefined;
       answered?: string | undefined;
     }
+  /** The gateway made the transfer but answered at once that it failed: nothing sent, the allowance is back. */
+  | { kind: "failed_at_once"; failureCode?: string | undefined; remainingToday: number }
   /** A retry on a later day that today's allowance cannot hold: not sent now, and as unclear as before. */
   | { kind: "retry_over_today"; remainingToday: number }
   /**
@@ -628,6 +630,7 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     // finds this record and warns that the money may go twice; one recorded before is seen here.
     if (!(await resendStillNeeded(draft))) return notNeeded(draft);
     let gatewayId: string;
+    let failedAtOnce: { failureCode?: string | undefined } | undefined;
     try {
       const made = await gateway.createDisbursement({
         externalId: draft.externalId,
@@ -641,6 +644,7 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
         emailBcc: draft.emailBcc,
       });
       gatewayId = made.id;
+      if (made.status?.toUpperCase() === "FAILED") failedAtOnce = { failureCode: made.failureCode };
     } catch (error) {
       const code = error instanceof GatewayError ? error.code : "UNKNOWN";
       logger.warn({ err: error, externalId: draft.externalId, code }, "gateway did not take a disbursement");
@@ -686,6 +690,16 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
         ...(details.field !== undefined ? { field: details.field } : {}),
         ...(details.answered !== undefined ? { answered: details.answered } : {}),
       };
+    }
+    if (failedAtOnce !== undefined) {
+      // Told as "being processed by the bank", it kept the day's allowance taken for money that never left.
+      // Recorded as failed here: the gateway's FAILED callback, when it comes, is then a result told already.
+      logger.warn({ externalId: draft.externalId, failureCode: failedAtOnce.failureCode }, "the gateway answered a disbursement as failed at once");
+      await recordLanded(draft, gatewayId, messageId);
+      if (failedAtOnce.failureCode !== undefined) await store.payments.update(draft.externalId, { failureCode: failedAtOnce.failureCode });
+      const concluded = await concludeAnswered(draft, "refused");
+      if (concluded.kind !== "bank_answered") return concluded;
+      return { kind: "failed_at_once", failureCode: failedAtOnce.failureCode, remainingToday: concluded.remainingToday };
     }
     const outcome = await landed(draft, gatewayId, messageId);
     logger.info({ externalId: draft.externalId, amount: draft.amount, bank: draft.bankCode }, "disbursement sent to the gateway");

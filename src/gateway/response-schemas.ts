@@ -112,11 +112,13 @@ export const disbursementResponseSchema = z
     account_number: digitsShown(/^\d{4,32}$/),
     description: z.string().max(1024).optional(),
     amount,
+    failure_code: text.optional(),
   })
   .transform(
     (r): Disbursement => ({
       id: r.id,
       status: r.status,
+      failureCode: r.failure_code,
       externalId: r.external_id,
       bankCode: r.bank_code,
       accountName: r.account_name,

@@ -59,7 +59,9 @@ export interface CreateDisbursementInput {
 
 export interface Disbursement {
   id: string;
+  /** DESIGN.md shows "PENDING"; a gateway may answer "FAILED" at once (with its failure code). */
   status?: string | undefined;
+  failureCode?: string | undefined;
   externalId: string;
   bankCode: DisbursementBank;
   accountName?: string | undefined;

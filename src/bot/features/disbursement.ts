@@ -10,7 +10,7 @@ import { createI18n } from "../../i18n.js";
 import type { Logger } from "../../logger.js";
 import type { Store } from "../../store/types.js";
 import type { MarkPaid, Notification } from "../../notify/notifications.js";
-import { answeredValueText } from "../../notify/render.js";
+import { answeredValueText, renderFailureReason } from "../../notify/render.js";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { BotContext, FeatureDeps, Flow, FlowContext } from "../context.js";
 import { escapeHtml } from "../html.js";
@@ -293,6 +293,15 @@ function outcomeText(ctx: BotContext, draft: DisbursementDraft, outcome: SendOut
         bank: DISBURSEMENT_BANKS[draft.bankCode].displayName,
         account: draft.accountNumber,
         holder: escapeHtml(draft.holderName),
+        remaining: formatRupiah(outcome.remainingToday),
+      });
+    case "failed_at_once":
+      return ctx.t("disburse-failed-at-once", {
+        amount: formatRupiah(draft.amount),
+        bank: DISBURSEMENT_BANKS[draft.bankCode].displayName,
+        account: draft.accountNumber,
+        holder: escapeHtml(draft.holderName),
+        reason: renderFailureReason({ t: (_locale, key, variables) => ctx.t(key, variables) }, "", outcome.failureCode),
         remaining: formatRupiah(outcome.remainingToday),
       });
     case "bank_answered":

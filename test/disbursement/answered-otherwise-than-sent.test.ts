@@ -7,7 +7,8 @@ import { fillTransfer, OWNER, shopPerTest, SUPPLIER, textOf } from "./shop.js";
  * at once. When the bank then reports the transfer COMPLETED for that same bigger amount, the difference must
  * not count a second time, or the owner is refused transfers the day's limit still allows. (Rp 3.000.000 a
  * day; confirmed 1.500.000, the gateway says 2.900.000: Rp 100.000 left, before and after the bank's result.)
- * No story held the "count once" (found by a mutation review).
+ * No story held the "count once" (found by a mutation review). And a transfer the gateway answers at once as
+ * failed.
  */
 
 const shop = shopPerTest();
@@ -44,3 +45,31 @@ describe("a transfer made bigger than confirmed, then completed for that bigger 
     expect(await leftToday()).toContain("sisa batas hari ini Rp 100.000");
   });
 });
+
+describe("a transfer the gateway answers at once as FAILED", () => {
+  it("is told as failed with its reason, not 'being processed by the bank'; nothing counts against today, and the FAILED callback after it changes nothing", async () => {
+    // Found by a review of gateway faults: only its id was read, so the owner heard it was on its way and the
+    // day's allowance stayed taken for money that never left.
+    shop().sandbox.injectFault({ endpoint: "create-disbursement", answerChanges: { status: "FAILED", failure_code: "INSUFFICIENT_BALANCE" } });
+    const told = textOf(await shop().press(OWNER, await fillTransfer(shop(), OWNER, SUPPLIER), CONFIRM));
+    expect(told).toContain("langsung menjawab");
+    expect(told).toContain("saldo di Palladium tidak cukup");
+    expect(told).not.toContain("sedang diproses");
+    expect(await leftToday()).toContain("sisa batas hari ini Rp 3.000.000");
+
+    const made = shop().sandbox.objects().disbursements[0];
+    const externalId = made?.external_id ?? "";
+    expect(await shop().store.payments.get(externalId)).toMatchObject({ status: "failed", failureCode: "INSUFFICIENT_BALANCE" });
+    const res = await postCallback(
+      shop().webhookUrl,
+      "disbursement",
+      disbursementCallback({ externalId, gatewayId: String(made?.id ?? ""), customerName: "Budi Santoso" }, { amount: 1_500_000, status: "FAILED", failure_code: "INSUFFICIENT_BALANCE" }),
+      CALLBACK_TOKEN,
+    );
+    expect(res.status).toBe(200);
+    await shop().settle();
+    expect((await shop().store.payments.get(externalId))?.status).toBe("failed");
+    expect(await leftToday()).toContain("sisa batas hari ini Rp 3.000.000");
+  });
+});
+
