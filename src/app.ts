@@ -18,7 +18,7 @@ import { disbursementWatch, failedTransferButtons } from "./bot/features/disburs
 import type { BotContext } from "./bot/context.js";
 import { createWebhookServer, type TelegramUpdate } from "./webhook/server.js";
 import { createNotifier } from "./notify/notifier.js";
-import { outcomeWithin } from "./deadline.js";
+import { outcomeWithin, withTimeoutSignal } from "./deadline.js";
 import { startLongPolling } from "./bot/long-polling.js";
 import { createI18n } from "./i18n.js";
 import { createLocalBotApi, type LocalBotApi } from "./telegram-local/index.js";
@@ -392,11 +392,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     }
     // The "/" menus only show the commands, which work without them: a failure is a warning, not a failed
     // start, and a slow Telegram holds the start for MENUS_MS at most.
-    await publishCommandMenus(
-      startApi,
-      commandMenus(translate, ownerIds),
-      options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(MENUS_MS)]) : AbortSignal.timeout(MENUS_MS),
-    ).then(
+    await withTimeoutSignal(MENUS_MS, [options.signal], (signal) => publishCommandMenus(startApi, commandMenus(translate, ownerIds), signal)).then(
       (notYet) => {
         for (const ownerId of ownerIds) if (!notYet.includes(ownerId)) ownerMenusToGive.delete(ownerId);
         if (notYet.length > 0) logger.info({ ownerIds: notYet }, "an owner who has not opened the bot yet gets the owner's \"/\" menu when she does");

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { GrammyError, HttpError, type Api } from "grammy";
 import { hideBotTokens, type Logger } from "./logger.js";
 import { StartError } from "./start-error.js";
+import { withTimeoutSignal } from "./deadline.js";
 
 /**
  * Telegram calls the start depends on (getMe, deleteWebhook / setWebhook), tried until Telegram answers
@@ -49,10 +50,13 @@ export function telegramAtStart(options: {
       for (let attempt = 1; ; attempt++) {
         if (stopped()) throw options.signal?.reason;
         const attemptMs = Math.max(1, Math.min(ATTEMPT_MS, endsAt - Date.now()));
-        const timeout = AbortSignal.timeout(attemptMs);
         let error: unknown;
+        let attemptSignal: AbortSignal | undefined;
         try {
-          return await request((options.signal ? AbortSignal.any([timeout, options.signal]) : timeout) as unknown as GrammySignal);
+          return await withTimeoutSignal(attemptMs, [options.signal], (signal) => {
+            attemptSignal = signal;
+            return request(signal as unknown as GrammySignal);
+          });
         } catch (caught) {
           error = caught;
         }
@@ -60,7 +64,8 @@ export function telegramAtStart(options: {
         if (error instanceof GrammyError && error.error_code < 500 && error.error_code !== 429) throw refused?.(error) ?? error;
         if (!(error instanceof GrammyError) && !(error instanceof HttpError)) throw error;
 
-        const reason = timeout.aborted ? `no answer within ${Math.round(attemptMs / 1000)} s` : reasonOf(error);
+        // Aborted and not stopped (that threw above): the attempt's time ran out.
+        const reason = attemptSignal?.aborted === true ? `no answer within ${Math.round(attemptMs / 1000)} s` : reasonOf(error);
         const retryAfterS = error instanceof GrammyError ? error.parameters.retry_after : undefined;
         const waitMs = retryAfterS !== undefined ? retryAfterS * 1000 : Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempt - 1));
         const givingUp = Date.now() + waitMs >= endsAt;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Api } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { DEFAULT_LOCALE } from "../i18n.js";
-import { outcomeWithin } from "../deadline.js";
+import { outcomeWithin, withTimeoutSignal } from "../deadline.js";
 import type { Logger } from "../logger.js";
 import { paidSoFar } from "../domain/payment-state.js";
 import type { Store } from "../store/types.js";
@@ -21,6 +21,8 @@ import {
 import { createSendScheduler, DEFAULT_SEND_LIMITS, isGroupChat, type Lane, type SendLimits } from "./send-scheduler.js";
 import { createSharedRateLimit, type SendPermit, type SharedRateLimit } from "./shared-rate-limit.js";
 import { classifySendFailure, isNoCaptionFailure, isSettledEditFailure } from "./telegram-errors.js";
+
+type ApiSignal = Parameters<Api["sendMessage"]>[3];
 
 export type NotifierEventName =
   /** A notification went out (labels: type). */
@@ -169,9 +171,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   let shutdownCut = new AbortController();
 
   const laneKey = (chatId: number, lane: Lane) => `${lane}:${chatId}`;
-  // grammY types its signal parameter with the abort-controller polyfill's AbortSignal; Node's is the same at runtime.
-  const timeoutSignal = () =>
-    AbortSignal.any([AbortSignal.timeout(sendTimeoutMs), shutdownCut.signal]) as unknown as Parameters<Api["sendMessage"]>[3];
+  /** A Bot API call cut after the send timeout, or by stop() when its grace is over. */
+  const bounded = <T>(call: (signal: ApiSignal) => Promise<T>) =>
+    // grammY types its signal parameter with the abort-controller polyfill's AbortSignal; Node's is the same at runtime.
+    withTimeoutSignal(sendTimeoutMs, [shutdownCut.signal], (signal) => call(signal as unknown as ApiSignal));
 
   function schedule(delayMs: number) {
     if (!running) return;
@@ -516,14 +519,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const options = { parse_mode: "HTML" as const, link_preview_options: { is_disabled: true }, ...(buttons !== undefined ? { reply_markup: buttons } : {}) };
     const topicId = chatId < 0 ? await linkedTopic(chatId) : undefined;
     try {
-      await deps.api.sendMessage(chatId, text, topicId === undefined ? options : { ...options, message_thread_id: topicId }, timeoutSignal());
+      await bounded((signal) => deps.api.sendMessage(chatId, text, topicId === undefined ? options : { ...options, message_thread_id: topicId }, signal));
       return "sent";
     } catch (error) {
       const failure = classifySendFailure(error);
       if (topicId !== undefined && failure.kind === "topic-unavailable") {
         // Refused, so nothing was sent: the group's main chat hears it instead of no one in the shop.
         logger.warn({ chatId, topicId, reason: failure.description }, "the linked topic refused a notice; sending it to the group's main chat");
-        await deps.api.sendMessage(chatId, text, options, timeoutSignal());
+        await bounded((signal) => deps.api.sendMessage(chatId, text, options, signal));
         if (failure.gone) await forgetTopic(chatId, topicId);
         return "sent";
       }
@@ -622,14 +625,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const buttons = deps.paidMessageButtons?.(n);
     const markup = buttons === undefined ? {} : { reply_markup: buttons };
     try {
-      await deps.api.editMessageCaption(n.chatId, n.messageId, { caption, parse_mode: "HTML", ...markup }, timeoutSignal());
+      await bounded((signal) => deps.api.editMessageCaption(n.chatId, n.messageId, { caption, parse_mode: "HTML", ...markup }, signal));
       return "edited";
     } catch (error) {
       if (isSettledEditFailure(error)) return "edit_skipped";
       if (!isNoCaptionFailure(error)) throw error;
     }
     try {
-      await deps.api.editMessageText(n.chatId, n.messageId, caption, { parse_mode: "HTML", ...markup }, timeoutSignal());
+      await bounded((signal) => deps.api.editMessageText(n.chatId, n.messageId, caption, { parse_mode: "HTML", ...markup }, signal));
       return "edited";
     } catch (error) {
       if (isSettledEditFailure(error)) return "edit_skipped";

@@ -1,5 +1,6 @@
 import { CALLBACK_TOKEN_HEADER, type CallbackEvent } from "../gateway/callbacks.js";
 import type { Logger } from "../logger.js";
+import { withTimeoutSignal } from "../deadline.js";
 
 export interface CallbackRetryPolicy {
   /** Sends per event, counting the first. */
@@ -72,15 +73,17 @@ export function createCallbackDeliverer(options: {
     const record: DeliveryAttempt = { at: options.now().toISOString() };
     delivery.attempts.push(record);
     try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", [CALLBACK_TOKEN_HEADER]: options.token },
-        body: JSON.stringify(delivery.payload),
-        signal: AbortSignal.any([closing.signal, AbortSignal.timeout(options.timeoutMs)]),
-        redirect: "manual",
+      record.status = await withTimeoutSignal(options.timeoutMs, [closing.signal], async (signal) => {
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", [CALLBACK_TOKEN_HEADER]: options.token },
+          body: JSON.stringify(delivery.payload),
+          signal,
+          redirect: "manual",
+        });
+        await res.body?.cancel().catch(() => undefined);
+        return res.status;
       });
-      record.status = res.status;
-      await res.body?.cancel().catch(() => undefined);
     } catch (error) {
       if (closing.signal.aborted) return;
       record.error = describeFetchError(error);

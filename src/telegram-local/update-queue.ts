@@ -1,5 +1,6 @@
 import type { Update, WebhookInfo } from "grammy/types";
 import { BotApiFailure, type LocalBotApiLogger } from "./types.js";
+import { withTimeoutSignal } from "../deadline.js";
 
 /**
  * The updates waiting for the bot, handed out the two ways Telegram hands them out: getUpdates (long
@@ -104,16 +105,18 @@ export function createUpdateQueue(deps: {
         if (!update) break;
         const target = webhook;
         try {
-          const response = await fetch(target.url, {
-            method: "POST",
-            headers: {
-              "content-type": "application/json",
-              ...(target.secretToken ? { "x-telegram-bot-api-secret-token": target.secretToken } : {}),
-            },
-            body: JSON.stringify(update),
-            signal: AbortSignal.any([stop.signal, AbortSignal.timeout(30_000)]),
+          const { response, body } = await withTimeoutSignal(30_000, [stop.signal], async (signal) => {
+            const response = await fetch(target.url, {
+              method: "POST",
+              headers: {
+                "content-type": "application/json",
+                ...(target.secretToken ? { "x-telegram-bot-api-secret-token": target.secretToken } : {}),
+              },
+              body: JSON.stringify(update),
+              signal,
+            });
+            return { response, body: await response.text() };
           });
-          const body = await response.text();
           if (!response.ok) throw new Error(`Wrong response from the webhook: ${response.status} ${response.statusText}`);
           pending = pending.filter((u) => u.update_id !== update.update_id);
           webhookError = undefined;
