@@ -434,11 +434,15 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     // A transfer the gateway made otherwise than confirmed exists: trying again only hears "made already", and
     // its warning would be gone. The owner stops it in the dashboard instead.
     const retryHelps = stillUnclear && !(outcome.kind === "uncertain" && outcome.code === "NOT_AS_ASKED");
+    // Failed at once: "Kirim lagi", as under a bank's FAILED notice (its callback is a result told already).
+    const sendAgain = outcome.kind === "failed_at_once" && resendMayHelp(outcome.failureCode);
     const keyboard = retryHelps
       ? new InlineKeyboard().text(ctx.t("disburse-retry-button"), pressData("retry", draftId))
       : outcome.kind === "sent" && deps.simulateTransferResult !== undefined
         ? bankPlayButtons(ctx.t, claim.draft.externalId).row().append(mainMenuKeyboard(ctx.t, ctx.role))
-        : mainMenuKeyboard(ctx.t, ctx.role);
+        : sendAgain
+          ? new InlineKeyboard().text(ctx.t("disburse-again-button"), againData(claim.draft.externalId)).row().append(mainMenuKeyboard(ctx.t, ctx.role))
+          : mainMenuKeyboard(ctx.t, ctx.role);
     await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
     // Told (with its retry button, or that it is not needed): the watch need not tell again.
     if (stillUnclear || (outcome.kind === "resend_not_needed" && outcome.mayHaveSent)) await desk.uncertainTold(claim.draft);
