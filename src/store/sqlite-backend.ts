@@ -432,7 +432,6 @@ export async function createSqliteBackend(options: {
   };
 }
 
-/** What SQLite said, for a start error: its code ("SQLITE_READONLY") when it gave one, else its message. */
 /**
  * The file a path names, through any symlink (of the file or of a folder above it): the instance lock sits
  * beside it, so two bots given one file under two names still find each other's lock, and the second is
@@ -446,6 +445,7 @@ function fileItself(path: string): string {
   }
 }
 
+/** What SQLite said, for a start error: its code ("SQLITE_READONLY") when it gave one, else its message. */
 function sqliteReason(error: unknown): string {
   return (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
 }

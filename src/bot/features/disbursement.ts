@@ -283,34 +283,35 @@ function againRefusalText(ctx: BotContext, refusal: Exclude<AgainDraft, { ok: tr
   }
 }
 
+/** The transfer as the owner's messages name it: amount, bank, account and holder. */
+function transferWords(draft: DisbursementDraft) {
+  return {
+    amount: formatRupiah(draft.amount),
+    bank: DISBURSEMENT_BANKS[draft.bankCode].displayName,
+    account: draft.accountNumber,
+    holder: escapeHtml(draft.holderName),
+  };
+}
+
 function outcomeText(ctx: BotContext, draft: DisbursementDraft, outcome: SendOutcome, groupLinked: boolean): string {
   switch (outcome.kind) {
     case "sent":
       return ctx.t(outcome.alreadyAtGateway ? "disburse-sent-earlier" : "disburse-sent", {
         // Who will hear the result: the shop group too only when one is linked.
         told: groupLinked ? "group" : "owner",
-        amount: formatRupiah(draft.amount),
-        bank: DISBURSEMENT_BANKS[draft.bankCode].displayName,
-        account: draft.accountNumber,
-        holder: escapeHtml(draft.holderName),
+        ...transferWords(draft),
         remaining: formatRupiah(outcome.remainingToday),
       });
     case "failed_at_once":
       return ctx.t("disburse-failed-at-once", {
-        amount: formatRupiah(draft.amount),
-        bank: DISBURSEMENT_BANKS[draft.bankCode].displayName,
-        account: draft.accountNumber,
-        holder: escapeHtml(draft.holderName),
+        ...transferWords(draft),
         reason: renderFailureReason({ t: (_locale, key, variables) => ctx.t(key, variables) }, "", outcome.failureCode),
         remaining: formatRupiah(outcome.remainingToday),
       });
     case "bank_answered":
       return ctx.t("disburse-bank-answered", {
         result: outcome.result,
-        amount: formatRupiah(draft.amount),
-        bank: DISBURSEMENT_BANKS[draft.bankCode].displayName,
-        account: draft.accountNumber,
-        holder: escapeHtml(draft.holderName),
+        ...transferWords(draft),
         remaining: formatRupiah(outcome.remainingToday),
       });
     case "above_max":
@@ -540,12 +541,7 @@ type Translator = { t(locale: string, key: string, variables?: Record<string, st
 export function tellUncertainSend(api: Api, i18n: Translator) {
   return async (draft: DisbursementDraft, messageId: number | undefined): Promise<void> => {
     const t = (key: string, variables?: Record<string, string>) => i18n.t(draft.locale, key, variables);
-    const transfer = {
-      amount: formatRupiah(draft.amount),
-      bank: DISBURSEMENT_BANKS[draft.bankCode].displayName,
-      account: draft.accountNumber,
-      holder: escapeHtml(draft.holderName),
-    };
+    const transfer = transferWords(draft);
     const text = `${t("disburse-uncertain-which", transfer)}\n\n${t("disburse-uncertain")}`;
     const reply_markup = new InlineKeyboard().text(t("disburse-retry-button"), pressData("retry", draft.draftId));
     if (messageId !== undefined) {
