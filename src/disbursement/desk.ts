@@ -693,10 +693,11 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
     }
     if (failedAtOnce !== undefined) {
       // Told as "being processed by the bank", it kept the day's allowance taken for money that never left.
-      // Recorded as failed here: the gateway's FAILED callback, when it comes, is then a result told already.
+      // Recorded as failed here, and told to the owner in the chat: the gateway's FAILED callback, when it
+      // comes, is told to the shop group only.
       logger.warn({ externalId: draft.externalId, failureCode: failedAtOnce.failureCode }, "the gateway answered a disbursement as failed at once");
       await recordLanded(draft, gatewayId, messageId);
-      if (failedAtOnce.failureCode !== undefined) await store.payments.update(draft.externalId, { failureCode: failedAtOnce.failureCode });
+      await store.payments.update(draft.externalId, { failedInAnswer: true, ...(failedAtOnce.failureCode !== undefined ? { failureCode: failedAtOnce.failureCode } : {}) });
       const concluded = await concludeAnswered(draft, "refused");
       if (concluded.kind !== "bank_answered") return concluded;
       return { kind: "failed_at_once", failureCode: failedAtOnce.failureCode, remainingToday: concluded.remainingToday };

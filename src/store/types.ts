@@ -59,6 +59,8 @@ export interface PaymentRecord {
    * and what it answered, so the notice of its result warns again, in the shop group too.
    */
   answeredOtherwise?: { field: string; answered: string } | undefined;
+  /** A transfer the gateway answered, at the send, as FAILED: the owner heard it then; the bank's FAILED after it is told to the group. */
+  failedInAnswer?: boolean | undefined;
 }
 
 export interface PaymentRepository {

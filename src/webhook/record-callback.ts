@@ -226,6 +226,10 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       const recorded = current.status === "completed" || current.status === "failed" ? current.status : undefined;
       // This very event again (its recording was cut short): every step below is idempotent, so redo them.
       const sameEvent = current.resultEventId === eventId;
+      // Failed in the gateway's answer to the send: the owner heard it in the chat; the group hears it now, once.
+      if (recorded === "failed" && status === "failed" && current.failedInAnswer === true && current.resultEventId === undefined) {
+        return tellTransferResult(eventId, payload, current, status, undefined, untimed, { groupsOnly: true });
+      }
       if (recorded === status && !sameEvent) {
         logger.info({ eventId, externalId: record.externalId, status }, "a transfer result reported again under another id; told once already");
         return 0;
@@ -332,9 +336,10 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     status: "completed" | "failed",
     overturns: "completed" | "failed" | "refused" | undefined,
     untimed: boolean,
+    { groupsOnly = false }: { groupsOnly?: boolean } = {},
   ) {
     const createdAt = deps.now().toISOString();
-    const to = await recipients(record);
+    const to = (await recipients(record)).filter((r) => !groupsOnly || r.chatId < 0);
     const groupTold = to.some((r) => r.chatId < 0);
     const patch = {
       status,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { disbursementCallback, postCallback } from "../webhook/signed-callbacks.js";
-import { fillTransfer, OWNER, shopPerTest, SUPPLIER, textOf } from "./shop.js";
+import { fillTransfer, OWNER, SHOP_GROUP, shopPerTest, SUPPLIER, textOf } from "./shop.js";
 
 /**
  * The gateway answers a transfer with a bigger amount than confirmed: today's allowance holds the difference
@@ -47,7 +47,7 @@ describe("a transfer made bigger than confirmed, then completed for that bigger 
 });
 
 describe("a transfer the gateway answers at once as FAILED", () => {
-  it("is told as failed with its reason, not 'being processed by the bank'; nothing counts against today, and the FAILED callback after it changes nothing", async () => {
+  it("is told as failed with its reason, not 'being processed by the bank'; nothing counts against today; the FAILED callback after it is told to the group alone", async () => {
     // Found by a review of gateway faults: only its id was read, so the owner heard it was on its way and the
     // day's allowance stayed taken for money that never left.
     shop().sandbox.injectFault({ endpoint: "create-disbursement", answerChanges: { status: "FAILED", failure_code: "INSUFFICIENT_BALANCE" } });
@@ -60,15 +60,21 @@ describe("a transfer the gateway answers at once as FAILED", () => {
     const made = shop().sandbox.objects().disbursements[0];
     const externalId = made?.external_id ?? "";
     expect(await shop().store.payments.get(externalId)).toMatchObject({ status: "failed", failureCode: "INSUFFICIENT_BALANCE" });
-    const res = await postCallback(
-      shop().webhookUrl,
-      "disbursement",
-      disbursementCallback({ externalId, gatewayId: String(made?.id ?? ""), customerName: "Budi Santoso" }, { amount: 1_500_000, status: "FAILED", failure_code: "INSUFFICIENT_BALANCE" }),
-      CALLBACK_TOKEN,
+    const toOwnerBefore = shop().telegram.messagesIn(OWNER.id).length;
+    const callback = disbursementCallback(
+      { externalId, gatewayId: String(made?.id ?? ""), customerName: "Budi Santoso" },
+      { amount: 1_500_000, status: "FAILED", failure_code: "INSUFFICIENT_BALANCE" },
     );
+    const res = await postCallback(shop().webhookUrl, "disbursement", callback, CALLBACK_TOKEN);
     expect(res.status).toBe(200);
     await shop().settle();
     expect((await shop().store.payments.get(externalId))?.status).toBe("failed");
+    // The owner heard it in the chat; the shop group hears the bank's word, once, as for any failed transfer.
+    expect(shop().telegram.messagesIn(OWNER.id)).toHaveLength(toOwnerBefore);
+    expect(shop().telegram.messagesIn(SHOP_GROUP.id).map(textOf).filter((t) => t.includes("Transfer gagal"))).toHaveLength(1);
+    expect((await postCallback(shop().webhookUrl, "disbursement", callback, CALLBACK_TOKEN)).status).toBe(200);
+    await shop().settle();
+    expect(shop().telegram.messagesIn(SHOP_GROUP.id).map(textOf).filter((t) => t.includes("Transfer gagal"))).toHaveLength(1);
     expect(await leftToday()).toContain("sisa batas hari ini Rp 3.000.000");
 
     // The callback is a result told already, so "Kirim lagi" is under the answer itself (a balance too low
