@@ -436,13 +436,14 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     // its warning would be gone. The owner stops it in the dashboard instead.
     const retryHelps = stillUnclear && !(outcome.kind === "uncertain" && outcome.code === "NOT_AS_ASKED");
     // Failed at once: "Kirim lagi", as under a bank's FAILED notice (its callback is a result told already).
-    const sendAgain = outcome.kind === "failed_at_once" && resendMayHelp(outcome.failureCode);
+    const sendAgain =
+      outcome.kind === "failed_at_once" ? sendAgainButton(ctx.t("disburse-again-button"), claim.draft.externalId, outcome.failureCode) : undefined;
     const keyboard = retryHelps
       ? new InlineKeyboard().text(ctx.t("disburse-retry-button"), pressData("retry", draftId))
       : outcome.kind === "sent" && deps.simulateTransferResult !== undefined
         ? bankPlayButtons(ctx.t, claim.draft.externalId).row().append(mainMenuKeyboard(ctx.t, ctx.role))
-        : sendAgain
-          ? new InlineKeyboard().text(ctx.t("disburse-again-button"), againData(claim.draft.externalId)).row().append(mainMenuKeyboard(ctx.t, ctx.role))
+        : sendAgain !== undefined
+          ? sendAgain.row().append(mainMenuKeyboard(ctx.t, ctx.role))
           : mainMenuKeyboard(ctx.t, ctx.role);
     await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
     // Told (with its retry button, or that it is not needed): the watch need not tell again.
@@ -572,12 +573,18 @@ export function failedTransferButtons(i18n: Translator, ownerIds: readonly numbe
   return (n: Exclude<Notification, MarkPaid>, chatId: number): InlineKeyboardMarkup | undefined => {
     // Not under a FAILED that was not believed (the transfer stays recorded as sent).
     if (n.type !== "disbursement-result" || n.status !== "failed" || n.keptAs !== undefined || !ownerIds.includes(chatId)) return undefined;
-    // Nor where the same details would fail again: the reason tells the owner to start anew.
-    if (!resendMayHelp(n.failureCode)) return undefined;
-    const data = againData(n.externalId);
-    if (!AGAIN.test(data)) return undefined;
-    return new InlineKeyboard().text(i18n.t(n.locale, "disburse-again-button"), data);
+    return sendAgainButton(i18n.t(n.locale, "disburse-again-button"), n.externalId, n.failureCode);
   };
+}
+
+/**
+ * "Kirim lagi" under a failed transfer, unless the same details would fail again (the reason tells the owner to
+ * start anew), or its external_id does not fit the button's data.
+ */
+function sendAgainButton(label: string, externalId: string, failureCode: string | undefined): InlineKeyboard | undefined {
+  if (!resendMayHelp(failureCode)) return undefined;
+  const data = againData(externalId);
+  return AGAIN.test(data) ? new InlineKeyboard().text(label, data) : undefined;
 }
 
 /** The watch over disbursement sends (src/disbursement/watch.ts), telling owners through `api`. Every instance runs one. */
