@@ -123,18 +123,21 @@ export function createDisbursementAllowance(options: AllowanceOptions): Disburse
   }
 
   /**
-   * Takes `amount` out of the day of `at` within the daily limit, then keeps the reservation; `replace` puts
-   * it in place of one of an earlier day. The counter first: if we crash before the reservation is written,
-   * the allowance stays taken (too careful), never given back for money that may have left.
+   * Takes `amount` out of the day of `at` within the daily limit and keeps the reservation, in one step (a
+   * process stopped between the two would leave a count no reservation names, and the retry would count it
+   * again); `replace` puts it in place of one of an earlier day. One held already (taken by an earlier
+   * attempt) is not taken again.
    */
   async function takeOnDay(externalId: string, amount: number, at: Date, earlier: "keep" | "replace"): Promise<ReserveResult> {
     const day = jakartaDay(at);
-    const ttlMs = msUntilForgotten(day, at);
-    const used = await store.atomic.incrementWithin(dailyCounterKey(day), amount, dailyLimit, ttlMs);
-    if (used === null) return { ok: false, reason: "daily_limit", remainingToday: Math.max(0, dailyLimit - (await usedOn(day))) };
-    const replaced = earlier === "replace" ? readReservation(await store.atomic.take(reservationKey(externalId))) : undefined;
-    await store.atomic.setIfAbsent(reservationKey(externalId), JSON.stringify({ day, amount } satisfies Reservation), ttlMs);
-    return { ok: true, day, usedToday: used, remainingToday: Math.max(0, dailyLimit - used), replaced };
+    const counted = await store.atomic.incrementWithinNoted(dailyCounterKey(day), amount, dailyLimit, msUntilForgotten(day, at), {
+      key: reservationKey(externalId),
+      value: JSON.stringify({ day, amount } satisfies Reservation),
+      replace: earlier === "replace",
+    });
+    if (counted === null) return { ok: false, reason: "daily_limit", remainingToday: Math.max(0, dailyLimit - (await usedOn(day))) };
+    const replaced = readReservation(counted.replaced);
+    return { ok: true, day, usedToday: counted.value, remainingToday: Math.max(0, dailyLimit - counted.value), replaced };
   }
 
   return {

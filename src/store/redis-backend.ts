@@ -45,6 +45,20 @@ local value = redis.call('INCRBY', KEYS[1], by)
 if existed == 0 and ARGV[3] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return value`;
 
+// KEYS[1] counter, KEYS[2] note; ARGV: by, max, ttl ms, note value, "1" to replace a note already there.
+const INCREMENT_WITHIN_NOTED = `
+local noted = redis.call('GET', KEYS[2])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if noted and ARGV[5] ~= '1' then return {current, 'before', noted} end
+local by = tonumber(ARGV[1])
+if current + by > tonumber(ARGV[2]) then return false end
+local existed = redis.call('EXISTS', KEYS[1])
+local value = redis.call('INCRBY', KEYS[1], by)
+if existed == 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[3])
+if noted then return {value, 'replaced', noted} end
+return {value}`;
+
 const DELETE_IF_EQUAL = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -291,6 +305,15 @@ export async function createRedisBackend(
     async take(key) {
       const value = await client.getDel(atomicKey(key));
       return value ?? undefined;
+    },
+    async incrementWithinNoted(key, by, max, ttlMs, note) {
+      if (!Number.isSafeInteger(by) || !Number.isSafeInteger(max)) throw new Error("incrementWithinNoted takes integers");
+      const reply = (await run(INCREMENT_WITHIN_NOTED, [atomicKey(key), atomicKey(note.key)], [by, max, Math.max(1, Math.ceil(ttlMs)), note.value, note.replace ? "1" : "0"])) as
+        | [number, string?, string?]
+        | null;
+      if (reply === null || reply === undefined) return null;
+      const [value, met, noted] = reply;
+      return { value: Number(value), ...(met === "before" ? { countedBefore: noted } : met === "replaced" ? { replaced: noted } : {}) };
     },
   };
 

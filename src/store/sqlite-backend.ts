@@ -7,7 +7,7 @@ import { assertNamespaceName, createKeyedMutex, codecCache, decodeCallbackPaymen
 import { keyvRecordSerializer } from "./record-serializer.js";
 import { holdSqliteFile, SqliteFileInUseError } from "./sqlite-instance-lock.js";
 import { startSqliteWorker, type OnceStatus, type Row, type Statement, type WireOutcome, type WireUnit } from "./sqlite-worker.js";
-import type { AtomicOps, OnceResult, OnceUnit, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
+import type { AtomicOps, CountNoted, OnceResult, OnceUnit, QueueEntry, StoreLogger, WorkQueues } from "./types.js";
 
 /**
  * SQLite backend: one file owned by this process, reached through two connections on a worker thread
@@ -254,6 +254,11 @@ export async function createSqliteBackend(options: {
       if (row === undefined) return undefined;
       if (row.expires_ms !== null && Number(row.expires_ms) <= nowMs()) return undefined;
       return String(row.value);
+    },
+    async incrementWithinNoted(key, by, max, ttlMs, note) {
+      if (!Number.isSafeInteger(by) || !Number.isSafeInteger(max)) throw new Error("incrementWithinNoted takes integers");
+      const now = nowMs();
+      return (await writer.submit({ kind: "countNoted", key, by, max, expiresMs: now + ttlMs, nowMs: now, note })) as CountNoted | null;
     },
   };
 

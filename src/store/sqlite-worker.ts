@@ -30,6 +30,16 @@ export type WireUnit =
   | { kind: "statements"; statements: Statement[] }
   /** Writes `value` to keyv row `key` only if the row is still `expected` (null: absent). Answers true/false. */
   | { kind: "cas"; key: string; expected: string | null; value: string }
+  /** `AtomicOps.incrementWithinNoted`. Answers a CountNoted, or null when the counter would pass `max`. */
+  | {
+      kind: "countNoted";
+      key: string;
+      by: number;
+      max: number;
+      expiresMs: number;
+      nowMs: number;
+      note: { key: string; value: string; replace: boolean };
+    }
   /** See `OnceUnit`: the mark, the payment (compare-and-set) and queue rows, all or nothing. */
   | {
       kind: "once";
@@ -303,7 +313,29 @@ function runOnce(unit) {
   return { status: "applied", queuedCount };
 }
 
-const RUN = { statements: (unit) => runStatements(unit.statements), cas: runCas, once: runOnce };
+const ATOMIC_LIVE_VALUE = "SELECT value FROM pallabot_atomic WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)";
+const COUNTER_ADD = "UPDATE pallabot_atomic SET value = CAST(value AS INTEGER) + ? WHERE key = ?";
+
+function liveAtomic(key, nowMs) {
+  const rows = writer.all(ATOMIC_LIVE_VALUE, [key, nowMs]);
+  return rows.length === 0 ? undefined : String(rows[0].value);
+}
+
+/** AtomicOps.incrementWithinNoted: the counter and its note, both or neither. */
+function runCountNoted(unit) {
+  const noted = liveAtomic(unit.note.key, unit.nowMs);
+  const counter = liveAtomic(unit.key, unit.nowMs);
+  const current = counter === undefined ? 0 : Number(counter);
+  if (noted !== undefined && !unit.note.replace) return { value: current, countedBefore: noted };
+  if (current + unit.by > unit.max) return null;
+  // A counter absent or expired starts again from this amount, with a fresh window (as incrementWithin).
+  if (counter === undefined) writer.all(MARK_PUT, [unit.key, unit.by, unit.expiresMs]);
+  else writer.all(COUNTER_ADD, [unit.by, unit.key]);
+  writer.all(MARK_PUT, [unit.note.key, unit.note.value, unit.expiresMs]);
+  return noted === undefined ? { value: current + unit.by } : { value: current + unit.by, replaced: noted };
+}
+
+const RUN = { statements: (unit) => runStatements(unit.statements), cas: runCas, once: runOnce, countNoted: runCountNoted };
 
 /** One transaction for all the units; each unit's outcome, or throws (and nothing of it is durable). */
 function commit(units) {

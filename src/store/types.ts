@@ -157,6 +157,21 @@ export interface AtomicOps {
   incrementWithin(key: string, by: number, max: number, ttlMs?: number): Promise<number | null>;
   /** Reads and deletes a key in one step: exactly one concurrent caller gets the value. */
   take(key: string): Promise<string | undefined>;
+  /**
+   * `incrementWithin` and a note of what was counted (`note.value` under `note.key`, kept `ttlMs`) in one
+   * step: both or neither, so a process stopped in between cannot leave a count that nothing names (and
+   * that a retry counts again). A live note already there means this was counted before: nothing changes,
+   * and it comes back as `countedBefore`; unless `note.replace`, when the new note takes its place and it
+   * comes back as `replaced`. Null when the counter would pass `max` (nothing written).
+   */
+  incrementWithinNoted(key: string, by: number, max: number, ttlMs: number, note: { key: string; value: string; replace: boolean }): Promise<CountNoted | null>;
+}
+
+/** What `incrementWithinNoted` did: the counter's value now, and the note it met. */
+export interface CountNoted {
+  value: number;
+  countedBefore?: string | undefined;
+  replaced?: string | undefined;
 }
 
 /** What a work queue holds for one entry; `body` is the caller's JSON text, times are epoch ms. */

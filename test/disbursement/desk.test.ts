@@ -81,6 +81,9 @@ const draftFor = (d: DisbursementDesk, ownerId = 1001) => {
   });
 };
 
+/** How many transfers the gateway holds under this external_id. */
+const creates = (externalId: string) => sandbox.objects().disbursements.filter((x) => x.external_id === externalId).length;
+
 describe("the disbursement desk", () => {
   it("lets exactly one of many simultaneous presses, on two instances sharing the store, claim a draft", async () => {
     const [a, b] = [desk(), desk()];
@@ -245,6 +248,25 @@ describe("the disbursement desk", () => {
     expect(sandbox.objects().disbursements.filter((x) => x.external_id === draft.externalId)).toHaveLength(1);
   });
 
+  it("counts a transfer once when its send stopped right after the day's count was taken (the store gone), and 'Coba lagi' sends it", async () => {
+    const d = desk({ sendBoundMs: 200 });
+    const before = await d.allowance.remainingToday();
+    const draft = await draftFor(d);
+    const claim = await d.claimConfirm(draft.draftId, 1001);
+    if (!claim.ok) throw new Error("the owner's press must win the claim");
+    // Every write after the one that counts the amount on today's allowance fails, as if the process died there.
+    await expect(desk({ store: goneAfterTheDayIsCounted(), sendBoundMs: 200 }).send(claim.draft, {})).rejects.toThrow("store gone");
+    expect(creates(draft.externalId)).toBe(0);
+    await sleep(300);
+    expect(await watchOf([]).runOnce()).toBe(1);
+
+    const retry = await d.claimRetry(draft.draftId, 1001);
+    if (!retry.ok) throw new Error("the owner's retry must win the claim");
+    expect((await d.send(retry.draft, {})).kind).toBe("sent");
+    expect(creates(draft.externalId)).toBe(1);
+    expect(await d.allowance.remainingToday()).toBe(before - 250_000);
+  });
+
   it("holds the retry of an unclear transfer on a later day to that day's allowance; when it cannot, nothing is sent and it stays unclear", async () => {
     let at = new Date("2026-05-04T20:00:00+07:00");
     const d = desk({ now: () => at, dailyLimit: 400_000 });
@@ -332,7 +354,6 @@ describe("'Kirim lagi' on a failed transfer: one resend per failure", () => {
     const n = ++ids;
     return { draftId: `again${n}`, externalId: `desk-again-${process.pid}-${n}` };
   };
-  const creates = (externalId: string) => sandbox.objects().disbursements.filter((x) => x.external_id === externalId).length;
   /** A failed transfer, its resend drafted and confirmed by the owner (not yet sent). */
   async function confirmedResend(d: DisbursementDesk) {
     const failedId = await failedTransfer(d);
@@ -590,6 +611,37 @@ function stallingDrafts(until: Promise<void>): Store {
     ...store,
     withLock: (_key, fn) => fn(),
     namespace: (name) => (name === "disbursement-drafts" ? delayed(store.namespace(name), "set", until) : store.namespace(name)),
+  };
+}
+
+/**
+ * The shop's store until a write that moves a day's allowance counter (`disburse:day:…`) has gone through;
+ * from then on every call fails, as the store of a process that died right there.
+ */
+function goneAfterTheDayIsCounted(): Store {
+  let gone = false;
+  const countsTheDay = (args: unknown[]) => args.some((a) => typeof a === "string" && a.startsWith("disburse:day:"));
+  const failingOnceGone = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(object, property, receiver) {
+        const value: unknown = Reflect.get(object, property, receiver);
+        if (typeof value !== "function") return value;
+        return async (...args: unknown[]) => {
+          if (gone) throw new Error("store gone");
+          const result: unknown = await (value as (...a: unknown[]) => unknown).apply(object, args);
+          if (countsTheDay(args)) gone = true;
+          return result;
+        };
+      },
+    });
+  return {
+    ...store,
+    atomic: failingOnceGone(store.atomic),
+    payments: failingOnceGone(store.payments),
+    queues: failingOnceGone(store.queues),
+    withLock: (key, fn) => (gone ? Promise.reject(new Error("store gone")) : store.withLock(key, fn)),
+    applyOnce: (unit) => (gone ? Promise.reject(new Error("store gone")) : store.applyOnce(unit)),
+    namespace: (name) => failingOnceGone(store.namespace(name)),
   };
 }
 

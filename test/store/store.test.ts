@@ -181,6 +181,31 @@ describe.each(backendFactories)("store on %s", (_name, makeFixture) => {
       expect(await store.atomic.incrementWithin("window", 1, 3, 250)).toBe(1);
     });
 
+    it("a count and its note go in together: counted once whatever the racing, a second note replaces only when asked", async () => {
+      const note = (value: string, replace = false) => ({ key: "reserved:t-1", value, replace });
+      const racing = await Promise.all(Array.from({ length: 10 }, (_, i) => store.atomic.incrementWithinNoted("day:1", 400, 1_000, 60_000, note(`try-${i}`))));
+      const counted = racing.filter((r) => r !== null && r.countedBefore === undefined);
+      expect(counted).toHaveLength(1);
+      expect(await store.atomic.get("day:1")).toBe("400");
+      const winner = await store.atomic.get("reserved:t-1");
+      expect(racing.filter((r) => r?.countedBefore !== undefined).map((r) => r?.countedBefore)).toEqual(Array(9).fill(winner));
+
+      expect(await store.atomic.incrementWithinNoted("day:1", 500, 1_000, 60_000, note("bigger", true))).toEqual({ value: 900, replaced: winner });
+      expect(await store.atomic.get("reserved:t-1")).toBe("bigger");
+      // Past the maximum: neither the count nor the note.
+      expect(await store.atomic.incrementWithinNoted("day:1", 200, 1_000, 60_000, { key: "reserved:t-2", value: "x", replace: false })).toBeNull();
+      expect(await store.atomic.get("day:1")).toBe("900");
+      expect(await store.atomic.get("reserved:t-2")).toBeUndefined();
+    });
+
+    it("a noted count's window and its note end with their time-to-live; then both start again", async () => {
+      expect(await store.atomic.incrementWithinNoted("day:2", 3, 3, 250, { key: "reserved:w", value: "a", replace: false })).toEqual({ value: 3 });
+      await sleep(500);
+      expect(await store.atomic.get("reserved:w")).toBeUndefined();
+      expect(await store.atomic.incrementWithinNoted("day:2", 2, 3, 250, { key: "reserved:w", value: "b", replace: false })).toEqual({ value: 2 });
+      expect(await store.atomic.get("reserved:w")).toBe("b");
+    });
+
     it("take hands a value to exactly one of many callers", async () => {
       await store.atomic.setIfAbsent("once", "prize");
       const got = await Promise.all(Array.from({ length: 20 }, () => store.atomic.take("once")));
