@@ -26,6 +26,11 @@ export type SendFailure =
 const TOPIC_GONE = /message thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i;
 
 export function classifySendFailure(error: unknown): SendFailure {
+  // An answer without Telegram's own error code (a 200 without "ok", from a broken proxy on the way) is not
+  // Telegram's word on the message: it may not have gone out, and it is retried like a 5xx.
+  if (error instanceof GrammyError && !(error.error_code >= 400)) {
+    return { kind: "transient", description: `not a Bot API answer: ${hideBotTokens(String(error.description)).slice(0, 200)}` };
+  }
   if (error instanceof GrammyError) {
     const description = `${error.error_code} ${error.description}`;
     if (error.error_code === 429) return { kind: "rate-limited", retryAfterMs: Math.max(1, error.parameters.retry_after ?? 1) * 1000, description };

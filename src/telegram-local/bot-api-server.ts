@@ -328,6 +328,11 @@ export function createLocalBotApi(options: LocalBotApiOptions = {}) {
       const answered = await sleep(fault.answerAfterMs, true, { signal }).catch(() => false);
       return { response, drop: !answered };
     }
+    if (fault && "answerInstead" in fault) {
+      const response = fault.answerInstead as unknown as BotApiResponse;
+      record(method, payload, uploaded, response, via);
+      return { response, drop: false };
+    }
     const response = fault ? faultResponse(fault) : await execute(method, payload, signal);
     record(method, payload, uploaded, response, via);
     return { response, drop: false };

@@ -76,7 +76,8 @@ export function createBotApiHttpServer(deps: {
         request.raw.socket.destroy();
         return reply;
       }
-      return reply.code(response.ok ? 200 : response.error_code).send(response);
+      // A fault's body that is no Bot API answer (no error_code) goes out as 200, as a broken proxy sends it.
+      return reply.code(response.ok || typeof response.error_code !== "number" ? 200 : response.error_code).send(response);
     },
   });
 

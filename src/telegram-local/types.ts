@@ -55,7 +55,9 @@ export type Fault =
   /** The connection is cut with no answer; with afterExecuting the call took effect first (a lost reply). */
   | { dropConnection: true; afterExecuting?: boolean }
   /** The call takes effect at once, but its answer reaches the bot only after this long (a slow Telegram). */
-  | { answerAfterMs: number };
+  | { answerAfterMs: number }
+  /** Answered 200 with this body, which is no Bot API answer (no "ok": a broken proxy); the call does not run. */
+  | { answerInstead: Record<string, unknown> };
 
 export type StoredFile = {
   file_id: string;

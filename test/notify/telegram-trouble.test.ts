@@ -49,6 +49,22 @@ describe("Telegram has a bad minute", () => {
     expect((shop.events.get("gave_up") ?? 0) - gaveUpBefore).toBe(0);
   });
 
+  it("an answer that is no Bot API answer (a 200 without \"ok\", from a broken proxy) is tried again, not taken as a refusal", async () => {
+    const va = await shop.createVirtualAccount({ amount: 135_000, name: "Yudi Pratama", showPhoto: false });
+    const gaveUpBefore = shop.events.get("gave_up") ?? 0;
+    shop.telegram.failNext("sendMessage", 2, { answerInstead: {} });
+    expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`)).status).toBe(200);
+    await shop.settle(30_000);
+
+    const attempts = shop.telegram.callsTo("sendMessage").filter((c) => String(c.payload.text ?? "").includes(va.externalId));
+    expect(attempts.filter((c) => !c.response.ok)).toHaveLength(2);
+    expect(mentioning(va.externalId, SHOP_GROUP)).toHaveLength(1);
+    expect(mentioning(va.externalId, CASHIER.id)).toHaveLength(1);
+    // Nothing was refused, so the owners hear nothing of it.
+    expect(mentioning(va.externalId, OWNER.id)).toHaveLength(0);
+    expect((shop.events.get("gave_up") ?? 0) - gaveUpBefore).toBe(0);
+  });
+
   it("a cashier who blocked the bot does not stop the group from hearing", async () => {
     const leaver = { id: 7777, first_name: "Kasir Pagi" };
     shop.telegram.addChat(privateChat(leaver));
