@@ -77,6 +77,7 @@ bot-help-owner =
 bot-not-understood = Sorry, I did not understand that. Type /start for the menu, or /help for help.
 bot-not-understood-in-flow = I don't know that command. Answer the last question above, or type /cancel to stop.
 bot-cancel-done = Cancelled. Nothing was created.
+bot-flow-left = ↩️ The bill you were making was cancelled. Nothing was created.
 bot-cancel-nothing = Nothing is in progress.
 bot-flow-use-buttons = Please choose with the buttons above, or type /cancel to stop.
 bot-flow-type-text = Please type your answer, or /cancel to stop.

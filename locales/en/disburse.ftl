@@ -92,6 +92,7 @@ disburse-again-not-yours = Another owner is sending this transfer again; only th
 
 ## Outcomes
 disburse-cancelled = Cancelled. No money was sent.
+disburse-flow-left = ↩️ The transfer you were preparing was cancelled. No money was sent.
 disburse-sent =
     ⏳ The transfer of <b>{ $amount }</b> to { $bank } <code>{ $account }</code> ({ $holder }) was accepted by the payment service and is being processed by the bank. { $told ->
         [group] You and the shop group will hear the result.

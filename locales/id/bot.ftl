@@ -77,6 +77,7 @@ bot-help-owner =
 bot-not-understood = Maaf, saya tidak mengerti pesan ini. Ketik /start untuk menu, atau /help untuk bantuan.
 bot-not-understood-in-flow = Saya tidak kenal perintah itu. Jawab pertanyaan terakhir di atas, atau ketik /batal untuk berhenti.
 bot-cancel-done = Dibatalkan. Tidak ada yang dibuat.
+bot-flow-left = ↩️ Pembuatan tagihan tadi dibatalkan. Tidak ada yang dibuat.
 bot-cancel-nothing = Tidak ada yang sedang berjalan.
 bot-flow-use-buttons = Silakan pilih dengan tombol di atas, atau ketik /batal untuk berhenti.
 bot-flow-type-text = Silakan ketik jawabannya, atau /batal untuk berhenti.

@@ -92,6 +92,7 @@ disburse-again-not-yours = Pemilik lain sedang mengirim lagi transfer ini; hanya
 
 ## Outcomes
 disburse-cancelled = Dibatalkan. Tidak ada uang yang dikirim.
+disburse-flow-left = ↩️ Transfer tadi dibatalkan. Tidak ada uang yang dikirim.
 disburse-sent =
     ⏳ Transfer <b>{ $amount }</b> ke { $bank } <code>{ $account }</code> a.n. { $holder } diterima layanan pembayaran dan sedang diproses bank. { $told ->
         [group] Anda dan grup toko akan diberi tahu hasilnya.

@@ -134,10 +134,16 @@ export function createBot(deps: BotDeps & DisbursementOptions): Bot<BotContext> 
       plugins: flowPlugins,
     }),
   );
+  const virtualAccount = virtualAccountFeature(features);
+  const retailPayment = retailPaymentFeature(features);
   const disbursement = disbursementFeature(features);
   bot.use(cancelFeature(features, [disbursement.cancelOpenSummary]));
-  bot.use(virtualAccountFeature(features));
-  bot.use(retailPaymentFeature(features));
+  // Every flow before any feature's commands: a running flow sees each update first (conversations v2 resumes
+  // a flow where it is installed), so a command that starts another flow is its change of mind, said as such,
+  // whichever feature the command belongs to.
+  bot.use(virtualAccount.flow, retailPayment.flow, disbursement.flow);
+  bot.use(virtualAccount.feature);
+  bot.use(retailPayment.feature);
   bot.use(disbursement.feature);
   bot.use(startFeature(features));
   bot.use(paymentsListFeature(features));

@@ -76,8 +76,9 @@ describe("a cashier halfway through a payment uses something only the owner may 
     const askBank = await world.say(OWNER, "/va");
     await world.press(OWNER, askBank, { text: "BCA" });
     await world.say(OWNER, "Siti Aminah");
-    const transfer = await world.say(OWNER, "/kirimdana");
-    expect(textOf(transfer)).toContain("Kirim dana");
+    // Told that the VA is dropped before the transfer's first question, so the next answer is not met with "not understood".
+    expect(textOf(await world.say(OWNER, "/kirimdana"))).toBe(i18n.t("id", "bot-flow-left"));
+    await world.telegram.waitForBotMessage(OWNER.id, { text: "Kirim dana" });
     // The VA's amount question is gone: "150rb" answers the transfer's bank question, not the VA's amount.
     expect(textOf(await world.say(OWNER, "150rb"))).toBe(i18n.t("id", "bot-flow-use-buttons"));
     expect(world.sandbox.objects().virtual_accounts).toHaveLength(0);

@@ -47,7 +47,8 @@ describe("an owner's one-answer task in the middle of a flow", () => {
     world = await startWorld({ staff: [CASHIER] });
     await world.say(OWNER, "/alfamart");
     await world.say(OWNER, "Budi Santoso");
-    expect(textOf(await world.say(OWNER, "/kirimdana"))).toContain("Pilih bank tujuan");
+    expect(textOf(await world.say(OWNER, "/kirimdana"))).toBe("↩️ Pembuatan tagihan tadi dibatalkan. Tidak ada yang dibuat.");
+    await world.telegram.waitForBotMessage(OWNER.id, { text: "Pilih bank tujuan" });
     // The Alfamart flow is over: "50rb" is no answer to it any more, and nothing was made.
     expect(textOf(await world.say(OWNER, "50rb"))).not.toContain("Periksa dulu");
     expect(world.sandbox.objects().retail_payments).toHaveLength(0);

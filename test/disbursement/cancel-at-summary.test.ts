@@ -42,6 +42,26 @@ describe("/cancel typed at a transfer's summary", () => {
     expect(shop.gatewayCalls()).toBe(0);
   });
 
+  it("/start typed at a question instead (a change of mind) says the transfer was dropped before the menu; her next words are no answer", async () => {
+    const askBank = await shop.say(OWNER, "/kirimdana");
+    await shop.press(OWNER, askBank, { text: "BCA" });
+    await shop.say(OWNER, SUPPLIER.account);
+    await shop.say(OWNER, SUPPLIER.holder);
+    const askDescription = await shop.say(OWNER, SUPPLIER.amount);
+    expect(textOf(askDescription)).toContain("keterangan");
+    expect(textOf(await shop.say(OWNER, "/start"))).toBe("↩️ Transfer tadi dibatalkan. Tidak ada uang yang dikirim.");
+    await shop.telegram.waitForBotMessage(OWNER.id, { text: "Mau buat apa?" });
+    expect(textOf(await shop.say(OWNER, SUPPLIER.description))).toContain("tidak mengerti");
+    expect(shop.gatewayCalls()).toBe(0);
+
+    // In English, in English.
+    const languages = await shop.say(OWNER, "/language");
+    expect(textOf(await shop.press(OWNER, languages, { text: "🇬🇧 English" }))).toContain("English");
+    const askBankAgain = await shop.say(OWNER, "/disburse");
+    expect(textOf(await shop.press(OWNER, askBankAgain, { text: "BCA" }))).toContain("account number");
+    expect(textOf(await shop.say(OWNER, "/va"))).toBe("↩️ The transfer you were preparing was cancelled. No money was sent.");
+  });
+
   it("after the transfer was sent, says nothing is running and leaves the transfer as it is", async () => {
     const summary = await fillTransfer(shop, OWNER, SUPPLIER);
     await shop.press(OWNER, summary, SEND);

@@ -362,7 +362,9 @@ async function closeSummary(ctx: BotContext, note: string) {
  * /disburse (/kirimdana) and the owner's menu button start the flow, in a private chat only; the summary's
  * buttons (confirm, cancel, retry) are answered against the draft saved in the store.
  */
-export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { feature: Composer<BotContext>; cancelOpenSummary: CancelLeftover } {
+export function disbursementFeature(
+  deps: FeatureDeps & DisbursementOptions,
+): { flow: Composer<BotContext>; feature: Composer<BotContext>; cancelOpenSummary: CancelLeftover } {
   const desk = createDisbursementDesk({
     store: deps.store,
     gateway: deps.gateway,
@@ -375,8 +377,8 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     // The app's client keeps its default attempts and backoff; only the timeout is configurable.
     sendBoundMs: deps.disburseSendBoundMs ?? disbursementSendBoundMs({ timeoutMs: deps.disburseGatewayTimeoutMs }),
   });
+  const flow = new Composer<BotContext>(createFlow(DISBURSE, deps, disburseFlow(deps, desk), { leftSays: "disburse-flow-left" }));
   const feature = new Composer<BotContext>();
-  feature.use(createFlow(DISBURSE, deps, disburseFlow(deps, desk)));
 
   const enter = async (ctx: BotContext) => {
     if (ctx.role !== "owner") {
@@ -530,7 +532,7 @@ export function disbursementFeature(deps: FeatureDeps & DisbursementOptions): { 
     }
     return cancelled > 0 ? ctx.t("disburse-cancelled") : undefined;
   };
-  return { feature, cancelOpenSummary };
+  return { flow, feature, cancelOpenSummary };
 }
 
 type Translator = { t(locale: string, key: string, variables?: Record<string, string>): string };

@@ -44,9 +44,10 @@ export function createAlfamartCodeFlow(deps: FeatureDeps) {
   };
 }
 
-export function retailPaymentFeature(deps: FeatureDeps) {
+/** The flow (installed before every feature's commands: see createBot) and its commands and menu button. */
+export function retailPaymentFeature(deps: FeatureDeps): { flow: Composer<BotContext>; feature: Composer<BotContext> } {
+  const flow = new Composer<BotContext>(createFlow(CREATE_ALFAMART_CODE, deps, createAlfamartCodeFlow(deps)));
   const feature = new Composer<BotContext>();
-  feature.use(createFlow(CREATE_ALFAMART_CODE, deps, createAlfamartCodeFlow(deps)));
   const enter = async (ctx: BotContext) => {
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await ctx.conversation.exitAll();
@@ -54,5 +55,5 @@ export function retailPaymentFeature(deps: FeatureDeps) {
   };
   feature.command(["alfamart", "alfa"], enter);
   feature.callbackQuery(MENU.alfamart, enter);
-  return feature;
+  return { flow, feature };
 }

@@ -64,9 +64,10 @@ export function createVirtualAccountFlow(deps: FeatureDeps) {
   };
 }
 
-export function virtualAccountFeature(deps: FeatureDeps) {
+/** The flow (installed before every feature's commands: see createBot) and its commands and menu button. */
+export function virtualAccountFeature(deps: FeatureDeps): { flow: Composer<BotContext>; feature: Composer<BotContext> } {
+  const flow = new Composer<BotContext>(createFlow(CREATE_VIRTUAL_ACCOUNT, deps, createVirtualAccountFlow(deps)));
   const feature = new Composer<BotContext>();
-  feature.use(createFlow(CREATE_VIRTUAL_ACCOUNT, deps, createVirtualAccountFlow(deps)));
   const enter = async (ctx: BotContext) => {
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await ctx.conversation.exitAll();
@@ -74,5 +75,5 @@ export function virtualAccountFeature(deps: FeatureDeps) {
   };
   feature.command(["va", "virtualaccount"], enter);
   feature.callbackQuery(MENU.virtualAccount, enter);
-  return feature;
+  return { flow, feature };
 }

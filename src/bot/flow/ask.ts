@@ -163,7 +163,11 @@ export async function waitInFlow(flow: Flow, nonce: string, options: WaitOptions
   if (asksFor(ctx, LOOK_UP_COMMANDS, LOOK_UP_BUTTONS)) await flow.skip({ next: true });
   if (asksForAToolRefusedHere(ctx)) await flow.skip({ next: true });
   if (await asksForAnotherRolesTool(flow, ctx)) await flow.skip({ next: true });
-  if (data?.startsWith("menu:") || asksFor(ctx, CHANGE_OF_MIND_COMMANDS, new Set())) await flow.halt({ next: true });
+  if (data?.startsWith("menu:") || asksFor(ctx, CHANGE_OF_MIND_COMMANDS, new Set())) {
+    // Said first, as /cancel says it: the next answer she types would otherwise meet "not understood".
+    await ctx.reply(ctx.t(options.leftSays ?? leftSaysOf.get(flow) ?? "bot-flow-left"));
+    await flow.halt({ next: true });
+  }
   if (command !== undefined) await flow.skip({ next: true });
   if (data !== undefined && choiceOf(data, nonce) === undefined) await flow.skip({ next: true });
   // An answer to a question left too long: not taken (the customer may have left, the amount changed), and
@@ -182,6 +186,8 @@ export interface WaitOptions {
   waitAsLongAsNeeded?: boolean;
   /** A typed question's messages (it, and each re-ask): in a group, only a reply to one of them answers it. */
   questions?: ReadonlySet<number>;
+  /** What is said when the flow is left here for something else (a menu button, /start): the flow's own words otherwise. */
+  leftSays?: string | undefined;
 }
 
 /** Asks with buttons and returns the chosen value; typing instead is answered with a nudge. */
@@ -258,6 +264,8 @@ export const MAX_WRONG_ANSWERS = 20;
  * Conversation object for every replay, so the map holds only the ones in use.
  */
 const idleLimitOf = new WeakMap<Flow, number>();
+/** Each flow's words for being left for something else, kept like its idle limit. */
+const leftSaysOf = new WeakMap<Flow, string>();
 
 /** Every typed question the flow has asked so far (built again by each replay, as the replies replay alike). */
 const typedQuestionsOf = new WeakMap<Flow, Set<number>>();
@@ -276,11 +284,13 @@ export function createFlow<Args extends unknown[]>(
   id: string,
   deps: { flowIdleMs?: number | undefined },
   builder: (flow: Flow, ctx: FlowContext, ...args: Args) => Promise<void>,
+  options: { leftSays?: string } = {},
 ) {
   const idleMs = deps.flowIdleMs ?? FLOW_IDLE_MS;
   return createConversation<BotContext, FlowContext>(
     async (flow: Flow, ctx: FlowContext, ...args: Args) => {
       idleLimitOf.set(flow, idleMs);
+      if (options.leftSays !== undefined) leftSaysOf.set(flow, options.leftSays);
       await builder(flow, ctx, ...args);
     },
     { id },

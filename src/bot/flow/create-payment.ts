@@ -163,7 +163,10 @@ export async function createWithRetry(
     if (RETRYABLE.has(attempt.code)) choices.push([current.t("bot-retry-button"), "retry"]);
     choices.push([current.t("bot-abandon-button"), "abandon"]);
     // No idle limit here: "Coba lagi" was promised safe, and a cashier may wait out an outage for hours.
-    const answer = await askChoice(flow, current, nonce, text, choices, { waitAsLongAsNeeded: true });
+    const answer = await askChoice(flow, current, nonce, text, choices, {
+      waitAsLongAsNeeded: true,
+      leftSays: recordedHere ? "bot-cancel-recorded" : doubtful ? "bot-cancel-maybe-made" : undefined,
+    });
     current = answer.ctx;
     if (answer.value === "abandon") {
       if (doubtful) await flow.external(() => deps.store.atomic.delete(doubtKey));
