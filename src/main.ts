@@ -94,12 +94,9 @@ async function main(): Promise<void> {
   if (app === undefined) return;
 
   if (offline && app.localTelegram && app.sandbox) {
-    const i18n = createI18n();
-    process.stdout.write(`${i18n.t("id", "demo-welcome")}\n`);
-    // A second demo, or anything else on the port: the demo took a free one (said in words, not a log line).
     const port = Number(new URL(app.url).port || 80);
-    if (port !== config.port) process.stdout.write(`${i18n.t("id", "demo-port-taken", { wanted: String(config.port), port: String(port) })}\n`);
-    await runOfflineChat({ telegram: app.localTelegram, sandbox: app.sandbox, store: app.store, i18n, input: process.stdin, output: process.stdout });
+    const portTaken = port !== config.port ? { wanted: config.port, port } : undefined;
+    await runOfflineChat({ telegram: app.localTelegram, sandbox: app.sandbox, store: app.store, i18n: createI18n(), input: process.stdin, output: process.stdout, portTaken });
     await shutdown("chat closed");
   }
 }

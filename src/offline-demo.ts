@@ -1,12 +1,13 @@
 import type { SessionData } from "./bot/context.js";
 import { userSessionKey } from "./bot/recipient-language.js";
 import { keyvStorageAdapter } from "./bot/storage-adapter.js";
-import { awaitsPayment } from "./domain/payment-state.js";
+import { awaitsPayment, isExpired } from "./domain/payment-state.js";
 import { DEFAULT_LOCALE } from "./i18n.js";
 import { formatRupiah } from "./domain/rupiah.js";
 import { SandboxError, type Sandbox } from "./sandbox/index.js";
+import { adoptIntoSandbox } from "./sandbox-mode.js";
 import type { PaymentRecord, Store } from "./store/index.js";
-import { runTerminalChat, type LocalBotApi, type RecordedCall, type TelegramUser, type TerminalChatIo } from "./telegram-local/index.js";
+import { privateChat, runTerminalChat, type LocalBotApi, type RecordedCall, type TelegramUser, type TerminalChatIo } from "./telegram-local/index.js";
 
 /** The person at the keyboard in the offline demo: the shop's owner. */
 export const DEMO_OWNER: TelegramUser = { id: 700_000_001, first_name: "Pemilik Toko", username: "pemilik_toko", language_code: "id" };
@@ -61,12 +62,21 @@ export async function runOfflineChat(deps: {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   signal?: AbortSignal;
+  /** The port asked for, when it was taken and the demo listens on another. */
+  portTaken?: { wanted: number; port: number } | undefined;
 }): Promise<void> {
-  // The demo's own lines follow the owner's /bahasa choice, read again at each of its commands; its
-  // greeting and help, shown before any choice, are Indonesian.
+  // The demo's own lines follow the owner's /bahasa choice, read at its start (a shop kept in STORE_URL keeps
+  // it) and again at each of its commands; Indonesian until there is one.
+  // The owner's chat with the bot exists from the start, as in Telegram: on a shop kept from an earlier run, a
+  // "pay" typed before any message had its notice refused ("chat not found") and lost.
+  deps.telegram.addChat(privateChat(DEMO_OWNER));
   const sessions = keyvStorageAdapter<SessionData>(deps.store.namespace("sessions"));
-  let locale: string = DEFAULT_LOCALE;
+  const ownersLocale = async () => (await sessions.read(userSessionKey(DEMO_OWNER.id)))?.language ?? DEFAULT_LOCALE;
+  let locale = await ownersLocale();
   const t = (key: string, vars?: Record<string, string | number>) => deps.i18n.t(locale, key, vars);
+  deps.output.write(`${t("demo-welcome")}\n`);
+  // A second demo, or anything else on the port: the demo took a free one (said in words, not a log line).
+  if (deps.portTaken !== undefined) deps.output.write(`${t("demo-port-taken", { wanted: String(deps.portTaken.wanted), port: String(deps.portTaken.port) })}\n`);
   /** The sandbox's refusals a player meets, in the owner's language; anything else in the sandbox's own words. */
   const reasonOf = (err: unknown) => {
     const code = err instanceof SandboxError ? SANDBOX_REFUSALS[err.errorCode] : undefined;
@@ -110,6 +120,22 @@ export async function runOfflineChat(deps: {
     );
   };
 
+  /**
+   * A bill or transfer kept from an earlier run (STORE_URL keeps the shop; the sandbox lives in memory) is
+   * shown to this run's sandbox first, as sandbox mode's buttons do, unless its record says the gateway would
+   * take nothing for it any more: then that is the answer, in the owner's words.
+   */
+  const refusedFromAnEarlierRun = (record: PaymentRecord): string | undefined => {
+    const o = deps.sandbox.objects();
+    const known = [...o.virtual_accounts, ...o.retail_payments, ...o.disbursements].some((x) => x.external_id === record.externalId);
+    if (known) return undefined;
+    if (record.kind === "disbursement" && record.status !== "pending") return t("demo-refused-already-settled");
+    if (record.kind !== "disbursement" && isExpired(record, Date.now())) return t("demo-refused-expired");
+    if (record.kind === "virtual_account" && record.isSingleUse !== false && record.status !== "pending") return t("demo-refused-already-paid");
+    adoptIntoSandbox(deps.sandbox, record);
+    return undefined;
+  };
+
   const playTheCustomer = async (line: string, io: TerminalChatIo): Promise<boolean> => {
     const [word, ref, ...more] = line.trim().split(/\s+/);
     if (word?.toLowerCase() !== "pay" || more.length > 0) return false;
@@ -119,6 +145,11 @@ export async function runOfflineChat(deps: {
       // not a command; a reference typed but not ours (an amount, say, "pay 20000") is not "nothing is waiting".
       if (ref !== undefined && !LOOKS_LIKE_A_REFERENCE.test(ref)) return false;
       io.print(ref ? t("demo-pay-unknown-ref", { ref }) : t("demo-pay-nothing"));
+      return true;
+    }
+    const earlier = payment.kind === "disbursement" ? undefined : refusedFromAnEarlierRun(payment);
+    if (earlier !== undefined) {
+      io.print(t("demo-pay-refused", { reason: earlier }));
       return true;
     }
     const mark = deps.telegram.mark();
@@ -173,6 +204,11 @@ export async function runOfflineChat(deps: {
       }
     }
     const vars = { externalId: transfer.externalId, amount: formatRupiah(transfer.amount), holder: transfer.customerName };
+    const earlier = refusedFromAnEarlierRun(transfer);
+    if (earlier !== undefined) {
+      io.print(t("demo-transfer-refused", { reason: earlier }));
+      return true;
+    }
     try {
       if (fail) {
         deps.sandbox.failDisbursement(transfer.externalId, DEMO_TRANSFER_FAILURE_CODE);
@@ -204,7 +240,7 @@ export async function runOfflineChat(deps: {
       cannotPress: (v) => t("demo-terminal-cannot-press", v),
     },
     onCommand: async (line, io) => {
-      locale = (await sessions.read(userSessionKey(DEMO_OWNER.id)))?.language ?? DEFAULT_LOCALE;
+      locale = await ownersLocale();
       return (await playTheCustomer(line, io)) || (await playTheBank(line, io));
     },
   });

@@ -26,8 +26,11 @@ export function sandboxModePlays(sandbox: Sandbox) {
   };
 }
 
-/** The shop's record of a payment or transfer, in the words of the sandbox's answer to its create. */
-function adoptIntoSandbox(sandbox: Sandbox, record: PaymentRecord): void {
+/**
+ * Shows the sandbox the shop's record of a payment or transfer, in the words of the sandbox's answer to its
+ * create; one it knows already is left as it is.
+ */
+export function adoptIntoSandbox(sandbox: Sandbox, record: PaymentRecord): void {
   // No expiry recorded: one the sandbox's own way, far off, rather than "expired" for good.
   const expiresAt = record.expiresAt !== undefined ? new Date(record.expiresAt) : new Date(Date.now() + 365 * 24 * 3600_000);
   // A transfer recorded before the gateway's answer has no gateway id; its result's event still needs one.

@@ -98,7 +98,8 @@ describe("the offline demo: npm start with no configuration", () => {
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: repoRoot, env });
     children.push(child);
     const session = new TypedSession(child);
-    await session.waitFor("Demo offline pallabot", 0, 30_000);
+    // Indonesian, or the language the owner chose in an earlier run on the same store.
+    await session.waitFor(/Demo offline pallabot|pallabot offline demo/, 0, 30_000);
     ports.set(session, port);
     return session;
   }
@@ -197,6 +198,35 @@ describe("the offline demo: npm start with no configuration", () => {
 
     await quit(session);
   }, 90_000);
+
+  it("run again on the shop kept in STORE_URL, pays the bill and settles the transfer the last run left waiting, and greets in the language chosen", async () => {
+    const first = await startDemo("kept");
+    await first.type("/start", "Mau buat apa?");
+    await first.type("1", "Pilih bank");
+    await first.type("1", "nama pelanggan");
+    await first.type("Siti Aminah", "nominal");
+    await first.type("150rb", "sekali bayar");
+    await first.type("1", "Periksa dulu");
+    const number = /\(QR: (\d{16})\)/.exec(await first.type("1", "Cara bayar"))?.[1];
+    expect(number).toBeDefined();
+    await sendMoney(first, "Budi Santoso", "Sewa kios");
+    const english = /\[(\d+)\]\s*\S*\s*English/.exec(await first.type("/language", "English"))?.[1] ?? "";
+    await first.type(english, "Language set to English");
+    await first.type("/start", "Create Virtual Account");
+    await quit(first);
+
+    // The sandbox lives in memory: this run's never made them. Both are shown to it from the shop's records.
+    const again = await startDemo("kept");
+    expect(again.transcript).toContain("pallabot offline demo: you are the shop owner.");
+    await again.waitFor(/Chatting with @\w+ as Pemilik Toko/, 0);
+    expect(await again.type("pay", "paid Rp 150.000")).toContain("The customer Siti Aminah paid Rp 150.000");
+    await again.waitFor(`Method: BNI VA ${number}`, 0);
+    expect(await again.type("bank", "Transfer sent")).toContain("The bank completed the transfer of Rp 150.000 to Budi Santoso");
+    // A bill of the earlier run paid now: told as paid, in words, not with the sandbox's English.
+    expect(await again.type(`pay ${number}`, "refused the payment")).toContain("The sandbox refused the payment: this one-payment bill is paid already.");
+    expect(again.transcript).not.toContain("external_id");
+    await quit(again);
+  }, 120_000);
 
   it("says in words, not in a log line, that its port was taken and which one it uses instead", async () => {
     const taken = createServer();
