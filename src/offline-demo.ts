@@ -238,7 +238,6 @@ export async function runOfflineChat(deps: {
       deleted: (v) => t("demo-terminal-deleted", { ...v, messageId: String(v.messageId) }),
       inChat: (v) => t("demo-terminal-in-chat", v),
       cannotPress: (v) => t("demo-terminal-cannot-press", v),
-      noSuchButton: (v) => t("demo-terminal-no-such-button", { messageId: String(v.messageId), button: String(v.button) }),
     },
     onCommand: async (line, io) => {
       locale = await ownersLocale();

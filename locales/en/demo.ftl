@@ -25,5 +25,4 @@ demo-terminal-edited = edited
 demo-terminal-deleted = { $bot } deleted message #{ $messageId }
 demo-terminal-in-chat = in { $chat }
 demo-terminal-cannot-press = the button "{ $button }" cannot be pressed in this terminal
-demo-terminal-no-such-button = message #{ $messageId } has no button { $button } (any more)
 demo-port-taken = (Port { $wanted } is taken by another program, so the demo uses port { $port }.)

@@ -25,5 +25,4 @@ demo-terminal-edited = diubah
 demo-terminal-deleted = { $bot } menghapus pesan #{ $messageId }
 demo-terminal-in-chat = di { $chat }
 demo-terminal-cannot-press = tombol "{ $button }" tidak bisa ditekan di terminal ini
-demo-terminal-no-such-button = pesan #{ $messageId } tidak (lagi) punya tombol { $button }
 demo-port-taken = (Port { $wanted } sudah dipakai program lain, jadi demo memakai port { $port }.)

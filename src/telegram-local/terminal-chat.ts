@@ -42,8 +42,6 @@ export interface TerminalWords {
   /** A watched chat's label in a message's header. */
   inChat(v: { chat: string }): string;
   cannotPress(v: { button: string }): string;
-  /** "M.N" for a message of the bot's without a button N (its buttons taken off once it was answered, say). */
-  noSuchButton(v: { messageId: number; button: number }): string;
 }
 
 export const ENGLISH_TERMINAL_WORDS: TerminalWords = {
@@ -58,7 +56,6 @@ export const ENGLISH_TERMINAL_WORDS: TerminalWords = {
   deleted: ({ bot, messageId }) => `${bot} deleted message #${messageId}`,
   inChat: ({ chat }) => `in ${chat}`,
   cannotPress: ({ button }) => `the button "${button}" cannot be pressed in this terminal`,
-  noSuchButton: ({ messageId, button }) => `message #${messageId} has no button ${button} (any more)`,
 };
 
 type Keyboard =
@@ -137,8 +134,6 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
     const match = /^(?:(\d+)\.)?(\d+)$/.exec(line);
     if (!match) return false;
     const index = Number(match[2]) - 1;
-    // "75.000" is an amount (thousands come in threes), not button 0 of message #75: it goes to the bot as text.
-    if (match[1] !== undefined && match[2]!.length !== 3) return pressInline(Number(match[1]), index) || noButton(Number(match[1]), index);
     if (match[1] !== undefined) return pressInline(Number(match[1]), index);
     if (lastKeyboard?.kind === "reply") {
       const button = lastKeyboard.markup.keyboard.flat()[index];
@@ -151,13 +146,6 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
     }
     if (lastKeyboard?.kind === "inline") return pressInline(lastKeyboard.messageId, index);
     return false;
-  };
-
-  /** M.N naming one of the bot's messages but none of its buttons: said here, not sent to the bot as text. */
-  const noButton = (messageId: number, index: number): boolean => {
-    if (!api.botMessagesIn(chat.id).some((m) => m.message_id === messageId)) return false;
-    print(`(${words.noSuchButton({ messageId, button: index + 1 })})`);
-    return true;
   };
 
   // No such button: not a press. "75.000" is how a merchant types Rp 75.000 (the bot's own examples write
