@@ -150,6 +150,14 @@ describe("trouble on the way", () => {
     expect(textOf(await world.say(CASHIER, "/cancel"))).toBe("Dibatalkan. Tidak ada yang dibuat.");
   });
 
+  it("/start at that question says once that it may have been made: a /cancel after it finds nothing running", async () => {
+    await upToUnansweredCreate();
+    const maybeMade = "Dibatalkan. Kalau tadi sempat dibuat, pembayaran itu tidak tercatat di sini dan akan kedaluwarsa tanpa dibayar.";
+    expect(textOf(await world.say(CASHIER, "/start"))).toBe(maybeMade);
+    await world.telegram.waitForBotMessage(CASHIER.id, { text: "Mau buat apa?" });
+    expect(textOf(await world.say(CASHIER, "/cancel"))).toBe("Tidak ada yang sedang berjalan.");
+  });
+
   it("a connection dropped after the Alfamart code was made gets the same honest words", async () => {
     world.sandbox.injectFault({ endpoint: "create-retail-payment", when: "after", status: 0, times: 2 });
     await world.say(CASHIER, "/alfamart");

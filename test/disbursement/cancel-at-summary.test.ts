@@ -62,6 +62,18 @@ describe("/cancel typed at a transfer's summary", () => {
     expect(textOf(await shop.say(OWNER, "/va"))).toBe("↩️ The transfer you were preparing was cancelled. No money was sent.");
   });
 
+  it("a transfer begun where a bill's create went unanswered: its /cancel speaks of the transfer, not of the bill", async () => {
+    shop.sandbox.injectFault({ endpoint: "create-virtual-account", when: "after", status: 503, times: 2 });
+    const askBank = await shop.say(OWNER, "/va");
+    await shop.press(OWNER, askBank, { text: "BCA" });
+    await shop.say(OWNER, "Siti Aminah");
+    const summary = await shop.press(OWNER, await shop.say(OWNER, "150rb"), { text: "Sekali bayar" });
+    expect(textOf(await shop.press(OWNER, summary, { text: "✅ Buat sekarang" }))).toContain("tidak menjawab");
+    expect(textOf(await shop.say(OWNER, "/kirimdana"))).toContain("Kalau tadi sempat dibuat");
+    await shop.telegram.waitForBotMessage(OWNER.id, { text: "Pilih bank" });
+    expect(textOf(await shop.say(OWNER, "/batal"))).toBe("Dibatalkan. Tidak ada uang yang dikirim.");
+  });
+
   it("after the transfer was sent, says nothing is running and leaves the transfer as it is", async () => {
     const summary = await fillTransfer(shop, OWNER, SUPPLIER);
     await shop.press(OWNER, summary, SEND);

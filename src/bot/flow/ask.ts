@@ -166,6 +166,7 @@ export async function waitInFlow(flow: Flow, nonce: string, options: WaitOptions
   if (data?.startsWith("menu:") || asksFor(ctx, CHANGE_OF_MIND_COMMANDS, new Set())) {
     // Said first, as /cancel says it: the next answer she types would otherwise meet "not understood".
     await ctx.reply(ctx.t(options.leftSays ?? leftSaysOf.get(flow) ?? "bot-flow-left"));
+    await options.onLeft?.();
     await flow.halt({ next: true });
   }
   if (command !== undefined) await flow.skip({ next: true });
@@ -188,6 +189,8 @@ export interface WaitOptions {
   questions?: ReadonlySet<number>;
   /** What is said when the flow is left here for something else (a menu button, /start): the flow's own words otherwise. */
   leftSays?: string | undefined;
+  /** Done once that is said, before the flow ends: what /cancel would do there besides saying it. */
+  onLeft?: (() => Promise<unknown>) | undefined;
 }
 
 /** Asks with buttons and returns the chosen value; typing instead is answered with a nudge. */

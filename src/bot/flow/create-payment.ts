@@ -166,6 +166,8 @@ export async function createWithRetry(
     const answer = await askChoice(flow, current, nonce, text, choices, {
       waitAsLongAsNeeded: true,
       leftSays: recordedHere ? "bot-cancel-recorded" : doubtful ? "bot-cancel-maybe-made" : undefined,
+      // Said now, as the abandon button says it: a /cancel later (in the next flow, or with none) must not say it again.
+      onLeft: doubtful ? () => flow.external(() => deps.store.atomic.delete(doubtKey)) : undefined,
     });
     current = answer.ctx;
     if (answer.value === "abandon") {
