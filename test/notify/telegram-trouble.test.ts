@@ -65,6 +65,17 @@ describe("Telegram has a bad minute", () => {
     expect((shop.events.get("gave_up") ?? 0) - gaveUpBefore).toBe(0);
   });
 
+  it("an edit of the bill's caption answered so is tried again too: the caption ends PAID once", async () => {
+    const va = await shop.createVirtualAccount({ amount: 155_000, name: "Yanti Lestari" });
+    shop.telegram.failNext("editMessageCaption", 2, { answerInstead: {} });
+    expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`)).status).toBe(200);
+    await shop.settle(30_000);
+    const edits = shop.telegram.callsTo("editMessageCaption").filter((c) => Number(c.payload.message_id) === va.messageId && Number(c.payload.chat_id) === CASHIER.id);
+    expect(edits.filter((c) => !c.response.ok)).toHaveLength(2);
+    expect(edits.filter((c) => c.response.ok)).toHaveLength(1);
+    expect(mentioning(va.externalId, OWNER.id)).toHaveLength(0);
+  });
+
   it("a cashier who blocked the bot does not stop the group from hearing", async () => {
     const leaver = { id: 7777, first_name: "Kasir Pagi" };
     shop.telegram.addChat(privateChat(leaver));
