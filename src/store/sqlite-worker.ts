@@ -291,7 +291,7 @@ function runCas(unit) {
 
 const MARK_LIVE = "SELECT 1 FROM pallabot_atomic WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)";
 // Absent or expired (checked first): an expired mark is simply replaced.
-const MARK_PUT =
+const ATOMIC_PUT =
   "INSERT INTO pallabot_atomic(key, value, expires_ms) VALUES(?, ?, ?) " +
   "ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_ms = excluded.expires_ms";
 // Pending or delivered rows (delivered ones stay, with done_until_ms, until the sweep) are not added again.
@@ -306,7 +306,7 @@ const QUEUE_ADD = "INSERT INTO pallabot_queue(queue, id, created_ms, body) VALUE
 function runOnce(unit) {
   if (writer.all(MARK_LIVE, [unit.markKey, unit.nowMs]).length > 0) return { status: "duplicate" };
   if (unit.payment && keyvValue(unit.payment.key) !== unit.payment.expected) return { status: "conflict" };
-  writer.all(MARK_PUT, [unit.markKey, unit.markValue, unit.markExpiresMs]);
+  writer.all(ATOMIC_PUT, [unit.markKey, unit.markValue, unit.markExpiresMs]);
   if (unit.payment && unit.payment.next !== null) writer.all(KEYV_PUT, [unit.payment.key, unit.payment.next]);
   let queuedCount = 0;
   for (const row of unit.queueRows) queuedCount += writer.run(QUEUE_ADD, row);
@@ -329,9 +329,9 @@ function runCountNoted(unit) {
   if (noted !== undefined && !unit.note.replace) return { value: current, countedBefore: noted };
   if (current + unit.by > unit.max) return null;
   // A counter absent or expired starts again from this amount, with a fresh window (as incrementWithin).
-  if (counter === undefined) writer.all(MARK_PUT, [unit.key, unit.by, unit.expiresMs]);
+  if (counter === undefined) writer.all(ATOMIC_PUT, [unit.key, unit.by, unit.expiresMs]);
   else writer.all(COUNTER_ADD, [unit.by, unit.key]);
-  writer.all(MARK_PUT, [unit.note.key, unit.note.value, unit.expiresMs]);
+  writer.all(ATOMIC_PUT, [unit.note.key, unit.note.value, unit.expiresMs]);
   return noted === undefined ? { value: current + unit.by } : { value: current + unit.by, replaced: noted };
 }
 
