@@ -65,11 +65,11 @@ export async function runOfflineChat(deps: {
   /** The port asked for, when it was taken and the demo listens on another. */
   portTaken?: { wanted: number; port: number } | undefined;
 }): Promise<void> {
-  // The demo's own lines follow the owner's /bahasa choice, read at its start (a shop kept in STORE_URL keeps
-  // it) and again at each of its commands; Indonesian until there is one.
   // The owner's chat with the bot exists from the start, as in Telegram: on a shop kept from an earlier run, a
   // "pay" typed before any message had its notice refused ("chat not found") and lost.
   deps.telegram.addChat(privateChat(DEMO_OWNER));
+  // The demo's own lines follow the owner's /bahasa choice, read at its start (a shop kept in STORE_URL keeps
+  // it) and again at each of its commands; Indonesian until there is one.
   const sessions = keyvStorageAdapter<SessionData>(deps.store.namespace("sessions"));
   const ownersLocale = async () => (await sessions.read(userSessionKey(DEMO_OWNER.id)))?.language ?? DEFAULT_LOCALE;
   let locale = await ownersLocale();

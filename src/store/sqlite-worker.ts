@@ -290,6 +290,7 @@ function runCas(unit) {
 }
 
 const MARK_LIVE = "SELECT 1 FROM pallabot_atomic WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)";
+const ATOMIC_LIVE_VALUE = "SELECT value FROM pallabot_atomic WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)";
 // Absent or expired (checked first): an expired mark is simply replaced.
 const ATOMIC_PUT =
   "INSERT INTO pallabot_atomic(key, value, expires_ms) VALUES(?, ?, ?) " +
@@ -313,7 +314,6 @@ function runOnce(unit) {
   return { status: "applied", queuedCount };
 }
 
-const ATOMIC_LIVE_VALUE = "SELECT value FROM pallabot_atomic WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)";
 const COUNTER_ADD = "UPDATE pallabot_atomic SET value = CAST(value AS INTEGER) + ? WHERE key = ?";
 
 function liveAtomic(key, nowMs) {
