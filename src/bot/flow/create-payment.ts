@@ -125,6 +125,7 @@ export async function createWithRetry(
   // Sticks once set: a clear refusal on a later try does not undo what an earlier, unanswered one may have made.
   let doubtful = false;
   const doubtKey = doubtfulCreateKey(ctx.chatId ?? 0, ctx.from?.id ?? 0);
+  const forgetDoubt = () => flow.external(() => deps.store.atomic.delete(doubtKey));
   for (;;) {
     await current.replyWithChatAction("upload_photo").catch(() => undefined);
     const attempt = await flow.external(async (): Promise<Attempt> => {
@@ -140,7 +141,7 @@ export async function createWithRetry(
       }
     });
     if (attempt.ok) {
-      if (doubtful) await flow.external(() => deps.store.atomic.delete(doubtKey));
+      if (doubtful) await forgetDoubt();
       // Doubtful: an earlier try may have made it, and this one's answer is that one (same external_id).
       return { payment: attempt.payment, ctx: current, afterRetry: doubtful };
     }
@@ -156,23 +157,25 @@ export async function createWithRetry(
     // there is nothing left to doubt.
     if (recordedHere && doubtful) {
       doubtful = false;
-      await flow.external(() => deps.store.atomic.delete(doubtKey));
+      await forgetDoubt();
     }
     const text = failureText(current, attempt, doubtful, recordedHere);
     const choices: Array<readonly [string, "retry" | "abandon"]> = [];
     if (RETRYABLE.has(attempt.code)) choices.push([current.t("bot-retry-button"), "retry"]);
     choices.push([current.t("bot-abandon-button"), "abandon"]);
+    // What leaving here says, by the abandon button or for another flow (/start, a menu button): the same words.
+    const leaving = recordedHere ? "bot-cancel-recorded" : doubtful ? "bot-cancel-maybe-made" : undefined;
     // No idle limit here: "Coba lagi" was promised safe, and a cashier may wait out an outage for hours.
     const answer = await askChoice(flow, current, nonce, text, choices, {
       waitAsLongAsNeeded: true,
-      leftSays: recordedHere ? "bot-cancel-recorded" : doubtful ? "bot-cancel-maybe-made" : undefined,
+      leftSays: leaving,
       // Said now, as the abandon button says it: a /cancel later (in the next flow, or with none) must not say it again.
-      onLeft: doubtful ? () => flow.external(() => deps.store.atomic.delete(doubtKey)) : undefined,
+      onLeft: doubtful ? forgetDoubt : undefined,
     });
     current = answer.ctx;
     if (answer.value === "abandon") {
-      if (doubtful) await flow.external(() => deps.store.atomic.delete(doubtKey));
-      await current.reply(current.t(recordedHere ? "bot-cancel-recorded" : doubtful ? "bot-cancel-maybe-made" : "bot-cancel-done"));
+      if (doubtful) await forgetDoubt();
+      await current.reply(current.t(leaving ?? "bot-cancel-done"));
       return undefined;
     }
   }
