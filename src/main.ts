@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const offline = config.botToken === undefined;
+  offlineDemo = offline;
   if (offline) {
     // The person at the terminal owns the demo shop; logs go to a file-free stderr at warn so the chat stays readable.
     // Its payments are make-believe and the sandbox forgets them when the demo ends, so the shop lives in
@@ -103,13 +104,17 @@ async function main(): Promise<void> {
 
 /** Set once the configured logger exists, so a failed start is logged with its secrets scrubbed. */
 let startupLogger: Logger | undefined;
+/** Whether this run is the offline demo (no BOT_TOKEN), whose failed start is told at the terminal. */
+let offlineDemo = false;
 
 main().catch((err: unknown) => {
   const logger = startupLogger ?? createLogger({ level: "info", destination: pino.destination({ dest: 2, sync: true }) });
   if (err instanceof StartError) {
     // A setting to fix, not a bug: one line naming it; the stack only for whoever runs at debug.
     logger.debug({ err }, "pallabot failed to start");
-    logger.fatal({ variable: err.variable, code: err.code }, err.message);
+    // The demo's person reads a terminal, not a log pipeline: the same line, as a sentence.
+    if (offlineDemo) process.stderr.write(`${err.message}\n`);
+    else logger.fatal({ variable: err.variable, code: err.code }, err.message);
   } else {
     logger.fatal({ err }, "pallabot failed to start");
   }

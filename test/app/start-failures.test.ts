@@ -133,6 +133,22 @@ describe("a start with one setting wrong ends with one line naming it", () => {
     }
   });
 
+  it("the offline demo on a STORE_URL another demo is running on: the same sentence at the terminal, not a log line", async () => {
+    const shared = tempFolder("shared-demo-store");
+    const running = holdSqliteFile(shared.storeFile);
+    try {
+      const run = runMain({ PORT: String(await freePort()), HOST: "127.0.0.1", STORE_URL: shared.storeUrl });
+      expect(await run.exited).toEqual({ code: 1, signal: null });
+      expect(run.lines()).toEqual([]);
+      expect(run.output().trim()).toBe(
+        `STORE_URL: the SQLite file ${shared.storeFile} is in use by another pallabot; stop that one first, or give this one a STORE_URL of its own (two bots on one file take each other's Telegram updates)`,
+      );
+    } finally {
+      running.release();
+      shared.remove();
+    }
+  });
+
   it("a HOST that is no address of this machine: HOST", async () => {
     const run = runMain({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, PORT: String(await freePort()), HOST: "999.1.1.1" });
     expect(await expectOneLineNaming(run, "HOST")).toContain("999.1.1.1");
