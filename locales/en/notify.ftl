@@ -97,6 +97,17 @@ notify-disbursement-failed-not-believed =
     Time: { $time }
     Ref: <code>{ $reference }</code>
 
+# A transfer's "⏳ … being processed by the bank" message (disburse-sent), edited once the bank's result is in.
+notify-transfer-message-completed =
+    ✅ The transfer of <b>{ $amount }</b> to { $bank } { $account } ({ $holder }) <b>went through</b>: the bank reports the money sent.
+    Time: { $time }
+    Ref: <code>{ $reference }</code>
+notify-transfer-message-failed =
+    ❌ The transfer of <b>{ $amount }</b> to { $bank } { $account } ({ $holder }) <b>failed</b>: the money was not sent.
+    Reason: { $reason }
+    Time: { $time }
+    Ref: <code>{ $reference }</code>
+
 notify-forwarded = ↪️ Sent to you because Telegram refused the chat it was for (the bot was removed from the group, or blocked by the cashier).
 notify-disbursement-differs = ⚠️ What the bot sent: { $sent }. Palladium reports otherwise; check the Palladium dashboard.
 notify-disbursement-answered-otherwise = ⚠️ When it was sent, Palladium answered with { $field ->

@@ -97,6 +97,17 @@ notify-disbursement-failed-not-believed =
     Waktu: { $time }
     Ref: <code>{ $reference }</code>
 
+# A transfer's "⏳ … sedang diproses bank" message (disburse-sent), edited once the bank's result is in.
+notify-transfer-message-completed =
+    ✅ Transfer <b>{ $amount }</b> ke { $bank } { $account } a.n. { $holder } <b>berhasil</b>: bank melaporkan uangnya sudah terkirim.
+    Waktu: { $time }
+    Ref: <code>{ $reference }</code>
+notify-transfer-message-failed =
+    ❌ Transfer <b>{ $amount }</b> ke { $bank } { $account } a.n. { $holder } <b>gagal</b>: uangnya tidak terkirim.
+    Alasan: { $reason }
+    Waktu: { $time }
+    Ref: <code>{ $reference }</code>
+
 notify-forwarded = ↪️ Dikirim ke Anda karena Telegram menolak chat tujuannya (bot dikeluarkan dari grup, atau diblokir kasir).
 notify-disbursement-differs = ⚠️ Yang dikirim dari bot: { $sent }. Palladium melaporkan lain; cek dashboard Palladium.
 notify-disbursement-answered-otherwise = ⚠️ Saat dikirim, Palladium menjawab dengan { $field ->

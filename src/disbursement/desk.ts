@@ -4,6 +4,8 @@ import { isDisbursementBank } from "../domain/validation.js";
 import { mayHaveMade } from "../gateway/may-have-made.js";
 import { GatewayError, type GatewayClient, type GatewayErrorCode } from "../gateway/types.js";
 import type { Logger } from "../logger.js";
+import { transferMessageEdit } from "../notify/from-payment.js";
+import { createOutbox } from "../store/outbox.js";
 import type { PaymentRecord, Store } from "../store/types.js";
 import { countReportedExtra, createDisbursementAllowance, releaseDisbursementAllowance, type DisbursementAllowance, type ReserveResult } from "./allowance.js";
 import { resendMayHelp } from "./failure-codes.js";
@@ -242,6 +244,11 @@ export interface DisbursementDesk {
   uncertainTold(draft: DisbursementDraft): Promise<void>;
   /** After a won claim: the guards, the gateway call, the record. `messageId` is the summary's. */
   send(draft: DisbursementDraft, options: { messageId?: number | undefined }): Promise<SendOutcome>;
+  /**
+   * The owner was shown a "sent" outcome ("⏳ … being processed by the bank") in `messageId`: kept on the
+   * transfer, so its result edits that message; a result recorded already has the edit queued now.
+   */
+  processingShown(draft: DisbursementDraft, messageId: number): Promise<void>;
   /**
    * "Send again" on a transfer the bank failed: a new draft with its details (a new external_id: the failed
    * one can never be sent again), to be confirmed like any other. Pressed again while that draft waits, the
@@ -719,6 +726,12 @@ export function createDisbursementDesk(options: DeskOptions): DisbursementDesk {
       await completeWatch(draft);
     },
     send,
+    async processingShown(draft, messageId) {
+      const shown = await store.payments.update(draft.externalId, { processingMessageId: messageId });
+      // Its result came before this write (read from it: one of it and the callback's sees the other's).
+      const edit = shown === undefined ? undefined : transferMessageEdit(shown, now());
+      if (edit !== undefined) await createOutbox(store).add([edit]);
+    },
     draftAgain,
   };
 }

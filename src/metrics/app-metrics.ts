@@ -64,7 +64,7 @@ export function createAppMetrics(deps: AppMetricsDeps = {}): AppMetrics {
   });
   const notificationsEdited = new Counter({
     name: "pallabot_notifications_edited_total",
-    help: "Payment messages turned to PAID (result edited) or found already settled (result skipped)",
+    help: "Payment messages turned to PAID, or transfer messages to their result (result edited), or found already settled (result skipped)",
     labelNames: ["result"] as const,
     registers,
   });

@@ -6,7 +6,8 @@ import type { Notification, PaymentMethod, PaymentReceived } from "./notificatio
 
 /*
  * What a notice takes from the payment as recorded, rather than from the callback that tells of it: the
- * webhook's paid notices, and the bot's edit for a payment paid before its message was recorded.
+ * webhook's paid notices, the bot's edit for a payment paid before its message was recorded, and the edit of
+ * a transfer's "being processed" message to its result (from the webhook, or the bot when the result came first).
  */
 
 /** The bank and number (or outlet and code) we issued, when the record has them. */
@@ -62,6 +63,42 @@ export function paidMessageEdit(record: PaymentRecord, now: Date): OutboxItem | 
       paidAt: record.paidAt,
       externalId: record.externalId,
       ...soFar,
+    } satisfies Notification,
+  };
+}
+
+/**
+ * The edit that turns a transfer's "⏳ being processed by the bank" message into its result, made from the
+ * transfer as recorded once both are: its result (by the callback) and that message (by the bot), whichever
+ * came second, so the two ways to it make the same item and it is edited once. A newer result that overturns
+ * this one is another event, and edits the message again. Undefined while either is missing (and for records
+ * written before the message was kept).
+ */
+export function transferMessageEdit(record: PaymentRecord, now: Date): OutboxItem | undefined {
+  const { processingMessageId: messageId, resultEventId, status } = record;
+  if (record.kind !== "disbursement" || messageId === undefined || resultEventId === undefined || (status !== "completed" && status !== "failed")) {
+    return undefined;
+  }
+  return {
+    id: `${resultEventId}:edit:message:${messageId}`,
+    chatId: record.chatId,
+    kind: "mark-transfer-result",
+    createdAt: now.toISOString(),
+    payload: {
+      type: "mark-transfer-result",
+      chatId: record.chatId,
+      messageId,
+      locale: record.locale ?? DEFAULT_LOCALE,
+      externalId: record.externalId,
+      amount: record.amount,
+      bankCode: record.bankCode ?? "",
+      ...(record.accountNumber !== undefined ? { accountNumber: record.accountNumber } : {}),
+      accountHolderName: record.customerName,
+      status,
+      ...(status === "failed" && record.failureCode !== undefined ? { failureCode: record.failureCode } : {}),
+      // A result sent without the gateway's time keeps none (see recordDisbursement): told by when it was
+      // recorded, the record's last change (or the message's, moments after), and said to be so.
+      ...(record.resultAt !== undefined ? { at: record.resultAt } : { at: record.updatedAt, timeReceived: true }),
     } satisfies Notification,
   };
 }

@@ -8,6 +8,8 @@ import { z } from "zod";
  */
 
 const chatId = z.number().int().safe();
+/** A message the bot showed before, to edit. */
+const messageId = z.number().int().positive().safe();
 const locale = z.string().min(1).max(16);
 const money = z.number().int().nonnegative().safe();
 
@@ -76,11 +78,8 @@ export const paymentReceivedSchema = z.object({
   groupTold,
 });
 
-/** The disbursement callback: to the owner who sent it and to the linked groups. */
-export const disbursementResultSchema = z.object({
-  type: z.literal("disbursement-result"),
-  chatId,
-  locale,
+/** A transfer's result as told: the transfer, whether the bank sent it, and when. */
+const transferResult = {
   externalId: z.string(),
   amount: money,
   bankCode: z.string(),
@@ -88,9 +87,17 @@ export const disbursementResultSchema = z.object({
   accountHolderName: z.string(),
   status: z.enum(["completed", "failed"]),
   failureCode: z.string().optional(),
-  /** ISO 8601, the gateway's `updated`. */
+  /** ISO 8601, the gateway's `updated` (or when the bot received it, with `timeReceived`). */
   at: z.string(),
   timeReceived,
+};
+
+/** The disbursement callback: to the owner who sent it and to the linked groups. */
+export const disbursementResultSchema = z.object({
+  type: z.literal("disbursement-result"),
+  chatId,
+  locale,
+  ...transferResult,
   /**
    * What the owner sent, each only when the callback reports otherwise (absent in items recorded before):
    * the notice shows what the gateway says happened, and these say how it differs from what was asked.
@@ -143,7 +150,7 @@ export const unknownPaymentSchema = z.object({
 export const markPaidSchema = z.object({
   type: z.literal("mark-paid"),
   chatId,
-  messageId: z.number().int().positive().safe(),
+  messageId,
   locale,
   amount: money,
   method: paymentMethodSchema,
@@ -158,11 +165,24 @@ export const markPaidSchema = z.object({
   repeated,
 });
 
+/**
+ * Rewrite the message that told the owner a transfer was being processed ("⏳ … sedang diproses bank"), so it
+ * reads the bank's result and loses its buttons (in sandbox mode, the ones that play the bank).
+ */
+export const markTransferResultSchema = z.object({
+  type: z.literal("mark-transfer-result"),
+  chatId,
+  messageId,
+  locale,
+  ...transferResult,
+});
+
 export const notificationSchema = z.discriminatedUnion("type", [
   paymentReceivedSchema,
   disbursementResultSchema,
   unknownPaymentSchema,
   markPaidSchema,
+  markTransferResultSchema,
 ]);
 
 export type Notification = z.infer<typeof notificationSchema>;
@@ -176,3 +196,9 @@ export type PaymentReceived = z.infer<typeof paymentReceivedSchema>;
 export type DisbursementResult = z.infer<typeof disbursementResultSchema>;
 export type UnknownPayment = z.infer<typeof unknownPaymentSchema>;
 export type MarkPaid = z.infer<typeof markPaidSchema>;
+export type MarkTransferResult = z.infer<typeof markTransferResultSchema>;
+/** An edit of a message the bot showed before (a payment's, a transfer's), not a message of its own. */
+export type MessageEdit = MarkPaid | MarkTransferResult;
+/** A message of its own to a chat. */
+export type Notice = Exclude<Notification, MessageEdit>;
+export const isMessageEdit = (n: Notification): n is MessageEdit => n.type === "mark-paid" || n.type === "mark-transfer-result";

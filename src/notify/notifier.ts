@@ -6,7 +6,18 @@ import { outcomeWithin, withTimeoutSignal } from "../deadline.js";
 import type { Logger } from "../logger.js";
 import { paidSoFar } from "../domain/payment-state.js";
 import type { Store } from "../store/types.js";
-import { chatItemId, eventIdOfChatItem, notificationSchema, type MarkPaid, type Notification, type PaymentReceived, type UnknownPayment } from "./notifications.js";
+import {
+  chatItemId,
+  eventIdOfChatItem,
+  isMessageEdit,
+  notificationSchema,
+  type MarkPaid,
+  type MessageEdit,
+  type Notice,
+  type Notification,
+  type PaymentReceived,
+  type UnknownPayment,
+} from "./notifications.js";
 import type { NotifierOutboxPort, OutboxEntry } from "./ports.js";
 import {
   needsOwnNotice,
@@ -14,6 +25,7 @@ import {
   renderDisbursementResult,
   renderPaidCaption,
   renderPaymentReceived,
+  renderTransferMessage,
   renderUnknownDigest,
   renderUnknownPayment,
   type Translator,
@@ -27,9 +39,9 @@ type ApiSignal = Parameters<Api["sendMessage"]>[3];
 export type NotifierEventName =
   /** A notification went out (labels: type). */
   | "sent"
-  /** The original payment message now reads PAID. */
+  /** The original message now reads what became of it: a payment's PAID, a transfer's result. */
   | "edited"
-  /** An edit had nothing to do (already PAID, message gone). */
+  /** An edit had nothing to do (already PAID, message gone, a newer state shown or on its way). */
   | "edit_skipped"
   /** One digest replaced `count` messages to one chat. */
   | "digest"
@@ -81,7 +93,7 @@ export interface NotifierDeps {
    */
   paidMessageButtons?: (n: MarkPaid) => InlineKeyboardMarkup | undefined;
   /** The buttons a notice carries to one chat (an owner's "send again" under a failed transfer), or undefined. */
-  noticeButtons?: (n: Exclude<Notification, MarkPaid>, chatId: number) => InlineKeyboardMarkup | undefined;
+  noticeButtons?: (n: Notice, chatId: number) => InlineKeyboardMarkup | undefined;
   /**
    * The bot runs on the in-process sandbox: every notice and paid message says the money is make-believe, so
    * nobody in a real shop group hands over goods for a simulated payment.
@@ -240,7 +252,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           continue;
         }
         const notification = parsed.data;
-        const lane: Lane = notification.type === "mark-paid" ? "edit" : "message";
+        const lane: Lane = isMessageEdit(notification) ? "edit" : "message";
         const key = laneKey(notification.chatId, lane);
         let group = lanes.get(key);
         if (group === undefined) {
@@ -438,8 +450,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       // Before the send or edit, whatever becomes of it (a group that refuses the edit for good, say): the
       // list shows the payment where it belongs, and once the item is done it has been moved.
       await movePaidUp(n);
-      if (n.type === "mark-paid") {
-        const outcome = await editToPaid(n);
+      if (isMessageEdit(n)) {
+        const outcome = await editOriginal(n);
         await markDelivered([entry.item.id]);
         emit(outcome, { type: n.type });
       } else {
@@ -491,7 +503,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
-  function renderText(n: Exclude<Notification, MarkPaid>): string {
+  function renderText(n: Notice): string {
     switch (n.type) {
       case "payment-received":
         return inSandbox(n.locale, renderPaymentReceived(deps.i18n, n));
@@ -611,28 +623,40 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     logger.warn({ chatId, forwarded: added }, "notices Telegram refused for good were forwarded to the owners");
   }
 
-  async function editToPaid(n: MarkPaid): Promise<"edited" | "edit_skipped"> {
-    // A payment paid more than once (a multi-use VA, an Alfamart code paid twice) has its message edited at each
-    // payment. An edit that waited (Telegram refused it, a restart, another instance took the next one) must not
-    // put an older state back over a newer one: the newer payment's own edit is sent, or was.
-    if (n.externalId !== undefined && deps.store !== undefined) {
-      const shownCount = n.reusable?.count ?? n.repeated?.count ?? 1;
-      const payment = await deps.store.payments.get(n.externalId);
-      if (payment !== undefined && paidSoFar(payment).count > shownCount) return "edit_skipped";
-    }
-    const caption = inSandbox(n.locale, renderPaidCaption(deps.i18n, n, now()));
-    // Without reply_markup the edit also removes the payment's buttons (e.g. "simulate payment").
-    const buttons = deps.paidMessageButtons?.(n);
+  /**
+   * Whether an edit waited past a newer state of what it shows: its own edit is sent, or was, and this one must
+   * not put the older state back over it (Telegram refused it, a restart, another instance took the next one).
+   */
+  async function overtaken(n: MessageEdit): Promise<boolean> {
+    if (n.externalId === undefined || deps.store === undefined) return false;
+    const payment = await deps.store.payments.get(n.externalId);
+    if (payment === undefined) return false;
+    // A payment paid more than once (a multi-use VA, an Alfamart code paid twice) has its message edited at each payment.
+    if (n.type === "mark-paid") return paidSoFar(payment).count > (n.reusable?.count ?? n.repeated?.count ?? 1);
+    // A transfer whose result a newer one overturned.
+    return payment.status !== n.status;
+  }
+
+  /**
+   * The message the bot showed before, edited to what became of it: a payment's QR (a photo, its caption; or
+   * text, when Telegram refused the photo) to PAID, a transfer's "being processed" text to its result.
+   */
+  async function editOriginal(n: MessageEdit): Promise<"edited" | "edit_skipped"> {
+    if (await overtaken(n)) return "edit_skipped";
+    const text = inSandbox(n.locale, n.type === "mark-paid" ? renderPaidCaption(deps.i18n, n, now()) : renderTransferMessage(deps.i18n, n));
+    // Without reply_markup the edit also removes the message's buttons (e.g. "simulate payment", the sandbox's bank).
+    const buttons = n.type === "mark-paid" ? deps.paidMessageButtons?.(n) : undefined;
     const markup = buttons === undefined ? {} : { reply_markup: buttons };
     try {
-      await bounded((signal) => deps.api.editMessageCaption(n.chatId, n.messageId, { caption, parse_mode: "HTML", ...markup }, signal));
-      return "edited";
-    } catch (error) {
-      if (isSettledEditFailure(error)) return "edit_skipped";
-      if (!isNoCaptionFailure(error)) throw error;
-    }
-    try {
-      await bounded((signal) => deps.api.editMessageText(n.chatId, n.messageId, caption, { parse_mode: "HTML", ...markup }, signal));
+      if (n.type === "mark-paid") {
+        try {
+          await bounded((signal) => deps.api.editMessageCaption(n.chatId, n.messageId, { caption: text, parse_mode: "HTML", ...markup }, signal));
+          return "edited";
+        } catch (error) {
+          if (!isNoCaptionFailure(error)) throw error;
+        }
+      }
+      await bounded((signal) => deps.api.editMessageText(n.chatId, n.messageId, text, { parse_mode: "HTML", ...markup }, signal));
       return "edited";
     } catch (error) {
       if (isSettledEditFailure(error)) return "edit_skipped";

@@ -3,7 +3,7 @@ import { formatJakartaTime } from "../domain/jakarta-time.js";
 import { disbursementBankName } from "../domain/limits.js";
 import { isExpired } from "../domain/payment-state.js";
 import { formatRupiah, paidAgainstAsked } from "../domain/rupiah.js";
-import type { DisbursementResult, MarkPaid, PaymentMethod, PaymentReceived, UnknownPayment } from "./notifications.js";
+import type { DisbursementResult, MarkPaid, MarkTransferResult, PaymentMethod, PaymentReceived, UnknownPayment } from "./notifications.js";
 
 /** The part of @grammyjs/i18n the notifier uses: any catalogue with `t(locale, key, vars)`. */
 export type Translator = Pick<I18n, "t">;
@@ -119,8 +119,9 @@ export function answeredValueText(field: string | undefined, answered: string | 
   return field === "amount" && /^\d+$/.test(answered) ? formatRupiah(Number(answered)) : answered;
 }
 
-export function renderDisbursementResult(i18n: Translator, n: DisbursementResult): string {
-  const common = {
+/** A transfer as its result's words name it: amount, bank, account, holder, when, and its reference. */
+function transferWords(i18n: Translator, n: DisbursementResult | MarkTransferResult): Record<string, string> {
+  return {
     amount: formatRupiah(n.amount),
     bank: escapeHtml(disbursementBankName(n.bankCode)),
     account: n.accountNumber === undefined ? "" : `<code>${escapeHtml(n.accountNumber)}</code>`,
@@ -128,6 +129,21 @@ export function renderDisbursementResult(i18n: Translator, n: DisbursementResult
     time: noticeTime(i18n, n.locale, n.at, n.timeReceived),
     reference: escapeHtml(n.externalId),
   };
+}
+
+/**
+ * The owner's "⏳ being processed by the bank" message once the bank's result is in: that result, so the chat
+ * scrolled back no longer reads as waiting. The notice below it says the rest (what the gateway reported otherwise).
+ */
+export function renderTransferMessage(i18n: Translator, n: MarkTransferResult): string {
+  const words = transferWords(i18n, n);
+  return n.status === "completed"
+    ? i18n.t(n.locale, "notify-transfer-message-completed", words)
+    : i18n.t(n.locale, "notify-transfer-message-failed", { ...words, reason: renderFailureReason(i18n, n.locale, n.failureCode) });
+}
+
+export function renderDisbursementResult(i18n: Translator, n: DisbursementResult): string {
+  const common = transferWords(i18n, n);
   const reason = () => renderFailureReason(i18n, n.locale, n.failureCode);
   const told =
     n.keptAs === "completed"

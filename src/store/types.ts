@@ -59,6 +59,11 @@ export interface PaymentRecord {
    * and what it answered, so the notice of its result warns again, in the shop group too.
    */
   answeredOtherwise?: { field: string; answered: string } | undefined;
+  /**
+   * A transfer's "⏳ being processed by the bank" message in the owner's chat (`messageId` is its summary's):
+   * edited to its result when that is recorded. Absent in records written before it was kept: not edited.
+   */
+  processingMessageId?: number | undefined;
   /** A transfer the gateway answered, at the send, as FAILED: the owner heard it then; the bank's FAILED after it is told to the group. */
   failedInAnswer?: boolean | undefined;
 }

@@ -14,7 +14,7 @@ import { normalizeName } from "../domain/validation.js";
 import { paidSoFar } from "../domain/payment-state.js";
 import type { PaymentKind, PaymentPatch, PaymentRecord, QueuedWrite, Store } from "../store/types.js";
 import { chatItemId, type Notification, type PaymentMethod } from "../notify/notifications.js";
-import { paidSoFarFields, recordMethodOf } from "../notify/from-payment.js";
+import { paidSoFarFields, recordMethodOf, transferMessageEdit } from "../notify/from-payment.js";
 import type { CallbackEventLogPort, CallbackEventRecord, OutboxPort } from "./ports.js";
 
 export type RecordOutcome =
@@ -350,9 +350,14 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
     } as const;
     // The status first, then the resends: a resend checks this status right before its gateway call, after
     // writing its record, so one of the two always sees the other (it stops, or it is named here).
-    await store.payments.update(record.externalId, patch);
+    const after = await store.payments.update(record.externalId, patch);
     const sentAgainAs = status === "completed" && overturns === "failed" ? await resendThatLeft(record) : undefined;
     const items = to.map((r) => transferNotice(eventId, payload, record, r, createdAt, { status, overturns, groupTold, sentAgainAs }));
+    // The owner's "being processed" message now says the result, when the bot has recorded it (else the bot
+    // queues the same edit as it records it). Read from this write: one of it and the bot's sees the other's.
+    // A chat no longer told of the transfer (its owner left the shop) is not edited.
+    const edit = after !== undefined && to.some((r) => r.madeIn) ? transferMessageEdit(after, deps.now()) : undefined;
+    if (edit !== undefined) items.push(edit);
     await Promise.all([
       outbox.add(items),
       // Money that never left must not count against today's allowance; the release is take-once, so a

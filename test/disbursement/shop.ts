@@ -15,6 +15,7 @@ import { createI18n } from "../../src/i18n.js";
 import { silentLogger } from "../../src/logger.js";
 import { createNotifier, type Notifier } from "../../src/notify/notifier.js";
 import { createSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { sandboxModePlays } from "../../src/sandbox-mode.js";
 import { createCallbackEventLog, createOutbox, createStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/types.js";
 import {
@@ -41,7 +42,8 @@ export const STRANGER: TelegramUser = { id: 3003, first_name: "Joko" };
 export const SHOP_GROUP: ChatRef = { id: -100_777, type: "supergroup", title: "Toko Wati" };
 
 const API_KEY = "pallapi_disburse_tests_0123456789abcdef0123456789";
-const CALLBACK_TOKEN = "callback-token-disburse-tests-0123456789";
+/** The shop's Palladium callback token, for callbacks the sandbox would not send. */
+export const CALLBACK_TOKEN = "callback-token-disburse-tests-0123456789";
 
 export interface Shop extends MerchantChat {
   telegram: LocalBotApi;
@@ -69,7 +71,12 @@ export interface Shop extends MerchantChat {
 }
 
 export async function startShop(
-  options: { disburse?: DisbursementOptions & Pick<BotDeps, "apiTransformers">; watchIntervalMs?: number } = {},
+  options: {
+    disburse?: DisbursementOptions & Pick<BotDeps, "apiTransformers">;
+    watchIntervalMs?: number;
+    /** Sandbox mode's "🧪 Bank: berhasil / gagal" buttons under a transfer sent, as the app wires them. */
+    playsTheBank?: boolean;
+  } = {},
 ): Promise<Shop> {
   const dir = mkdtempSync(join(tmpdir(), "pallabot-disburse-"));
   const storeUrl = `sqlite://${join(dir, "shop.sqlite")}`;
@@ -125,6 +132,7 @@ export async function startShop(
       sandboxMode: true,
       logger: silentLogger(),
       now,
+      ...(options.playsTheBank === true ? { simulateTransferResult: sandboxModePlays(sandbox).simulateTransferResult } : {}),
       ...options.disburse,
     });
     polling = (await startPolling(bot)).ended;

@@ -9,7 +9,7 @@ import { createSendWatch, type SendWatch } from "../../disbursement/watch.js";
 import { createI18n } from "../../i18n.js";
 import type { Logger } from "../../logger.js";
 import type { Store } from "../../store/types.js";
-import type { MarkPaid, Notification } from "../../notify/notifications.js";
+import type { Notice } from "../../notify/notifications.js";
 import { answeredValueText, renderFailureReason } from "../../notify/render.js";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { BotContext, FeatureDeps, Flow, FlowContext } from "../context.js";
@@ -447,7 +447,14 @@ export function disbursementFeature(
         : sendAgain !== undefined
           ? sendAgain.row().append(mainMenuKeyboard(ctx.t, ctx.role))
           : mainMenuKeyboard(ctx.t, ctx.role);
-    await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+    const told = await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+    // "Being processed by the bank": edited to the bank's result when it comes (src/notify, like a paid QR).
+    // Not noted (the store refused), it stays as it is, and the result is told below it all the same.
+    if (outcome.kind === "sent") {
+      await desk.processingShown(claim.draft, told.message_id).catch((error: unknown) => {
+        deps.logger.warn({ err: error, externalId: claim.draft.externalId }, "could not note a transfer's message; its result will not edit it");
+      });
+    }
     // Told (with its retry button, or that it is not needed): the watch need not tell again.
     if (stillUnclear || (outcome.kind === "resend_not_needed" && outcome.mayHaveSent)) await desk.uncertainTold(claim.draft);
   });
@@ -470,6 +477,9 @@ export function disbursementFeature(
         await ctx.answerCallbackQuery({ text: ctx.t("disburse-simulate-sent") });
         return;
       }
+      // Played once: the bank's buttons go now. Before the play, so the result's edit of this message (which
+      // takes the rest) always comes after it: made after, this put the menu back under the result.
+      await ctx.editMessageReplyMarkup({ reply_markup: mainMenuKeyboard(ctx.t, ctx.role) }).catch(() => undefined);
       try {
         await playTheBank(record, ctx.match[1] === "ok" ? "completed" : "failed");
       } catch (error) {
@@ -478,7 +488,6 @@ export function disbursementFeature(
         return;
       }
       await ctx.answerCallbackQuery({ text: ctx.t("disburse-simulate-sent") });
-      await ctx.editMessageReplyMarkup({ reply_markup: mainMenuKeyboard(ctx.t, ctx.role) }).catch(() => undefined);
     });
   }
 
@@ -572,7 +581,7 @@ export function tellUncertainSend(api: Api, i18n: Translator) {
  * destination.
  */
 export function failedTransferButtons(i18n: Translator, ownerIds: readonly number[]) {
-  return (n: Exclude<Notification, MarkPaid>, chatId: number): InlineKeyboardMarkup | undefined => {
+  return (n: Notice, chatId: number): InlineKeyboardMarkup | undefined => {
     // Not under a FAILED that was not believed (the transfer stays recorded as sent).
     if (n.type !== "disbursement-result" || n.status !== "failed" || n.keptAs !== undefined || !ownerIds.includes(chatId)) return undefined;
     return sendAgainButton(i18n.t(n.locale, "disburse-again-button"), n.externalId, n.failureCode);
