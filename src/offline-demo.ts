@@ -37,10 +37,10 @@ const SANDBOX_REFUSALS: Record<string, string | undefined> = {
 const TRANSFER_COMMAND = /^bank(?:\s+(gagal|fail))?(?:\s+(\S+))?$/i;
 
 /**
- * How long "pay" holds the next typed line for the paid notice and the bill marked paid (they come in well
- * under a second).
+ * How long "pay" and "bank" hold the next typed line for the notice and the message edited (a bill marked paid,
+ * a transfer's "being processed" turned to its result): they come in well under a second.
  */
-const PAID_NOTICE_WAIT_MS = 5_000;
+const NOTICE_WAIT_MS = 5_000;
 
 /**
  * A reference of the bot's ("pb-mh2x…") or an amount ("20000", "150rb" would be a word): what "pay <ref>"
@@ -136,6 +136,23 @@ export async function runOfflineChat(deps: {
     return undefined;
   };
 
+  /**
+   * Holds the next typed line for the notice of what "pay" or "bank" set off (it names the Ref) and for the
+   * message it edits, a few seconds at most: "quit" typed right after them left before what it was waiting to see.
+   * The message is read from the record once the notice is out: "bank" typed the moment "being processed" showed
+   * came before the bot had noted that message on the transfer.
+   */
+  const toldSince = async (mark: number, externalId: string, editedIn: (record: PaymentRecord) => number | undefined) => {
+    const seen = (matches: (c: RecordedCall) => boolean) =>
+      deps.telegram.waitFor((c) => c.response.ok && matches(c), { since: mark, timeoutMs: NOTICE_WAIT_MS }).catch(() => undefined);
+    await seen((c) => c.method === "sendMessage" && String(c.payload.text ?? "").includes(externalId));
+    const record = await deps.store.payments.get(externalId);
+    const messageId = record === undefined ? undefined : editedIn(record);
+    if (messageId !== undefined) {
+      await seen((c) => c.method.startsWith("editMessage") && c.payload.message_id === messageId && Number(c.payload.chat_id) === record?.chatId);
+    }
+  };
+
   const playTheCustomer = async (line: string, io: TerminalChatIo): Promise<boolean> => {
     const [word, ref, ...more] = line.trim().split(/\s+/);
     if (word?.toLowerCase() !== "pay" || more.length > 0) return false;
@@ -165,16 +182,7 @@ export async function runOfflineChat(deps: {
       io.print(t("demo-pay-refused", { reason: reasonOf(err) }));
       return true;
     }
-    // The next line waits for the paid notice (it names the bill's Ref) and for the bill's message marked paid,
-    // a few seconds at most: "quit" typed right after "pay" left before what it was waiting to see.
-    const seen = (matches: (c: RecordedCall) => boolean) =>
-      deps.telegram.waitFor((c) => c.response.ok && matches(c), { since: mark, timeoutMs: PAID_NOTICE_WAIT_MS }).catch(() => undefined);
-    await Promise.all([
-      seen((c) => c.method === "sendMessage" && String(c.payload.text ?? "").includes(payment.externalId)),
-      payment.messageId === undefined
-        ? undefined
-        : seen((c) => c.method.startsWith("editMessage") && c.payload.message_id === payment.messageId && Number(c.payload.chat_id) === payment.chatId),
-    ]);
+    await toldSince(mark, payment.externalId, (bill) => bill.messageId);
     return true;
   };
 
@@ -209,6 +217,7 @@ export async function runOfflineChat(deps: {
       io.print(t("demo-transfer-refused", { reason: earlier }));
       return true;
     }
+    const mark = deps.telegram.mark();
     try {
       if (fail) {
         deps.sandbox.failDisbursement(transfer.externalId, DEMO_TRANSFER_FAILURE_CODE);
@@ -219,7 +228,9 @@ export async function runOfflineChat(deps: {
       }
     } catch (err) {
       io.print(t("demo-transfer-refused", { reason: reasonOf(err) }));
+      return true;
     }
+    await toldSince(mark, transfer.externalId, (sent) => sent.processingMessageId);
     return true;
   };
 

@@ -265,8 +265,18 @@ describe("the offline demo: npm start with no configuration", () => {
     expect(await session.type(`bank gagal ${reference}`, "Sandbox tidak bisa memproses")).toContain("bank sudah memberi hasil untuk transfer ini");
     expect(session.transcript.match(/Transfer terkirim/g)).toHaveLength(1);
     expect(session.transcript).not.toContain("Transfer gagal");
+    // Its "being processed" message, scrolled back to, says it went through.
+    expect(session.transcript).toMatch(/\(diubah\) ──[^─]*✅ Transfer Rp 150\.000 ke BCA 1234567890 a\.n\. Budi Santoso berhasil/);
 
-    await quit(session);
+    // Another one, and "quit" typed right after "bank": its notice and its message's edit still show first.
+    await sendMoney(session, "Budi Santoso", "Transfer");
+    const exited = new Promise<number | null>((resolve) => session.child.once("exit", (code) => resolve(code)));
+    const from = session.transcript.length;
+    session.child.stdin.write("bank\nquit\n");
+    expect(await exited).toBe(0);
+    const last = session.transcript.slice(from);
+    expect(last).toContain("Transfer terkirim");
+    expect(last).toMatch(/\(diubah\) ──[^─]*berhasil/);
   }, 90_000);
 
   it("lets the owner play a bank that refuses: 'bank gagal' and the 'failed' notification with its reason arrives", async () => {
