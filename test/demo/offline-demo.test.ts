@@ -121,6 +121,15 @@ describe("the offline demo: npm start with no configuration", () => {
     expect(await exited).toBe(0);
   }
 
+  /** `line` and "quit" typed at once: what the demo printed from then until it ended (with 0). */
+  async function typedThenQuit(session: TypedSession, line: string): Promise<string> {
+    const exited = new Promise<number | null>((resolve) => session.child.once("exit", (code) => resolve(code)));
+    const from = session.transcript.length;
+    session.child.stdin.write(`${line}\nquit\n`);
+    expect(await exited).toBe(0);
+    return session.transcript.slice(from);
+  }
+
   it("gets a new user from 'create VA' to the paid notification without any other setup", async () => {
     const session = await startDemo("pay");
 
@@ -161,11 +170,7 @@ describe("the offline demo: npm start with no configuration", () => {
     expect(await session.type(`pay ${older}`, "membayar")).toContain("Pelanggan Siti Aminah membayar Rp 150.000");
     await session.waitFor(`Metode: VA BCA ${older}`, 0);
     // The newer one still waits: plain "pay" takes it. "quit" typed at once still shows its notice first.
-    const exited = new Promise<number | null>((resolve) => session.child.once("exit", (code) => resolve(code)));
-    const from = session.transcript.length;
-    session.child.stdin.write("pay\nquit\n");
-    expect(await exited).toBe(0);
-    const last = session.transcript.slice(from);
+    const last = await typedThenQuit(session, "pay");
     expect(last).toContain("Pelanggan Budi Santoso membayar");
     expect(last).toContain("Pembayaran diterima");
     // And the bill's own message, marked paid (found by a review of the demo as a new user).
@@ -270,11 +275,7 @@ describe("the offline demo: npm start with no configuration", () => {
 
     // Another one, and "quit" typed right after "bank": its notice and its message's edit still show first.
     await sendMoney(session, "Budi Santoso", "Transfer");
-    const exited = new Promise<number | null>((resolve) => session.child.once("exit", (code) => resolve(code)));
-    const from = session.transcript.length;
-    session.child.stdin.write("bank\nquit\n");
-    expect(await exited).toBe(0);
-    const last = session.transcript.slice(from);
+    const last = await typedThenQuit(session, "bank");
     expect(last).toContain("Transfer terkirim");
     expect(last).toMatch(/\(diubah\) ──[^─]*berhasil/);
   }, 90_000);
