@@ -43,11 +43,11 @@ const TRANSFER_COMMAND = /^bank(?:\s+(gagal|fail))?(?:\s+(\S+))?$/i;
 const NOTICE_WAIT_MS = 5_000;
 
 /**
- * A reference of the bot's ("pb-mh2x…") or an amount ("20000", "150rb" would be a word): what "pay <ref>"
- * answers itself when it names no bill. Anything else after "pay" ("Pay supplier", "Pay INV-0042") is the
- * owner talking to the bot.
+ * A reference of the bot's ("pb-mh2x…"), an amount or a VA number ("20000", "150rb" would be a word), or a
+ * sandbox Alfamart code ("TEST307106", one digit short or long when mistyped): what "pay <ref>" answers itself
+ * when it names no bill. Anything else after "pay" ("Pay supplier", "Pay INV-0042") is the owner talking to the bot.
  */
-const LOOKS_LIKE_A_REFERENCE = /^(pb-[0-9a-z-]+|[\d.,]+)$/i;
+const LOOKS_LIKE_A_REFERENCE = /^(pb-[0-9a-z-]+|[\d.,]+|test\d+)$/i;
 
 /**
  * The offline demo's chat: the human plays the merchant in a terminal, plays the customer with "pay" and

@@ -309,6 +309,8 @@ describe("the offline demo: npm start with no configuration", () => {
     expect(await session.type("bank", "Tidak ada transfer")).toContain("Kirim dana dulu dengan /kirimdana");
     // A reference that is no bill of the shop's (here an amount) is named, not answered "nothing is waiting".
     expect(await session.type("pay 20000", "Tidak ada tagihan dengan referensi, nomor VA atau kode 20000")).toContain("Ketik pay saja");
+    // So is an Alfamart code mistyped (the sandbox's are TEST and six digits), instead of reaching the bot.
+    expect(await session.type("pay TEST30710", "Tidak ada tagihan dengan referensi, nomor VA atau kode TEST30710")).toContain("Ketik pay saja");
     const help = await session.type("?", "bank [gagal]");
     expect(help).toContain("pay [ref]");
     // The terminal speaks the demo's language too, not only the bot.
