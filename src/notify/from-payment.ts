@@ -1,7 +1,8 @@
 import { DEFAULT_LOCALE } from "../i18n.js";
 import { isReusableVirtualAccount, paidSoFar } from "../domain/payment-state.js";
 import type { OutboxItem } from "../store/outbox.js";
-import type { PaymentRecord } from "../store/types.js";
+import { normalizeName } from "../domain/validation.js";
+import type { PaymentRecord, TransferReported } from "../store/types.js";
 import type { Notification, PaymentMethod, PaymentReceived } from "./notifications.js";
 
 /*
@@ -75,7 +76,7 @@ export function paidMessageEdit(record: PaymentRecord, now: Date): OutboxItem | 
  * written before the message was kept).
  */
 export function transferMessageEdit(record: PaymentRecord, now: Date): OutboxItem | undefined {
-  const { processingMessageId: messageId, resultEventId, status } = record;
+  const { processingMessageId: messageId, resultEventId, status, resultReported: reported } = record;
   if (record.kind !== "disbursement" || messageId === undefined || resultEventId === undefined || (status !== "completed" && status !== "failed")) {
     return undefined;
   }
@@ -89,11 +90,14 @@ export function transferMessageEdit(record: PaymentRecord, now: Date): OutboxIte
       chatId: record.chatId,
       messageId,
       locale: record.locale ?? DEFAULT_LOCALE,
+      resultEventId,
       externalId: record.externalId,
-      amount: record.amount,
-      bankCode: record.bankCode ?? "",
+      // What the bank reported, as the result's notice says it, with what was sent where it differs.
+      amount: reported?.amount ?? record.amount,
+      bankCode: reported?.bankCode ?? record.bankCode ?? "",
       ...(record.accountNumber !== undefined ? { accountNumber: record.accountNumber } : {}),
-      accountHolderName: record.customerName,
+      accountHolderName: reported?.holderName ?? record.customerName,
+      ...(reported !== undefined ? sentDiffersFrom(record, reported) : {}),
       status,
       ...(status === "failed" && record.failureCode !== undefined ? { failureCode: record.failureCode } : {}),
       // A result sent without the gateway's time keeps none (see recordDisbursement): told by when it was
@@ -101,4 +105,25 @@ export function transferMessageEdit(record: PaymentRecord, now: Date): OutboxIte
       ...(record.resultAt !== undefined ? { at: record.resultAt } : { at: record.updatedAt, timeReceived: true }),
     } satisfies Notification,
   };
+}
+
+/**
+ * What the owner sent, each only where the bank's result reports otherwise (another amount, bank or holder):
+ * the result's notice and its message edited show what the gateway says happened, and these say how it
+ * differs from what was asked.
+ */
+export function sentDiffersFrom(record: PaymentRecord, reported: TransferReported): { sentAmount?: number; sentBankCode?: string; sentHolderName?: string } {
+  return {
+    ...(reported.amount !== record.amount ? { sentAmount: record.amount } : {}),
+    ...(record.bankCode !== undefined && reported.bankCode !== undefined && record.bankCode.toUpperCase() !== reported.bankCode.toUpperCase()
+      ? { sentBankCode: record.bankCode }
+      : {}),
+    ...(reported.holderName !== undefined && comparableName(record.customerName) !== comparableName(reported.holderName)
+      ? { sentHolderName: record.customerName }
+      : {}),
+  };
+}
+
+function comparableName(name: string): string {
+  return normalizeName(name.normalize("NFKC")).toLowerCase();
 }

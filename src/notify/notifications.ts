@@ -90,6 +90,13 @@ const transferResult = {
   /** ISO 8601, the gateway's `updated` (or when the bot received it, with `timeReceived`). */
   at: z.string(),
   timeReceived,
+  /**
+   * What the owner sent, each only when the result reports otherwise (absent in items recorded before):
+   * what is told is what the gateway says happened, and these say how it differs from what was asked.
+   */
+  sentAmount: money.optional(),
+  sentBankCode: z.string().optional(),
+  sentHolderName: z.string().optional(),
 };
 
 /** The disbursement callback: to the owner who sent it and to the linked groups. */
@@ -98,13 +105,6 @@ export const disbursementResultSchema = z.object({
   chatId,
   locale,
   ...transferResult,
-  /**
-   * What the owner sent, each only when the callback reports otherwise (absent in items recorded before):
-   * the notice shows what the gateway says happened, and these say how it differs from what was asked.
-   */
-  sentAmount: money.optional(),
-  sentBankCode: z.string().optional(),
-  sentHolderName: z.string().optional(),
   /**
    * The word this one overturns, said in the notice: the gateway reported the transfer the other way before,
    * or ("refused") refused its request, which the owner was told in the chat.
@@ -174,6 +174,8 @@ export const markTransferResultSchema = z.object({
   chatId,
   messageId,
   locale,
+  /** The result shown: an edit that waited past a newer result (a reversal) must not put this one back. */
+  resultEventId: z.string(),
   ...transferResult,
 });
 

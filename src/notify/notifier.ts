@@ -633,8 +633,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     if (payment === undefined) return false;
     // A payment paid more than once (a multi-use VA, an Alfamart code paid twice) has its message edited at each payment.
     if (n.type === "mark-paid") return paidSoFar(payment).count > (n.reusable?.count ?? n.repeated?.count ?? 1);
-    // A transfer whose result a newer one overturned.
-    return payment.status !== n.status;
+    // A transfer whose result a newer one overturned (a reversal, and perhaps back: the status alone may agree).
+    return payment.resultEventId !== n.resultEventId;
   }
 
   /**

@@ -120,7 +120,7 @@ export function answeredValueText(field: string | undefined, answered: string | 
 }
 
 /** A transfer as its result's words name it: amount, bank, account, holder, when, and its reference. */
-function transferWords(i18n: Translator, n: DisbursementResult | MarkTransferResult): Record<string, string> {
+function transferResultWords(i18n: Translator, n: DisbursementResult | MarkTransferResult): Record<string, string> {
   return {
     amount: formatRupiah(n.amount),
     bank: escapeHtml(disbursementBankName(n.bankCode)),
@@ -133,17 +133,30 @@ function transferWords(i18n: Translator, n: DisbursementResult | MarkTransferRes
 
 /**
  * The owner's "⏳ being processed by the bank" message once the bank's result is in: that result, so the chat
- * scrolled back no longer reads as waiting. The notice below it says the rest (what the gateway reported otherwise).
+ * scrolled back no longer reads as waiting, as the bank reported it (and what was sent, where that differs).
  */
 export function renderTransferMessage(i18n: Translator, n: MarkTransferResult): string {
-  const words = transferWords(i18n, n);
-  return n.status === "completed"
-    ? i18n.t(n.locale, "notify-transfer-message-completed", words)
-    : i18n.t(n.locale, "notify-transfer-message-failed", { ...words, reason: renderFailureReason(i18n, n.locale, n.failureCode) });
+  const words = transferResultWords(i18n, n);
+  const told =
+    n.status === "completed"
+      ? i18n.t(n.locale, "notify-transfer-message-completed", words)
+      : i18n.t(n.locale, "notify-transfer-message-failed", { ...words, reason: renderFailureReason(i18n, n.locale, n.failureCode) });
+  const differs = sentDiffersLine(i18n, n);
+  return differs === undefined ? told : `${told}\n${differs}`;
+}
+
+/** What the owner sent, where the bank's result reports otherwise: one line, or undefined when it agrees. */
+function sentDiffersLine(i18n: Translator, n: DisbursementResult | MarkTransferResult): string | undefined {
+  const sent = [
+    n.sentAmount === undefined ? undefined : i18n.t(n.locale, "notify-sent-amount", { amount: formatRupiah(n.sentAmount) }),
+    n.sentBankCode === undefined ? undefined : i18n.t(n.locale, "notify-sent-bank", { bank: escapeHtml(disbursementBankName(n.sentBankCode)) }),
+    n.sentHolderName === undefined ? undefined : i18n.t(n.locale, "notify-sent-holder", { holder: escapeHtml(n.sentHolderName) }),
+  ].filter((part) => part !== undefined);
+  return sent.length === 0 ? undefined : i18n.t(n.locale, "notify-disbursement-differs", { sent: sent.join(", ") });
 }
 
 export function renderDisbursementResult(i18n: Translator, n: DisbursementResult): string {
-  const common = transferWords(i18n, n);
+  const common = transferResultWords(i18n, n);
   const reason = () => renderFailureReason(i18n, n.locale, n.failureCode);
   const told =
     n.keptAs === "completed"
@@ -151,15 +164,11 @@ export function renderDisbursementResult(i18n: Translator, n: DisbursementResult
       : n.status === "completed"
         ? i18n.t(n.locale, "notify-disbursement-completed", common)
         : i18n.t(n.locale, "notify-disbursement-failed", { ...common, reason: reason() });
-  const sent = [
-    n.sentAmount === undefined ? undefined : i18n.t(n.locale, "notify-sent-amount", { amount: formatRupiah(n.sentAmount) }),
-    n.sentBankCode === undefined ? undefined : i18n.t(n.locale, "notify-sent-bank", { bank: escapeHtml(disbursementBankName(n.sentBankCode)) }),
-    n.sentHolderName === undefined ? undefined : i18n.t(n.locale, "notify-sent-holder", { holder: escapeHtml(n.sentHolderName) }),
-  ].filter((part) => part !== undefined);
   const lines = [told];
   if (n.overturns !== undefined) lines.push(i18n.t(n.locale, `notify-disbursement-overturns-${n.overturns}`));
   if (n.sentAgainAs !== undefined) lines.push(i18n.t(n.locale, "notify-disbursement-sent-again", { reference: escapeHtml(n.sentAgainAs) }));
-  if (sent.length > 0) lines.push(i18n.t(n.locale, "notify-disbursement-differs", { sent: sent.join(", ") }));
+  const differs = sentDiffersLine(i18n, n);
+  if (differs !== undefined) lines.push(differs);
   const otherwise = n.answeredOtherwise;
   const answered = otherwise === undefined ? undefined : answeredValueText(otherwise.field, otherwise.answered);
   if (otherwise !== undefined && answered !== undefined) {

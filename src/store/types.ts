@@ -64,6 +64,12 @@ export interface PaymentRecord {
    * edited to its result when that is recorded. Absent in records written before it was kept: not edited.
    */
   processingMessageId?: number | undefined;
+  /**
+   * A transfer's result as the bank reported the transfer, kept with the result: its message edited to that
+   * result says what the bank reported, and what was sent when that differs, as the result's notice does.
+   * Absent before a result, and in records written before it was kept (their edit shows what was sent).
+   */
+  resultReported?: TransferReported | undefined;
   /** A transfer the gateway answered, at the send, as FAILED: the owner heard it then; the bank's FAILED after it is told to the group. */
   failedInAnswer?: boolean | undefined;
 }
@@ -229,6 +235,13 @@ export interface StoreLogger {
 }
 
 /** A payment change made inside a unit; who created it and when never change there. */
+/** What a transfer's result reported of it: the amount, and the bank and holder when it named them. */
+export interface TransferReported {
+  amount: number;
+  bankCode?: string | undefined;
+  holderName?: string | undefined;
+}
+
 export type PaymentPatch = Partial<Omit<PaymentRecord, "externalId" | "createdBy" | "createdAt">>;
 
 /** Entries for one work queue, ready to be written (see `Outbox.prepare`). */

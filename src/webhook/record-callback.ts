@@ -10,11 +10,10 @@ import {
 } from "../gateway/callbacks.js";
 import type { OutboxItem } from "../store/outbox.js";
 import { countReportedExtra, MAX_RESEND_CHAIN, releaseDisbursementAllowance, retakeDisbursementAllowance } from "../disbursement/index.js";
-import { normalizeName } from "../domain/validation.js";
 import { paidSoFar } from "../domain/payment-state.js";
-import type { PaymentKind, PaymentPatch, PaymentRecord, QueuedWrite, Store } from "../store/types.js";
+import type { PaymentKind, PaymentPatch, PaymentRecord, QueuedWrite, Store, TransferReported } from "../store/types.js";
 import { chatItemId, type Notification, type PaymentMethod } from "../notify/notifications.js";
-import { paidSoFarFields, recordMethodOf, transferMessageEdit } from "../notify/from-payment.js";
+import { paidSoFarFields, recordMethodOf, sentDiffersFrom, transferMessageEdit } from "../notify/from-payment.js";
 import type { CallbackEventLogPort, CallbackEventRecord, OutboxPort } from "./ports.js";
 
 export type RecordOutcome =
@@ -318,7 +317,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
         ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}),
         at: payload.updated,
         ...arrivalTimed(payload),
-        ...sentDiffersFrom(record, payload),
+        ...sentDiffersFrom(record, reportedOf(payload)),
         status: told.status,
         ...(told.overturns !== undefined ? { overturns: told.overturns } : {}),
         ...(told.keptAs !== undefined ? { keptAs: told.keptAs } : {}),
@@ -347,6 +346,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
       // A result without the gateway's time keeps none: the time it arrived would outrank a real, earlier-stamped one.
       resultAt: untimed ? undefined : payload.updated,
       ...(payload.failure_code !== undefined ? { failureCode: payload.failure_code } : {}),
+      resultReported: reportedOf(payload),
     } as const;
     // The status first, then the resends: a resend checks this status right before its gateway call, after
     // writing its record, so one of the two always sees the other (it stops, or it is named here).
@@ -386,7 +386,7 @@ export function createCallbackRecorder(deps: CallbackRecorderDeps) {
    * gateway's word is what happened to the money. The owners are told both, and the operator is told here.
    */
   function warnIfOtherTransfer(eventId: string, payload: TransferResult, record: PaymentRecord) {
-    const sent = sentDiffersFrom(record, payload);
+    const sent = sentDiffersFrom(record, reportedOf(payload));
     if (Object.keys(sent).length > 0) {
       logger.warn({ event: "disbursement", eventId, externalId: record.externalId, sent, reported: { amount: payload.amount, bankCode: payload.bank_code, holder: payload.account_holder_name } }, "transfer result differs from the transfer we sent; told with a warning");
     }
@@ -581,20 +581,9 @@ type Counting = "count" | "leave";
  * writes the holder's name its own way (capitals, an apostrophe of its own, spacing), so only a name that
  * differs beyond that counts.
  */
-function sentDiffersFrom(record: PaymentRecord, payload: TransferResult): { sentAmount?: number; sentBankCode?: string; sentHolderName?: string } {
-  return {
-    ...(payload.amount !== record.amount ? { sentAmount: record.amount } : {}),
-    ...(record.bankCode !== undefined && payload.bank_code !== undefined && record.bankCode.toUpperCase() !== payload.bank_code.toUpperCase()
-      ? { sentBankCode: record.bankCode }
-      : {}),
-    ...(payload.account_holder_name !== undefined && comparableName(record.customerName) !== comparableName(payload.account_holder_name)
-      ? { sentHolderName: record.customerName }
-      : {}),
-  };
-}
-
-function comparableName(name: string): string {
-  return normalizeName(name.normalize("NFKC")).toLowerCase();
+/** What a transfer's result reports of it. */
+function reportedOf(payload: TransferResult): TransferReported {
+  return { amount: payload.amount, bankCode: payload.bank_code, holderName: payload.account_holder_name };
 }
 
 /** A paid callback with its time: the gateway's, or when it reached us if it sent none. */

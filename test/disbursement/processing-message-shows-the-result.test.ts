@@ -44,6 +44,14 @@ const editsTried = (m: Message) =>
 const editsTaken = (m: Message) => editsTried(m).filter((c) => c.response.ok);
 const noticesToOwner = (words: string) => shop.messagesTo(OWNER.id).filter((c) => callText(c).includes(words));
 
+/** The bank's COMPLETED for the transfer, reporting Rp 150.000 sent to "SITI AMINAH" (the owner sent Rp 1.500.000 to Budi Santoso). */
+async function reportedOtherwise(externalId: string): Promise<void> {
+  const made = shop.sandbox.objects().disbursements.find((d) => d.external_id === externalId);
+  const ref = { externalId, gatewayId: made?.id ?? "", bankCode: "BCA", customerName: "Budi Santoso" };
+  const result = disbursementCallback(ref, { id: made?.id, amount: 150_000, account_holder_name: "SITI AMINAH" });
+  expect((await postCallback(shop.webhookUrl, "disbursement", result, CALLBACK_TOKEN)).status).toBe(200);
+}
+
 /** Long enough for the notifier (it looks every 100 ms here) to have edited again, were it going to. */
 const aWhile = () => sleep(1_200);
 
@@ -198,6 +206,36 @@ describe("a transfer's 'being processed' message once the bank has answered", ()
     expect(buttonsOf(nowShown(processing))).toEqual([]);
     await aWhile();
     expect(editsTried(processing)).toHaveLength(1);
+  });
+
+  it("the bank reports another amount and holder than sent: the message says what the bank reported, and what was sent, as the notice does", async () => {
+    const { processing, externalId } = await sendTransfer();
+    await reportedOtherwise(externalId);
+    await until("the message edited", () => editsTaken(processing).length > 0);
+    await shop.settle();
+
+    const shown = textOf(nowShown(processing)!);
+    expect(shown).toContain("✅ Transfer Rp 150.000 ke BCA 1234567890 a.n. SITI AMINAH berhasil");
+    expect(shown).toContain("⚠️ Yang dikirim dari bot: jumlah Rp 1.500.000, nama Budi Santoso. Palladium melaporkan lain");
+    expect(callText(noticesToOwner("Transfer terkirim")[0]!)).toContain("⚠️ Yang dikirim dari bot: jumlah Rp 1.500.000, nama Budi Santoso.");
+  });
+
+  it("the same when that result came before the bot had noted the message: the edit made then says what the bank reported", async () => {
+    const summary = await fillTransfer(shop, OWNER, SUPPLIER);
+    shop.telegram.failNext("sendMessage", 1, { answerAfterMs: 2_000 });
+    const mark = shop.telegram.mark();
+    shop.telegram.pressButton(OWNER, summary, CONFIRM);
+    const posted = await shop.telegram.waitFor((c) => c.method === "sendMessage" && callText(c).includes(PROCESSING), { since: mark });
+    const processing = (posted.response as { result: Message }).result;
+
+    await reportedOtherwise(shop.sandbox.objects().disbursements[0]?.external_id ?? "");
+    await until("the result told", () => noticesToOwner("Transfer terkirim").length === 1);
+    await until("the message edited", () => editsTaken(processing).length > 0, 10_000);
+    await shop.settle();
+
+    const shown = textOf(nowShown(processing)!);
+    expect(shown).toContain("✅ Transfer Rp 150.000 ke BCA 1234567890 a.n. SITI AMINAH berhasil");
+    expect(shown).toContain("⚠️ Yang dikirim dari bot: jumlah Rp 1.500.000, nama Budi Santoso.");
   });
 
   it("a transfer recorded by an older version (no message noted) is told its result as before, and nothing is edited", async () => {
