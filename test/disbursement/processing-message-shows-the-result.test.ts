@@ -33,6 +33,19 @@ async function sendTransfer(): Promise<{ processing: Message; externalId: string
   return { processing, externalId: shop.sandbox.objects().disbursements[0]?.external_id ?? "" };
 }
 
+/**
+ * The owner sends the usual transfer, and Telegram is slow to answer the "being processed" message: it is posted
+ * at once, but its answer, with its id, reaches the bot only 2 s later. Resolves to that message as posted.
+ */
+async function sendTransferToldSlowly(): Promise<Message> {
+  const summary = await fillTransfer(shop, OWNER, SUPPLIER);
+  shop.telegram.failNext("sendMessage", 1, { answerAfterMs: 2_000 });
+  const mark = shop.telegram.mark();
+  shop.telegram.pressButton(OWNER, summary, CONFIRM);
+  const posted = await shop.telegram.waitFor((c) => c.method === "sendMessage" && callText(c).includes(PROCESSING), { since: mark });
+  return (posted.response as { result: Message }).result;
+}
+
 /** The message as the owner sees it now, scrolling back. */
 const nowShown = (m: Message) => shop.telegram.messagesIn(m.chat.id).find((shown) => shown.message_id === m.message_id);
 const buttonsOf = (m: Message | undefined) => (m?.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.text);
@@ -188,13 +201,7 @@ describe("a transfer's 'being processed' message once the bank has answered", ()
   });
 
   it("the result comes before the bot has noted which message said 'being processed' (Telegram's answer was slow): it is edited all the same, once", async () => {
-    const summary = await fillTransfer(shop, OWNER, SUPPLIER);
-    // The "being processed" message is posted at once; its answer, with its id, reaches the bot only later.
-    shop.telegram.failNext("sendMessage", 1, { answerAfterMs: 2_000 });
-    const mark = shop.telegram.mark();
-    shop.telegram.pressButton(OWNER, summary, CONFIRM);
-    const posted = await shop.telegram.waitFor((c) => c.method === "sendMessage" && callText(c).includes(PROCESSING), { since: mark });
-    const processing = (posted.response as { result: Message }).result;
+    const processing = await sendTransferToldSlowly();
 
     shop.sandbox.completeDisbursement(shop.sandbox.objects().disbursements[0]?.external_id ?? "");
     await until("the result told", () => noticesToOwner("Transfer terkirim").length === 1);
@@ -221,12 +228,7 @@ describe("a transfer's 'being processed' message once the bank has answered", ()
   });
 
   it("the same when that result came before the bot had noted the message: the edit made then says what the bank reported", async () => {
-    const summary = await fillTransfer(shop, OWNER, SUPPLIER);
-    shop.telegram.failNext("sendMessage", 1, { answerAfterMs: 2_000 });
-    const mark = shop.telegram.mark();
-    shop.telegram.pressButton(OWNER, summary, CONFIRM);
-    const posted = await shop.telegram.waitFor((c) => c.method === "sendMessage" && callText(c).includes(PROCESSING), { since: mark });
-    const processing = (posted.response as { result: Message }).result;
+    const processing = await sendTransferToldSlowly();
 
     await reportedOtherwise(shop.sandbox.objects().disbursements[0]?.external_id ?? "");
     await until("the result told", () => noticesToOwner("Transfer terkirim").length === 1);
