@@ -143,8 +143,10 @@ export async function runOfflineChat(deps: {
    * came before the bot had noted that message on the transfer.
    */
   const toldSince = async (mark: number, externalId: string, editedIn: (record: PaymentRecord) => number | undefined) => {
+    // One wait for both: an edit that never comes (the message was deleted) holds the line no longer than the notice could.
+    const until = Date.now() + NOTICE_WAIT_MS;
     const seen = (matches: (c: RecordedCall) => boolean) =>
-      deps.telegram.waitFor((c) => c.response.ok && matches(c), { since: mark, timeoutMs: NOTICE_WAIT_MS }).catch(() => undefined);
+      deps.telegram.waitFor((c) => c.response.ok && matches(c), { since: mark, timeoutMs: Math.max(0, until - Date.now()) }).catch(() => undefined);
     await seen((c) => c.method === "sendMessage" && String(c.payload.text ?? "").includes(externalId));
     const record = await deps.store.payments.get(externalId);
     const messageId = record === undefined ? undefined : editedIn(record);
