@@ -4,6 +4,7 @@ import { keyvStorageAdapter } from "./bot/storage-adapter.js";
 import { awaitsPayment, isExpired } from "./domain/payment-state.js";
 import { DEFAULT_LOCALE } from "./i18n.js";
 import { formatRupiah } from "./domain/rupiah.js";
+import { renderFailureReason } from "./notify/render.js";
 import { SandboxError, type Sandbox } from "./sandbox/index.js";
 import { adoptIntoSandbox } from "./sandbox-mode.js";
 import type { PaymentRecord, Store } from "./store/index.js";
@@ -13,10 +14,11 @@ import { privateChat, runTerminalChat, type LocalBotApi, type RecordedCall, type
 export const DEMO_OWNER: TelegramUser = { id: 700_000_001, first_name: "Pemilik Toko", username: "pemilik_toko", language_code: "id" };
 
 /**
- * The bank's "no" in the demo: a mistyped account number, the likeliest refusal for the made-up numbers a
- * demo uses, and one whose notification tells the owner what to do about it.
+ * The bank's "no" in the demo, as sandbox mode's "🧪 Bank: gagal" button plays it: the receiving bank refused,
+ * a refusal "Kirim lagi" may get past, so the demo's owner meets that path too (a mistyped account number,
+ * which the bot rightly offers no resend for, left "bank gagal" without it).
  */
-export const DEMO_TRANSFER_FAILURE_CODE = "INVALID_DESTINATION";
+const DEMO_TRANSFER_FAILURE_CODE = "REJECTED_BY_BANK";
 /**
  * How far back "pay" and "bank" look for a bill or a transfer still waiting: the demo's shop lives in memory
  * for one session, so all of it, within reason (ten had hidden a bill behind ten transfers made since).
@@ -223,7 +225,7 @@ export async function runOfflineChat(deps: {
     try {
       if (fail) {
         deps.sandbox.failDisbursement(transfer.externalId, DEMO_TRANSFER_FAILURE_CODE);
-        io.print(t("demo-transfer-failed", { ...vars, code: DEMO_TRANSFER_FAILURE_CODE }));
+        io.print(t("demo-transfer-failed", { ...vars, reason: renderFailureReason({ t: (_locale, key, variables) => t(key, variables as Record<string, string> | undefined) }, locale, DEMO_TRANSFER_FAILURE_CODE) }));
       } else {
         deps.sandbox.completeDisbursement(transfer.externalId);
         io.print(t("demo-transfer-completed", vars));
