@@ -158,8 +158,13 @@ export async function runOfflineChat(deps: {
   };
 
   const playTheCustomer = async (line: string, io: TerminalChatIo): Promise<boolean> => {
-    const [word, ref, ...more] = line.trim().split(/\s+/);
-    if (word?.toLowerCase() !== "pay" || more.length > 0) return false;
+    const [word, ...after] = line.trim().split(/\s+/);
+    if (word?.toLowerCase() !== "pay") return false;
+    // A VA number as its message groups it for reading ("8808 4974 6890 4563") is one reference; any other
+    // words after "pay" are the owner talking to the bot.
+    const grouped = after.length > 1 && after.every((part) => /^\d+$/.test(part));
+    if (after.length > 1 && !grouped) return false;
+    const ref = grouped ? after.join("") : after[0];
     const payment = ref ? ((await deps.store.payments.get(ref)) ?? (await billShowing(ref))) : await waitingForTheCustomer();
     if (!payment) {
       // A plain word after "pay" is the owner talking to the bot ("Pay supplier" as a transfer's description),
