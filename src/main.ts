@@ -20,7 +20,12 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      // JSON like every other line, so a log pipeline keeps it; the problems name variables, never values.
+      // Without BOT_TOKEN this is the offline demo, whose person reads a terminal: the problems as lines.
+      // Otherwise JSON like every other line, so a log pipeline keeps it. The problems name variables, never values.
+      if (!process.env.BOT_TOKEN?.trim()) {
+        process.stderr.write(`${err.message}\n`);
+        process.exit(1);
+      }
       const logger = createLogger({ level: "info", destination: pino.destination({ dest: 2, sync: true }) });
       logger.fatal({ problems: err.problems }, err.message);
       process.exit(1);

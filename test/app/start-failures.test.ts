@@ -149,6 +149,13 @@ describe("a start with one setting wrong ends with one line naming it", () => {
     }
   });
 
+  it("the offline demo with a STORE_URL it cannot read: the problem at the terminal, not a log line", async () => {
+    const run = runMain({ PORT: String(await freePort()), HOST: "127.0.0.1", STORE_URL: "./data/other.sqlite" });
+    expect(await run.exited).toEqual({ code: 1, signal: null });
+    expect(run.lines()).toEqual([]);
+    expect(run.output()).toMatch(/^Invalid configuration:\n {2}- STORE_URL: /);
+  });
+
   it("a HOST that is no address of this machine: HOST", async () => {
     const run = runMain({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, PORT: String(await freePort()), HOST: "999.1.1.1" });
     expect(await expectOneLineNaming(run, "HOST")).toContain("999.1.1.1");
