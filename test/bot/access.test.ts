@@ -70,6 +70,11 @@ describe("only the shop's people are served", () => {
     expect(await world.store.access.getStaff(CASHIER.id)).toBeUndefined();
     const nowRefused = await world.say(CASHIER, "/va");
     expect(textOf(nowRefused)).toContain(String(CASHIER.id));
+    // No cashier left: the list says to press "Undang kasir", and the button is there to press.
+    const empty = await world.say(OWNER, "/staff");
+    expect(textOf(empty)).toContain('Belum ada kasir. Tekan "Undang kasir"');
+    const invite = await world.press(OWNER, empty, "menu:invite");
+    expect(textOf(invite)).toContain("t.me/");
   });
 
   it("lists a big shop's 45 cashiers with long names in parts Telegram takes, each with its remove button", async () => {

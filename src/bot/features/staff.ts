@@ -96,7 +96,7 @@ function shortName(name: string): string {
 async function sendStaffList(ctx: BotContext, deps: FeatureDeps) {
   const staff = await deps.store.access.listStaff();
   if (staff.length === 0) {
-    await ctx.reply(ctx.t("bot-staff-empty"));
+    await ctx.reply(ctx.t("bot-staff-empty"), { reply_markup: inviteButton(ctx) });
     return;
   }
   const locale = await ctx.i18n.getLocale();
@@ -105,6 +105,9 @@ async function sendStaffList(ctx: BotContext, deps: FeatureDeps) {
     await ctx.reply(part.text, { parse_mode: "HTML", reply_markup: part.keyboard });
   }
 }
+
+/** What an empty list tells the owner to press ("Undang kasir"), under it. */
+const inviteButton = (ctx: BotContext) => new InlineKeyboard().text(ctx.t("bot-menu-invite"), MENU.invite);
 
 /** One message of the list: its cashiers' lines, each with a remove button, under the title when it is the first. */
 function staffPart(ctx: BotContext, part: readonly StaffMember[], withTitle: boolean, locale: string): { text: string; keyboard: InlineKeyboard } {
@@ -137,7 +140,8 @@ async function showPartAgain(ctx: BotContext, deps: FeatureDeps) {
   const part = staff.filter((member) => shownIds.has(member.userId));
   const withTitle = pressed !== undefined && "text" in pressed && (pressed.text ?? "").startsWith(ctx.t("bot-staff-title"));
   if (part.length === 0) {
-    await ctx.editMessageText(staff.length === 0 ? ctx.t("bot-staff-empty") : ctx.t("bot-staff-part-empty")).catch(() => undefined);
+    const empty = staff.length === 0;
+    await ctx.editMessageText(empty ? ctx.t("bot-staff-empty") : ctx.t("bot-staff-part-empty"), empty ? { reply_markup: inviteButton(ctx) } : {}).catch(() => undefined);
     return;
   }
   const shown = staffPart(ctx, part, withTitle, await ctx.i18n.getLocale());
