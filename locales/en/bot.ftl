@@ -210,9 +210,9 @@ bot-list-amount-over = { $paid } of { $asked } ({ $difference } over)
 # A multi-use VA: paid how many times and how much in all (it stays open, so not "paid").
 bot-status-reusable = ♻️ Paid { $count }×
 bot-status-reusable-expired = ⌛ Paid { $count }×, expired
-bot-list-amount-reusable = asks { $amount }, { $total } in all
-bot-list-amount-reusable-short = asks { $amount }, { $total } in all (⚠️ the latest { $difference } short)
-bot-list-amount-reusable-over = asks { $amount }, { $total } in all (⚠️ the latest { $difference } over)
+bot-list-amount-reusable = { $amount } each, { $total } in all
+bot-list-amount-reusable-short = { $amount } each, { $total } in all (⚠️ the latest { $difference } short)
+bot-list-amount-reusable-over = { $amount } each, { $total } in all (⚠️ the latest { $difference } over)
 
 ## Sandbox
 bot-simulate-button = 🧪 Simulate payment

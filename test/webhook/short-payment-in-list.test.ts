@@ -138,6 +138,6 @@ describe("the payments list and a multi-use VA", () => {
     const choose = await world.say(CASHIER, "/language");
     await world.press(CASHIER, choose, { text: "🇬🇧 English" });
     const english = textOf(await world.say(CASHIER, "/payments"));
-    expect(english).toMatch(/⌛ Paid 3×, expired BCA \d+ · asks Rp 25\.000, Rp 70\.000 in all \(⚠️ the latest Rp 5\.000 short\) · Warung Bu Tini/);
+    expect(english).toMatch(/⌛ Paid 3×, expired BCA \d+ · Rp 25\.000 each, Rp 70\.000 in all \(⚠️ the latest Rp 5\.000 short\) · Warung Bu Tini/);
   });
 });
