@@ -230,7 +230,9 @@ export async function runOfflineChat(deps: {
     try {
       if (fail) {
         deps.sandbox.failDisbursement(transfer.externalId, DEMO_TRANSFER_FAILURE_CODE);
-        io.print(t("demo-transfer-failed", { ...vars, reason: renderFailureReason({ t: (_locale, key, variables) => t(key, variables as Record<string, string> | undefined) }, locale, DEMO_TRANSFER_FAILURE_CODE) }));
+        // In the demo's language, as the notice gives it (its variables are strings: the code, escaped).
+        const reason = renderFailureReason({ t: (_locale, key, variables) => t(key, variables as Record<string, string> | undefined) }, locale, DEMO_TRANSFER_FAILURE_CODE);
+        io.print(t("demo-transfer-failed", { ...vars, reason }));
       } else {
         deps.sandbox.completeDisbursement(transfer.externalId);
         io.print(t("demo-transfer-completed", vars));
