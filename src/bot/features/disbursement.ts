@@ -447,7 +447,10 @@ export function disbursementFeature(
         : sendAgain !== undefined
           ? sendAgain.row().append(mainMenuKeyboard(ctx.t, ctx.role))
           : mainMenuKeyboard(ctx.t, ctx.role);
-    const told = await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+    // In sandbox mode a message that says what became of the money says it is make-believe, as the summary did.
+    const aboutTheMoney = outcome.kind === "sent" || outcome.kind === "failed_at_once" || outcome.kind === "bank_answered";
+    const shown = deps.sandboxMode && aboutTheMoney ? `${escapeHtml(ctx.t("sandbox-mode-banner"))}\n\n${text}` : text;
+    const told = await ctx.reply(shown, { parse_mode: "HTML", reply_markup: keyboard });
     // "Being processed by the bank": edited to the bank's result when it comes (src/notify, like a paid QR).
     // Not noted (the store refused), it stays as it is, and the result is told below it all the same.
     if (outcome.kind === "sent") {
