@@ -64,8 +64,8 @@ export function createAppMetrics(deps: AppMetricsDeps = {}): AppMetrics {
   });
   const notificationsEdited = new Counter({
     name: "pallabot_notifications_edited_total",
-    help: "Payment messages turned to PAID, or transfer messages to their result (result edited), or found already settled (result skipped)",
-    labelNames: ["result"] as const,
+    help: "Messages shown before, edited to what became of them (result edited) or found already settled (result skipped), by type: mark-paid (a payment's PAID), mark-transfer-result (a transfer's result)",
+    labelNames: ["result", "type"] as const,
     registers,
   });
   const notificationsFailed = new Counter({
@@ -172,10 +172,10 @@ export function createAppMetrics(deps: AppMetricsDeps = {}): AppMetrics {
         notificationsSent.inc({ type: String(labels.type ?? "unknown") });
         return;
       case "edited":
-        notificationsEdited.inc({ result: "edited" });
+        notificationsEdited.inc({ result: "edited", type: String(labels.type ?? "unknown") });
         return;
       case "edit_skipped":
-        notificationsEdited.inc({ result: "skipped" });
+        notificationsEdited.inc({ result: "skipped", type: String(labels.type ?? "unknown") });
         return;
       case "digest":
         digests.inc();

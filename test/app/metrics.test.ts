@@ -66,7 +66,7 @@ describe("GET /metrics after a paid virtual account", () => {
     expect(sample(text, "pallabot_callbacks_received_total", { event, result: "invalid" })).toBe(1);
 
     expect(sample(text, "pallabot_notifications_sent_total", { type: "payment-received" })).toBe(1);
-    expect(sample(text, "pallabot_notifications_edited_total", { result: "edited" })).toBe(1);
+    expect(sample(text, "pallabot_notifications_edited_total", { result: "edited", type: "mark-paid" })).toBe(1);
     expect(sample(text, "pallabot_notifications_failed_total", { reason: "rate_limited" })).toBe(1);
     expect(sample(text, "pallabot_notifications_retried_total")).toBe(1);
     expect(sample(text, "pallabot_telegram_rate_limited_total", { source: "notifier" })).toBe(1);
