@@ -1,3 +1,4 @@
+import { underSandboxBanner } from "./sandbox-banner.js";
 import { InlineKeyboard } from "grammy";
 import bwipjs from "bwip-js";
 import QRCode from "qrcode";
@@ -47,7 +48,6 @@ export function paymentCaption(record: PaymentRecord, t: Translate, options: { l
   const expiresAt = record.expiresAt ? formatJakartaTime(new Date(record.expiresAt), options.locale) : t("bot-payment-expiry-not-given");
   const number = payableNumber(record);
   const parts: string[] = [];
-  if (options.sandboxMode) parts.push(escapeHtml(t("sandbox-mode-banner")));
   if (record.kind === "retail") {
     parts.push(
       [
@@ -72,7 +72,7 @@ export function paymentCaption(record: PaymentRecord, t: Translate, options: { l
     parts.push(t("bot-payment-steps-va", { bank }));
   }
   parts.push(`<i>${t("bot-payment-qr-note", { kind: record.kind === "retail" ? "code" : "number" })}</i>`);
-  return parts.join("\n\n");
+  return underSandboxBanner(parts.join("\n\n"), t, options.sandboxMode);
 }
 
 /** Callback data of the "simulate payment" button; the external_id is ours and short enough for 64 bytes. */

@@ -1,3 +1,4 @@
+import { underSandboxBanner } from "../sandbox-banner.js";
 import { randomBytes } from "node:crypto";
 import { Composer, GrammyError, InlineKeyboard, type Api } from "grammy";
 import { DISBURSEMENT_BANK_CODES, DISBURSEMENT_BANKS, LEAST_DISBURSEMENT, type DisbursementBank } from "../../domain/limits.js";
@@ -204,12 +205,12 @@ function transferSummary(
     // The draft's own time left: a summary shown again ("Kirim lagi" pressed twice) has less than it had.
     minutes: String(Math.max(1, Math.ceil((Date.parse(draft.confirmBy) - options.nowMs) / 60_000))),
   });
-  const parts = [options.sandboxMode ? escapeHtml(t("sandbox-mode-banner")) : undefined, options.intro, summary].filter((p) => p !== undefined);
+  const text = underSandboxBanner(options.intro === undefined ? summary : `${options.intro}\n\n${summary}`, t, options.sandboxMode);
   const keyboard = new InlineKeyboard()
     .text(t("disburse-confirm-button", { amount: formatRupiah(draft.amount) }), pressData("ok", draft.draftId))
     .row()
     .text(t("disburse-cancel-button"), pressData("no", draft.draftId));
-  return { text: parts.join("\n\n"), keyboard };
+  return { text, keyboard };
 }
 
 /** The owner's summaries in a chat whose buttons may still be pressed, for /cancel: flows that ended with a choice left. */
@@ -449,7 +450,7 @@ export function disbursementFeature(
           : mainMenuKeyboard(ctx.t, ctx.role);
     // In sandbox mode a message that says what became of the money says it is make-believe, as the summary did.
     const aboutTheMoney = outcome.kind === "sent" || outcome.kind === "failed_at_once" || outcome.kind === "bank_answered";
-    const shown = deps.sandboxMode && aboutTheMoney ? `${escapeHtml(ctx.t("sandbox-mode-banner"))}\n\n${text}` : text;
+    const shown = underSandboxBanner(text, ctx.t, deps.sandboxMode && aboutTheMoney);
     const told = await ctx.reply(shown, { parse_mode: "HTML", reply_markup: keyboard });
     // "Being processed by the bank": edited to the bank's result when it comes (src/notify, like a paid QR).
     // Not noted (the store refused), it stays as it is, and the result is told below it all the same.

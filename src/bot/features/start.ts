@@ -1,3 +1,4 @@
+import { underSandboxBanner } from "../sandbox-banner.js";
 import { Composer } from "grammy";
 import type { BotContext, FeatureDeps } from "../context.js";
 import { INVITE_PAYLOAD } from "../filters/access.js";
@@ -10,11 +11,10 @@ export function displayName(user: { first_name: string; last_name?: string | und
 
 async function showMenu(ctx: BotContext, sandboxMode: boolean) {
   const lines: string[] = [];
-  if (sandboxMode) lines.push(escapeHtml(ctx.t("sandbox-mode-banner")));
   const name = escapeHtml(ctx.from ? displayName(ctx.from) : "");
   lines.push(ctx.t(ctx.role === "owner" ? "bot-welcome-owner" : "bot-welcome-staff", { name }));
   lines.push(ctx.t("bot-menu-title"));
-  await ctx.reply(lines.join("\n\n"), { parse_mode: "HTML", reply_markup: mainMenuKeyboard(ctx.t, ctx.role) });
+  await ctx.reply(underSandboxBanner(lines.join("\n\n"), ctx.t, sandboxMode), { parse_mode: "HTML", reply_markup: mainMenuKeyboard(ctx.t, ctx.role) });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { underSandboxBanner } from "../sandbox-banner.js";
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { InputFile } from "grammy";
@@ -285,7 +286,7 @@ export async function confirmSummary(
   summary: string,
   options: { sandboxMode: boolean; role: Role },
 ) {
-  const text = options.sandboxMode ? `${escapeHtml(ctx.t("sandbox-mode-banner"))}\n\n${summary}` : summary;
+  const text = underSandboxBanner(summary, ctx.t, options.sandboxMode);
   const answer = await askChoice(flow, ctx, nonce, text, [
     [ctx.t("bot-confirm-button"), "confirm"],
     [ctx.t("bot-abandon-button"), "abandon"],
