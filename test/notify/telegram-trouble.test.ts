@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { privateChat } from "../../src/telegram-local/bot-api-server.js";
+import type { Fault } from "../../src/telegram-local/types.js";
 import { CASHIER, OWNER, SHOP_GROUP, startShop, textOf, type Shop } from "../webhook/shop-harness.js";
 
 let shop: Shop;
@@ -13,6 +14,20 @@ afterAll(async () => {
 });
 
 const mentioning = (externalId: string, chatId: number) => shop.messagesTo(chatId).filter((c) => textOf(c).includes(externalId));
+
+/**
+ * A VA paid while Telegram answers its notices' first sends with `faults` (each: how many, what): the VA, the
+ * sends Telegram did not take, and how many notices the notifier gave up meanwhile.
+ */
+async function paidWhileSendsFail(amount: number, name: string, faults: ReadonlyArray<[count: number, fault: Fault]>) {
+  const va = await shop.createVirtualAccount({ amount, name, showPhoto: false });
+  const gaveUpBefore = shop.events.get("gave_up") ?? 0;
+  for (const [count, fault] of faults) shop.telegram.failNext("sendMessage", count, fault);
+  expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`)).status).toBe(200);
+  await shop.settle(30_000);
+  const failedTries = shop.telegram.callsTo("sendMessage").filter((c) => String(c.payload.text ?? "").includes(va.externalId) && !c.response.ok);
+  return { va, failedTries, gaveUp: (shop.events.get("gave_up") ?? 0) - gaveUpBefore };
+}
 
 describe("Telegram has a bad minute", () => {
   it("429s (retry after 1 s) and 502s still end in exactly one message per chat and one PAID caption", async () => {
@@ -35,34 +50,24 @@ describe("Telegram has a bad minute", () => {
   });
 
   it("a revoked token (401) or a wrong API root (404) keeps every notification until Telegram takes the bot again", async () => {
-    const va = await shop.createVirtualAccount({ amount: 275_000, name: "Rudi Hartono", showPhoto: false });
-    const gaveUpBefore = shop.events.get("gave_up") ?? 0;
-    shop.telegram.failNext("sendMessage", 2, { error_code: 401, description: "Unauthorized" });
-    shop.telegram.failNext("sendMessage", 1, { error_code: 404, description: "Not Found" });
-    expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`)).status).toBe(200);
-    await shop.settle(30_000);
-
-    const attempts = shop.telegram.callsTo("sendMessage").filter((c) => String(c.payload.text ?? "").includes(va.externalId));
-    expect(attempts.filter((c) => !c.response.ok)).toHaveLength(3);
+    const { va, failedTries, gaveUp } = await paidWhileSendsFail(275_000, "Rudi Hartono", [
+      [2, { error_code: 401, description: "Unauthorized" }],
+      [1, { error_code: 404, description: "Not Found" }],
+    ]);
+    expect(failedTries).toHaveLength(3);
     expect(mentioning(va.externalId, SHOP_GROUP)).toHaveLength(1);
     expect(mentioning(va.externalId, CASHIER.id)).toHaveLength(1);
-    expect((shop.events.get("gave_up") ?? 0) - gaveUpBefore).toBe(0);
+    expect(gaveUp).toBe(0);
   });
 
   it("an answer that is no Bot API answer (a 200 without \"ok\", from a broken proxy) is tried again, not taken as a refusal", async () => {
-    const va = await shop.createVirtualAccount({ amount: 135_000, name: "Yudi Pratama", showPhoto: false });
-    const gaveUpBefore = shop.events.get("gave_up") ?? 0;
-    shop.telegram.failNext("sendMessage", 2, { answerInstead: {} });
-    expect((await shop.simulate(`/sandbox/simulate/virtual-accounts/${va.externalId}/pay`)).status).toBe(200);
-    await shop.settle(30_000);
-
-    const attempts = shop.telegram.callsTo("sendMessage").filter((c) => String(c.payload.text ?? "").includes(va.externalId));
-    expect(attempts.filter((c) => !c.response.ok)).toHaveLength(2);
+    const { va, failedTries, gaveUp } = await paidWhileSendsFail(135_000, "Yudi Pratama", [[2, { answerInstead: {} }]]);
+    expect(failedTries).toHaveLength(2);
     expect(mentioning(va.externalId, SHOP_GROUP)).toHaveLength(1);
     expect(mentioning(va.externalId, CASHIER.id)).toHaveLength(1);
     // Nothing was refused, so the owners hear nothing of it.
     expect(mentioning(va.externalId, OWNER.id)).toHaveLength(0);
-    expect((shop.events.get("gave_up") ?? 0) - gaveUpBefore).toBe(0);
+    expect(gaveUp).toBe(0);
   });
 
   it("an edit of the bill's caption answered so is tried again too: the caption ends PAID once", async () => {
